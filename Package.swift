@@ -1,0 +1,34 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// glidepath uses only the Swift toolchain's own libraries and the system SQLite library.
+let package = Package(
+    name: "glidepath",
+    products: [
+        .executable(name: "glidepath", targets: ["glidepath"]),
+    ],
+    targets: [
+        // System libraries
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
+        .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
+
+        // Pure core: policy, state machine, judges, bucketing, line protocol. No I/O, no clock.
+        .target(name: "GlidepathCore", linkerSettings: [.linkedLibrary("m")]),
+        // Prometheus text format: metric registry, exposition writer, strict parser.
+        .target(name: "PromText"),
+        // SQLite C-API wrapper and the durable migration store.
+        .target(name: "SQLiteStore", dependencies: ["CSQLite", "GlidepathCore"]),
+        // HTTP/1.1 parser, response writer, epoll transport, tiny blocking client.
+        .target(name: "HTTPServer", dependencies: ["CEpoll"]),
+        // Wiring: API handlers, control loop, metric sources.
+        .target(name: "GlidepathServer", dependencies: ["GlidepathCore", "PromText", "SQLiteStore", "HTTPServer"]),
+        // The command-line tool.
+        .executableTarget(name: "glidepath", dependencies: ["GlidepathServer"]),
+
+        .testTarget(name: "GlidepathCoreTests", dependencies: ["GlidepathCore"]),
+        .testTarget(name: "PromTextTests", dependencies: ["PromText"]),
+        .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "GlidepathServerTests", dependencies: ["GlidepathServer"]),
+    ]
+)

@@ -1,0 +1,40 @@
+/// The durable state of one migration: what the weights endpoint serves and the store persists.
+public struct MigrationStatus: Hashable, Sendable, Codable {
+    public var migration: String
+    /// Version of the policy this status was computed under (1, 2, ... per migration).
+    public var policyVersion: Int
+    public var phase: Phase
+    /// 0-based index into the policy's steps.
+    public var step: Int
+    /// Bumped on every change of weights or phase; strictly increasing, never reused.
+    public var revision: Int64
+    /// When the current step began (ms since the Unix epoch); bake time counts from here, across restarts.
+    public var stepStartedAt: Int64
+    /// When the status last changed (ms since the Unix epoch).
+    public var updatedAt: Int64
+    /// The last decision's human-readable reason ("" before any).
+    public var reason: String
+
+    public init(migration: String, policyVersion: Int, phase: Phase, step: Int, revision: Int64,
+                stepStartedAt: Int64, updatedAt: Int64, reason: String) {
+        self.migration = migration
+        self.policyVersion = policyVersion
+        self.phase = phase
+        self.step = step
+        self.revision = revision
+        self.stepStartedAt = stepStartedAt
+        self.updatedAt = updatedAt
+        self.reason = reason
+    }
+
+    /// The candidate's weight under `policy`: 100 % when promoted, 0 when rolled back, else the step's.
+    public func candidateWeight(_ policy: Policy) -> Weight {
+        switch phase {
+        case .promoted: return .full
+        case .rolledBack: return .zero
+        default:
+            guard policy.steps.indices.contains(step) else { return .zero }
+            return policy.steps[step].weight
+        }
+    }
+}

@@ -1,0 +1,46 @@
+/// A migration as the store keeps it.
+public struct StoredMigration: Sendable {
+    public var status: MigrationStatus
+    /// The source text (JSON) of the policy version `status.policyVersion`.
+    public var policySource: String
+    public var judge: JudgeState
+
+    public init(status: MigrationStatus, policySource: String, judge: JudgeState) {
+        self.status = status
+        self.policySource = policySource
+        self.judge = judge
+    }
+}
+
+/// One atomic change to the store: everything in it is written in one transaction, or nothing is.
+public struct StoreChange: Sendable {
+    public var status: MigrationStatus
+    public var judge: JudgeState
+    /// A new policy version to record (`status.policyVersion` is its number), if any.
+    public var newPolicySource: String?
+    /// An audit-log entry to append, if any.
+    public var decision: Decision?
+
+    public init(status: MigrationStatus, judge: JudgeState, newPolicySource: String? = nil, decision: Decision? = nil) {
+        self.status = status
+        self.judge = judge
+        self.newPolicySource = newPolicySource
+        self.decision = decision
+    }
+}
+
+/// Durable storage of migrations, policy versions, judge state and the audit log.
+///
+/// Implementations: `SQLiteMigrationStore` (SQLite, WAL) and `InMemoryMigrationStore` (tests, simulator).
+/// A failed `save` changes nothing. A `save` whose revision is lower than the stored one is refused,
+/// so revisions never go backwards.
+public protocol MigrationStore: AnyObject, Sendable {
+    /// Every migration with its current policy source and judge state, ordered by name.
+    func loadAll() throws -> [StoredMigration]
+    /// Writes one change atomically.
+    func save(_ change: StoreChange) throws
+    /// The audit log of one migration, newest first.
+    func decisions(migration: String, limit: Int) throws -> [Decision]
+    /// All versions of a migration's policy, oldest first: `(version, source)`.
+    func policyVersions(migration: String) throws -> [(version: Int, source: String)]
+}

@@ -1,0 +1,19 @@
+/// What an operator can ask for (`POST /v1/migrations/{name}/{action}`).
+public enum OperatorAction: String, Sendable, CaseIterable {
+    case pause, resume, advance, promote, rollback, restart
+}
+
+/// An action that makes no sense in the current state (HTTP 409); nothing changes.
+public struct TransitionRefused: Error, Hashable, Sendable, CustomStringConvertible {
+    public var action: OperatorAction
+    public var phase: Phase
+    public var message: String
+
+    public init(action: OperatorAction, phase: Phase, message: String) {
+        self.action = action
+        self.phase = phase
+        self.message = message
+    }
+
+    public var description: String { message }
+}

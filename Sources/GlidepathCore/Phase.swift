@@ -1,0 +1,15 @@
+/// Where a migration is in its lifecycle (protocol.md, "Migration lifecycle").
+public enum Phase: String, Sendable, CaseIterable, Codable {
+    /// At `steps[step].weight`; the judge may advance or roll back.
+    case ramping
+    /// At a manual gate: only an operator's `resume` or `advance` moves on; the judge may still roll back.
+    case waiting
+    /// Frozen by an operator; the judge records evidence but takes no action.
+    case paused
+    /// Terminal: candidate at 100 %.
+    case promoted
+    /// Terminal: candidate at 0 %, with a reason.
+    case rolledBack = "rolled_back"
+
+    public var isTerminal: Bool { self == .promoted || self == .rolledBack }
+}
