@@ -1,0 +1,104 @@
+import GlidepathCore
+import HTTPServer
+import PromText
+
+/// Reads counters off a Prometheus text endpoint (by default the controller's own `/metrics`):
+/// `glidepath_requests_total`, `glidepath_request_duration_seconds_{bucket,sum}` and `glidepath_tokens_total`.
+public struct ScrapeMetricsSource: MetricsSource {
+    public var url: String
+    public var timeout: Double
+
+    public init(url: String, timeout: Double = 5) {
+        self.url = url
+        self.timeout = timeout
+    }
+
+    public func fetch(_ queries: [MetricsQuery]) throws -> [String: ArmPair] {
+        let response = try HTTPClient.send(method: "GET", url: url, timeout: timeout)
+        guard response.status == 200 else {
+            throw ScrapeError(url: url, message: "answered HTTP \(response.status)")
+        }
+        let text = String(decoding: response.body, as: UTF8.self)
+        let families: [MetricFamily]
+        do { families = try PromTextParser.parse(text) } catch {
+            throw ScrapeError(url: url, message: "unparseable metrics: \(error)")
+        }
+        return try Self.extract(families, queries: queries, url: url)
+    }
+
+    /// Builds cumulative per-arm counts from parsed families. Histogram buckets are converted from
+    /// cumulative `le` to non-cumulative over `LatencyBuckets`; a bucket bound we do not know is an error
+    /// (the latency thresholds would be wrong, which is worse than no tick).
+    public static func extract(_ families: [MetricFamily], queries: [MetricsQuery], url: String = "") throws -> [String: ArmPair] {
+        var wanted: [String: [String: Arm]] = [:]
+        for q in queries { wanted[q.migration] = [q.baseline: .baseline, q.candidate: .candidate] }
+        var out: [String: ArmPair] = [:]
+        var seen: Set<String> = []
+        var cumulative: [String: [[UInt64?]]] = [:]  // migration → arm → bucket cumulative
+
+        func locate(_ s: Sample) -> (String, Arm)? {
+            guard let m = s.label("migration"), let arms = wanted[m], let a = s.label("arm"), let arm = arms[a] else { return nil }
+            return (m, arm)
+        }
+        for family in families {
+            for s in family.samples {
+                guard let (m, arm) = locate(s) else { continue }
+                let v = s.value.isFinite && s.value >= 0 ? UInt64(s.value.rounded()) : 0
+                var pair = out[m] ?? .zero
+                switch s.name {
+                case "glidepath_requests_total":
+                    seen.insert(m)
+                    pair[arm].requests += v
+                    switch s.label("class") {
+                    case "error": pair[arm].errors += v
+                    case "client_error": pair[arm].clientErrors += v
+                    default: break
+                    }
+                case "glidepath_request_duration_seconds_bucket":
+                    guard let le = s.label("le"), let index = bucketIndex(le) else {
+                        throw ScrapeError(url: url, message: "unknown histogram bound le=\"\(s.label("le") ?? "")\"")
+                    }
+                    var arms = cumulative[m] ?? [[UInt64?]](repeating: [UInt64?](repeating: nil, count: LatencyBuckets.count), count: 2)
+                    arms[arm.rawValue][index] = v
+                    cumulative[m] = arms
+                case "glidepath_request_duration_seconds_sum":
+                    pair[arm].latencySum = s.value.isFinite ? s.value : 0
+                case "glidepath_tokens_total":
+                    pair[arm].tokens += v
+                default: continue
+                }
+                out[m] = pair
+            }
+        }
+        for (m, arms) in cumulative {
+            var pair = out[m] ?? .zero
+            for arm in Arm.allCases where arms[arm.rawValue].contains(where: { $0 != nil }) {
+                var running: UInt64 = 0
+                var buckets = [UInt64](repeating: 0, count: LatencyBuckets.count)
+                for i in 0..<LatencyBuckets.count {
+                    let c = max(arms[arm.rawValue][i] ?? running, running)
+                    buckets[i] = c - running
+                    running = c
+                }
+                pair[arm].latency = buckets
+            }
+            out[m] = pair
+        }
+        return out.filter { seen.contains($0.key) }
+    }
+
+    static func bucketIndex(_ le: String) -> Int? {
+        if le == "+Inf" { return LatencyBuckets.bounds.count }
+        guard let v = Double(le), v.isFinite else { return nil }
+        let i = LatencyBuckets.index(ofSeconds: v)
+        guard i < LatencyBuckets.bounds.count, abs(LatencyBuckets.bounds[i] - v) <= 1e-9 * max(1, v) else { return nil }
+        return i
+    }
+}
+
+/// A scrape that failed: where and why.
+public struct ScrapeError: Error, CustomStringConvertible {
+    public var url: String
+    public var message: String
+    public var description: String { "scrape of \(url) failed: \(message)" }
+}

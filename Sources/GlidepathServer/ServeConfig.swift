@@ -1,0 +1,60 @@
+/// Settings of `glidepath serve`: flags first, then environment, then defaults.
+public struct ServeConfig: Sendable, Equatable {
+    public var host: String = "127.0.0.1"
+    public var port: UInt16 = 8470
+    public var databasePath: String = "./glidepath.db"
+    public var policiesDirectory: String = "./policies"
+    /// Required on admin endpoints when set (`GLIDEPATH_ADMIN_TOKEN`).
+    public var adminToken: String?
+    /// Required on the ingest endpoint when set (`GLIDEPATH_INGEST_TOKEN`); the admin token is accepted too.
+    public var ingestToken: String?
+
+    public init() {}
+
+    /// Builds the config from `serve`'s flags and the environment, and refuses an unsafe setup: listening
+    /// beyond loopback without both tokens would let anyone on the network move traffic.
+    public static func make(listen: String?, db: String?, policies: String?,
+                            environment: [String: String]) throws(ConfigError) -> ServeConfig {
+        var c = ServeConfig()
+        if let listen {
+            let (host, port) = try parseListen(listen)
+            c.host = host
+            c.port = port
+        }
+        if let db { c.databasePath = db }
+        if let policies { c.policiesDirectory = policies }
+        c.adminToken = environment["GLIDEPATH_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        c.ingestToken = environment["GLIDEPATH_INGEST_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        if !isLoopback(c.host) && (c.adminToken == nil || c.ingestToken == nil) {
+            throw ConfigError(message: "refusing to listen on \(c.host):\(c.port) without both GLIDEPATH_ADMIN_TOKEN "
+                + "and GLIDEPATH_INGEST_TOKEN set; set both tokens or listen on 127.0.0.1")
+        }
+        return c
+    }
+
+    /// `HOST:PORT`, `[v6]:PORT` or `:PORT` (loopback).
+    public static func parseListen(_ text: String) throws(ConfigError) -> (String, UInt16) {
+        guard let colon = text.lastIndex(of: ":") else {
+            throw ConfigError(message: "--listen must be HOST:PORT, got \"\(text)\"")
+        }
+        var host = String(text[..<colon])
+        let portText = text[text.index(after: colon)...]
+        guard let port = UInt16(portText) else {
+            throw ConfigError(message: "--listen port must be 0...65535, got \"\(portText)\"")
+        }
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host.isEmpty { host = "127.0.0.1" }
+        return (host, port)
+    }
+
+    public static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+}
+
+/// A configuration that cannot be used, with a message for the operator.
+public struct ConfigError: Error, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(message: String) { self.message = message }
+    public var description: String { message }
+}

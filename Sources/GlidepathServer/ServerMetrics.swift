@@ -1,0 +1,104 @@
+import GlidepathCore
+import PromText
+
+/// Every metric family the controller exports (names and labels fixed by the wire protocol).
+public final class ServerMetrics: Sendable {
+    public static let version = "0.1.0"
+
+    public let registry: MetricRegistry
+    public let requests: CounterFamily
+    public let requestDuration: HistogramFamily
+    public let tokens: CounterFamily
+    public let weightPercent: GaugeFamily
+    public let step: GaugeFamily
+    public let revision: GaugeFamily
+    public let migrationState: GaugeFamily
+    public let decisions: CounterFamily
+    public let guardEvidence: GaugeFamily
+    public let observationsRejected: CounterFamily
+    public let httpRequests: CounterFamily
+    public let controlLoopDuration: HistogramFamily
+    public let buildInfo: GaugeFamily
+    public let stepStuck: GaugeFamily
+    public let lastTick: GaugeFamily
+    public let sourceErrors: CounterFamily
+    public let shims: GaugeFamily
+
+    public init(registry: MetricRegistry = MetricRegistry()) {
+        self.registry = registry
+        requests = registry.counter("glidepath_requests_total",
+            help: "Observed requests per migration, arm and outcome class.", labels: ["migration", "arm", "class"])
+        requestDuration = registry.histogram("glidepath_request_duration_seconds",
+            help: "Observed request latency in seconds.", labels: ["migration", "arm"], buckets: LatencyBuckets.bounds)
+        tokens = registry.counter("glidepath_tokens_total",
+            help: "Tokens reported by observed requests.", labels: ["migration", "arm"])
+        weightPercent = registry.gauge("glidepath_weight_percent",
+            help: "Current traffic weight of each arm in percent.", labels: ["migration", "arm"])
+        step = registry.gauge("glidepath_step", help: "Current step (0-based index).", labels: ["migration"])
+        revision = registry.gauge("glidepath_revision", help: "Current revision of the migration.", labels: ["migration"])
+        migrationState = registry.gauge("glidepath_migration_state",
+            help: "1 for the migration's current state, 0 for the others.", labels: ["migration", "state"])
+        decisions = registry.counter("glidepath_decisions_total",
+            help: "Decisions taken per migration and action.", labels: ["migration", "action"])
+        guardEvidence = registry.gauge("glidepath_guard_evidence",
+            help: "What the judge last computed per guard.", labels: ["migration", "guard", "test"])
+        observationsRejected = registry.counter("glidepath_observations_rejected_total",
+            help: "Refused ingest batches by reason.", labels: ["reason"])
+        httpRequests = registry.counter("glidepath_http_requests_total",
+            help: "HTTP requests served per route template and status code.", labels: ["route", "code"])
+        controlLoopDuration = registry.histogram("glidepath_control_loop_duration_seconds",
+            help: "Duration of control-loop rounds in seconds.", labels: [],
+            buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10])
+        buildInfo = registry.gauge("glidepath_build_info", help: "Build information.", labels: ["version"])
+        stepStuck = registry.gauge("glidepath_step_stuck",
+            help: "1 when the current step is held longer than the policy's maxHold.", labels: ["migration"])
+        lastTick = registry.gauge("glidepath_last_tick_timestamp_seconds",
+            help: "Unix time of the last completed control-loop round.", labels: [])
+        sourceErrors = registry.counter("glidepath_metrics_source_errors_total",
+            help: "Control-loop rounds skipped because the metrics source failed.", labels: [])
+        shims = registry.gauge("glidepath_shims",
+            help: "Shims (by Glidepath-Shim id) whose last poll saw each revision.", labels: ["migration", "revision"])
+        buildInfo.set(1, labels: [ServerMetrics.version])
+        sourceErrors.add(0, labels: [])
+    }
+
+    /// Creates a migration's per-arm series at zero, so rates exist from the first scrape.
+    public func precreate(migration: String, baseline: String, candidate: String) {
+        let zeros = [UInt64](repeating: 0, count: LatencyBuckets.count)
+        for arm in [baseline, candidate] {
+            for cls in OutcomeClass.allCases { requests.add(0, labels: [migration, arm, cls.rawValue]) }
+            requestDuration.add(bucketCounts: zeros, sum: 0, labels: [migration, arm])
+            tokens.add(0, labels: [migration, arm])
+        }
+    }
+
+    /// Adds an accepted ingest batch.
+    public func merge(_ batch: ObservationBatch, migration: String, baseline: String, candidate: String) {
+        for arm in Arm.allCases {
+            let c = batch.arms[arm]
+            guard c.requests > 0 else { continue }
+            let name = arm == .baseline ? baseline : candidate
+            let ok = c.requests &- c.errors &- c.clientErrors
+            requests.add(Double(ok), labels: [migration, name, OutcomeClass.ok.rawValue])
+            requests.add(Double(c.errors), labels: [migration, name, OutcomeClass.error.rawValue])
+            requests.add(Double(c.clientErrors), labels: [migration, name, OutcomeClass.clientError.rawValue])
+            if c.latency.count == LatencyBuckets.count {
+                requestDuration.add(bucketCounts: c.latency, sum: c.latencySum, labels: [migration, name])
+            }
+            if c.tokens > 0 { tokens.add(Double(c.tokens), labels: [migration, name]) }
+        }
+    }
+
+    /// Publishes a migration's state gauges.
+    public func publish(status: MigrationStatus, policy: Policy) {
+        let m = status.migration
+        let w = status.candidateWeight(policy)
+        weightPercent.set(w.complement.percent, labels: [m, policy.baseline])
+        weightPercent.set(w.percent, labels: [m, policy.candidate])
+        step.set(Double(status.step), labels: [m])
+        revision.set(Double(status.revision), labels: [m])
+        for phase in Phase.allCases {
+            migrationState.set(phase == status.phase ? 1 : 0, labels: [m, phase.rawValue])
+        }
+    }
+}
