@@ -1,0 +1,77 @@
+import GlidepathCore
+
+/// JSON documents of the read and admin endpoints.
+public enum StatusJSON {
+    static func weights(_ status: MigrationStatus, _ policy: Policy) -> JSON {
+        let w = status.candidateWeight(policy)
+        return .object([(policy.baseline, .raw(w.complement.description)), (policy.candidate, .raw(w.description))])
+    }
+
+    /// An item of `GET /v1/migrations`.
+    public static func summary(_ e: MigrationEntry) -> JSON {
+        .object([
+            ("migration", .string(e.name)), ("revision", .int(e.status.revision)),
+            ("state", .string(e.status.phase.rawValue)), ("step", .int(Int64(e.status.step))),
+            ("weights", weights(e.status, e.policy)),
+        ])
+    }
+
+    /// `GET /v1/migrations/{name}`: everything an operator needs to know why the migration is where it is.
+    public static func full(_ e: MigrationEntry) -> JSON {
+        let s = e.status, p = e.policy, j = e.judge
+        let verdict: JSON = j.lastVerdict.map { v in
+            .object([("action", .string(v.action.rawValue)), ("rule", .string(v.rule)), ("reason", .string(v.reason))])
+        } ?? .null
+        return .object([
+            ("migration", .string(e.name)), ("revision", .int(s.revision)), ("state", .string(s.phase.rawValue)),
+            ("step", .int(Int64(s.step))), ("steps", .int(Int64(p.steps.count))),
+            ("baseline", .string(p.baseline)), ("candidate", .string(p.candidate)),
+            ("weights", weights(s, p)),
+            ("stepStartedAt", .string(ISOTime.format(milliseconds: s.stepStartedAt))),
+            ("updatedAt", .string(ISOTime.format(milliseconds: s.updatedAt))),
+            ("reason", .string(s.reason)),
+            ("policy", policy(p, version: s.policyVersion)),
+            ("verdict", verdict),
+            ("evidence", evidence(j.lastVerdict?.evidence ?? [])),
+            ("stepCounts", .object([(p.baseline, counts(j.step.baseline)), (p.candidate, counts(j.step.candidate))])),
+            ("lastTickAt", j.lastTickAt.map { .string(ISOTime.format(milliseconds: $0)) } ?? .null),
+            ("lastDataAt", j.lastDataAt.map { .string(ISOTime.format(milliseconds: $0)) } ?? .null),
+            ("lastDecision", e.lastDecision.map(decision) ?? .null),
+        ])
+    }
+
+    static func policy(_ p: Policy, version: Int) -> JSON {
+        .object([
+            ("version", .int(Int64(version))), ("judge", .string(p.judge.rawValue)),
+            ("interval", .string(p.interval.description)), ("minRequests", .int(Int64(p.minRequests))),
+            ("steps", .array(p.steps.map { st in
+                .object([("weight", .raw(st.weight.description)), ("bake", .string(st.bake.description)),
+                         ("gate", st.manualGate ? .string("manual") : .null)])
+            })),
+            ("maxHold", p.maxHold.map { .string($0.description) } ?? .null),
+            ("onStuck", .string(p.onStuck.rawValue)),
+            ("pollAfterSeconds", .int(max(1, p.pollAfter.milliseconds / 1000))),
+        ])
+    }
+
+    static func counts(_ c: ArmCounts) -> JSON {
+        .object([("requests", .int(Int64(c.requests))), ("errors", .int(Int64(c.errors))),
+                 ("clientErrors", .int(Int64(c.clientErrors)))])
+    }
+
+    static func evidence(_ list: [GuardEvidence]) -> JSON {
+        .array(list.map { .object([("guard", .string($0.guardName)), ("test", .string($0.test)), ("value", .number($0.value))]) })
+    }
+
+    /// One audit-log entry.
+    public static func decision(_ d: Decision) -> JSON {
+        .object([
+            ("at", .string(ISOTime.format(milliseconds: d.at))), ("revision", .int(d.revision)),
+            ("action", .string(d.action)), ("fromStep", .int(Int64(d.fromStep))), ("toStep", .int(Int64(d.toStep))),
+            ("weights", .object([(d.baseline, .raw(d.candidateWeight.complement.description)),
+                                 (d.candidate, .raw(d.candidateWeight.description))])),
+            ("actor", .string(d.actor.rawValue)), ("reason", .string(d.reason)),
+            ("evidence", evidence(d.evidence)),
+        ])
+    }
+}
