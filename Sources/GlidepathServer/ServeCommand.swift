@@ -1,0 +1,86 @@
+import Foundation
+import GlidepathCore
+import HTTPServer
+import SQLiteStore
+
+/// `glidepath serve`: opens the store, restores every migration, applies the policies directory, listens,
+/// runs the control loop, and shuts down cleanly on SIGTERM/SIGINT.
+public enum ServeCommand {
+    /// Runs until a signal arrives; returns the process exit code.
+    public static func run(_ config: ServeConfig) -> Int32 {
+        // Block the signals before any thread starts so every thread inherits the mask and sigwait sees them.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGTERM)
+        sigaddset(&signals, SIGINT)
+        let maskResult = pthread_sigmask(SIG_BLOCK, &signals, nil)
+        guard maskResult == 0 else {
+            Log.error("cannot block SIGTERM/SIGINT (error \(maskResult))")
+            return 1
+        }
+        signal(SIGPIPE, SIG_IGN)
+
+        // Validate the policies directory before touching anything: a bad file stops start-up.
+        let files: [PolicyFile]
+        do { files = try PolicyFile.list(directory: config.policiesDirectory).map(PolicyFile.read) } catch {
+            Log.error("policies: \(error)")
+            return 1
+        }
+        let bad = files.flatMap(\.problemLines)
+        if !bad.isEmpty {
+            for line in bad { StandardStreams.writeError(line + "\n") }
+            Log.error("refusing to start: \(bad.count) problem(s) in \(config.policiesDirectory)")
+            return 1
+        }
+
+        let store: SQLiteMigrationStore
+        do { store = try SQLiteMigrationStore(path: config.databasePath) } catch {
+            Log.error("cannot open the store at \(config.databasePath): \(error)")
+            return 1
+        }
+        let clock = SystemClock()
+        let controller = Controller(store: store, clock: clock)
+        do {
+            let n = try controller.load()
+            Log.info("restored \(n) migration(s) from \(config.databasePath)")
+            for f in files {
+                guard case .success(let p) = f.result else { continue }
+                let (outcome, _) = try controller.apply(policySource: f.source, name: p.migration)
+                Log.info("policy \(f.path): migration \(p.migration) \(outcome.rawValue)")
+            }
+        } catch {
+            Log.error("start-up failed: \(error)")
+            store.close()
+            return 1
+        }
+
+        var httpConfig = HTTPServerConfig()
+        httpConfig.host = config.host
+        httpConfig.port = config.port
+        let router = Router(controller: controller, auth: Authorizer(adminToken: config.adminToken, ingestToken: config.ingestToken))
+        let server = HTTPServer(config: httpConfig, handler: { router.handle($0) })
+        let port: UInt16
+        do { port = try server.start() } catch {
+            Log.error("cannot listen on \(config.host):\(config.port): \(error)")
+            store.close()
+            return 1
+        }
+        let scrapeHost = (config.host == "0.0.0.0" || config.host == "::") ? "127.0.0.1" : config.host
+        let hostPart = scrapeHost.contains(":") ? "[\(scrapeHost)]" : scrapeHost
+        let loop = ControlLoop(controller: controller, source: ScrapeMetricsSource(url: "http://\(hostPart):\(port)/metrics"),
+                               clock: clock)
+        loop.start()
+        Log.info("glidepath \(ServerMetrics.version) listening on \(config.host):\(port), "
+            + "\(controller.allEntries().count) migration(s), db \(config.databasePath), "
+            + "admin token \(config.adminToken == nil ? "off" : "on"), ingest token \(config.ingestToken == nil ? "off" : "on")")
+
+        var received: Int32 = 0
+        while sigwait(&signals, &received) != 0 {}
+        Log.info("signal \(received): stopping the control loop, finishing in-flight requests")
+        loop.stop()
+        server.shutdown()
+        store.close()
+        Log.info("stopped")
+        return 0
+    }
+}
