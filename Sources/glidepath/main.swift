@@ -1,1 +1,30 @@
-print("glidepath")
+import Foundation
+import GlidepathServer
+
+// Exit codes: 0 success, 1 failure, 2 usage error. Messages go to stderr, results to stdout.
+let environment = ProcessInfo.processInfo.environment
+let command: Command
+do {
+    command = try CommandLineArguments.parse(Array(CommandLine.arguments.dropFirst()))
+} catch {
+    StandardStreams.writeError("glidepath: \(error.message)\n")
+    exit(2)
+}
+
+let code: Int32
+switch command {
+case .help(nil): StandardStreams.write(HelpText.topLevel); code = 0
+case .help(let name?): StandardStreams.write(HelpText.command(name)); code = 0
+case .version: StandardStreams.write("glidepath \(ServerMetrics.version)\n"); code = 0
+case .serve(let listen, let db, let policies): code = ServeCommands.serve(listen: listen, db: db, policies: policies, environment: environment)
+case .lint(let files): code = LocalCommands.lint(files)
+case .bucket(let migration, let key): code = LocalCommands.bucket(migration: migration, key: key)
+case .apply(let files, let server): code = ClientCommands.apply(files, client: AdminClient(server: server, environment: environment))
+case .status(let name, let json, let server):
+    code = ClientCommands.status(name, json: json, client: AdminClient(server: server, environment: environment))
+case .history(let name, let limit, let json, let server):
+    code = ClientCommands.history(name, limit: limit, json: json, client: AdminClient(server: server, environment: environment))
+case .action(let action, let name, let reason, let server):
+    code = ClientCommands.act(action, name, reason: reason, client: AdminClient(server: server, environment: environment))
+}
+exit(code)

@@ -1,0 +1,68 @@
+import Foundation
+import HTTPServer
+
+/// A failed client call: the server's own error message when it sent one (exit code 1).
+public struct ClientError: Error, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// The CLI's side of the admin API.
+public struct AdminClient: Sendable {
+    public var server: String
+    public var token: String?
+
+    public static let defaultServer = "http://127.0.0.1:8470"
+
+    /// `--server` wins over `GLIDEPATH_SERVER`, which wins over the default.
+    public init(server: String?, environment: [String: String]) {
+        var s = server ?? environment["GLIDEPATH_SERVER"] ?? Self.defaultServer
+        while s.hasSuffix("/") { s.removeLast() }
+        self.server = s
+        token = environment["GLIDEPATH_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// Sends a request and returns the decoded JSON of a 2xx answer; anything else throws with the
+    /// server's message (and every policy problem, for a 422).
+    public func call(_ method: String, _ path: String, body: [UInt8] = [], contentType: String = "application/json") throws(ClientError) -> Any {
+        var headers: [(String, String)] = []
+        if let token { headers.append(("Authorization", "Bearer \(token)")) }
+        if !body.isEmpty { headers.append(("Content-Type", contentType)) }
+        let response: HTTPClient.Response
+        do { response = try HTTPClient.send(method: method, url: server + path, headers: headers, body: body, timeout: 10) } catch {
+            throw ClientError("cannot reach \(server): \(error)")
+        }
+        let json = try? JSONSerialization.jsonObject(with: Data(response.body), options: [.fragmentsAllowed])
+        guard (200..<300).contains(response.status) else {
+            throw ClientError(Self.describeError(status: response.status, json: json, body: response.body))
+        }
+        guard let json else { throw ClientError("the server answered \(response.status) with a body that is not JSON") }
+        return json
+    }
+
+    static func describeError(status: Int, json: Any?, body: [UInt8]) -> String {
+        guard let obj = json as? [String: Any], let message = obj["error"] as? String else {
+            return "the server answered \(status): \(String(decoding: body.prefix(300), as: UTF8.self))"
+        }
+        var lines = ["server answered \(status): \(message)"]
+        if let problems = obj["problems"] as? [[String: Any]] {
+            for p in problems {
+                var s = "  "
+                if let line = p["line"] as? Int { s += "line \(line): " }
+                if let field = p["field"] as? String, !field.isEmpty { s += "\(field): " }
+                s += p["message"] as? String ?? ""
+                lines.append(s)
+            }
+        } else {
+            if let field = obj["field"] as? String { lines[0] += " (field \(field))" }
+            if let line = obj["line"] as? Int { lines[0] += " (line \(line))" }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Path segment escaping for a migration name.
+    public static func escape(_ s: String) -> String {
+        s.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? s
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+
+/// Human-readable renderings of the API's JSON for `status` and `history`.
+public enum CLIFormat {
+    /// A number as the API wrote it (`5`, `12.5`).
+    public static func number(_ v: Any?) -> String {
+        guard let n = v as? NSNumber else { return "-" }
+        let d = n.doubleValue
+        if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
+        return String(d)
+    }
+
+    /// One row per migration: name, state, step, candidate weight, revision, last reason.
+    public static func statusTable(_ statuses: [[String: Any]]) -> String {
+        var rows = [["MIGRATION", "STATE", "STEP", "CANDIDATE", "REVISION", "REASON"]]
+        for s in statuses {
+            let steps = s["steps"].map { "/\(number($0))" } ?? ""
+            let candidate = s["candidate"] as? String ?? ""
+            let weights = s["weights"] as? [String: Any] ?? [:]
+            rows.append([
+                s["migration"] as? String ?? "?", s["state"] as? String ?? "?",
+                "\(number(s["step"]))\(steps)", "\(candidate) \(number(weights[candidate]))%",
+                number(s["revision"]), s["reason"] as? String ?? "",
+            ])
+        }
+        return table(rows)
+    }
+
+    /// One line per decision: time, revision, action, steps, weights, actor, reason.
+    public static func historyLines(_ decisions: [[String: Any]]) -> String {
+        var rows = [["TIME", "REV", "ACTION", "STEP", "WEIGHTS", "ACTOR", "REASON"]]
+        for d in decisions {
+            let weights = (d["weights"] as? [String: Any] ?? [:]).sorted { $0.key < $1.key }
+                .map { "\($0.key)=\(number($0.value))%" }.joined(separator: " ")
+            rows.append([
+                d["at"] as? String ?? "", number(d["revision"]), d["action"] as? String ?? "",
+                "\(number(d["fromStep"]))→\(number(d["toStep"]))", weights, d["actor"] as? String ?? "",
+                d["reason"] as? String ?? "",
+            ])
+        }
+        return table(rows)
+    }
+
+    /// Left-aligned columns separated by two spaces; the last column is not padded.
+    public static func table(_ rows: [[String]]) -> String {
+        guard let width = rows.first?.count else { return "" }
+        var widths = [Int](repeating: 0, count: width)
+        for r in rows { for (i, c) in r.enumerated() where i < width - 1 { widths[i] = max(widths[i], c.count) } }
+        return rows.map { r in
+            r.enumerated().map { i, c in i < width - 1 ? c.padding(toLength: widths[i], withPad: " ", startingAt: 0) : c }
+                .joined(separator: "  ")
+        }.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,126 @@
+import GlidepathCore
+
+/// A parsed `glidepath` command line. Parsing is pure so tests can cover every usage error.
+public enum Command: Equatable, Sendable {
+    /// `--help`: the top-level text (nil) or a command's.
+    case help(String?)
+    case version
+    case serve(listen: String?, db: String?, policies: String?)
+    case apply(files: [String], server: String?)
+    case lint(files: [String])
+    case status(name: String?, json: Bool, server: String?)
+    case history(name: String, limit: Int?, json: Bool, server: String?)
+    case action(OperatorAction, name: String, reason: String?, server: String?)
+    case bucket(migration: String, key: String)
+}
+
+/// A command line that does not make sense (exit code 2), with the message to print.
+public struct UsageError: Error, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Parses `glidepath`'s arguments (without the program name). No argument-parser package: a small table.
+public enum CommandLineArguments {
+    struct Spec {
+        var valueFlags: Set<String>
+        var boolFlags: Set<String>
+        var positional: ClosedRange<Int>
+    }
+
+    static let specs: [String: Spec] = {
+        var s: [String: Spec] = [
+            "serve": Spec(valueFlags: ["--listen", "--db", "--policies"], boolFlags: [], positional: 0...0),
+            "apply": Spec(valueFlags: ["--server"], boolFlags: [], positional: 1...Int.max),
+            "lint": Spec(valueFlags: [], boolFlags: [], positional: 1...Int.max),
+            "status": Spec(valueFlags: ["--server"], boolFlags: ["--json"], positional: 0...1),
+            "history": Spec(valueFlags: ["--server", "--limit"], boolFlags: ["--json"], positional: 1...1),
+            "bucket": Spec(valueFlags: ["--migration", "--key"], boolFlags: [], positional: 0...0),
+            "version": Spec(valueFlags: [], boolFlags: [], positional: 0...0),
+        ]
+        for a in OperatorAction.allCases {
+            s[a.rawValue] = Spec(valueFlags: ["--server", "--reason"], boolFlags: [], positional: 1...1)
+        }
+        return s
+    }()
+
+    public static func parse(_ args: [String]) throws(UsageError) -> Command {
+        guard let first = args.first else { throw UsageError("missing command; run glidepath --help") }
+        if first == "--help" || first == "-h" || first == "help" {
+            if args.count > 1, specs[args[1]] != nil { return .help(args[1]) }
+            return .help(nil)
+        }
+        if first == "--version" { return .version }
+        guard let spec = specs[first] else { throw UsageError("unknown command \"\(first)\"; run glidepath --help") }
+
+        var values: [String: String] = [:]
+        var flags: Set<String> = []
+        var positional: [String] = []
+        var i = 1
+        var onlyPositional = false
+        while i < args.count {
+            let a = args[i]
+            i += 1
+            if onlyPositional || !a.hasPrefix("-") || a == "-" { positional.append(a); continue }
+            if a == "--" { onlyPositional = true; continue }
+            if a == "--help" || a == "-h" { return .help(first) }
+            var name = a
+            var inline: String?
+            if let eq = a.firstIndex(of: "=") {
+                name = String(a[..<eq])
+                inline = String(a[a.index(after: eq)...])
+            }
+            if spec.valueFlags.contains(name) {
+                if let inline { values[name] = inline; continue }
+                guard i < args.count else { throw UsageError("\(first): \(name) needs a value") }
+                values[name] = args[i]
+                i += 1
+            } else if spec.boolFlags.contains(name), inline == nil {
+                flags.insert(name)
+            } else {
+                throw UsageError("\(first): unknown option \(a); run glidepath \(first) --help")
+            }
+        }
+        guard spec.positional.contains(positional.count) else {
+            if positional.count < spec.positional.lowerBound {
+                throw UsageError("\(first): missing \(argumentName(first)); run glidepath \(first) --help")
+            }
+            throw UsageError("\(first): unexpected argument \"\(positional[spec.positional.upperBound])\"")
+        }
+        return try build(first, values: values, flags: flags, positional: positional)
+    }
+
+    static func argumentName(_ command: String) -> String {
+        switch command {
+        case "apply", "lint": "policy file(s)"
+        default: "migration name"
+        }
+    }
+
+    private static func build(_ command: String, values: [String: String], flags: Set<String>,
+                              positional: [String]) throws(UsageError) -> Command {
+        let server = values["--server"]
+        switch command {
+        case "serve": return .serve(listen: values["--listen"], db: values["--db"], policies: values["--policies"])
+        case "apply": return .apply(files: positional, server: server)
+        case "lint": return .lint(files: positional)
+        case "status": return .status(name: positional.first, json: flags.contains("--json"), server: server)
+        case "history":
+            var limit: Int?
+            if let text = values["--limit"] {
+                guard let n = Int(text), n >= 1 else { throw UsageError("history: --limit must be a positive integer, got \"\(text)\"") }
+                limit = n
+            }
+            return .history(name: positional[0], limit: limit, json: flags.contains("--json"), server: server)
+        case "bucket":
+            guard let m = values["--migration"] else { throw UsageError("bucket: missing --migration") }
+            guard let k = values["--key"] else { throw UsageError("bucket: missing --key") }
+            return .bucket(migration: m, key: k)
+        case "version": return .version
+        default:
+            guard let action = OperatorAction(rawValue: command) else { throw UsageError("unknown command \"\(command)\"") }
+            return .action(action, name: positional[0], reason: values["--reason"], server: server)
+        }
+    }
+}

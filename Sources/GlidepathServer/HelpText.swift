@@ -1,0 +1,59 @@
+/// The `--help` texts of the command-line tool.
+public enum HelpText {
+    public static let topLevel = """
+    glidepath — canary migration controller
+
+    Usage: glidepath <command> [options]
+
+    Server:
+      serve [--listen HOST:PORT] [--db PATH] [--policies DIR]   run the controller
+    Policies:
+      apply FILE...            send policies to the server (PUT)
+      lint FILE...             check policies locally, print every problem
+    Inspect:
+      status [NAME] [--json]   migrations: state, step, weights, revision, last reason
+      history NAME [--limit N] [--json]   the audit log, newest first
+    Operate:
+      pause|resume|advance|promote|rollback|restart NAME [--reason TEXT]
+    Tools:
+      bucket --migration M --key K   the sticky bucket (0...9999) of a key
+      version                  print the version
+
+    Client commands use --server URL or GLIDEPATH_SERVER (default http://127.0.0.1:8470)
+    and the admin token from GLIDEPATH_ADMIN_TOKEN.
+    Run glidepath <command> --help for details. Exit codes: 0 ok, 1 failure, 2 usage error.
+
+    """
+
+    public static func command(_ name: String) -> String {
+        switch name {
+        case "serve": return """
+            Usage: glidepath serve [--listen HOST:PORT] [--db PATH] [--policies DIR]
+
+              --listen    address to listen on (default 127.0.0.1:8470); a non-loopback address needs
+                          both GLIDEPATH_ADMIN_TOKEN and GLIDEPATH_INGEST_TOKEN
+              --db        SQLite database (default ./glidepath.db)
+              --policies  directory of *.json policies applied at start-up (default ./policies);
+                          an invalid file stops start-up
+
+            """
+        case "apply": return "Usage: glidepath apply FILE... [--server URL]\n\n  Sends each policy to the server (PUT /v1/migrations/NAME).\n"
+        case "lint": return "Usage: glidepath lint FILE...\n\n  Checks policies without a server; prints file:line: path: message per problem.\n"
+        case "status": return "Usage: glidepath status [NAME] [--json] [--server URL]\n\n  Without NAME: every migration. With --json: the server's JSON.\n"
+        case "history": return "Usage: glidepath history NAME [--limit N] [--json] [--server URL]\n\n  The decisions of a migration, newest first.\n"
+        case "bucket": return "Usage: glidepath bucket --migration M --key K\n\n  Prints the sticky bucket (0...9999); a key routes to the candidate iff bucket < weight×100.\n"
+        case "version": return "Usage: glidepath version\n"
+        default: return """
+            Usage: glidepath \(name) NAME [--reason TEXT] [--server URL]
+
+              pause     freeze the weights; the judge keeps recording evidence
+              resume    continue after pause or a manual gate
+              advance   go to the next step now, skipping bake and gate
+              promote   candidate to 100 % now
+              rollback  candidate to 0 % now
+              restart   back to step 0 from a terminal state
+
+            """
+        }
+    }
+}

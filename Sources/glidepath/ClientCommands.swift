@@ -1,0 +1,90 @@
+import Foundation
+import GlidepathCore
+import GlidepathServer
+
+/// Commands that talk to a running server: `apply`, `status`, `history` and the operator actions.
+enum ClientCommands {
+    static func apply(_ files: [String], client: AdminClient) -> Int32 {
+        var failed = false
+        for path in files {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                StandardStreams.writeError("\(path): cannot read the file\n")
+                failed = true
+                continue
+            }
+            guard let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                  let name = obj["migration"] as? String, !name.isEmpty else {
+                // Let lint explain the details; the server needs a name to address the migration.
+                StandardStreams.writeError("\(path): not a JSON object with a \"migration\" name; run glidepath lint \(path)\n")
+                failed = true
+                continue
+            }
+            do {
+                let status = try client.call("PUT", "/v1/migrations/\(AdminClient.escape(name))", body: [UInt8](data))
+                let s = status as? [String: Any] ?? [:]
+                StandardStreams.write("\(path): \(name) revision \(CLIFormat.number(s["revision"])) \(s["state"] as? String ?? "")\n")
+            } catch {
+                StandardStreams.writeError("\(path): \(error.message)\n")
+                failed = true
+            }
+        }
+        return failed ? 1 : 0
+    }
+
+    static func status(_ name: String?, json: Bool, client: AdminClient) -> Int32 {
+        do {
+            var statuses: [[String: Any]] = []
+            if let name {
+                statuses = [try client.call("GET", "/v1/migrations/\(AdminClient.escape(name))") as? [String: Any] ?? [:]]
+            } else {
+                let list = try client.call("GET", "/v1/migrations") as? [[String: Any]] ?? []
+                for item in list {
+                    guard let n = item["migration"] as? String else { continue }
+                    statuses.append(try client.call("GET", "/v1/migrations/\(AdminClient.escape(n))") as? [String: Any] ?? [:])
+                }
+            }
+            if json {
+                let value: Any = name == nil ? statuses : statuses[0]
+                let data = try JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys])
+                StandardStreams.write(String(decoding: data, as: UTF8.self) + "\n")
+            } else {
+                StandardStreams.write(CLIFormat.statusTable(statuses))
+            }
+            return 0
+        } catch {
+            StandardStreams.writeError("glidepath status: \(error)\n")
+            return 1
+        }
+    }
+
+    static func history(_ name: String, limit: Int?, json: Bool, client: AdminClient) -> Int32 {
+        do {
+            let path = "/v1/migrations/\(AdminClient.escape(name))/decisions" + (limit.map { "?limit=\($0)" } ?? "")
+            let decisions = try client.call("GET", path) as? [[String: Any]] ?? []
+            if json {
+                let data = try JSONSerialization.data(withJSONObject: decisions, options: [.prettyPrinted, .sortedKeys])
+                StandardStreams.write(String(decoding: data, as: UTF8.self) + "\n")
+            } else {
+                StandardStreams.write(CLIFormat.historyLines(decisions))
+            }
+            return 0
+        } catch {
+            StandardStreams.writeError("glidepath history: \(error)\n")
+            return 1
+        }
+    }
+
+    static func act(_ action: OperatorAction, _ name: String, reason: String?, client: AdminClient) -> Int32 {
+        var body: [UInt8] = []
+        if let reason { body = Array(JSON.object([("reason", .string(reason))]).rendered.utf8) }
+        do {
+            let s = try client.call("POST", "/v1/migrations/\(AdminClient.escape(name))/\(action.rawValue)", body: body)
+                as? [String: Any] ?? [:]
+            StandardStreams.write(CLIFormat.statusTable([s]))
+            return 0
+        } catch {
+            StandardStreams.writeError("glidepath \(action.rawValue): \(error)\n")
+            return 1
+        }
+    }
+}

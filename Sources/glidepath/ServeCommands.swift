@@ -1,0 +1,13 @@
+import GlidepathServer
+
+/// `glidepath serve`.
+enum ServeCommands {
+    static func serve(listen: String?, db: String?, policies: String?, environment: [String: String]) -> Int32 {
+        let config: ServeConfig
+        do { config = try ServeConfig.make(listen: listen, db: db, policies: policies, environment: environment) } catch {
+            StandardStreams.writeError("glidepath serve: \(error.message)\n")
+            return 1
+        }
+        return ServeCommand.run(config)
+    }
+}
