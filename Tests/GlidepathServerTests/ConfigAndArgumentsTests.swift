@@ -1,0 +1,80 @@
+import GlidepathCore
+import Testing
+@testable import GlidepathServer
+
+@Suite struct ServeConfigTests {
+    @Test func defaults() throws {
+        let c = try ServeConfig.make(listen: nil, db: nil, policies: nil, environment: [:])
+        #expect(c.host == "127.0.0.1" && c.port == 8470)
+        #expect(c.databasePath == "./glidepath.db" && c.policiesDirectory == "./policies")
+        #expect(c.adminToken == nil && c.ingestToken == nil)
+    }
+
+    @Test func nonLoopbackNeedsBothTokens() throws {
+        #expect(throws: ConfigError(message: "refusing to listen on 0.0.0.0:9000 without both GLIDEPATH_ADMIN_TOKEN and "
+            + "GLIDEPATH_INGEST_TOKEN set; set both tokens or listen on 127.0.0.1")) {
+            try ServeConfig.make(listen: "0.0.0.0:9000", db: nil, policies: nil, environment: ["GLIDEPATH_ADMIN_TOKEN": "a"])
+        }
+        let c = try ServeConfig.make(listen: "0.0.0.0:9000", db: "/tmp/x.db", policies: "/p",
+                                     environment: ["GLIDEPATH_ADMIN_TOKEN": "a", "GLIDEPATH_INGEST_TOKEN": "b"])
+        #expect(c.host == "0.0.0.0" && c.port == 9000 && c.adminToken == "a" && c.ingestToken == "b")
+        #expect(try ServeConfig.make(listen: "[::1]:0", db: nil, policies: nil, environment: [:]).host == "::1")
+    }
+
+    @Test(arguments: ["8470", "host:", "host:70000", "host:x"])
+    func badListenAddresses(text: String) {
+        #expect(throws: ConfigError.self) { try ServeConfig.parseListen(text) }
+    }
+}
+
+@Suite struct CommandLineArgumentsTests {
+    @Test(arguments: [
+        ([], "missing command; run glidepath --help"),
+        (["frobnicate"], "unknown command \"frobnicate\"; run glidepath --help"),
+        (["serve", "--port", "1"], "serve: unknown option --port; run glidepath serve --help"),
+        (["serve", "--listen"], "serve: --listen needs a value"),
+        (["serve", "extra"], "serve: unexpected argument \"extra\""),
+        (["apply"], "apply: missing policy file(s); run glidepath apply --help"),
+        (["lint"], "lint: missing policy file(s); run glidepath lint --help"),
+        (["history"], "history: missing migration name; run glidepath history --help"),
+        (["history", "m", "--limit", "0"], "history: --limit must be a positive integer, got \"0\""),
+        (["pause"], "pause: missing migration name; run glidepath pause --help"),
+        (["pause", "a", "b"], "pause: unexpected argument \"b\""),
+        (["status", "--json=yes"], "status: unknown option --json=yes; run glidepath status --help"),
+        (["bucket", "--key", "k"], "bucket: missing --migration"),
+    ])
+    func usageErrors(args: [String], message: String) {
+        #expect(throws: UsageError(message)) { try CommandLineArguments.parse(args) }
+    }
+
+    @Test(arguments: [
+        (["--help"], Command.help(nil)),
+        (["-h"], Command.help(nil)),
+        (["status", "-h"], Command.help("status")),
+        (["help", "serve"], Command.help("serve")),
+        (["version"], Command.version),
+        (["serve"], Command.serve(listen: nil, db: nil, policies: nil)),
+        (["serve", "--listen", "127.0.0.1:0", "--db=/tmp/g.db", "--policies", "p"],
+         Command.serve(listen: "127.0.0.1:0", db: "/tmp/g.db", policies: "p")),
+        (["apply", "a.json", "b.json", "--server", "http://h:1"], Command.apply(files: ["a.json", "b.json"], server: "http://h:1")),
+        (["lint", "a.json"], Command.lint(files: ["a.json"])),
+        (["status"], Command.status(name: nil, json: false, server: nil)),
+        (["status", "m", "--json"], Command.status(name: "m", json: true, server: nil)),
+        (["history", "m", "--limit", "5", "--json"], Command.history(name: "m", limit: 5, json: true, server: nil)),
+        (["rollback", "m", "--reason", "bad p99"], Command.action(.rollback, name: "m", reason: "bad p99", server: nil)),
+        (["restart", "m"], Command.action(.restart, name: "m", reason: nil, server: nil)),
+        (["bucket", "--migration", "chat-completions", "--key", "merchant-42"],
+         Command.bucket(migration: "chat-completions", key: "merchant-42")),
+        (["lint", "--", "-odd.json"], Command.lint(files: ["-odd.json"])),
+    ])
+    func parses(args: [String], expected: Command) throws {
+        #expect(try CommandLineArguments.parse(args) == expected)
+    }
+
+    @Test func clientServerResolution() {
+        #expect(AdminClient(server: nil, environment: [:]).server == "http://127.0.0.1:8470")
+        #expect(AdminClient(server: nil, environment: ["GLIDEPATH_SERVER": "http://x:1/"]).server == "http://x:1")
+        let c = AdminClient(server: "http://y:2", environment: ["GLIDEPATH_SERVER": "http://x:1", "GLIDEPATH_ADMIN_TOKEN": "t"])
+        #expect(c.server == "http://y:2" && c.token == "t")
+    }
+}
