@@ -1,0 +1,88 @@
+import GlidepathCore
+import Testing
+@testable import GlidepathServer
+
+/// Drives `Controller.runOnce(now:)` by hand: a manual clock and an in-memory metrics source.
+@Suite struct ControlLoopTests {
+    let w = Fixture.world()
+
+    init() {
+        _ = w.router.handle(Fixture.request("PUT", "/v1/migrations/chat-completions", body: Fixture.policy(), headers: Fixture.admin))
+    }
+
+    /// Ticks every 10 s with `perTick` traffic until the migration leaves the live phases (at most `limit` ticks).
+    func drive(_ perTick: ArmPair, limit: Int = 200) -> [String] {
+        var decisions: [String] = []
+        for _ in 0..<limit {
+            w.clock.advance(milliseconds: 10_000)
+            w.source.add(perTick, for: "chat-completions")
+            decisions += w.controller.runOnce(now: w.clock.now(), source: w.source).decisions
+            if w.controller.entry("chat-completions")?.status.phase.isTerminal == true { break }
+        }
+        return decisions
+    }
+
+    @Test func healthyCandidateIsPromoted() {
+        let decisions = drive(traffic(100, baselineErrors: 1, candidateErrors: 1))
+        let e = w.controller.entry("chat-completions")
+        #expect(e?.status.phase == .promoted)
+        #expect(decisions.last == "chat-completions:promote")
+        #expect(decisions.contains("chat-completions:advance"))
+        #expect(w.controller.served("chat-completions")?.weights.body.count ?? 0 > 0)
+        let weights = String(decoding: w.controller.served("chat-completions")?.weights.body ?? [], as: UTF8.self)
+        #expect(weights.contains(#""weights":{"openai":0,"holysheep":100}"#))
+        #expect(w.controller.metrics.weightPercent.value(labels: ["chat-completions", "holysheep"]) == 100)
+        #expect(w.controller.metrics.migrationState.value(labels: ["chat-completions", "promoted"]) == 1)
+        // Terminal migrations are not judged any more.
+        let saves = w.store.saves.count
+        w.clock.advance(milliseconds: 60_000)
+        #expect(w.controller.runOnce(now: w.clock.now(), source: w.source).ticked.isEmpty)
+        #expect(w.store.saves.count == saves)
+    }
+
+    @Test func failingCandidateIsRolledBack() throws {
+        let decisions = drive(traffic(100, baselineErrors: 1, candidateErrors: 60), limit: 30)
+        #expect(decisions == ["chat-completions:rollback"])
+        let e = try #require(w.controller.entry("chat-completions"))
+        #expect(e.status.phase == .rolledBack)
+        #expect(e.lastDecision?.actor == .judge)
+        #expect(e.lastDecision?.reason.isEmpty == false)
+        let log = try w.controller.decisions(migration: "chat-completions", limit: 10)
+        #expect(log.first?.action == "rollback")
+        #expect(log.first?.evidence.isEmpty == false)
+    }
+
+    @Test func quietTicksSaveOnlyJudgeState() throws {
+        w.clock.advance(milliseconds: 10_000)
+        let report = w.controller.runOnce(now: w.clock.now(), source: w.source)
+        #expect(report.ticked == ["chat-completions"] && report.decisions.isEmpty)
+        let last = try #require(w.store.saves.last)
+        #expect(last.decision == nil && last.newPolicySource == nil)
+        #expect(last.status.revision == 1)
+        #expect(last.judge.lastTickAt == w.clock.now())
+        // Not due again until the interval has passed.
+        w.clock.advance(milliseconds: 5_000)
+        #expect(w.controller.runOnce(now: w.clock.now(), source: w.source).ticked.isEmpty)
+        #expect(w.controller.isReady)
+    }
+
+    @Test func aFailedScrapeJudgesNobody() {
+        struct Down: Error, CustomStringConvertible { var description: String { "connection refused" } }
+        w.source.fail(with: Down())
+        let before = w.store.saves.count
+        let report = w.controller.runOnce(now: w.clock.now() + 10_000, source: w.source)
+        #expect(report.sourceError == "connection refused")
+        #expect(report.ticked.isEmpty)
+        #expect(w.store.saves.count == before)
+        #expect(!w.controller.isReady)
+        #expect(w.controller.metrics.sourceErrors.value(labels: []) == 1)
+    }
+
+    @Test func pausedMigrationRecordsEvidenceButDoesNotMove() throws {
+        _ = try w.controller.perform(.pause, migration: "chat-completions", reason: "investigating")
+        _ = drive(traffic(100, baselineErrors: 0, candidateErrors: 90), limit: 10)
+        let e = try #require(w.controller.entry("chat-completions"))
+        #expect(e.status.phase == .paused)
+        #expect(e.judge.lastTickAt == w.clock.now())
+    }
+}

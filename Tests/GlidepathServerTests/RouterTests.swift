@@ -1,0 +1,196 @@
+import GlidepathCore
+import HTTPServer
+import Testing
+@testable import GlidepathServer
+
+/// Routes in-process: no sockets, the failable in-memory store, a manual clock.
+@Suite struct RouterTests {
+    let w = Fixture.world()
+
+    @discardableResult
+    func create(_ source: String = Fixture.policy()) -> HTTPResponse {
+        w.router.handle(Fixture.request("PUT", "/v1/migrations/chat-completions", body: source, headers: Fixture.admin))
+    }
+
+    @Test func putCreatesThenUnchangedThenUpdated() {
+        let created = create()
+        #expect(created.status == 201)
+        #expect(created.object["revision"] as? Int == 1)
+        #expect(created.object["state"] as? String == "ramping")
+        #expect(created.object["stepStartedAt"] as? String == "2025-11-24T16:00:00.000Z")
+        let same = create()
+        #expect(same.status == 200)
+        #expect(same.object["revision"] as? Int == 1)
+        let changed = create(Fixture.policy(steps: #"[{"weight": 10, "bake": "1m"}, {"weight": 100}]"#))
+        #expect(changed.status == 200)
+        #expect((changed.object["policy"] as? [String: Any])?["version"] as? Int == 2)
+        #expect(changed.object["revision"] as? Int == 2)
+        #expect(w.store.saves.count == 2)
+    }
+
+    @Test func weightsAreTheExactBytesWithETagAnd304() {
+        create()
+        let r = w.router.handle(Fixture.request("GET", "/v1/migrations/chat-completions/weights"))
+        #expect(r.status == 200)
+        #expect(r.text == #"{"migration":"chat-completions","revision":1,"state":"ramping","step":0,"baseline":"openai","candidate":"holysheep","weights":{"openai":95,"holysheep":5},"pollAfterSeconds":5}"#)
+        #expect(r.headers["ETag"] == #""1""#)
+        #expect(r.headers["Cache-Control"] == "max-age=5")
+        #expect(r.headers["Content-Type"] == "application/json")
+        for inm in [#""1""#, #"W/"1""#, "*", #""0", "1""#] {
+            let nm = w.router.handle(Fixture.request("GET", "/v1/migrations/chat-completions/weights",
+                                                     headers: [("If-None-Match", inm), ("Glidepath-Shim", "pod-1")]))
+            #expect(nm.status == 304)
+            #expect(nm.body.isEmpty)
+            #expect(nm.headers["ETag"] == #""1""#)
+        }
+        #expect(w.controller.metrics.shims.value(labels: ["chat-completions", "1"]) == 1)
+        #expect(w.router.handle(Fixture.request("GET", "/v1/migrations/chat-completions/weights",
+                                                headers: [("If-None-Match", #""0""#)])).status == 200)
+        #expect(w.router.handle(Fixture.request("GET", "/v1/migrations/nope/weights")).status == 404)
+        #expect(w.controller.metrics.httpRequests.value(labels: ["/v1/migrations/{name}/weights", "304"]) == 4)
+    }
+
+    @Test func observationsAreAllOrNothing() {
+        create()
+        let path = "/v1/migrations/chat-completions/observations"
+        let ok = w.router.handle(Fixture.request("POST", path, body: "openai 200 100\nholysheep 503 2000\nholysheep 404 5 tokens=7\n",
+                                                 headers: Fixture.ingest))
+        #expect(ok.status == 202)
+        #expect(ok.text == #"{"accepted":3}"#)
+        let m = w.controller.metrics
+        #expect(m.requests.value(labels: ["chat-completions", "openai", "ok"]) == 1)
+        #expect(m.requests.value(labels: ["chat-completions", "holysheep", "error"]) == 1)
+        #expect(m.requests.value(labels: ["chat-completions", "holysheep", "client_error"]) == 1)
+        #expect(m.tokens.value(labels: ["chat-completions", "holysheep"]) == 7)
+
+        let bad = w.router.handle(Fixture.request("POST", path, body: "openai 200 100\nmars 200 1\n", headers: Fixture.ingest))
+        #expect(bad.status == 400)
+        #expect(bad.object["line"] as? Int == 2)
+        #expect(bad.object["error"] is String)
+        #expect(m.requests.value(labels: ["chat-completions", "openai", "ok"]) == 1)
+
+        #expect(w.router.handle(Fixture.request("POST", path, body: "", headers: Fixture.ingest)).status == 400)
+        #expect(m.observationsRejected.value(labels: ["empty"]) == 1)
+        let big = String(repeating: "openai 200 1\n", count: 90_000)
+        #expect(w.router.handle(Fixture.request("POST", path, body: big, headers: Fixture.ingest)).status == 413)
+        #expect(w.router.handle(Fixture.request("POST", "/v1/migrations/nope/observations", body: "openai 200 1\n",
+                                                headers: Fixture.ingest)).status == 404)
+        let anon = w.router.handle(Fixture.request("POST", path, body: "openai 200 1\n"))
+        #expect(anon.status == 401)
+        #expect(anon.headers["WWW-Authenticate"] == "Bearer")
+        #expect(w.router.handle(Fixture.request("POST", path, body: "openai 200 1\n",
+                                                headers: [("Authorization", "Bearer nope")])).status == 403)
+    }
+
+    @Test func putRefusesInvalidPoliciesWithEveryProblem() {
+        let r = w.router.handle(Fixture.request("PUT", "/v1/migrations/chat-completions",
+            body: #"{"migration": "chat-completions", "baseline": "a", "candidate": "a", "steps": [{"weight": 50}, {"weight": 10}], "bogus": 1}"#,
+            headers: Fixture.admin))
+        #expect(r.status == 422)
+        let problems = r.object["problems"] as? [[String: Any]] ?? []
+        #expect(problems.count >= 2)
+        #expect(problems.allSatisfy { $0["field"] is String && $0["message"] is String })
+        #expect(w.store.saves.isEmpty)
+        #expect(w.router.handle(Fixture.request("GET", "/v1/migrations/chat-completions")).status == 404)
+    }
+
+    @Test func putRefusesANameMismatch() {
+        let r = w.router.handle(Fixture.request("PUT", "/v1/migrations/other", body: Fixture.policy(), headers: Fixture.admin))
+        #expect(r.status == 422)
+        let problems = r.object["problems"] as? [[String: Any]] ?? []
+        #expect(problems.count == 1)
+        #expect(problems.first?["field"] as? String == "migration")
+        #expect(problems.first?["message"] as? String
+            == "the policy names migration \"chat-completions\" but the URL names \"other\"; they must match")
+    }
+
+    @Test func adminEndpointsNeedTheAdminToken() {
+        #expect(w.router.handle(Fixture.request("PUT", "/v1/migrations/chat-completions", body: Fixture.policy())).status == 401)
+        #expect(w.router.handle(Fixture.request("PUT", "/v1/migrations/chat-completions", body: Fixture.policy(),
+                                                headers: [("Authorization", "Bearer ingest-secret")])).status == 403)
+        create()
+        #expect(w.router.handle(Fixture.request("POST", "/v1/migrations/chat-completions/pause")).status == 401)
+        #expect(w.router.handle(Fixture.request("GET", "/v1/migrations/chat-completions/decisions")).status == 401)
+        #expect(w.router.handle(Fixture.request("GET", "/v1/migrations/chat-completions")).status == 200)
+    }
+
+    @Test func operatorActionsAnswerTheNewStatusOr409() {
+        create()
+        func act(_ a: String, _ body: String = "") -> HTTPResponse {
+            w.router.handle(Fixture.request("POST", "/v1/migrations/chat-completions/\(a)", body: body, headers: Fixture.admin))
+        }
+        let paused = act("pause", #"{"reason": "looking at dashboards"}"#)
+        #expect(paused.status == 200)
+        #expect(paused.object["state"] as? String == "paused")
+        #expect(paused.object["revision"] as? Int == 2)
+        let again = act("pause")
+        #expect(again.status == 409)
+        #expect((again.object["error"] as? String)?.isEmpty == false)
+        #expect(act("resume").object["state"] as? String == "ramping")
+        let rolled = act("rollback", #"{"reason": "p99 doubled"}"#)
+        #expect(rolled.object["state"] as? String == "rolled_back")
+        #expect((rolled.object["weights"] as? [String: Any])?["holysheep"] as? Int == 0)
+        #expect(act("resume").status == 409)
+        let restarted = act("restart")
+        #expect(restarted.object["state"] as? String == "ramping")
+        #expect(restarted.object["step"] as? Int == 0)
+        #expect(act("pause", "not json").status == 400)
+        #expect(w.router.handle(Fixture.request("POST", "/v1/migrations/nope/pause", headers: Fixture.admin)).status == 404)
+
+        let log = w.router.handle(Fixture.request("GET", "/v1/migrations/chat-completions/decisions", headers: Fixture.admin)).list
+        #expect(log.map { $0["action"] as? String ?? "" } == ["restart", "rollback", "resume", "pause", "created"])
+        #expect(log.map { $0["revision"] as? Int ?? 0 } == [5, 4, 3, 2, 1])
+        #expect(log[1]["reason"] as? String == "p99 doubled")
+        #expect(log[1]["actor"] as? String == "operator")
+        #expect(log[0]["at"] as? String == "2025-11-24T16:00:00.000Z")
+        let two = w.router.handle(Fixture.request("GET", "/v1/migrations/chat-completions/decisions?limit=2", headers: Fixture.admin))
+        #expect(two.list.count == 2)
+        #expect(w.router.handle(Fixture.request("GET", "/v1/migrations/chat-completions/decisions?limit=x",
+                                                headers: Fixture.admin)).status == 400)
+        #expect(w.controller.metrics.decisions.value(labels: ["chat-completions", "rollback"]) == 1)
+    }
+
+    @Test func aFailedStoreWriteChangesNothing() {
+        create()
+        w.store.failSaves = true
+        let r = w.router.handle(Fixture.request("POST", "/v1/migrations/chat-completions/pause", headers: Fixture.admin))
+        #expect(r.status == 500)
+        #expect(r.object["error"] as? String == "the store refused the change, nothing changed: disk full")
+        let status = w.router.handle(Fixture.request("GET", "/v1/migrations/chat-completions")).object
+        #expect(status["state"] as? String == "ramping" && status["revision"] as? Int == 1)
+        #expect(w.controller.served("chat-completions")?.weights.revision == 1)
+        #expect(w.controller.metrics.revision.value(labels: ["chat-completions"]) == 1)
+    }
+
+    @Test func listStatusAndMetrics() {
+        create()
+        let list = w.router.handle(Fixture.request("GET", "/v1/migrations"))
+        #expect(list.text == #"[{"migration":"chat-completions","revision":1,"state":"ramping","step":0,"weights":{"openai":95,"holysheep":5}}]"#)
+        let full = w.router.handle(Fixture.request("GET", "/v1/migrations/chat-completions")).object
+        #expect(full["baseline"] as? String == "openai")
+        #expect((full["lastDecision"] as? [String: Any])?["action"] as? String == "created")
+        let metrics = w.router.handle(Fixture.request("GET", "/metrics"))
+        #expect(metrics.headers["Content-Type"] == "text/plain; version=0.0.4; charset=utf-8")
+        let text = metrics.text
+        #expect(text.contains(#"glidepath_weight_percent{migration="chat-completions",arm="holysheep"} 5"#))
+        #expect(text.contains(#"glidepath_migration_state{migration="chat-completions",state="ramping"} 1"#))
+        #expect(text.contains(#"glidepath_migration_state{migration="chat-completions",state="promoted"} 0"#))
+        #expect(text.contains(#"glidepath_requests_total{migration="chat-completions",arm="openai",class="error"} 0"#))
+        #expect(text.contains(#"glidepath_build_info{version="0.1.0"} 1"#))
+    }
+
+    @Test func readinessHealthAndUnknownRoutes() {
+        #expect(w.router.handle(Fixture.request("GET", "/healthz")).text == "ok\n")
+        #expect(w.router.handle(Fixture.request("GET", "/readyz")).status == 503)
+        w.controller.runOnce(now: Fixture.start, source: w.source)
+        #expect(w.router.handle(Fixture.request("GET", "/readyz")).status == 200)
+        let nf = w.router.handle(Fixture.request("GET", "/nope"))
+        #expect(nf.status == 404)
+        #expect(nf.text == #"{"error":"no such endpoint: /nope"}"#)
+        let wrong = w.router.handle(Fixture.request("DELETE", "/v1/migrations/x"))
+        #expect(wrong.status == 405)
+        #expect(wrong.headers["Allow"] == "GET, PUT")
+        #expect(w.router.handle(Fixture.request("POST", "/v1/migrations/x/weights")).headers["Allow"] == "GET")
+        #expect(w.controller.metrics.httpRequests.value(labels: ["other", "404"]) == 1)
+    }
+}
