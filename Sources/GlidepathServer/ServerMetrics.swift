@@ -60,7 +60,13 @@ public final class ServerMetrics: Sendable {
             help: "Shims (by Glidepath-Shim id) whose last poll saw each revision.", labels: ["migration", "revision"])
         buildInfo.set(1, labels: [ServerMetrics.version])
         sourceErrors.add(0, labels: [])
+        // Every known reason exists from the start, so `rate()` works before the first rejection.
+        for reason in Self.rejectionReasons { observationsRejected.add(0, labels: [reason]) }
     }
+
+    /// `glidepath_observations_rejected_total{reason}`: the parser's reasons plus the endpoint's own.
+    public static let rejectionReasons = ["unknown_arm", "bad_status", "bad_latency", "bad_field", "malformed", "empty",
+                                          "too_large", "unknown_migration", "content_type"]
 
     /// Creates a migration's per-arm series at zero, so rates exist from the first scrape.
     public func precreate(migration: String, baseline: String, candidate: String) {

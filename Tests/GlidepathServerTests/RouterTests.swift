@@ -177,6 +177,7 @@ import Testing
         #expect(text.contains(#"glidepath_migration_state{migration="chat-completions",state="promoted"} 0"#))
         #expect(text.contains(#"glidepath_requests_total{migration="chat-completions",arm="openai",class="error"} 0"#))
         #expect(text.contains(#"glidepath_build_info{version="0.1.0"} 1"#))
+        #expect(text.contains(#"glidepath_observations_rejected_total{reason="empty"} 0"#))
     }
 
     @Test func readinessHealthAndUnknownRoutes() {

@@ -1,0 +1,44 @@
+import Foundation
+import GlidepathCore
+import Testing
+@testable import GlidepathServer
+
+@Suite struct CLIFormatTests {
+    @Test func statusTableHasOneRowPerMigration() {
+        let rows: [[String: Any]] = [[
+            "migration": "chat-completions", "state": "ramping", "step": 1, "steps": 3, "candidate": "holysheep",
+            "weights": ["openai": 87.5, "holysheep": 12.5], "revision": 7, "reason": "healthy after 1,200 requests",
+        ]]
+        #expect(CLIFormat.statusTable(rows) == """
+            MIGRATION         STATE    STEP  CANDIDATE        REVISION  REASON
+            chat-completions  ramping  1/3   holysheep 12.5%  7         healthy after 1,200 requests
+
+            """)
+    }
+
+    @Test func historyLinesReadLeftToRight() {
+        let rows: [[String: Any]] = [[
+            "at": "2025-11-24T16:00:00.000Z", "revision": 2, "action": "rollback", "fromStep": 1, "toStep": 1,
+            "weights": ["openai": 100, "holysheep": 0], "actor": "judge", "reason": "error ratio 4.0×",
+        ]]
+        #expect(CLIFormat.historyLines(rows) == """
+            TIME                      REV  ACTION    STEP  WEIGHTS                   ACTOR  REASON
+            2025-11-24T16:00:00.000Z  2    rollback  1→1   holysheep=0% openai=100%  judge  error ratio 4.0×
+
+            """)
+    }
+
+    @Test func policyProblemLines() {
+        #expect(PolicyFile.format(file: "p.json", problem: PolicyProblem(path: "steps[1].weight", message: "must be above 50", line: 4))
+            == "p.json:4: steps[1].weight: must be above 50")
+        #expect(PolicyFile.format(file: "p.json", problem: PolicyProblem(path: "", message: "not JSON")) == "p.json: not JSON")
+    }
+
+    @Test func serverErrorsShowTheServersMessageAndProblems() {
+        let json: [String: Any] = ["error": "the policy has 1 problem(s)",
+                                   "problems": [["field": "migration", "message": "must match", "line": NSNull()]]]
+        #expect(AdminClient.describeError(status: 422, json: json, body: [])
+            == "server answered 422: the policy has 1 problem(s)\n  migration: must match")
+        #expect(AdminClient.describeError(status: 409, json: ["error": "already paused"], body: []) == "server answered 409: already paused")
+    }
+}
