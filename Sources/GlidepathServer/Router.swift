@@ -15,10 +15,39 @@ public final class Router: Sendable {
         self.auth = auth
     }
 
+    /// Weights answers counted with atomics and folded into `glidepath_http_requests_total` at scrape time,
+    /// so the hot path takes no registry lock.
+    let weightsCounts = HotCounters()
+
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        if request.method == "GET", let name = Self.weightsName(request.path) {
+            let response = weights(name, request)
+            weightsCounts.count(response.status)
+            return response
+        }
         let (route, response) = dispatch(request)
         controller.metrics.httpRequests.add(1, labels: [route, Self.codeText(response.status)])
         return response
+    }
+
+    /// Folds the hot-path counts into the registry (done before every `/metrics` render).
+    public func flushHotCounters() {
+        for (code, n) in weightsCounts.drain() {
+            controller.metrics.httpRequests.add(Double(n), labels: ["/v1/migrations/{name}/weights", Self.codeText(code)])
+        }
+    }
+
+    /// The `{name}` of `/v1/migrations/{name}/weights`, without splitting the whole path.
+    @inline(__always)
+    static func weightsName(_ path: String) -> String? {
+        let prefix = "/v1/migrations/", suffix = "/weights"
+        guard path.hasSuffix(suffix), path.hasPrefix(prefix) else { return nil }
+        let utf8 = path.utf8
+        let start = utf8.index(utf8.startIndex, offsetBy: prefix.utf8.count)
+        let end = utf8.index(utf8.endIndex, offsetBy: -suffix.utf8.count)
+        guard start < end else { return nil }
+        let name = path[start..<end]
+        return name.contains("/") ? nil : String(name)
     }
 
     /// The route template and the answer.
@@ -35,7 +64,8 @@ public final class Router: Sendable {
                 })
             case "metrics":
                 return ("/metrics", only("GET", r) {
-                    HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "text/plain; version=0.0.4; charset=utf-8")]),
+                    flushHotCounters()
+                    return HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "text/plain; version=0.0.4; charset=utf-8")]),
                                  body: controller.metrics.registry.render())
                 })
             default: break

@@ -47,7 +47,13 @@ import Testing
         #expect(w.router.handle(Fixture.request("GET", "/v1/migrations/chat-completions/weights",
                                                 headers: [("If-None-Match", #""0""#)])).status == 200)
         #expect(w.router.handle(Fixture.request("GET", "/v1/migrations/nope/weights")).status == 404)
+        w.router.flushHotCounters()
         #expect(w.controller.metrics.httpRequests.value(labels: ["/v1/migrations/{name}/weights", "304"]) == 4)
+        #expect(w.controller.metrics.httpRequests.value(labels: ["/v1/migrations/{name}/weights", "404"]) == 1)
+        #expect(Router.weightsName("/v1/migrations/a.b-c/weights") == "a.b-c")
+        #expect(Router.weightsName("/v1/migrations//weights") == nil)
+        #expect(Router.weightsName("/v1/migrations/a/b/weights") == nil)
+        #expect(Router.weightsName("/v1/migrations/weights") == nil)
     }
 
     @Test func observationsAreAllOrNothing() {
