@@ -146,4 +146,25 @@ import Testing
         #expect(v[5].doubleValue == .infinity)
         #expect(v[0].typeName == "number")
     }
+
+    @Test("rendering keeps member order and number text, and parses back", arguments: [
+        #"{"b":[1,2.50,-1e3],"a":{"x":null,"y":true,"z":false},"s":"q\"\\\n\u0001é"}"#,
+        "[]", "{}", "[[],{}]", #""""#,
+    ])
+    func renderRoundTrips(text: String) throws {
+        let value = try JSONParser.parse(text)
+        #expect(value.rendered() == text)
+        #expect(Self.shape(try JSONParser.parse(value.rendered(pretty: true))) == Self.shape(value))
+    }
+
+    @Test("pretty rendering indents by two spaces")
+    func pretty() throws {
+        let value = try JSONParser.parse(#"{"a":[1,{"b":2}],"c":{}}"#)
+        #expect(value.rendered(pretty: true) == "{\n  \"a\": [\n    1,\n    {\n      \"b\": 2\n    }\n  ],\n  \"c\": {}\n}")
+    }
+
+    @Test("doubles render as JSON numbers", arguments: [(2.0, "2"), (1.5, "1.5"), (0.99, "0.99"), (-3.0, "-3"), (0.00001, "1e-05")])
+    func doubles(value: Double, text: String) {
+        #expect(JSONValue.number(value).rendered() == text)
+    }
 }
