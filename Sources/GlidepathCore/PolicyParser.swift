@@ -39,6 +39,8 @@ public enum PolicyParser {
     public static let minimumInterval = TimeSpan.seconds(1)
     public static let defaultMinRequests = 100
     public static let maxSteps = 50
+    public static let defaultJudge = JudgeKind.threshold
+    public static let defaultOnStuck = OnStuck.hold
 
     public static func parse(_ source: String) -> Result<Policy, PolicyError> {
         let root: JSONValue
@@ -57,6 +59,11 @@ public enum PolicyParser {
         return .failure(PolicyError(problems: sorted))
     }
 
+    /// Reads every field even after a problem, so all problems get reported.
+    ///
+    /// Optional fields follow one pattern: `c.optional(...).map(reader)` is `nil` when the key is
+    /// absent (then `?? default` applies) and `.some(nil)` when it is present but invalid (already
+    /// reported; the `?? default` keeps it `nil`, so no policy is built).
     static func read(_ root: JSONValue, _ c: inout Context) -> Policy? {
         guard let object = c.object(root, path: "", keys: keys) else { return nil }
         let migration = c.required(object, "migration").flatMap { readMigrationName($0, &c) }
@@ -76,16 +83,16 @@ public enum PolicyParser {
             ?? defaultMinRequests
         let judge = c.optional(object, "judge").map { value in
             c.choice(value, path: "judge", among: JudgeKind.allCases.map(\.rawValue)).flatMap(JudgeKind.init(rawValue:))
-        } ?? .threshold
+        } ?? defaultJudge
         let maxHold = c.optional(object, "maxHold").map { c.duration($0, path: "maxHold", minimum: minimumInterval) }
         let onStuck = c.optional(object, "onStuck").map { value in
             c.choice(value, path: "onStuck", among: OnStuck.allCases.map(\.rawValue)).flatMap(OnStuck.init(rawValue:))
-        } ?? .hold
+        } ?? defaultOnStuck
         let guards = c.optional(object, "guards").map { readGuards($0, &c) } ?? Guards()
 
         guard let migration, let baseline, let candidate, let interval, let pollAfter, let steps,
               let minRequests, let judge, let onStuck, let guards else { return nil }
-        if case .some(.none) = maxHold { return nil }
+        if case .some(.none) = maxHold { return nil }  // given but invalid
         return Policy(migration: migration, baseline: baseline, candidate: candidate, interval: interval,
                       steps: steps, minRequests: minRequests, guards: guards, judge: judge,
                       maxHold: maxHold ?? nil, onStuck: onStuck, pollAfter: pollAfter)
