@@ -4,17 +4,24 @@ struct FamilyAssembler {
     private struct Entry {
         var family: MetricFamily
         var typeDeclared = false
-        /// Every series seen: the sample name followed by its label pairs sorted by name.
-        var series: Set<[String]> = []
-        /// Histogram series (labels without `le`, flattened) in order of first sample, with that line.
-        var histogramSeries: [[String]] = []
-        var histogramFirstLine: [[String]: Int] = [:]
-        var histogramHasInf: Set<[String]> = []
+        /// Every series seen, as `seriesKey` bytes of the sample name and all its labels.
+        var series: Set<SeriesKey> = []
+        /// Histogram series (labels without `le`) in order of first sample.
+        var histogramSeries: [HistogramSeries] = []
+        var histogramSeriesIndex: [SeriesKey: Int] = [:]
+    }
+
+    private struct HistogramSeries {
+        var firstLine: Int
+        var labels: [(name: String, value: String)]
+        var hasInfBucket = false
     }
 
     private var entries: [Entry] = []
     private var indexByName: [String: Int] = [:]
     private var current: Int?
+    /// The last sample's name and family: consecutive samples of one name skip the family lookup.
+    private var previous: (name: String, index: Int)?
 
     var families: [MetricFamily] { entries.map(\.family) }
 
@@ -41,19 +48,40 @@ struct FamilyAssembler {
     }
 
     mutating func add(_ sample: Sample, line: Int) throws(PromTextError) {
-        let index = try familyIndex(for: sample.name, line: line)
-        _ = try enter(entries[index].family.name, line: line)
-        let family = entries[index].family
-        switch family.type {
+        let index: Int
+        if let previous, previous.index == current, previous.name == sample.name {
+            index = previous.index
+        } else {
+            index = try familyIndex(for: sample.name, line: line)
+            _ = try enter(entries[index].family.name, line: line)
+            previous = (sample.name, index)
+        }
+        // Only name and type: a copy of the whole family would make the append below copy every sample.
+        switch entries[index].family.type {
         case .histogram: try checkHistogramSample(sample, in: index, line: line)
-        case .summary: try checkSummarySample(sample, family: family.name, line: line)
+        case .summary: try checkSummarySample(sample, family: entries[index].family.name, line: line)
         case .counter, .gauge, .untyped: break
         }
-        let key = [sample.name] + sample.labels.sorted { $0.name < $1.name }.flatMap { [$0.name, $0.value] }
-        guard entries[index].series.insert(key).inserted else {
+        guard entries[index].series.insert(Self.seriesKey(sample.name, sample.labels)).inserted else {
             throw PromTextError(line: line, message: "duplicate series \(Self.describe(sample.name, sample.labels))")
         }
         entries[index].family.samples.append(sample)
+    }
+
+    /// The identity of a series: its name and its labels sorted by name, separated by 0xFF (never in UTF-8).
+    static func seriesKey(_ name: String, _ labels: [(name: String, value: String)], skipping skipped: String? = nil) -> SeriesKey {
+        var order = Array(labels.indices)
+        if order.count > 1 { order.sort { labels[$0].name < labels[$1].name } }
+        var key: [UInt8] = []
+        key.reserveCapacity(64)
+        key.append(contentsOf: name.utf8)
+        for position in order where labels[position].name != skipped {
+            key.append(0xFF)
+            key.append(contentsOf: labels[position].name.utf8)
+            key.append(0xFF)
+            key.append(contentsOf: labels[position].value.utf8)
+        }
+        return SeriesKey(bytes: key)
     }
 
     /// Checks the family the input ended in.
@@ -106,20 +134,24 @@ struct FamilyAssembler {
     }
 
     private mutating func checkHistogramSample(_ sample: Sample, in index: Int, line: Int) throws(PromTextError) {
-        let family = entries[index].family.name
-        let seriesKey = sample.labels.filter { $0.name != "le" }.sorted { $0.name < $1.name }.flatMap { [$0.name, $0.value] }
-        if entries[index].histogramFirstLine[seriesKey] == nil {
-            entries[index].histogramFirstLine[seriesKey] = line
-            entries[index].histogramSeries.append(seriesKey)
+        let key = Self.seriesKey("", sample.labels, skipping: "le")
+        let position: Int
+        if let known = entries[index].histogramSeriesIndex[key] {
+            position = known
+        } else {
+            position = entries[index].histogramSeries.count
+            entries[index].histogramSeriesIndex[key] = position
+            entries[index].histogramSeries.append(
+                HistogramSeries(firstLine: line, labels: sample.labels.filter { $0.name != "le" }))
         }
-        guard sample.name == family + "_bucket" else { return }
+        guard sample.name.hasSuffix("_bucket") else { return }
         guard let le = sample.label("le") else {
             throw PromTextError(line: line, message: "\"\(sample.name)\" sample without an \"le\" label")
         }
         guard let bound = PromFloat.parse(le), !bound.isNaN else {
             throw PromTextError(line: line, message: "invalid \"le\" value \"\(le)\"")
         }
-        if bound == .infinity { entries[index].histogramHasInf.insert(seriesKey) }
+        if bound == .infinity { entries[index].histogramSeries[position].hasInfBucket = true }
     }
 
     private func checkSummarySample(_ sample: Sample, family: String, line: Int) throws(PromTextError) {
@@ -134,11 +166,9 @@ struct FamilyAssembler {
 
     /// A histogram family is complete only when every series has its `+Inf` bucket.
     private func close(_ index: Int) throws(PromTextError) {
-        let entry = entries[index]
-        for key in entry.histogramSeries where !entry.histogramHasInf.contains(key) {
-            let labels = stride(from: 0, to: key.count, by: 2).map { (name: key[$0], value: key[$0 + 1]) }
-            throw PromTextError(line: entry.histogramFirstLine[key] ?? 0,
-                                message: "histogram \"\(entry.family.name)\" series \(Self.describe("", labels)) has no le=\"+Inf\" bucket")
+        for series in entries[index].histogramSeries where !series.hasInfBucket {
+            throw PromTextError(line: series.firstLine, message:
+                "histogram \"\(entries[index].family.name)\" series \(Self.describe("", series.labels)) has no le=\"+Inf\" bucket")
         }
     }
 
@@ -154,4 +184,10 @@ struct FamilyAssembler {
         bytes.append(UInt8(ascii: "}"))
         return String(decoding: bytes, as: UTF8.self)
     }
+}
+
+/// Series identity bytes, hashed in one call rather than byte by byte as `[UInt8]` would be.
+struct SeriesKey: Hashable {
+    var bytes: [UInt8]
+    func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
 }

@@ -1,10 +1,16 @@
 extension PromTextParser {
-    /// `name{label="value",...} value [timestamp]`, the scanner at the name.
-    static func parseSample(_ scanner: inout LineScanner) throws(PromTextError) -> Sample {
+    /// `name{label="value",...} value [timestamp]`, the scanner at the name. `previousName` is reused
+    /// when the name repeats (the usual case), saving a validation and an allocation per line.
+    static func parseSample(_ scanner: inout LineScanner, previousName: String) throws(PromTextError) -> Sample {
         let nameBytes = scanner.token { LineScanner.isBlank($0) || $0 == UInt8(ascii: "{") }
-        guard !nameBytes.isEmpty else { throw scanner.error("missing metric name") }
-        let name = LineScanner.text(nameBytes)
-        guard NameRules.isValidMetricName(nameBytes) else { throw scanner.error("invalid metric name \"\(name)\"") }
+        let name: String
+        if nameBytes.elementsEqual(previousName.utf8) && !nameBytes.isEmpty {
+            name = previousName
+        } else {
+            guard !nameBytes.isEmpty else { throw scanner.error("missing metric name") }
+            name = LineScanner.text(nameBytes)
+            guard NameRules.isValidMetricName(nameBytes) else { throw scanner.error("invalid metric name \"\(name)\"") }
+        }
 
         var labels: [(name: String, value: String)] = []
         var blanks = scanner.skipBlanks()

@@ -11,27 +11,31 @@ public enum PromTextParser {
     public static func parse(_ text: String) throws(PromTextError) -> [MetricFamily] {
         let bytes = Array(text.utf8)
         var assembler = FamilyAssembler()
+        var previousName = ""
         var start = 0
         var line = 0
         while start < bytes.count {
             let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
             line += 1
             var scanner = LineScanner(bytes: bytes, position: start, end: end, line: line)
-            try parseLine(&scanner, into: &assembler)
+            try parseLine(&scanner, into: &assembler, previousName: &previousName)
             start = end + 1
         }
         try assembler.finish()
         return assembler.families
     }
 
-    private static func parseLine(_ scanner: inout LineScanner, into assembler: inout FamilyAssembler) throws(PromTextError) {
+    private static func parseLine(
+        _ scanner: inout LineScanner, into assembler: inout FamilyAssembler, previousName: inout String
+    ) throws(PromTextError) {
         scanner.skipBlanks()
         guard let first = scanner.current else { return }
         if first == UInt8(ascii: "#") {
             scanner.position += 1
             try parseComment(&scanner, into: &assembler)
         } else {
-            let sample = try parseSample(&scanner)
+            let sample = try parseSample(&scanner, previousName: previousName)
+            previousName = sample.name
             try assembler.add(sample, line: scanner.line)
         }
     }
