@@ -6,7 +6,8 @@
 /// values that are not decimal floats, `NaN`, `+Inf` or `-Inf`, duplicate labels, duplicate series,
 /// duplicate or late `# TYPE`/`# HELP`, samples of one family split by another family, histogram
 /// samples other than `_bucket` (with a valid `le`), `_sum` and `_count`, and a histogram series
-/// without its `le="+Inf"` bucket. Families come back in order of first appearance.
+/// without its `le="+Inf"` bucket. Lines end in `\n` (the last may omit it); a `\r` is not a blank,
+/// so CRLF input fails on its first sample. Families come back in order of first appearance.
 public enum PromTextParser {
     public static func parse(_ text: String) throws(PromTextError) -> [MetricFamily] {
         let bytes = Array(text.utf8)
