@@ -18,8 +18,75 @@ public struct TickOutcome: Sendable {
 /// (a drop means the source restarted and the new value is the increment), step evidence, the judge,
 /// the state machine. The control loop and the simulator both call this.
 public enum ControlTick {
+    /// Runs one tick.
+    ///
+    /// - Increments are taken against `state.lastSnapshot`; without one (the first tick) the whole
+    ///   snapshot is the increment, since the controller's own counters for a migration start at zero.
+    ///   They are added to the step's evidence; `lastSnapshot`, `lastTickAt` and (when either arm saw
+    ///   a request) `lastDataAt` move on.
+    /// - Terminal phases are not judged (verdict hold, rule `terminal`).
+    /// - Paused: the judge runs and its memory is kept, but the verdict is a hold under rule `paused`
+    ///   whose reason says what the judge would have done.
+    /// - `maxHold`: a ramping or waiting step older than `policy.maxHold` whose verdict is a hold either
+    ///   rolls back (`onStuck: rollback`, rule `max-hold`) or stays held under rule `stuck`.
+    /// - The verdict is stored in `lastVerdict` of the returned judge state, which is the transition's
+    ///   (reset for the new step) when the verdict changed the state.
     public static func run(policy: Policy, status: MigrationStatus, state: JudgeState, snapshot: ArmPair,
                            judge: any Judge, now: Int64) -> TickOutcome {
-        fatalError("TODO")
+        let increment = snapshot.increment(since: state.lastSnapshot)
+        var next = state
+        next.step.merge(increment)
+        next.lastSnapshot = snapshot
+        next.lastTickAt = now
+        if increment.totalRequests > 0 { next.lastDataAt = now }
+
+        if status.phase.isTerminal {
+            let verdict = Verdict(action: .hold, rule: "terminal",
+                                  reason: "the migration is \(status.phase == .promoted ? "promoted" : "rolled back"); "
+                                      + "nothing to judge")
+            next.lastVerdict = verdict
+            return TickOutcome(judge: next, verdict: verdict, transition: nil)
+        }
+
+        let assessment = judge.assess(JudgeInput(policy: policy, status: status, step: next.step, tick: increment,
+                                                 memory: next.memory), now: now)
+        next.memory = assessment.memory
+        var verdict = assessment.verdict
+        if status.phase == .paused {
+            verdict = Verdict(action: .hold, rule: "paused",
+                              reason: "paused by an operator; the judge would \(wouldDo(verdict.action)): "
+                                  + verdict.reason,
+                              evidence: verdict.evidence)
+        } else if verdict.action == .hold, let maxHold = policy.maxHold,
+                  now - status.stepStartedAt >= maxHold.milliseconds {
+            let held = "\(ReasonFormat.step(status.step, policy)) held for "
+                + "\(ReasonFormat.duration(milliseconds: now - status.stepStartedAt)) without a decision "
+                + "(max hold \(ReasonFormat.duration(maxHold)))"
+            switch policy.onStuck {
+            case .rollback:
+                verdict = Verdict(action: .rollback, rule: "max-hold",
+                                  reason: "\(held), rolling back; last check: \(verdict.reason)",
+                                  evidence: verdict.evidence)
+            case .hold:
+                verdict = Verdict(action: .hold, rule: "stuck",
+                                  reason: "\(held), still holding; last check: \(verdict.reason)",
+                                  evidence: verdict.evidence)
+            }
+        }
+
+        if var transition = StateMachine.judged(verdict, status: status, judge: next, policy: policy, now: now) {
+            transition.judge.lastVerdict = verdict
+            return TickOutcome(judge: transition.judge, verdict: verdict, transition: transition)
+        }
+        next.lastVerdict = verdict
+        return TickOutcome(judge: next, verdict: verdict, transition: nil)
+    }
+
+    private static func wouldDo(_ action: Verdict.Action) -> String {
+        switch action {
+        case .advance: "advance"
+        case .hold: "hold"
+        case .rollback: "roll back"
+        }
     }
 }

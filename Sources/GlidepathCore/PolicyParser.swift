@@ -24,8 +24,108 @@ public struct PolicyError: Error, Hashable, Sendable, CustomStringConvertible {
 }
 
 /// Parses and validates a policy (JSON text) into a `Policy`, applying every default.
+///
+/// The one place where policy defaults live. Every problem is reported, each with its JSON path
+/// (`steps[2].weight`; the root is `""`) and the line of the offending value (for an unknown key,
+/// the key; for a missing key, the object that lacks it). Malformed JSON is one problem at the
+/// root whose message starts with `line L, column C:`. An optional key given as `null` means
+/// "not given" (its default applies).
 public enum PolicyParser {
+    /// Top-level keys, in the order the documentation lists them.
+    public static let keys = ["migration", "description", "baseline", "candidate", "interval", "pollAfter",
+                              "steps", "minRequests", "judge", "maxHold", "onStuck", "guards"]
+    public static let defaultInterval = TimeSpan.seconds(10)
+    public static let defaultPollAfter = TimeSpan.seconds(5)
+    public static let minimumInterval = TimeSpan.seconds(1)
+    public static let defaultMinRequests = 100
+    public static let maxSteps = 50
+    public static let defaultJudge = JudgeKind.threshold
+    public static let defaultOnStuck = OnStuck.hold
+
     public static func parse(_ source: String) -> Result<Policy, PolicyError> {
-        fatalError("TODO")
+        let root: JSONValue
+        do {
+            root = try JSONParser.parse(source)
+        } catch {
+            return .failure(PolicyError(problems: [PolicyProblem(path: "", message: error.description, line: error.line)]))
+        }
+        var context = Context()
+        let policy = read(root, &context)
+        if let policy, context.problems.isEmpty { return .success(policy) }
+        // Document order reads best; the sort is stable, so problems on one line keep schema order.
+        let sorted = context.problems.enumerated()
+            .sorted { ($0.element.line ?? 0, $0.offset) < ($1.element.line ?? 0, $1.offset) }
+            .map(\.element)
+        return .failure(PolicyError(problems: sorted))
     }
+
+    /// Reads every field even after a problem, so all problems get reported.
+    ///
+    /// Optional fields follow one pattern: `c.optional(...).map(reader)` is `nil` when the key is
+    /// absent (then `?? default` applies) and `.some(nil)` when it is present but invalid (already
+    /// reported; the `?? default` keeps it `nil`, so no policy is built).
+    static func read(_ root: JSONValue, _ c: inout Context) -> Policy? {
+        guard let object = c.object(root, path: "", keys: keys) else { return nil }
+        let migration = c.required(object, "migration").flatMap { readMigrationName($0, &c) }
+        if let value = c.optional(object, "description") { _ = c.string(value, path: "description") }
+        let baseline = c.required(object, "baseline").flatMap { readArmName($0, path: "baseline", &c) }
+        var candidate = c.required(object, "candidate").flatMap { readArmName($0, path: "candidate", &c) }
+        if let b = baseline, let name = candidate, b == name, let value = object["candidate"] {
+            c.report("candidate", "must differ from baseline \(jsonQuoted(b))", at: value.position)
+            candidate = nil
+        }
+        let interval = c.optional(object, "interval").map { c.duration($0, path: "interval", minimum: minimumInterval) }
+            ?? defaultInterval
+        let pollAfter = c.optional(object, "pollAfter").map { c.duration($0, path: "pollAfter", minimum: minimumInterval) }
+            ?? defaultPollAfter
+        let steps = c.required(object, "steps").flatMap { readSteps($0, &c) }
+        let minRequests = c.optional(object, "minRequests").map { c.integer($0, path: "minRequests", minimum: 0) }
+            ?? defaultMinRequests
+        let judge = c.optional(object, "judge").map { value in
+            c.choice(value, path: "judge", among: JudgeKind.allCases.map(\.rawValue)).flatMap(JudgeKind.init(rawValue:))
+        } ?? defaultJudge
+        let maxHold = c.optional(object, "maxHold").map { c.duration($0, path: "maxHold", minimum: minimumInterval) }
+        let onStuck = c.optional(object, "onStuck").map { value in
+            c.choice(value, path: "onStuck", among: OnStuck.allCases.map(\.rawValue)).flatMap(OnStuck.init(rawValue:))
+        } ?? defaultOnStuck
+        let guards = c.optional(object, "guards").map { readGuards($0, &c) } ?? Guards()
+
+        guard let migration, let baseline, let candidate, let interval, let pollAfter, let steps,
+              let minRequests, let judge, let onStuck, let guards else { return nil }
+        if case .some(.none) = maxHold { return nil }  // given but invalid
+        return Policy(migration: migration, baseline: baseline, candidate: candidate, interval: interval,
+                      steps: steps, minRequests: minRequests, guards: guards, judge: judge,
+                      maxHold: maxHold ?? nil, onStuck: onStuck, pollAfter: pollAfter)
+    }
+
+    /// `[a-z0-9][a-z0-9._-]{0,62}`: safe in URLs, metric labels and file names.
+    static func readMigrationName(_ value: JSONValue, _ c: inout Context) -> String? {
+        guard let name = c.string(value, path: "migration") else { return nil }
+        let scalars = Array(name.unicodeScalars)
+        let valid = (1...63).contains(scalars.count)
+            && scalars.allSatisfy { isLowerAlnum($0) || $0 == "." || $0 == "_" || $0 == "-" }
+            && isLowerAlnum(scalars[0])
+        guard valid else {
+            c.report("migration", "must be 1 to 63 of a-z, 0-9, '.', '_', '-', starting with a letter or digit, "
+                     + "found \(jsonQuoted(name))", at: value.position)
+            return nil
+        }
+        return name
+    }
+
+    /// `[A-Za-z0-9._-]{1,63}`: arm names travel in the line protocol, separated by spaces.
+    static func readArmName(_ value: JSONValue, path: String, _ c: inout Context) -> String? {
+        guard let name = c.string(value, path: path) else { return nil }
+        let scalars = Array(name.unicodeScalars)
+        let valid = (1...63).contains(scalars.count) && scalars.allSatisfy {
+            isLowerAlnum($0) || ("A"..."Z").contains($0) || $0 == "." || $0 == "_" || $0 == "-"
+        }
+        guard valid else {
+            c.report(path, "must be 1 to 63 of A-Z, a-z, 0-9, '.', '_', '-', found \(jsonQuoted(name))", at: value.position)
+            return nil
+        }
+        return name
+    }
+
+    static func isLowerAlnum(_ s: Unicode.Scalar) -> Bool { ("a"..."z").contains(s) || ("0"..."9").contains(s) }
 }

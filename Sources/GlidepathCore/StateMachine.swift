@@ -1,26 +1,87 @@
 /// The migration lifecycle (protocol.md): pure functions from a state and an event to a `Transition`.
-/// Every transition bumps the revision and carries a `Decision` for the audit log.
+/// Every transition bumps the revision by exactly one and carries a `Decision` for the audit log.
+///
+/// Steps are 0-based, as the API shows them. A transition that changes the step (or ends the
+/// migration, or restarts it) starts the step clock (`stepStartedAt = now`) and resets the step's
+/// evidence and the judge's memory; one that only changes the phase (pause, resume, wait) keeps both.
 public enum StateMachine {
-    /// A new migration: step 0, `ramping`, revision 1, decision `created`.
+    /// A new migration: step 0, `ramping`, revision 1, decision `created` by the operator.
     public static func start(policy: Policy, policyVersion: Int, now: Int64) -> Transition {
-        fatalError("TODO")
+        let reason = "migration created with policy version \(policyVersion); starting at "
+            + ReasonFormat.step(0, policy)
+        let status = MigrationStatus(migration: policy.migration, policyVersion: policyVersion, phase: .ramping,
+                                     step: 0, revision: 1, stepStartedAt: now, updatedAt: now, reason: reason)
+        let decision = Decision(at: now, revision: 1, action: "created", fromStep: 0, toStep: 0,
+                                baseline: policy.baseline, candidate: policy.candidate,
+                                candidateWeight: status.candidateWeight(policy), actor: .operator, reason: reason)
+        return Transition(status: status, decision: decision, judge: .initial)
     }
 
-    /// An operator's action. Refused (409, nothing changes) when it makes no sense in the current phase.
+    /// An operator's action. Refused (409, nothing changes) when it makes no sense in the current phase:
+    ///
+    /// | action | allowed from | goes to |
+    /// |---|---|---|
+    /// | `pause` | ramping, waiting | paused (same step) |
+    /// | `resume` | paused / waiting | ramping (same step) / the next step, ramping (the gate opens) |
+    /// | `advance` | ramping, waiting, paused | the next step, ramping, skipping bake and gate; promoted after the last |
+    /// | `promote` | ramping, waiting, paused | promoted |
+    /// | `rollback` | ramping, waiting, paused | rolled_back |
+    /// | `restart` | promoted, rolled_back | step 0, ramping |
+    ///
+    /// `reason`, when given, is appended to the default sentence ("operator paused at step 1 (10%): ...").
     public static func apply(_ action: OperatorAction, reason: String?, status: MigrationStatus,
                              judge: JudgeState, policy: Policy, now: Int64) throws(TransitionRefused) -> Transition {
-        fatalError("TODO")
+        try operatorTransition(action, reason: reason, status: status, judge: judge, policy: policy, now: now)
     }
 
-    /// The judge's verdict at a tick; nil when nothing changes (hold, or paused).
+    /// The judge's verdict at a tick; nil when nothing changes.
+    ///
+    /// - `advance` while ramping: the next step; if that step has a manual gate, `waiting` at the current
+    ///   step instead (decision `wait`); from the last step, `promoted` (decision `promote`).
+    /// - `rollback` while ramping or waiting: `rolled_back`.
+    /// - `hold`, any verdict while paused or terminal, and `advance` while waiting: nil.
     public static func judged(_ verdict: Verdict, status: MigrationStatus, judge: JudgeState,
                               policy: Policy, now: Int64) -> Transition? {
-        fatalError("TODO")
+        let current = status.step
+        switch (verdict.action, status.phase) {
+        case (.advance, .ramping):
+            let next = current + 1
+            if next >= policy.steps.count {
+                return transition(from: status, judge: judge, policy: policy, phase: .promoted, step: current,
+                                  action: "promote", actor: .judge, reason: verdict.reason,
+                                  evidence: verdict.evidence, now: now)
+            }
+            if policy.steps[next].manualGate {
+                return transition(from: status, judge: judge, policy: policy, phase: .waiting, step: current,
+                                  action: "wait", actor: .judge, reason: verdict.reason,
+                                  evidence: verdict.evidence, now: now)
+            }
+            return transition(from: status, judge: judge, policy: policy, phase: .ramping, step: next,
+                              action: "advance", actor: .judge, reason: verdict.reason,
+                              evidence: verdict.evidence, now: now)
+        case (.rollback, .ramping), (.rollback, .waiting):
+            return transition(from: status, judge: judge, policy: policy, phase: .rolledBack, step: current,
+                              action: "rollback", actor: .judge, reason: verdict.reason,
+                              evidence: verdict.evidence, now: now)
+        default:
+            return nil
+        }
     }
 
-    /// A changed policy becomes version `newVersion`; keeps progress where that is safe (see the README's rule).
+    /// A changed policy becomes version `newVersion`; keeps progress where that is safe.
+    ///
+    /// The rule (quoted in the README):
+    /// - If the baseline or candidate name changed, or the migration had ended (promoted or rolled
+    ///   back), it starts over at step 0, `ramping`, with fresh evidence.
+    /// - Otherwise the phase is kept and the migration moves to the highest new step whose weight is at
+    ///   most the candidate's current weight (step 0 if there is none): editing a policy never raises
+    ///   the candidate's traffic by itself.
+    /// - If that leaves the step index and its weight unchanged, the step's clock (bake time) and its
+    ///   evidence carry on; otherwise the step starts afresh.
+    ///
+    /// Always a transition (decision `policy`, actor operator): the revision moves with the policy version.
     public static func updatePolicy(from old: Policy, to new: Policy, newVersion: Int, status: MigrationStatus,
                                     judge: JudgeState, now: Int64) -> Transition {
-        fatalError("TODO")
+        policyTransition(from: old, to: new, newVersion: newVersion, status: status, judge: judge, now: now)
     }
 }

@@ -1,36 +1,94 @@
+import Synchronization
+
 /// Holds every metric family of the process and renders them in the Prometheus text format 0.0.4.
-/// Thread-safe. Families render sorted by name, series sorted by label values, so output is stable.
+///
+/// Thread-safe. Families render sorted by name (byte order), series sorted by label values, so output
+/// is stable. A family with no series renders nothing (neither HELP nor TYPE), as client_golang does;
+/// a family without labels always has its one series. Registering a name again with the same kind,
+/// label names (and buckets) returns the existing family, keeping the first help text; any other
+/// re-registration, an invalid name, or a duplicate label name is a programmer error (precondition).
 public final class MetricRegistry: @unchecked Sendable {
-    public init() { fatalError("TODO") }
+    private struct State {
+        var byName: [String: any RegisteredFamily] = [:]
+        var sorted: [any RegisteredFamily] = []
+        /// The size of the last render, to reserve the next buffer in one go.
+        var lastRenderSize = 0
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
 
     /// Registers (or returns the existing) counter family.
-    public func counter(_ name: String, help: String, labels: [String]) -> CounterFamily { fatalError("TODO") }
+    public func counter(_ name: String, help: String, labels: [String]) -> CounterFamily {
+        register(name, type: .counter, labels: labels) { existing in
+            existing.map { $0 as? CounterFamily } ?? CounterFamily(name: name, help: help, labelNames: labels)
+        }
+    }
+
     /// Registers (or returns the existing) gauge family.
-    public func gauge(_ name: String, help: String, labels: [String]) -> GaugeFamily { fatalError("TODO") }
+    public func gauge(_ name: String, help: String, labels: [String]) -> GaugeFamily {
+        register(name, type: .gauge, labels: labels) { existing in
+            existing.map { $0 as? GaugeFamily } ?? GaugeFamily(name: name, help: help, labelNames: labels)
+        }
+    }
+
     /// Registers (or returns the existing) histogram family with these upper bounds (`+Inf` is implicit).
-    public func histogram(_ name: String, help: String, labels: [String], buckets: [Double]) -> HistogramFamily { fatalError("TODO") }
+    ///
+    /// Bounds must be strictly ascending and not NaN; a trailing `+Inf` is dropped since it is implicit.
+    public func histogram(_ name: String, help: String, labels: [String], buckets: [Double]) -> HistogramFamily {
+        var bounds = buckets
+        if bounds.last == .infinity { bounds.removeLast() }
+        let ascending = zip(bounds, bounds.dropFirst()).allSatisfy { $0 < $1 } && !bounds.contains { $0.isNaN }
+        precondition(ascending, "\(name): histogram buckets must be strictly ascending: \(buckets)")
+        precondition(!labels.contains("le"), "\(name): a histogram cannot have a label named le")
+        return register(name, type: .histogram, labels: labels) { existing in
+            guard let existing else {
+                return HistogramFamily(name: name, help: help, labelNames: labels, upperBounds: bounds)
+            }
+            guard let histogram = existing as? HistogramFamily, histogram.upperBounds == bounds else { return nil }
+            return histogram
+        }
+    }
 
     /// The whole exposition text.
-    public func render() -> [UInt8] { fatalError("TODO") }
-}
+    public func render() -> [UInt8] {
+        let (families, expected) = state.withLock { ($0.sorted, $0.lastRenderSize) }
+        var out: [UInt8] = []
+        out.reserveCapacity(expected + expected / 8 + 1024)
+        for family in families { family.render(into: &out) }
+        let size = out.count
+        state.withLock { $0.lastRenderSize = size }
+        return out
+    }
 
-/// A counter with labels. Values only go up.
-public final class CounterFamily: @unchecked Sendable {
-    public func add(_ value: Double, labels: [String]) { fatalError("TODO") }
-    public func value(labels: [String]) -> Double { fatalError("TODO") }
-}
+    /// Finds or creates the family under the registry lock; `resolve` gets the existing family (if any)
+    /// and returns it typed, a new one, or nil for a kind mismatch.
+    private func register<Family: RegisteredFamily>(
+        _ name: String, type: MetricType, labels: [String], resolve: (_ existing: (any RegisteredFamily)?) -> Family?
+    ) -> Family {
+        Self.validate(name: name, labels: labels)
+        let family: Family? = state.withLock { state in
+            let existing = state.byName[name]
+            guard let family = resolve(existing) else { return nil }
+            if existing == nil {
+                state.byName[name] = family
+                state.sorted = state.byName.values.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+            }
+            return family
+        }
+        guard let family, family.labelNames == labels else {
+            preconditionFailure("\(name): already registered with another type, labels or buckets")
+        }
+        return family
+    }
 
-/// A gauge with labels.
-public final class GaugeFamily: @unchecked Sendable {
-    public func set(_ value: Double, labels: [String]) { fatalError("TODO") }
-    /// Removes one series (a migration that is gone).
-    public func remove(labels: [String]) { fatalError("TODO") }
-    public func value(labels: [String]) -> Double? { fatalError("TODO") }
-}
-
-/// A histogram with labels.
-public final class HistogramFamily: @unchecked Sendable {
-    public func observe(_ value: Double, labels: [String]) { fatalError("TODO") }
-    /// Merges pre-aggregated counts: `bucketCounts` non-cumulative, one per bound plus `+Inf`.
-    public func add(bucketCounts: [UInt64], sum: Double, labels: [String]) { fatalError("TODO") }
+    private static func validate(name: String, labels: [String]) {
+        precondition(NameRules.isValidMetricName(name), "invalid metric name \"\(name)\"")
+        for label in labels {
+            let valid = NameRules.isValidLabelName(label) && !label.hasPrefix("__")
+            precondition(valid, "\(name): invalid label name \"\(label)\"")
+        }
+        precondition(Set(labels).count == labels.count, "\(name): duplicate label name in \(labels)")
+    }
 }

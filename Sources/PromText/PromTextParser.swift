@@ -1,56 +1,87 @@
-/// The type a `# TYPE` line declares.
-public enum MetricType: String, Hashable, Sendable {
-    case counter, gauge, histogram, summary, untyped
-}
-
-/// One sample line.
-public struct Sample: Hashable, Sendable {
-    public var name: String
-    /// Labels in the order written.
-    public var labels: [(name: String, value: String)]
-    public var value: Double
-    public var timestampMs: Int64?
-
-    public init(name: String, labels: [(name: String, value: String)], value: Double, timestampMs: Int64? = nil) {
-        self.name = name
-        self.labels = labels
-        self.value = value
-        self.timestampMs = timestampMs
-    }
-
-    public func label(_ name: String) -> String? { labels.first { $0.name == name }?.value }
-
-    public static func == (a: Sample, b: Sample) -> Bool {
-        a.name == b.name && a.labels.map(\.name) == b.labels.map(\.name) && a.labels.map(\.value) == b.labels.map(\.value)
-            && (a.value == b.value || (a.value.isNaN && b.value.isNaN)) && a.timestampMs == b.timestampMs
-    }
-    public func hash(into h: inout Hasher) { h.combine(name); for l in labels { h.combine(l.name); h.combine(l.value) } }
-}
-
-/// A metric family: the samples under one `# TYPE` (or one untyped name).
-public struct MetricFamily: Hashable, Sendable {
-    public var name: String
-    public var type: MetricType
-    public var help: String?
-    public var samples: [Sample]
-
-    public init(name: String, type: MetricType, help: String?, samples: [Sample]) {
-        self.name = name
-        self.type = type
-        self.help = help
-        self.samples = samples
-    }
-}
-
-/// A text-format error with its 1-based line.
-public struct PromTextError: Error, Hashable, Sendable, CustomStringConvertible {
-    public var line: Int
-    public var message: String
-    public init(line: Int, message: String) { self.line = line; self.message = message }
-    public var description: String { "line \(line): \(message)" }
-}
-
 /// A strict parser of the Prometheus text exposition format 0.0.4.
+///
+/// Accepts `# HELP name text`, `# TYPE name type`, other `#` comments, blank lines and sample lines
+/// `name{label="value",...} value [timestamp_ms]`, separated by spaces or tabs. Rejects, with the
+/// 1-based line: invalid names, escapes other than `\\`, `\"`, `\n` (and only `\\`, `\n` in HELP),
+/// values that are not decimal floats, `NaN`, `+Inf` or `-Inf`, duplicate labels, duplicate series,
+/// duplicate or late `# TYPE`/`# HELP`, samples of one family split by another family, histogram
+/// samples other than `_bucket` (with a valid `le`), `_sum` and `_count`, and a histogram series
+/// without its `le="+Inf"` bucket. Lines end in `\n` (the last may omit it); a `\r` is not a blank,
+/// so CRLF input fails on its first sample. Families come back in order of first appearance.
 public enum PromTextParser {
-    public static func parse(_ text: String) throws(PromTextError) -> [MetricFamily] { fatalError("TODO") }
+    public static func parse(_ text: String) throws(PromTextError) -> [MetricFamily] {
+        let bytes = Array(text.utf8)
+        var assembler = FamilyAssembler()
+        var previousName = ""
+        var start = 0
+        var line = 0
+        while start < bytes.count {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            line += 1
+            var scanner = LineScanner(bytes: bytes, position: start, end: end, line: line)
+            try parseLine(&scanner, into: &assembler, previousName: &previousName)
+            start = end + 1
+        }
+        try assembler.finish()
+        return assembler.families
+    }
+
+    private static func parseLine(
+        _ scanner: inout LineScanner, into assembler: inout FamilyAssembler, previousName: inout String
+    ) throws(PromTextError) {
+        scanner.skipBlanks()
+        guard let first = scanner.current else { return }
+        if first == UInt8(ascii: "#") {
+            scanner.position += 1
+            try parseComment(&scanner, into: &assembler)
+        } else {
+            let sample = try parseSample(&scanner, previousName: previousName)
+            previousName = sample.name
+            try assembler.add(sample, line: scanner.line)
+        }
+    }
+
+    /// `# HELP ...`, `# TYPE ...`, or any other comment (ignored).
+    private static func parseComment(_ scanner: inout LineScanner, into assembler: inout FamilyAssembler) throws(PromTextError) {
+        scanner.skipBlanks()
+        let keyword = scanner.word()
+        let isHelp = keyword.elementsEqual("HELP".utf8)
+        guard isHelp || keyword.elementsEqual("TYPE".utf8) else { return }
+        scanner.skipBlanks()
+        let nameBytes = scanner.word()
+        guard !nameBytes.isEmpty else { throw scanner.error("\(isHelp ? "HELP" : "TYPE") line without a metric name") }
+        let name = LineScanner.text(nameBytes)
+        guard NameRules.isValidMetricName(nameBytes) else { throw scanner.error("invalid metric name \"\(name)\"") }
+        scanner.skipBlanks()
+        if isHelp {
+            let help = try unescapeHelp(&scanner)
+            try assembler.setHelp(help, for: name, line: scanner.line)
+            return
+        }
+        let typeBytes = scanner.word()
+        guard !typeBytes.isEmpty else { throw scanner.error("TYPE line for \"\(name)\" without a type") }
+        guard let type = MetricType(rawValue: LineScanner.text(typeBytes)) else {
+            throw scanner.error("unknown metric type \"\(LineScanner.text(typeBytes))\"")
+        }
+        scanner.skipBlanks()
+        guard scanner.atEnd else { throw scanner.error("trailing text \"\(LineScanner.text(scanner.rest()))\"") }
+        try assembler.setType(type, for: name, line: scanner.line)
+    }
+
+    /// The rest of a HELP line with `\\` and `\n` unescaped.
+    private static func unescapeHelp(_ scanner: inout LineScanner) throws(PromTextError) -> String {
+        var out: [UInt8] = []
+        while let byte = scanner.current {
+            scanner.position += 1
+            guard byte == UInt8(ascii: "\\") else { out.append(byte); continue }
+            switch scanner.current {
+            case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
+            case UInt8(ascii: "n"): out.append(UInt8(ascii: "\n"))
+            case nil: throw scanner.error("HELP text ends in a lone backslash")
+            default: throw scanner.error("invalid escape \"\\\(scanner.character(at: scanner.position))\" in HELP text")
+            }
+            scanner.position += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
 }

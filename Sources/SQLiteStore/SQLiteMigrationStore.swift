@@ -1,14 +1,115 @@
+import CSQLite
 import GlidepathCore
+import Synchronization
 
-/// The durable `MigrationStore`: one SQLite file in WAL mode.
+/// The durable `MigrationStore`: one SQLite file in WAL mode with `synchronous=FULL`.
+///
+/// Every `save` is one `BEGIN IMMEDIATE` transaction (status, judge state, policy version, decision),
+/// so a crash leaves either the old or the new revision, never a mix. Refusals throw
+/// `MigrationStoreError`; SQLite failures throw `SQLiteError`; undecodable rows `SQLiteStoreError`.
+/// Thread-safe: one lock serializes the event-loop threads and the control loop on one connection.
+/// Other processes may read the file concurrently (WAL readers never block the writer).
 public final class SQLiteMigrationStore: MigrationStore, @unchecked Sendable {
-    /// Opens (creating if needed) the database at `path`, sets WAL (verified) and runs schema migrations.
-    public init(path: String) throws { fatalError("TODO") }
+    public let path: String
+    /// nil once closed.
+    private let connection: Mutex<SQLiteConnection?>
 
-    public func loadAll() throws -> [StoredMigration] { fatalError("TODO") }
-    public func save(_ change: StoreChange) throws { fatalError("TODO") }
-    public func decisions(migration: String, limit: Int) throws -> [Decision] { fatalError("TODO") }
-    public func policyVersions(migration: String) throws -> [(version: Int, source: String)] { fatalError("TODO") }
-    /// Closes the connection.
-    public func close() { fatalError("TODO") }
+    /// How long a write waits for another connection's lock before failing with `SQLITE_BUSY`.
+    public static let busyTimeoutMilliseconds: Int32 = 5_000
+
+    /// Opens (creating if needed) the database at `path`, sets WAL (verified) and runs schema migrations.
+    public init(path: String) throws {
+        let db = try SQLiteConnection(path: path)
+        do {
+            try db.setBusyTimeout(milliseconds: Self.busyTimeoutMilliseconds)
+            try db.configureDurable()
+            try SQLiteSchema.migrate(db)
+        } catch {
+            // The setup error is what the caller needs; a close failure on top of it adds nothing.
+            try? db.close()
+            throw error
+        }
+        self.path = path
+        connection = Mutex(db)
+    }
+
+    /// Runs `body` on the open connection, holding the lock.
+    private func withConnection<T: Sendable>(_ operation: String, _ body: (SQLiteConnection) throws -> T) throws -> T {
+        try connection.withLock { db throws -> T in
+            guard let db else {
+                throw SQLiteError(resultCode: SQLITE_MISUSE, extendedCode: SQLITE_MISUSE,
+                                  message: "store \(path) is closed", operation: operation,
+                                  location: "\(#fileID):\(#line)")
+            }
+            return try body(db)
+        }
+    }
+
+    public func loadAll() throws -> [StoredMigration] {
+        let json = StoreJSON()
+        return try withConnection("loadAll") { db in
+            let query = try db.prepare(Self.selectAllSQL)
+            var result: [StoredMigration] = []
+            while try query.step() { result.append(try Self.storedMigration(from: query, json: json)) }
+            return result
+        }
+    }
+
+    public func save(_ change: StoreChange) throws {
+        // Encode before taking the lock: JSON work needs no database.
+        let json = StoreJSON()
+        let judgeText = try json.encode(change.judge)
+        let evidenceText = try change.decision.map { try json.encode($0.evidence) }
+        let status = change.status
+        try withConnection("save") { db in
+            try db.transaction {
+                let stored = try Self.storedRevision(db, migration: status.migration)
+                let hasVersion = try Self.policyVersionExists(db, migration: status.migration,
+                                                              version: status.policyVersion)
+                try change.validate(storedRevision: stored, policyVersionExists: hasVersion)
+                try Self.upsertStatus(db, status)
+                if let source = change.newPolicySource {
+                    try Self.insertPolicyVersion(db, migration: status.migration, version: status.policyVersion,
+                                                 source: source, createdAt: status.updatedAt)
+                }
+                try Self.upsertJudgeState(db, migration: status.migration, state: judgeText,
+                                          updatedAt: change.judge.lastTickAt ?? status.updatedAt)
+                if let decision = change.decision, let evidenceText {
+                    try Self.insertDecision(db, migration: status.migration, decision, evidence: evidenceText)
+                }
+            }
+        }
+    }
+
+    public func decisions(migration: String, limit: Int) throws -> [Decision] {
+        let json = StoreJSON()
+        return try withConnection("decisions") { db in
+            let query = try db.prepare(Self.selectDecisionsSQL)
+            try query.bind(.text(migration), .int(max(0, limit)))
+            var result: [Decision] = []
+            while try query.step() { result.append(try Self.decision(from: query, json: json)) }
+            return result
+        }
+    }
+
+    public func policyVersions(migration: String) throws -> [(version: Int, source: String)] {
+        try withConnection("policyVersions") { db in
+            let query = try db.prepare("SELECT version, source FROM policy_versions WHERE migration = ? ORDER BY version")
+            try query.bind(.text(migration))
+            var result: [(version: Int, source: String)] = []
+            while try query.step() { result.append((query.int(at: 0), query.text(at: 1))) }
+            return result
+        }
+    }
+
+    /// Closes the connection. Idempotent; later calls on the store throw `SQLITE_MISUSE`.
+    public func close() {
+        let db = connection.withLock { db -> SQLiteConnection? in
+            let current = db
+            db = nil
+            return current
+        }
+        // close_v2 fails only on a bad handle; nothing useful can be done with that at shutdown.
+        try? db?.close()
+    }
 }

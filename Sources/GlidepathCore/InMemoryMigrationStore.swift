@@ -1,0 +1,61 @@
+import Synchronization
+
+/// The `MigrationStore` contract held in memory: for tests and the simulator.
+///
+/// Same rules and messages as the SQLite store; values are kept as they are (no encoding).
+/// Thread-safe: one lock around everything, so every `save` is atomic.
+public final class InMemoryMigrationStore: MigrationStore {
+    private struct Entry {
+        var status: MigrationStatus
+        var judge: JudgeState
+        /// Oldest first.
+        var policies: [(version: Int, source: String)]
+        /// Oldest first (appended).
+        var decisions: [Decision]
+    }
+
+    private let entries = Mutex<[String: Entry]>([:])
+
+    public init() {}
+
+    public func loadAll() throws -> [StoredMigration] {
+        entries.withLock { entries in
+            entries.values
+                .map { entry in
+                    let source = entry.policies.first { $0.version == entry.status.policyVersion }?.source ?? ""
+                    return StoredMigration(status: entry.status, policySource: source, judge: entry.judge)
+                }
+                // Byte order of UTF-8, like SQLite's BINARY collation.
+                .sorted { $0.status.migration.utf8.lexicographicallyPrecedes($1.status.migration.utf8) }
+        }
+    }
+
+    public func save(_ change: StoreChange) throws {
+        try entries.withLock { entries throws(MigrationStoreError) in
+            let name = change.status.migration
+            let existing = entries[name]
+            let hasVersion = existing?.policies.contains { $0.version == change.status.policyVersion } ?? false
+            try change.validate(storedRevision: existing?.status.revision, policyVersionExists: hasVersion)
+
+            var entry = existing ?? Entry(status: change.status, judge: change.judge, policies: [], decisions: [])
+            entry.status = change.status
+            entry.judge = change.judge
+            if let source = change.newPolicySource {
+                entry.policies.append((change.status.policyVersion, source))
+                entry.policies.sort { $0.version < $1.version }
+            }
+            if let decision = change.decision { entry.decisions.append(decision) }
+            entries[name] = entry
+        }
+    }
+
+    public func decisions(migration: String, limit: Int) throws -> [Decision] {
+        entries.withLock { entries in
+            Array((entries[migration]?.decisions ?? []).reversed().prefix(max(0, limit)))
+        }
+    }
+
+    public func policyVersions(migration: String) throws -> [(version: Int, source: String)] {
+        entries.withLock { entries in entries[migration]?.policies ?? [] }
+    }
+}

@@ -1,0 +1,62 @@
+extension PolicyParser {
+    /// The policy as JSON with every default written out, keys in schema order.
+    ///
+    /// `parse(render(p).rendered())` gives back `p`. Optional fields that are not set
+    /// (`maxHold`, `guards.errors.maxRate`, `guards.latency.maxP99`) are left out. A policy's
+    /// `description` is not part of `Policy`, so it is not rendered.
+    public static func render(_ policy: Policy) -> JSONValue {
+        var top: [(String, JSONValue)] = [
+            ("migration", .string(policy.migration)),
+            ("baseline", .string(policy.baseline)),
+            ("candidate", .string(policy.candidate)),
+            ("interval", .string(policy.interval.description)),
+            ("pollAfter", .string(policy.pollAfter.description)),
+            ("steps", .array(policy.steps.map(render))),
+            ("minRequests", .integer(policy.minRequests)),
+            ("judge", .string(policy.judge.rawValue)),
+        ]
+        if let maxHold = policy.maxHold { top.append(("maxHold", .string(maxHold.description))) }
+        top.append(("onStuck", .string(policy.onStuck.rawValue)))
+        top.append(("guards", render(policy.guards)))
+        return .object(top)
+    }
+
+    static func render(_ step: Step) -> JSONValue {
+        var pairs: [(String, JSONValue)] = [("weight", JSONValue(.number(step.weight.description))),
+                                            ("bake", .string(step.bake.description))]
+        if step.manualGate { pairs.append(("gate", .string("manual"))) }
+        return .object(pairs)
+    }
+
+    static func render(_ guards: Guards) -> JSONValue {
+        var errors: [(String, JSONValue)] = [
+            ("statuses", .array(renderStatuses(guards.classifier))),
+            ("maxRatio", .number(guards.maxErrorRatio)),
+            ("minDelta", .number(guards.errorRateSlackPercent)),
+        ]
+        if let maxRate = guards.maxErrorRatePercent { errors.append(("maxRate", .number(maxRate))) }
+        var latency: [(String, JSONValue)] = [
+            ("quantile", .number(guards.latencyQuantile)),
+            ("maxRatio", .number(guards.maxLatencyRatio)),
+        ]
+        if let maxP99 = guards.maxP99 { latency.append(("maxP99", .string(maxP99.description))) }
+        return .object([("errors", .object(errors)), ("latency", .object(latency)),
+                        ("failureThreshold", .integer(guards.failureThreshold))])
+    }
+
+    /// Error statuses, whole classes written `"5xx"`, the rest as numbers, ascending.
+    static func renderStatuses(_ classifier: StatusClassifier) -> [JSONValue] {
+        var out: [JSONValue] = []
+        if classifier.classify(0) == .error { out.append(.integer(0)) }
+        for hundreds in 1...5 {
+            let range = (hundreds * 100)...(hundreds * 100 + 99)
+            let errors = range.filter { classifier.classify($0) == .error }
+            if errors.count == range.count {
+                out.append(.string("\(hundreds)xx"))
+            } else {
+                out += errors.map { .integer($0) }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,73 @@
+import Synchronization
+
+/// A counter with labels. Values only go up.
+///
+/// Label values are passed in the order of the family's label names. A family without labels has its
+/// single series from registration on, at 0, so it is scraped before anything happened.
+public final class CounterFamily: @unchecked Sendable, RegisteredFamily {
+    public let name: String
+    public let help: String
+    public let labelNames: [String]
+    var type: MetricType { .counter }
+
+    private final class Series: LabeledSeries {
+        let labelValues: [String]
+        let prefix: [UInt8]
+        var value = 0.0
+        init(labelValues: [String], prefix: [UInt8]) { self.labelValues = labelValues; self.prefix = prefix }
+    }
+
+    private let header: [UInt8]
+    private let table = Mutex(SeriesTable<Series>())
+
+    init(name: String, help: String, labelNames: [String]) {
+        self.name = name
+        self.help = help
+        self.labelNames = labelNames
+        header = ExpositionWriter.header(name: name, help: help, type: .counter)
+        if labelNames.isEmpty { add(0, labels: []) }
+    }
+
+    /// Adds `value` (>= 0) to the series, creating it at 0 first.
+    public func add(_ value: Double, labels: [String]) {
+        precondition(value >= 0, "\(name): a counter cannot go down (\(value))")
+        checkArity(labels)
+        table.withLock { table in
+            table.series(labels, make: makeSeries(labels)).value += value
+        }
+    }
+
+    /// The current value; 0 for a series never touched.
+    public func value(labels: [String]) -> Double {
+        table.withLock { $0.existing(labels)?.value ?? 0 }
+    }
+
+    /// Removes one series (a migration that is gone).
+    public func remove(labels: [String]) {
+        table.withLock { $0.remove(labels) }
+    }
+
+    /// Removes every series whose label values match, e.g. all arms of a deleted migration.
+    public func removeAll(where shouldRemove: @Sendable ([String]) -> Bool) {
+        table.withLock { $0.removeAll(where: shouldRemove) }
+    }
+
+    private func makeSeries(_ labels: [String]) -> () -> Series {
+        { [name, labelNames] in
+            Series(labelValues: labels,
+                   prefix: ExpositionWriter.samplePrefix(name: name, labelNames: labelNames, labelValues: labels))
+        }
+    }
+
+    func render(into out: inout [UInt8]) {
+        table.withLock { table in
+            if table.isEmpty { return }
+            out.append(contentsOf: header)
+            for series in table.sorted() {
+                out.append(contentsOf: series.prefix)
+                PromFloat.append(series.value, into: &out)
+                out.append(UInt8(ascii: "\n"))
+            }
+        }
+    }
+}

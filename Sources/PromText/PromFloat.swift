@@ -1,0 +1,90 @@
+/// Formats and strictly parses the float values of the Prometheus text format.
+///
+/// Output: `NaN`, `+Inf`, `-Inf`; integral values with |v| < 2^53 without decimals (`42`, `-3`, `0` also
+/// for `-0.0`); anything else as Swift's shortest round-trip `description` (`0.25`, `1e-05`, `1.5e+300`).
+/// Input: an optional sign, decimal digits with an optional fraction and exponent, or exactly `NaN`,
+/// `+Inf`, `-Inf`. Hex floats, `inf`, `infinity`, `nan`, blanks and underscores are rejected, and so is a
+/// decimal too large for a Double (Go's `ParseFloat` rejects it too).
+public enum PromFloat {
+    /// 2^53: below it every integral Double is exactly an Int64 and prints without decimals.
+    static let exactIntegerLimit = 9_007_199_254_740_992.0
+
+    /// The text form of `value`, as the registry writes it.
+    public static func format(_ value: Double) -> String {
+        var bytes: [UInt8] = []
+        append(value, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Parses one value token; nil when it is not a valid Prometheus float.
+    public static func parse(_ text: String) -> Double? {
+        parse(Array(text.utf8)[...])
+    }
+
+    /// Appends the text form of `value` without allocating for the common integral case.
+    static func append(_ value: Double, into out: inout [UInt8]) {
+        if value.isNaN {
+            out.append(contentsOf: "NaN".utf8)
+        } else if value.isInfinite {
+            out.append(contentsOf: value > 0 ? "+Inf".utf8 : "-Inf".utf8)
+        } else if value.magnitude < exactIntegerLimit, value == value.rounded(.towardZero) {
+            let integer = Int64(value)
+            if integer < 0 { out.append(UInt8(ascii: "-")) }
+            append(integer.magnitude, into: &out)
+        } else {
+            out.append(contentsOf: value.description.utf8)
+        }
+    }
+
+    /// Appends the decimal digits of `value`.
+    static func append(_ value: UInt64, into out: inout [UInt8]) {
+        if value < 10 {
+            out.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value))
+            return
+        }
+        var digits = 0
+        var rest = value
+        while rest > 0 { digits += 1; rest /= 10 }
+        let start = out.count
+        out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digits))
+        rest = value
+        var index = start + digits - 1
+        while rest > 0 {
+            out[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+            rest /= 10
+            index -= 1
+        }
+    }
+
+    static func parse(_ bytes: ArraySlice<UInt8>) -> Double? {
+        if bytes.elementsEqual("NaN".utf8) { return .nan }
+        if bytes.elementsEqual("+Inf".utf8) { return .infinity }
+        if bytes.elementsEqual("-Inf".utf8) { return -.infinity }
+        guard isDecimal(bytes) else { return nil }
+        // Validated above, so Double's own parser only ever sees a plain decimal.
+        guard let value = Double(String(decoding: bytes, as: UTF8.self)), value.isFinite else { return nil }
+        return value
+    }
+
+    /// `[+-]? (digits (. digits?)? | . digits) ([eE] [+-]? digits)?`
+    static func isDecimal(_ bytes: ArraySlice<UInt8>) -> Bool {
+        var i = bytes.startIndex
+        let end = bytes.endIndex
+        if i < end, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
+        var mantissaDigits = 0
+        while i < end, NameRules.isDigit(bytes[i]) { i += 1; mantissaDigits += 1 }
+        if i < end, bytes[i] == UInt8(ascii: ".") {
+            i += 1
+            while i < end, NameRules.isDigit(bytes[i]) { i += 1; mantissaDigits += 1 }
+        }
+        guard mantissaDigits > 0 else { return false }
+        if i < end, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
+            i += 1
+            if i < end, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
+            var exponentDigits = 0
+            while i < end, NameRules.isDigit(bytes[i]) { i += 1; exponentDigits += 1 }
+            guard exponentDigits > 0 else { return false }
+        }
+        return i == end
+    }
+}

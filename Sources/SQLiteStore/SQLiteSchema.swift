@@ -1,0 +1,107 @@
+import CSQLite
+
+/// One schema change, applied once per database in its own transaction and recorded by `id`.
+public struct SchemaMigration: Sendable {
+    public var id: Int
+    public var name: String
+    public var sql: String
+
+    public init(id: Int, name: String, sql: String) {
+        self.id = id
+        self.name = name
+        self.sql = sql
+    }
+}
+
+/// The store's schema history and the code that brings a database up to date.
+///
+/// Append new migrations with the next id; never edit one that has shipped.
+public enum SQLiteSchema {
+    public static let migrations: [SchemaMigration] = [
+        SchemaMigration(id: 1, name: "create-store-tables", sql: """
+            CREATE TABLE migrations (
+                name TEXT NOT NULL PRIMARY KEY,
+                policy_version INTEGER NOT NULL,
+                phase TEXT NOT NULL CHECK (phase IN ('ramping', 'waiting', 'paused', 'promoted', 'rolled_back')),
+                step INTEGER NOT NULL,
+                revision INTEGER NOT NULL,
+                step_started_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                reason TEXT NOT NULL,
+                -- Deferred: a brand-new migration's row and its first policy version arrive in one transaction.
+                FOREIGN KEY (name, policy_version) REFERENCES policy_versions (migration, version)
+                    DEFERRABLE INITIALLY DEFERRED
+            );
+            CREATE TABLE policy_versions (
+                migration TEXT NOT NULL REFERENCES migrations (name),
+                version INTEGER NOT NULL,
+                source TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                PRIMARY KEY (migration, version)
+            );
+            CREATE TABLE decisions (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                migration TEXT NOT NULL REFERENCES migrations (name),
+                at INTEGER NOT NULL,
+                revision INTEGER NOT NULL,
+                action TEXT NOT NULL,
+                from_step INTEGER NOT NULL,
+                to_step INTEGER NOT NULL,
+                baseline TEXT NOT NULL,
+                candidate TEXT NOT NULL,
+                candidate_bp INTEGER NOT NULL,
+                actor TEXT NOT NULL CHECK (actor IN ('judge', 'operator')),
+                reason TEXT NOT NULL,
+                evidence TEXT NOT NULL
+            );
+            CREATE INDEX decisions_by_migration ON decisions (migration, id);
+            CREATE TABLE judge_state (
+                migration TEXT NOT NULL PRIMARY KEY REFERENCES migrations (name),
+                state TEXT NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+            """),
+    ]
+
+    /// Creates `schema_migrations` if needed and applies every migration not yet recorded there,
+    /// each in one transaction with its record. Running it again changes nothing.
+    ///
+    /// Throws when the database records a migration this build does not know (it was written by a
+    /// newer glidepath): carrying on would misread its tables.
+    public static func migrate(_ connection: SQLiteConnection,
+                               migrations: [SchemaMigration] = SQLiteSchema.migrations) throws {
+        try connection.exec("""
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                id INTEGER NOT NULL PRIMARY KEY,
+                name TEXT NOT NULL,
+                applied_at INTEGER NOT NULL
+            )
+            """)
+        let applied = try appliedIDs(connection)
+        let known = Set(migrations.map(\.id))
+        if let unknown = applied.subtracting(known).min() {
+            throw SQLiteError(resultCode: SQLITE_ERROR, extendedCode: SQLITE_ERROR,
+                              message: "database has schema migration \(unknown), unknown to this build (newer glidepath?)",
+                              operation: "SQLiteSchema.migrate", location: "\(#fileID):\(#line)")
+        }
+        for migration in migrations.sorted(by: { $0.id < $1.id }) where !applied.contains(migration.id) {
+            try connection.transaction {
+                try connection.exec(migration.sql)
+                let record = try connection.prepare("""
+                    INSERT INTO schema_migrations (id, name, applied_at)
+                    VALUES (?, ?, CAST(ROUND((julianday('now') - 2440587.5) * 86400000) AS INTEGER))
+                    """)
+                try record.bind(.int(migration.id), .text(migration.name))
+                try record.step()
+            }
+        }
+    }
+
+    /// The ids recorded in `schema_migrations`.
+    public static func appliedIDs(_ connection: SQLiteConnection) throws -> Set<Int> {
+        let query = try connection.prepare("SELECT id FROM schema_migrations")
+        var ids = Set<Int>()
+        while try query.step() { ids.insert(query.int(at: 0)) }
+        return ids
+    }
+}
