@@ -151,9 +151,9 @@ extension EventLoop {
     func closeConnection(_ c: Connection) {
         guard Int(c.fd) < connections.count, connections[Int(c.fd)] === c else { return }
         connections[Int(c.fd)] = nil
-        close(c.fd)
         liveCount -= 1
         core.counters.connections.subtract(1, ordering: .relaxed)
+        close(c.fd)
     }
 
     /// Applies the idle, request (408), stalled-writer and linger timeouts.

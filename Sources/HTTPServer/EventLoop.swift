@@ -148,8 +148,9 @@ final class EventLoop: @unchecked Sendable {
             }
             let count = core.counters.connections.wrappingAdd(1, ordering: .relaxed).newValue
             if count > core.config.maxConnections {
-                close(fd)
+                // Uncount first: whoever sees the close must also see the count back at the cap.
                 core.counters.connections.subtract(1, ordering: .relaxed)
+                close(fd)
                 continue
             }
             var one: Int32 = 1

@@ -7,7 +7,13 @@ enum HTTPResponseParser {
     /// The response in `bytes`, or nil when more bytes are needed. `eof`: the server closed the connection.
     /// Interim 1xx responses are skipped. `headOnly`: the request was HEAD, so no body follows.
     static func parse(_ bytes: [UInt8], eof: Bool, headOnly: Bool) throws(Failure) -> HTTPClient.Response? {
-        try bytes.withUnsafeBufferPointer { (buf) throws(Failure) -> HTTPClient.Response? in
+        try parsePrefix(bytes, eof: eof, headOnly: headOnly)?.response
+    }
+
+    /// Like `parse`, also returning how many bytes the response used (for reading pipelined responses).
+    static func parsePrefix(_ bytes: [UInt8], eof: Bool, headOnly: Bool)
+        throws(Failure) -> (response: HTTPClient.Response, used: Int)? {
+        try bytes.withUnsafeBufferPointer { (buf) throws(Failure) -> (response: HTTPClient.Response, used: Int)? in
             var start = 0
             while true {
                 guard let headEnd = blankLine(buf, from: start) else {
@@ -21,14 +27,14 @@ enum HTTPResponseParser {
                 }
                 let body = UnsafeBufferPointer(rebasing: buf[headEnd...])
                 if headOnly || status == 204 || status == 304 {
-                    return HTTPClient.Response(status: status, headers: headers, body: [])
+                    return (HTTPClient.Response(status: status, headers: headers, body: []), headEnd)
                 }
                 if let te = headers["Transfer-Encoding"], te.lowercased().contains("chunked") {
-                    guard let decoded = try dechunk(body) else {
+                    guard let (decoded, used) = try dechunk(body) else {
                         if eof { throw Failure(message: "connection closed inside a chunked body") }
                         return nil
                     }
-                    return HTTPClient.Response(status: status, headers: headers, body: decoded)
+                    return (HTTPClient.Response(status: status, headers: headers, body: decoded), headEnd + used)
                 }
                 if let lengthText = headers["Content-Length"] {
                     guard let length = Int(lengthText), length >= 0 else {
@@ -38,9 +44,10 @@ enum HTTPResponseParser {
                         if eof { throw Failure(message: "connection closed after \(body.count) of \(length) body bytes") }
                         return nil
                     }
-                    return HTTPClient.Response(status: status, headers: headers, body: Array(body[..<(body.startIndex + length)]))
+                    let response = HTTPClient.Response(status: status, headers: headers, body: Array(body[0..<length]))
+                    return (response, headEnd + length)
                 }
-                return eof ? HTTPClient.Response(status: status, headers: headers, body: Array(body)) : nil
+                return eof ? (HTTPClient.Response(status: status, headers: headers, body: Array(body)), buf.count) : nil
             }
         }
     }
@@ -76,8 +83,8 @@ enum HTTPResponseParser {
         return (status, headers)
     }
 
-    /// Decodes a chunked body, or returns nil when the final chunk has not arrived yet.
-    private static func dechunk(_ buf: UnsafeBufferPointer<UInt8>) throws(Failure) -> [UInt8]? {
+    /// Decodes a chunked body and the bytes it used, or returns nil when the final chunk has not arrived.
+    private static func dechunk(_ buf: UnsafeBufferPointer<UInt8>) throws(Failure) -> ([UInt8], Int)? {
         var out: [UInt8] = []
         var pos = buf.startIndex
         while true {
@@ -103,7 +110,7 @@ enum HTTPResponseParser {
                 // Skip trailer fields up to the blank line.
                 while true {
                     guard let end = ByteScan.crlf(buf, from: pos) else { return nil }
-                    if end == pos { return out }
+                    if end == pos { return (out, end + 2) }
                     pos = end + 2
                 }
             }
