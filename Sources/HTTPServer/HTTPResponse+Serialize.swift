@@ -4,7 +4,9 @@ extension HTTPResponse {
 
     /// True when the handler set `Connection: close`: the server closes after this response.
     public var asksToClose: Bool {
-        for value in headers.values("Connection") where value.lowercased().contains("close") { return true }
+        for field in headers.fields where HTTPHeaders.sameName(field.name, "Connection") {
+            if field.value.lowercased().contains("close") { return true }
+        }
         return false
     }
 

@@ -31,6 +31,9 @@ public final class HTTPServer: @unchecked Sendable {
         self.handler = handler
     }
 
+    /// The loops hold only an unowned reference to their shared state, so they must end before it does.
+    deinit { shutdown() }
+
     /// Open connections right now (all loops).
     public var connectionCount: Int { counters.connections.load(ordering: .relaxed) }
 

@@ -1,3 +1,4 @@
+import Dispatch
 import Glibc
 import Synchronization
 import Testing
@@ -28,6 +29,25 @@ struct HTTPServerLifecycleTests {
         server.shutdown()
         #expect(throws: HTTPClientError.self) { try HTTPClient.send(method: "GET", url: "http://127.0.0.1:\(port)/") }
         #expect(throws: HTTPServerError.self) { try server.start() }
+    }
+
+    @Test("shutdown lets a response still in flight finish")
+    func shutdownFlushes() throws {
+        let big = [UInt8](repeating: 7, count: 4 << 20)
+        var config = HTTPServerConfig()
+        config.port = 0
+        let server = HTTPServer(config: config, handler: { _ in HTTPResponse(status: 200, body: big) })
+        let port = try server.start()
+        let s = try TestSocket(port: port)
+        try s.send("GET /big HTTP/1.1\r\n\r\n")
+        usleep(100_000)  // the server fills the socket buffers and waits for EPOLLOUT
+        let done = DispatchGroup()
+        DispatchQueue.global().async(group: done) { server.shutdown() }
+        let response = try s.readResponse()
+        #expect(response.body == big)
+        #expect(response.headers["Connection"] == nil)
+        #expect(done.wait(timeout: .now() + 5) == .success)
+        #expect(try s.isClosedByPeer())
     }
 
     @Test("a busy port fails start() with the errno text")
