@@ -37,8 +37,8 @@ final class EventLoop: @unchecked Sendable {
         }
         scratch = .allocate(byteCount: 64 * 1024, alignment: 16)
         out.reserveCapacity(16 * 1024)
-        idleMs = Int64(core.config.idleTimeout * 1000)
-        requestMs = Int64(core.config.requestTimeout * 1000)
+        idleMs = Self.milliseconds(core.config.idleTimeout)
+        requestMs = Self.milliseconds(core.config.requestTimeout)
         sweepMs = min(250, max(10, min(idleMs, requestMs) / 4))
         do {
             try register(wakeFD, events: CEPOLL_IN)
@@ -47,6 +47,12 @@ final class EventLoop: @unchecked Sendable {
             releaseResources()
             throw error
         }
+    }
+
+    /// Seconds to milliseconds, clamped so that `.infinity` or NaN cannot trap the conversion.
+    static func milliseconds(_ seconds: Double) -> Int64 {
+        guard seconds.isFinite else { return seconds > 0 ? Int64(1) << 50 : 0 }
+        return Int64(min(max(seconds, 0), 1e12) * 1000)
     }
 
     /// Closes the epoll set, the eventfd and any connection handed over after the loop ended.

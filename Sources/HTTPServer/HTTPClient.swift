@@ -25,7 +25,7 @@ public enum HTTPClient {
     public static func send(method: String, url: String, headers: [(String, String)] = [], body: [UInt8] = [],
                             timeout: Double = 5) throws -> Response {
         let target = try ClientURL.parse(url).get()
-        let deadline = MonotonicClock.nowMs() + Int64(timeout * 1000)
+        let deadline = MonotonicClock.nowMs() + EventLoop.milliseconds(timeout)
         let fd = try connect(target, url: url, deadline: deadline)
         defer { close(fd) }
         try writeAll(fd, requestBytes(method: method, target: target, headers: headers, body: body),

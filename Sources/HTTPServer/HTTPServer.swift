@@ -101,7 +101,7 @@ public final class HTTPServer: @unchecked Sendable {
     /// Process-wide settings a server needs: no SIGPIPE on writes to closed sockets, and as many file
     /// descriptors as the hard limit allows (idle keep-alive clients each hold one).
     private static func prepareProcess() {
-        _ = signal(SIGPIPE, SIG_IGN)
+        _ = signal(SIGPIPE, SIG_IGN)  // cannot fail for a valid, catchable signal
         var limit = rlimit()
         if getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max {
             limit.rlim_cur = limit.rlim_max
