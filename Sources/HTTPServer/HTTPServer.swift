@@ -1,49 +1,130 @@
-/// Limits and addresses of the server.
-public struct HTTPServerConfig: Sendable {
-    public var host: String = "127.0.0.1"
-    /// 0 picks a free port (tests).
-    public var port: UInt16 = 8470
-    /// Request line plus headers larger than this answer 431.
-    public var maxHeaderBytes: Int = 16 * 1024
-    /// Bodies larger than this answer 413.
-    public var maxBodyBytes: Int = 1 << 20
-    /// Connections beyond this are closed at once.
-    public var maxConnections: Int = 20_000
-    /// A keep-alive connection with no request for this long is closed (seconds).
-    public var idleTimeout: Double = 75
-    /// A request that has started but not finished arriving within this long answers 408 (seconds).
-    public var requestTimeout: Double = 10
-    /// Event-loop threads (each with its own epoll).
-    public var eventLoops: Int = 2
-
-    public init() {}
-}
+import CEpoll
+import Glibc
+import Synchronization
 
 /// An HTTP/1.1 server on non-blocking sockets and epoll. The handler runs on an event-loop thread and must
 /// not block for long.
+///
+/// One listening socket is shared by all loops (EPOLLEXCLUSIVE); accepted connections are dealt out
+/// round-robin, and each connection stays on its loop for life, so a request never changes threads.
+/// A handler cannot be interrupted: a handler that traps ends the process like any Swift trap.
 public final class HTTPServer: @unchecked Sendable {
-    public init(config: HTTPServerConfig, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) {
-        fatalError("TODO")
+    private let config: HTTPServerConfig
+    private let handler: @Sendable (HTTPRequest) -> HTTPResponse
+    private let counters = ServerCounters()
+    private let state = Mutex<State>(.idle)
+
+    private enum State {
+        case idle
+        case running(Running)
+        case stopped
     }
+
+    private struct Running: @unchecked Sendable {
+        var core: ServerCore
+        var threads: [pthread_t]
+        var port: UInt16
+    }
+
+    public init(config: HTTPServerConfig, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) {
+        self.config = config
+        self.handler = handler
+    }
+
+    /// The loops hold only an unowned reference to their shared state, so they must end before it does.
+    deinit { shutdown() }
+
+    /// Open connections right now (all loops).
+    public var connectionCount: Int { counters.connections.load(ordering: .relaxed) }
 
     /// Binds, listens and starts the event loops. Returns the bound port (useful with port 0).
-    public func start() throws -> UInt16 { fatalError("TODO") }
-
-    /// Stops accepting, finishes in-flight responses, closes every connection, joins the loops.
-    public func shutdown() { fatalError("TODO") }
-}
-
-/// A small blocking HTTP/1.1 client over a raw socket (control loop scrapes, CLI, tests).
-public enum HTTPClient {
-    public struct Response: Sendable {
-        public var status: Int
-        public var headers: HTTPHeaders
-        public var body: [UInt8]
+    /// Calling it again while running returns the same port; after `shutdown()` it throws.
+    public func start() throws -> UInt16 {
+        try state.withLock { state in
+            switch state {
+            case .running(let running): return running.port
+            case .stopped: throw HTTPServerError(operation: "start", code: nil, reason: "the server was shut down")
+            case .idle: break
+            }
+            let running = try launch()
+            state = .running(running)
+            return running.port
+        }
     }
 
-    /// Sends one request (`url` like `http://127.0.0.1:8470/metrics`) and reads the whole response.
-    public static func send(method: String, url: String, headers: [(String, String)] = [], body: [UInt8] = [],
-                            timeout: Double = 5) throws -> Response {
-        fatalError("TODO")
+    private func launch() throws -> Running {
+        Self.prepareProcess()
+        let (listenFD, port) = try Socket.listen(host: config.host, port: config.port, backlog: 4096)
+        let core = ServerCore(config: config, handler: handler, listenFD: listenFD, counters: counters)
+        do {
+            for _ in 0..<max(1, config.eventLoops) { core.loops.append(try EventLoop(core: core)) }
+        } catch {
+            for loop in core.loops { loop.releaseResources() }
+            close(listenFD)
+            throw error
+        }
+        var threads: [pthread_t] = []
+        for loop in core.loops {
+            do {
+                threads.append(try Self.spawn { loop.run() })
+            } catch {
+                // Stop the loops already running before giving up.
+                core.stopping.store(true, ordering: .relaxed)
+                for l in core.loops { l.wake() }
+                for t in threads { pthread_join(t, nil) }
+                for l in core.loops { l.releaseResources() }
+                close(listenFD)
+                throw error
+            }
+        }
+        return Running(core: core, threads: threads, port: port)
+    }
+
+    /// Stops accepting, finishes in-flight responses (for up to 2 s), closes every connection, joins the
+    /// loops. Safe to call more than once and from any thread but a loop thread.
+    public func shutdown() {
+        let running: Running? = state.withLock { state in
+            defer { state = .stopped }
+            if case .running(let running) = state { return running }
+            return nil
+        }
+        guard let running else { return }
+        let core = running.core
+        core.stopping.store(true, ordering: .relaxed)
+        for loop in core.loops { loop.wake() }
+        for thread in running.threads { pthread_join(thread, nil) }
+        close(core.listenFD)
+        for loop in core.loops { loop.releaseResources() }
+        core.loops = []
+    }
+
+    /// Process-wide settings a server needs: no SIGPIPE on writes to closed sockets, and as many file
+    /// descriptors as the hard limit allows (idle keep-alive clients each hold one).
+    private static func prepareProcess() {
+        _ = signal(SIGPIPE, SIG_IGN)  // cannot fail for a valid, catchable signal
+        var limit = rlimit()
+        if getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max {
+            limit.rlim_cur = limit.rlim_max
+            _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)  // best effort: the old limit still works
+        }
+    }
+
+    private final class ThreadBody {
+        let run: () -> Void
+        init(_ run: @escaping () -> Void) { self.run = run }
+    }
+
+    private static func spawn(_ body: @escaping () -> Void) throws -> pthread_t {
+        let box = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
+        var thread = pthread_t()
+        let rc = pthread_create(&thread, nil, { arg in
+            Unmanaged<ThreadBody>.fromOpaque(arg!).takeRetainedValue().run()
+            return nil
+        }, box)
+        guard rc == 0 else {
+            Unmanaged<ThreadBody>.fromOpaque(box).release()
+            throw HTTPServerError.errno("pthread_create", rc)
+        }
+        return thread
     }
 }

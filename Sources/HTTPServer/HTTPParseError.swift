@@ -1,0 +1,41 @@
+/// Why a request was refused: the status to answer and a sentence saying what was wrong.
+///
+/// The connection is always closed after the error response: the parser cannot know where the
+/// next request would start.
+public struct HTTPParseError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var status: Int
+    public var message: String
+
+    public init(status: Int, message: String) {
+        self.status = status
+        self.message = message
+    }
+
+    public var description: String { "\(status) \(message)" }
+
+    static let malformedRequestLine = HTTPParseError(status: 400, message: "malformed request line")
+    static let malformedHeader = HTTPParseError(status: 400, message: "malformed header field")
+    static let invalidHeaderValue = HTTPParseError(status: 400, message: "invalid character in header value")
+    static let invalidContentLength = HTTPParseError(status: 400, message: "invalid Content-Length")
+    static let conflictingContentLength = HTTPParseError(status: 400, message: "conflicting Content-Length headers")
+    static let invalidPercentEncoding = HTTPParseError(status: 400, message: "invalid percent-encoding in request target")
+    static let transferEncoding = HTTPParseError(
+        status: 501, message: "Transfer-Encoding is not supported; send Content-Length")
+    static let timeout = HTTPParseError(status: 408, message: "request not completed in time")
+
+    static func headerTooLarge(limit: Int) -> HTTPParseError {
+        HTTPParseError(status: 431, message: "request header fields too large (limit \(limit) bytes)")
+    }
+
+    static func bodyTooLarge(limit: Int) -> HTTPParseError {
+        HTTPParseError(status: 413, message: "request body too large (limit \(limit) bytes)")
+    }
+
+    static func unsupportedVersion(_ version: String) -> HTTPParseError {
+        HTTPParseError(status: 505, message: "unsupported HTTP version \(version)")
+    }
+
+    static func unsupportedExpect(_ value: String) -> HTTPParseError {
+        HTTPParseError(status: 417, message: "unsupported Expect: \(value)")
+    }
+}

@@ -1,0 +1,147 @@
+/// An incremental HTTP/1.0 and 1.1 request parser: feed it bytes as they arrive, get complete requests.
+///
+/// Requests may be pipelined in one chunk or split across chunks at any byte. Only the bytes of an
+/// unfinished request are kept, so an idle parser holds no allocation. After an error, or after a
+/// request that does not keep the connection alive, every later byte is ignored.
+public struct HTTPRequestParser: Sendable {
+    public let maxHeaderBytes: Int
+    public let maxBodyBytes: Int
+
+    /// Bytes of the unfinished request (the head, or the head's body so far).
+    private var buffer: [UInt8] = []
+    /// How many bytes of the unfinished head were already searched for the blank line.
+    private var headScanned = 0
+    /// The parsed head whose body is still arriving.
+    private var pendingBody: PendingBody?
+    private var stopped = false
+
+    struct PendingBody: Sendable {
+        var request: HTTPRequest
+        var framing: HTTPRequestFraming
+        var length: Int
+    }
+
+    public init(maxHeaderBytes: Int = 16 * 1024, maxBodyBytes: Int = 1 << 20) {
+        self.maxHeaderBytes = maxHeaderBytes
+        self.maxBodyBytes = maxBodyBytes
+    }
+
+    /// True while a request has begun arriving but is not complete (the request timer runs).
+    public var hasPartialRequest: Bool { !stopped && (pendingBody != nil || !buffer.isEmpty) }
+
+    /// True once an error or a closing request was seen; later bytes are ignored.
+    public var isStopped: Bool { stopped }
+
+    /// Parses `chunk`, calling `onEvent` for each request, continue prompt or error, in order.
+    public mutating func feed(_ chunk: UnsafeRawBufferPointer, _ onEvent: (HTTPParserEvent) -> Void) {
+        guard !stopped, !chunk.isEmpty else { return }
+        if buffer.isEmpty {
+            // Fast path: parse straight from the caller's buffer, keep only the leftover.
+            let consumed = chunk.withMemoryRebound(to: UInt8.self) { process($0, onEvent) }
+            if !stopped, consumed < chunk.count {
+                buffer = Array(chunk[consumed...])
+            }
+            return
+        }
+        var data = buffer
+        buffer = []
+        data.append(contentsOf: chunk)
+        let consumed = data.withUnsafeBufferPointer { process($0, onEvent) }
+        if stopped || consumed == data.count { return }
+        if consumed > 0 { data.removeFirst(consumed) }
+        buffer = data
+    }
+
+    /// Convenience for tests and callers holding an array: returns the events instead of calling back.
+    public mutating func feed(_ bytes: [UInt8]) -> [HTTPParserEvent] {
+        var events: [HTTPParserEvent] = []
+        bytes.withUnsafeBytes { feed($0) { events.append($0) } }
+        return events
+    }
+
+    /// Gives up on the connection: later bytes are ignored (used after a timeout).
+    public mutating func stop() {
+        stopped = true
+        buffer = []
+        pendingBody = nil
+    }
+
+    /// Consumes whole requests from `buf`; returns how many bytes were used.
+    private mutating func process(_ buf: UnsafeBufferPointer<UInt8>, _ onEvent: (HTTPParserEvent) -> Void) -> Int {
+        var pos = 0
+        while !stopped {
+            if let pending = pendingBody {
+                guard buf.count - pos >= pending.length else { return pos }
+                var request = pending.request
+                request.body = Array(buf[pos..<(pos + pending.length)])
+                pos += pending.length
+                pendingBody = nil
+                emit(request, pending.framing, onEvent)
+                continue
+            }
+            // Clients may send stray CRLFs between requests (after a POST body); RFC 9112 §2.2.
+            if headScanned == 0 {
+                while pos < buf.count, buf[pos] == 13 || buf[pos] == 10 { pos += 1 }
+            }
+            let start = pos
+            guard start < buf.count else { return pos }
+            guard let headEnd = findBlankLine(buf, start: start) else {
+                if buf.count - start > maxHeaderBytes {
+                    return fail(.headerTooLarge(limit: maxHeaderBytes), buf, onEvent)
+                }
+                // Checked only on a head's first chunk so that byte-by-byte arrival stays linear.
+                if headScanned == 0, let error = HTTPRequestHead.earlyError(buf, start: start) {
+                    return fail(error, buf, onEvent)
+                }
+                headScanned = buf.count - start
+                return start
+            }
+            headScanned = 0
+            if headEnd - start > maxHeaderBytes {
+                return fail(.headerTooLarge(limit: maxHeaderBytes), buf, onEvent)
+            }
+            let head: HTTPRequestHead
+            switch HTTPRequestHead.parse(UnsafeBufferPointer(rebasing: buf[start..<(headEnd - 2)])) {
+            case .success(let parsed): head = parsed
+            case .failure(let error): return fail(error, buf, onEvent)
+            }
+            pos = headEnd
+            if head.contentLength > maxBodyBytes {
+                return fail(.bodyTooLarge(limit: maxBodyBytes), buf, onEvent)
+            }
+            if head.contentLength == 0 {
+                emit(head.request, head.framing, onEvent)
+                continue
+            }
+            if head.expectsContinue, buf.count - pos < head.contentLength {
+                onEvent(.sendContinue)
+            }
+            pendingBody = PendingBody(request: head.request, framing: head.framing, length: head.contentLength)
+        }
+        return buf.count
+    }
+
+    private mutating func emit(_ request: HTTPRequest, _ framing: HTTPRequestFraming,
+                               _ onEvent: (HTTPParserEvent) -> Void) {
+        if !framing.keepAlive { stop() }
+        onEvent(.request(request, framing))
+    }
+
+    private mutating func fail(_ error: HTTPParseError, _ buf: UnsafeBufferPointer<UInt8>,
+                               _ onEvent: (HTTPParserEvent) -> Void) -> Int {
+        stop()
+        onEvent(.error(error))
+        return buf.count
+    }
+
+    /// The index just past the first CRLFCRLF at or after `start`, resuming where the last search stopped.
+    private func findBlankLine(_ buf: UnsafeBufferPointer<UInt8>, start: Int) -> Int? {
+        var i = start + max(0, headScanned - 3)
+        let end = buf.count - 3
+        while i < end {
+            if buf[i + 3] == 10, buf[i + 2] == 13, buf[i + 1] == 10, buf[i] == 13 { return i + 4 }
+            i += 1
+        }
+        return nil
+    }
+}

@@ -1,0 +1,95 @@
+extension HTTPResponse {
+    /// The interim answer to `Expect: 100-continue`.
+    public static let continueBytes: [UInt8] = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+
+    /// True when the handler set `Connection: close`: the server closes after this response.
+    public var asksToClose: Bool {
+        for field in headers.fields where HTTPHeaders.sameName(field.name, "Connection") {
+            if field.value.lowercased().contains("close") { return true }
+        }
+        return false
+    }
+
+    /// The JSON error body the server sends for a refused request.
+    public static func error(_ error: HTTPParseError) -> HTTPResponse {
+        .json(error.status, "{\"error\":\"\(jsonEscaped(error.message))\"}")
+    }
+
+    /// The response as it goes on the wire (see `serialize(into:headOnly:close:keepAliveHeader:)`).
+    public func serialized(headOnly: Bool = false, close: Bool = false, keepAliveHeader: Bool = false) -> [UInt8] {
+        var out: [UInt8] = []
+        serialize(into: &out, headOnly: headOnly, close: close, keepAliveHeader: keepAliveHeader)
+        return out
+    }
+
+    /// Appends the response to `out`: status line with reason phrase, the handler's headers (its own
+    /// `Content-Length`, `Connection` and `Transfer-Encoding` are replaced by the server's framing),
+    /// `Content-Length`, then `Connection: close` when `close` or `Connection: keep-alive` when
+    /// `keepAliveHeader` (HTTP/1.0 clients), and the body. `headOnly` (HEAD) keeps the length but drops
+    /// the body; 1xx, 204 and 304 have neither.
+    public func serialize(into out: inout [UInt8], headOnly: Bool = false, close: Bool = false,
+                          keepAliveHeader: Bool = false) {
+        out.append(contentsOf: "HTTP/1.1 ".utf8)
+        Self.appendDecimal(status, to: &out)
+        out.append(32)
+        out.append(contentsOf: HTTPStatus.reasonPhrase(status).utf8)
+        out.append(contentsOf: "\r\n".utf8)
+        for field in headers.fields {
+            if HTTPHeaders.sameName(field.name, "Content-Length") || HTTPHeaders.sameName(field.name, "Connection")
+                || HTTPHeaders.sameName(field.name, "Transfer-Encoding") { continue }
+            Self.appendFieldText(field.name, to: &out)
+            out.append(contentsOf: ": ".utf8)
+            Self.appendFieldText(field.value, to: &out)
+            out.append(contentsOf: "\r\n".utf8)
+        }
+        let hasBody = !HTTPStatus.forbidsBody(status)
+        if hasBody {
+            out.append(contentsOf: "Content-Length: ".utf8)
+            Self.appendDecimal(body.count, to: &out)
+            out.append(contentsOf: "\r\n".utf8)
+        }
+        if close {
+            out.append(contentsOf: "Connection: close\r\n".utf8)
+        } else if keepAliveHeader {
+            out.append(contentsOf: "Connection: keep-alive\r\n".utf8)
+        }
+        out.append(contentsOf: "\r\n".utf8)
+        if hasBody && !headOnly { out.append(contentsOf: body) }
+    }
+
+    static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        if value < 0 {
+            out.append(45)
+            appendDecimal(-value, to: &out)
+            return
+        }
+        if value >= 10 { appendDecimal(value / 10, to: &out) }
+        out.append(UInt8(48 + value % 10))
+    }
+
+    /// Header text with CR and LF replaced by spaces so that no handler can split the response.
+    private static func appendFieldText(_ text: String, to out: inout [UInt8]) {
+        for b in text.utf8 { out.append(b == 13 || b == 10 ? 32 : b) }
+    }
+
+    static func jsonEscaped(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out
+    }
+}

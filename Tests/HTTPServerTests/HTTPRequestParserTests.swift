@@ -1,0 +1,203 @@
+import Testing
+@testable import HTTPServer
+
+/// Feeds `raw` to a fresh parser in pieces of `step` bytes (0: all at once) and collects the events.
+func parse(_ raw: [UInt8], step: Int = 0, maxHeaderBytes: Int = 16 * 1024, maxBodyBytes: Int = 1 << 20)
+    -> [HTTPParserEvent] {
+    var parser = HTTPRequestParser(maxHeaderBytes: maxHeaderBytes, maxBodyBytes: maxBodyBytes)
+    guard step > 0 else { return parser.feed(raw) }
+    var events: [HTTPParserEvent] = []
+    var i = 0
+    while i < raw.count {
+        events += parser.feed(Array(raw[i..<min(raw.count, i + step)]))
+        i += step
+    }
+    return events
+}
+
+private func req(_ method: String, _ target: String, _ path: String, query: [String: String] = [:],
+                 headers: [(String, String)] = [], body: String = "") -> HTTPRequest {
+    HTTPRequest(method: method, target: target, path: path, query: query,
+                headers: HTTPHeaders(headers.map { (name: $0.0, value: $0.1) }), body: Array(body.utf8))
+}
+
+private let keep = HTTPRequestFraming(keepAlive: true, isHTTP10: false)
+private let close11 = HTTPRequestFraming(keepAlive: false, isHTTP10: false)
+
+struct ValidCase: Sendable, CustomTestStringConvertible {
+    let name: String
+    let raw: String
+    let expected: [HTTPParserEvent]
+    var testDescription: String { name }
+}
+
+let validCases: [ValidCase] = [
+    ValidCase(name: "simple GET", raw: "GET /v1/migrations HTTP/1.1\r\nHost: x\r\n\r\n",
+              expected: [.request(req("GET", "/v1/migrations", "/v1/migrations", headers: [("Host", "x")]), keep)]),
+    ValidCase(name: "query with escapes and plus",
+              raw: "GET /v1/migrations/a/decisions?limit=5&q=a%20b+c&flag HTTP/1.1\r\n\r\n",
+              expected: [.request(req("GET", "/v1/migrations/a/decisions?limit=5&q=a%20b+c&flag",
+                                      "/v1/migrations/a/decisions", query: ["limit": "5", "q": "a b c", "flag": ""]),
+                                  keep)]),
+    ValidCase(name: "percent-decoded UTF-8 path", raw: "GET /m/tenant%2F%CE%B1+x HTTP/1.1\r\n\r\n",
+              expected: [.request(req("GET", "/m/tenant%2F%CE%B1+x", "/m/tenant/α+x"), keep)]),
+    ValidCase(name: "POST with Content-Length body",
+              raw: "POST /o HTTP/1.1\r\nContent-Length: 11\r\n\r\nhello world",
+              expected: [.request(req("POST", "/o", "/o", headers: [("Content-Length", "11")], body: "hello world"),
+                                  keep)]),
+    ValidCase(name: "Connection: close", raw: "GET / HTTP/1.1\r\nConnection: Close\r\n\r\n",
+              expected: [.request(req("GET", "/", "/", headers: [("Connection", "Close")]), close11)]),
+    ValidCase(name: "HTTP/1.0 closes by default", raw: "GET / HTTP/1.0\r\n\r\n",
+              expected: [.request(req("GET", "/", "/"), HTTPRequestFraming(keepAlive: false, isHTTP10: true))]),
+    ValidCase(name: "HTTP/1.0 keep-alive", raw: "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
+              expected: [.request(req("GET", "/", "/", headers: [("Connection", "keep-alive")]),
+                                  HTTPRequestFraming(keepAlive: true, isHTTP10: true))]),
+    ValidCase(name: "pipelined GET, POST, GET",
+              raw: "GET /1 HTTP/1.1\r\n\r\nPOST /2 HTTP/1.1\r\ncontent-length: 3\r\n\r\nabcGET /3 HTTP/1.1\r\n\r\n",
+              expected: [.request(req("GET", "/1", "/1"), keep),
+                         .request(req("POST", "/2", "/2", headers: [("content-length", "3")], body: "abc"), keep),
+                         .request(req("GET", "/3", "/3"), keep)]),
+    ValidCase(name: "stray CRLF between requests", raw: "\r\nGET /a HTTP/1.1\r\n\r\n\r\nGET /b HTTP/1.1\r\n\r\n",
+              expected: [.request(req("GET", "/a", "/a"), keep), .request(req("GET", "/b", "/b"), keep)]),
+    ValidCase(name: "header whitespace trimmed", raw: "GET / HTTP/1.1\r\nX-A: \t v 1 \t\r\nX-B:\r\n\r\n",
+              expected: [.request(req("GET", "/", "/", headers: [("X-A", "v 1"), ("X-B", "")]), keep)]),
+    ValidCase(name: "absolute-form target", raw: "GET http://h:1/p?q=1 HTTP/1.1\r\n\r\n",
+              expected: [.request(req("GET", "http://h:1/p?q=1", "/p", query: ["q": "1"]), keep)]),
+    ValidCase(name: "identical duplicate Content-Length",
+              raw: "PUT /x HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nok",
+              expected: [.request(req("PUT", "/x", "/x", headers: [("Content-Length", "2"), ("Content-Length", "2")],
+                                      body: "ok"), keep)]),
+    ValidCase(name: "nothing after Connection: close is parsed",
+              raw: "GET /a HTTP/1.1\r\nConnection: close\r\n\r\nGET /b HTTP/1.1\r\n\r\n",
+              expected: [.request(req("GET", "/a", "/a", headers: [("Connection", "close")]), close11)]),
+]
+
+@Test("valid requests parse the same whole, byte by byte and in 7-byte pieces", arguments: validCases)
+func validRequest(_ c: ValidCase) {
+    let raw = Array(c.raw.utf8)
+    #expect(parse(raw) == c.expected)
+    #expect(parse(raw, step: 1) == c.expected)
+    #expect(parse(raw, step: 7) == c.expected)
+}
+
+@Test("valid requests parse when split in two at every byte", arguments: validCases)
+func validRequestSplitEverywhere(_ c: ValidCase) {
+    let raw = Array(c.raw.utf8)
+    for cut in 0...raw.count {
+        var parser = HTTPRequestParser()
+        let events = parser.feed(Array(raw[..<cut])) + parser.feed(Array(raw[cut...]))
+        #expect(events == c.expected, "cut at \(cut)")
+    }
+}
+
+struct MalformedCase: Sendable, CustomTestStringConvertible {
+    let raw: String
+    let status: Int
+    let message: String
+    var testDescription: String { "\(status) \(message): \(raw.debugDescription.prefix(60))" }
+}
+
+let malformedCases: [MalformedCase] = [
+    MalformedCase(raw: "GARBAGE\r\n\r\n", status: 400, message: "malformed request line"),
+    MalformedCase(raw: "GET /\r\n\r\n", status: 400, message: "malformed request line"),
+    MalformedCase(raw: "GET  / HTTP/1.1\r\n\r\n", status: 400, message: "malformed request line"),
+    MalformedCase(raw: "GET / HTTX/1.1\r\n\r\n", status: 400, message: "malformed request line"),
+    MalformedCase(raw: "GET nope HTTP/1.1\r\n\r\n", status: 400, message: "malformed request line"),
+    MalformedCase(raw: "G(T / HTTP/1.1\r\n\r\n", status: 400, message: "malformed request line"),
+    MalformedCase(raw: "\u{16}\u{03}\u{01}\u{02}\u{00}", status: 400, message: "malformed request line"),
+    MalformedCase(raw: "GET / HTTP/2.0\r\n\r\n", status: 505, message: "unsupported HTTP version HTTP/2.0"),
+    MalformedCase(raw: "GET /a%zz HTTP/1.1\r\n\r\n", status: 400, message: "invalid percent-encoding in request target"),
+    MalformedCase(raw: "GET /?a=%ff HTTP/1.1\r\n\r\n", status: 400, message: "invalid percent-encoding in request target"),
+    MalformedCase(raw: "GET / HTTP/1.1\r\nNoColon\r\n\r\n", status: 400, message: "malformed header field"),
+    MalformedCase(raw: "GET / HTTP/1.1\r\nBad Name: x\r\n\r\n", status: 400, message: "malformed header field"),
+    MalformedCase(raw: "GET / HTTP/1.1\r\nX : x\r\n\r\n", status: 400, message: "malformed header field"),
+    MalformedCase(raw: "GET / HTTP/1.1\r\nX: a\r\n folded\r\n\r\n", status: 400, message: "malformed header field"),
+    MalformedCase(raw: "GET / HTTP/1.1\r\n: x\r\n\r\n", status: 400, message: "malformed header field"),
+    MalformedCase(raw: "GET / HTTP/1.1\r\nX: a\u{01}b\r\n\r\n", status: 400, message: "invalid character in header value"),
+    MalformedCase(raw: "GET / HTTP/1.1\r\nX: a\nb\r\n\r\n", status: 400, message: "invalid character in header value"),
+    MalformedCase(raw: "POST / HTTP/1.1\r\nContent-Length: abc\r\n\r\n", status: 400, message: "invalid Content-Length"),
+    MalformedCase(raw: "POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n", status: 400, message: "invalid Content-Length"),
+    MalformedCase(raw: "POST / HTTP/1.1\r\nContent-Length: 1, 1\r\n\r\n", status: 400, message: "invalid Content-Length"),
+    MalformedCase(raw: "POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", status: 400,
+                  message: "conflicting Content-Length headers"),
+    MalformedCase(raw: "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", status: 501,
+                  message: "Transfer-Encoding is not supported; send Content-Length"),
+    MalformedCase(raw: "POST / HTTP/1.1\r\nContent-Length: 2000000\r\n\r\n", status: 413,
+                  message: "request body too large (limit 1048576 bytes)"),
+    MalformedCase(raw: "POST / HTTP/1.1\r\nContent-Length: 99999999999999999999999\r\n\r\n", status: 413,
+                  message: "request body too large (limit 1048576 bytes)"),
+    MalformedCase(raw: "POST / HTTP/1.1\r\nExpect: 200-ok\r\nContent-Length: 1\r\n\r\nx", status: 417,
+                  message: "unsupported Expect: 200-ok"),
+    MalformedCase(raw: "GET / HTTP/1.1\r\nX: " + String(repeating: "a", count: 17_000) + "\r\n\r\n", status: 431,
+                  message: "request header fields too large (limit 16384 bytes)"),
+    MalformedCase(raw: "GET / HTTP/1.1\r\nX: " + String(repeating: "a", count: 17_000), status: 431,
+                  message: "request header fields too large (limit 16384 bytes)"),
+]
+
+@Test("malformed requests answer the exact status and message, whole or byte by byte", arguments: malformedCases)
+func malformedRequest(_ c: MalformedCase) {
+    let expected = [HTTPParserEvent.error(HTTPParseError(status: c.status, message: c.message))]
+    let raw = Array(c.raw.utf8)
+    #expect(parse(raw) == expected)
+    #expect(parse(raw, step: 1) == expected)
+}
+
+@Test("after an error the parser ignores every later byte")
+func errorStopsParser() {
+    var parser = HTTPRequestParser()
+    let first = parser.feed(Array("GET /ok HTTP/1.1\r\n\r\nBAD LINE\r\n\r\n".utf8))
+    #expect(first == [.request(req("GET", "/ok", "/ok"), keep), .error(.malformedRequestLine)])
+    #expect(parser.isStopped)
+    #expect(parser.feed(Array("GET /later HTTP/1.1\r\n\r\n".utf8)).isEmpty)
+}
+
+@Test("Expect: 100-continue asks for the body before it arrives, then delivers the request")
+func expectContinue() {
+    var parser = HTTPRequestParser()
+    let head = parser.feed(Array("POST /o HTTP/1.1\r\nExpect: 100-Continue\r\nContent-Length: 5\r\n\r\n".utf8))
+    #expect(head == [.sendContinue])
+    #expect(parser.hasPartialRequest)
+    #expect(parser.feed(Array("hel".utf8)).isEmpty)
+    let rest = parser.feed(Array("lo".utf8))
+    #expect(rest == [.request(req("POST", "/o", "/o", headers: [("Expect", "100-Continue"), ("Content-Length", "5")],
+                                  body: "hello"), keep)])
+    #expect(!parser.hasPartialRequest)
+}
+
+@Test("a body over the limit answers 413 without a 100 Continue")
+func expectContinueTooLarge() {
+    let events = parse(Array("POST / HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 11\r\n\r\n".utf8),
+                       maxBodyBytes: 10)
+    #expect(events == [.error(HTTPParseError(status: 413, message: "request body too large (limit 10 bytes)"))])
+}
+
+@Test("no 100 Continue when the body came with the head")
+func expectContinueBodyPresent() {
+    let events = parse(Array("POST /o HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nhi".utf8))
+    #expect(events == [.request(req("POST", "/o", "/o", headers: [("Expect", "100-continue"), ("Content-Length", "2")],
+                                    body: "hi"), keep)])
+}
+
+@Test("HTTP/1.0 ignores Expect")
+func expectIgnoredForHTTP10() {
+    let events = parse(Array("POST / HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\n".utf8))
+    #expect(events.isEmpty)
+}
+
+@Test("hasPartialRequest tracks a request under way")
+func partialRequest() {
+    var parser = HTTPRequestParser()
+    #expect(!parser.hasPartialRequest)
+    #expect(parser.feed(Array("GET / HT".utf8)).isEmpty)
+    #expect(parser.hasPartialRequest)
+    #expect(parser.feed(Array("TP/1.1\r\n\r\n".utf8)).count == 1)
+    #expect(!parser.hasPartialRequest)
+}
+
+@Test("the header limit counts the request line, headers and blank line")
+func headerLimitBoundary() {
+    let raw = Array("GET / HTTP/1.1\r\nX: abc\r\n\r\n".utf8)
+    #expect(raw.count == 26)
+    #expect(parse(raw, maxHeaderBytes: 26).count == 1)
+    #expect(parse(raw, maxHeaderBytes: 25) == [.error(.headerTooLarge(limit: 25))])
+}
