@@ -34,9 +34,9 @@ extension Router {
             rejected.add(1, labels: ["unknown_migration"])
             return Self.error(.notFound(migration: name))
         }
-        if let type = r.headers["Content-Type"], !type.lowercased().hasPrefix("text/plain") {
+        if let type = r.headers["Content-Type"], !Self.acceptsAsLines(type) {
             rejected.add(1, labels: ["content_type"])
-            return Self.error(APIError(status: 415, message: "observations must be sent as text/plain, got \(type)"))
+            return Self.error(APIError(status: 415, message: "observations are lines of text (Content-Type: text/plain), got \(type)"))
         }
         guard r.body.count <= Self.maxObservationBytes else {
             rejected.add(1, labels: ["too_large"])
@@ -106,5 +106,13 @@ extension Router {
         } catch {
             return Self.error(error)
         }
+    }
+
+    /// Content types an ingest body may carry: `text/plain` as the protocol says, plus what generic
+    /// clients send by default for a raw body (`curl --data-binary` sends form-urlencoded). A JSON or
+    /// multipart body is a client mistake and answers 415.
+    static func acceptsAsLines(_ contentType: String) -> Bool {
+        let media = contentType.lowercased().split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        return media == "text/plain" || media == "application/octet-stream" || media == "application/x-www-form-urlencoded"
     }
 }

@@ -19,7 +19,10 @@ public final class Router: Sendable {
     /// so the hot path takes no registry lock.
     let weightsCounts = HotCounters()
 
-    public func handle(_ request: HTTPRequest) -> HTTPResponse {
+    public func handle(_ incoming: HTTPRequest) -> HTTPResponse {
+        var request = incoming
+        // HEAD is GET without a body; the transport drops the body.
+        if request.method == "HEAD" { request.method = "GET" }
         if request.method == "GET", let name = Self.weightsName(request.path) {
             let response = weights(name, request)
             weightsCounts.count(response.status)

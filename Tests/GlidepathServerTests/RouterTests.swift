@@ -88,6 +88,27 @@ import Testing
                                                 headers: [("Authorization", "Bearer nope")])).status == 403)
     }
 
+    @Test(arguments: [
+        ("text/plain", 202), ("text/plain; charset=utf-8", 202), ("application/octet-stream", 202),
+        ("application/x-www-form-urlencoded", 202), ("application/json", 415), ("multipart/form-data; boundary=x", 415),
+    ])
+    func observationContentTypes(contentType: String, status: Int) {
+        create()
+        let r = w.router.handle(Fixture.request("POST", "/v1/migrations/chat-completions/observations", body: "openai 200 1\n",
+                                                headers: [Fixture.ingest[0], ("Content-Type", contentType)]))
+        #expect(r.status == status)
+        let counted = w.controller.metrics.requests.value(labels: ["chat-completions", "openai", "ok"])
+        #expect(counted == (status == 202 ? 1 : 0))
+    }
+
+    @Test func headIsAnsweredLikeGet() {
+        create()
+        let r = w.router.handle(Fixture.request("HEAD", "/v1/migrations/chat-completions/weights"))
+        #expect(r.status == 200)
+        #expect(r.headers["ETag"] == #""1""#)
+        #expect(w.router.handle(Fixture.request("HEAD", "/healthz")).status == 200)
+    }
+
     @Test func putRefusesInvalidPoliciesWithEveryProblem() {
         let r = w.router.handle(Fixture.request("PUT", "/v1/migrations/chat-completions",
             body: #"{"migration": "chat-completions", "baseline": "a", "candidate": "a", "steps": [{"weight": 50}, {"weight": 10}], "bogus": 1}"#,
