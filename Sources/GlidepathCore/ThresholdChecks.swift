@@ -23,7 +23,9 @@ struct ThresholdChecks {
     let failures: [Failure]
     let quantileName: String
 
-    init(policy: Policy, step: ArmPair) {
+    /// - Parameter relative: compare with the baseline. False at a 100 % step, where the baseline gets no
+    ///   traffic left to compare with: only the absolute limits (`maxRate`, `maxP99`) apply there.
+    init(policy: Policy, step: ArmPair, relative: Bool = true) {
         let guards = policy.guards
         let c = step.candidate, b = step.baseline
         candidateRequests = c.requests
@@ -48,7 +50,7 @@ struct ThresholdChecks {
         let rates = "candidate error rate \(ReasonFormat.percent(candidateRate))"
         if c.judgedRequests > 0 {
             let limit = max(baselineRate * guards.maxErrorRatio, baselineRate + guards.errorRateSlackPercent / 100)
-            if candidateRate > limit {
+            if relative, candidateRate > limit {
                 failures.append(Failure(rule: "error-ratio", sentence: "\(rates) vs baseline "
                     + "\(ReasonFormat.percent(baselineRate)) (limit \(ReasonFormat.ratio(guards.maxErrorRatio)) "
                     + "or +\(ReasonFormat.fixed(guards.errorRateSlackPercent, 1)) pt)"))
@@ -60,7 +62,7 @@ struct ThresholdChecks {
         }
         if let cl = candidateLatency {
             let latency = "candidate \(quantileName) latency \(ReasonFormat.latency(seconds: cl))"
-            if let bl = baselineLatency, bl > 0, cl > bl * guards.maxLatencyRatio {
+            if relative, let bl = baselineLatency, bl > 0, cl > bl * guards.maxLatencyRatio {
                 failures.append(Failure(rule: "latency-ratio", sentence: "\(latency) vs baseline "
                     + "\(ReasonFormat.latency(seconds: bl)) (limit \(ReasonFormat.ratio(guards.maxLatencyRatio)))"))
             }

@@ -12,12 +12,16 @@
 ///    (a quiet tick has nothing new to say); a passing tick resets the count. At `failureThreshold`:
 ///    rollback, named after the first failing rule; below it: hold under that rule.
 /// 5. Passing checks advance (`healthy`) once the step's bake time has passed, else hold (`bake`).
+///
+/// At a 100 % step the baseline gets no traffic, so there is nothing to compare with: only the
+/// candidate needs `minRequests`, and only the absolute limits (`maxRate`, `maxP99`) are checked.
 public struct ThresholdJudge: Judge {
     public init() {}
 
     public func assess(_ input: JudgeInput, now: Int64) -> Assessment {
         let policy = input.policy
-        let checks = ThresholdChecks(policy: policy, step: input.step)
+        let sole = input.status.candidateWeight(policy) == .full
+        let checks = ThresholdChecks(policy: policy, step: input.step, relative: !sole)
         var memory = input.memory
         let here = ReasonFormat.step(input.status.step, policy)
         let c = input.step.candidate, b = input.step.baseline
@@ -30,7 +34,14 @@ public struct ThresholdJudge: Judge {
                               memory: memory)
         }
         let minimum = UInt64(max(0, policy.minRequests))
-        if c.requests < minimum || b.requests < minimum {
+        if sole, c.requests < minimum {
+            let reason = "waiting for \(ReasonFormat.count(minimum)) candidate requests at \(here), where the "
+                + "candidate takes all traffic: \(ReasonFormat.count(c.requests)) so far"
+            return Assessment(verdict: Verdict(action: .hold, rule: "min-requests", reason: reason,
+                                               evidence: checks.evidence(failedChecks: memory.failedChecks)),
+                              memory: memory)
+        }
+        if !sole, c.requests < minimum || b.requests < minimum {
             let reason = "waiting for \(ReasonFormat.count(minimum)) requests per arm at \(here): "
                 + "baseline has \(ReasonFormat.count(min(b.requests, minimum))) of \(ReasonFormat.count(minimum)), "
                 + "candidate \(ReasonFormat.count(min(c.requests, minimum))) of \(ReasonFormat.count(minimum))"

@@ -122,6 +122,33 @@ import Testing
                 + "no new candidate requests this tick (1 of 3 so far)")
     }
 
+    /// At the 100 % step (index 4 of the fixture) the baseline gets no traffic: only the candidate's
+    /// exposure and the absolute limits count.
+    private func assessAtFullWeight(_ step: ArmPair, guards: Guards = Guards()) -> Assessment {
+        let input = JudgeInput(policy: Fixture.policy(guards: guards), status: Fixture.status(.ramping, step: 4, stepStartedAt: 0),
+                               step: step, tick: step, memory: JudgeMemory())
+        return ThresholdJudge().assess(input, now: 10 * Fixture.minute)
+    }
+
+    @Test func atFullWeightOnlyTheCandidateNeedsExposure() {
+        let waiting = assessAtFullWeight(ArmPair(baseline: .zero, candidate: Fixture.arm(40, errors: 0)))
+        #expect(waiting.verdict.rule == "min-requests")
+        #expect(waiting.verdict.reason == "waiting for 100 candidate requests at step 4 (100%), where the candidate takes all traffic: 40 so far")
+        let done = assessAtFullWeight(ArmPair(baseline: .zero, candidate: Fixture.arm(500, errors: 5)))
+        #expect(done.verdict.action == .advance)
+    }
+
+    @Test func atFullWeightOnlyAbsoluteLimitsApply() {
+        // 5 % errors against a stale 1 % baseline: no ratio rule at 100 %, but a 2 % cap still fires.
+        let step = ArmPair(baseline: Fixture.arm(100, errors: 1), candidate: Fixture.arm(1_000, errors: 50))
+        #expect(assessAtFullWeight(step).verdict.action == .advance)
+        var capped = Guards()
+        capped.maxErrorRatePercent = 2
+        let a = assessAtFullWeight(step, guards: capped)
+        #expect(a.verdict.rule == "error-rate")
+        #expect(a.memory.failedChecks == 1)
+    }
+
     @Test func aPassingCheckResetsTheCount() {
         let a = assess(Self.healthy, failed: 2, stepStartedAt: 0, now: 1000)
         #expect(a.memory.failedChecks == 0)
