@@ -9,7 +9,7 @@ write_policy "$BENCH_DIR/policies" bench
 start_glidepath 18475 "$BENCH_DIR/policies"
 rss() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$GLIDEPATH_PID/status"; }
 echo "RSS at start: $(rss) MB"
-ulimit -n 65536
+ulimit -n "$(ulimit -Hn)"
 python3 - "$CONNS" "$GLIDEPATH_PID" <<'PY'
 import socket, sys, time, subprocess, statistics
 n, pid = int(sys.argv[1]), sys.argv[2]

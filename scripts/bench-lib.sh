@@ -23,7 +23,7 @@ build_release() { [ -n "${SKIP_BUILD:-}" ] || swift build -c release >/dev/null;
 
 # start_glidepath PORT POLICY_DIR: runs the controller in the background and waits for /healthz.
 start_glidepath() {
-    ulimit -n 65536 || true
+    ulimit -n "$(ulimit -Hn)"
     "$BIN" serve --listen "127.0.0.1:$1" --db "$BENCH_DIR/bench-$1.db" --policies "$2" 2>>"$BENCH_DIR/glidepath.log" &
     GLIDEPATH_PID=$!
     BENCH_PIDS+=("$GLIDEPATH_PID")
@@ -32,10 +32,14 @@ start_glidepath() {
 }
 
 # median of numbers on stdin
-median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) m = a[(NR+1)/2]; else m = (a[NR/2]+a[NR/2+1])/2; printf "%.2f\n", m}'; }
 
-# wrk_rps ARGS...: requests/s reported by wrk
-wrk_rps() { wrk "$@" | awk '/Requests\/sec/ {print $2}'; }
+# wrk_rps ARGS...: requests/s reported by wrk; fails when any answer was not 2xx/3xx.
+wrk_rps() {
+    local out; out=$(wrk "$@")
+    if grep -q 'Non-2xx' <<<"$out"; then echo "wrk saw error answers:" >&2; echo "$out" >&2; return 1; fi
+    awk '/Requests\/sec/ {print $2}' <<<"$out"
+}
 
 write_policy() { # write_policy DIR NAME
     cat > "$1/$2.json" <<JSON

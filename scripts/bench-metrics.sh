@@ -15,6 +15,6 @@ curl -sf http://127.0.0.1:18474/metrics > "$BENCH_DIR/metrics.txt"
 echo "exposition: $(wc -l < "$BENCH_DIR/metrics.txt") lines, $(wc -c < "$BENCH_DIR/metrics.txt") bytes"
 for _ in $(seq 1 200); do
     curl -s -o /dev/null -w '%{time_total}\n' http://127.0.0.1:18474/metrics
-done > "$BENCH_DIR/times.txt"
+done | awk '{printf "%.3f\n", $1 * 1000}' > "$BENCH_DIR/times.txt"
 p90=$(sort -g "$BENCH_DIR/times.txt" | awk '{a[NR]=$1} END {print a[int(NR*0.9)]}')
-echo "metrics: 100 migrations, median $(median < "$BENCH_DIR/times.txt" | awk '{printf "%.2f", $1*1000}') ms, p90 $(awk -v v="$p90" 'BEGIN {printf "%.2f", v*1000}') ms per scrape (render + transfer)"
+echo "metrics: 100 migrations, median $(median < "$BENCH_DIR/times.txt") ms, p90 $p90 ms per scrape (render + transfer)"

@@ -18,7 +18,6 @@ events { worker_connections 4096; }
 http {
     access_log off;
     keepalive_requests 1000000;
-    types { application/json weights; }
     default_type application/json;
     server {
         listen 127.0.0.1:18472;
@@ -27,11 +26,15 @@ http {
     }
 }
 CONF
+chmod -R a+rX "$BENCH_DIR"   # nginx workers run as www-data
 nginx -c "$BENCH_DIR/nginx.conf" -g 'daemon off;' &
 BENCH_PIDS+=($!)
 sleep 0.5
-cmp <(curl -sf "http://127.0.0.1:18471$URL_PATH") <(curl -sf "http://127.0.0.1:18472$URL_PATH") \
-    && echo "same body bytes: $(wc -c < "$BENCH_DIR/www$URL_PATH") bytes"
+if cmp <(curl -sf "http://127.0.0.1:18471$URL_PATH") <(curl -sf "http://127.0.0.1:18472$URL_PATH"); then
+    echo "same body bytes: $(wc -c < "$BENCH_DIR/www$URL_PATH") bytes from both"
+else
+    echo "nginx does not serve the same bytes"; cat "$BENCH_DIR/nginx-error.log"; exit 1
+fi
 g=(); n=()
 for r in $(seq 1 "$ROUNDS"); do
     g+=("$(wrk_rps -t2 -c64 -d"$DURATION" "http://127.0.0.1:18471$URL_PATH")")
