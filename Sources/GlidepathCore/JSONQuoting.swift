@@ -1,8 +1,15 @@
 /// `text` as a JSON string literal: quoted, with `"`, `\` and control characters escaped.
 ///
 /// Error messages quote user input this way, so a stray quote or newline cannot garble them.
-func jsonQuoted(_ text: String) -> String {
-    var out = "\""
+public func jsonQuoted(_ text: String) -> String {
+    var out = ""
+    appendJSONQuoted(text, to: &out)
+    return out
+}
+
+/// Appends `text` as a JSON string literal to `out` (see `jsonQuoted`).
+public func appendJSONQuoted(_ text: String, to out: inout String) {
+    out += "\""
     for scalar in text.unicodeScalars {
         switch scalar {
         case "\"": out += "\\\""
@@ -17,5 +24,5 @@ func jsonQuoted(_ text: String) -> String {
             out.unicodeScalars.append(scalar)
         }
     }
-    return out + "\""
+    out += "\""
 }

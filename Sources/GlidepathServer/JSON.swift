@@ -1,3 +1,4 @@
+import GlidepathCore
 /// A JSON value that renders with keys in the order given, so responses are byte-for-byte stable
 /// (tests and ETag'd documents compare exact bytes).
 public indirect enum JSON: Sendable, Equatable {
@@ -59,23 +60,6 @@ public indirect enum JSON: Sendable, Equatable {
 
     /// Appends `s` as a JSON string literal.
     public static func quote(_ s: String, into out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
+        appendJSONQuoted(s, to: &out)
     }
 }
