@@ -18,6 +18,7 @@ import http.client
 import json
 import math
 import random
+import shutil
 import re
 import socket
 import string
@@ -705,7 +706,11 @@ class Conformance:
 
         refuse("resume")
         refuse("restart")
+        old = c.weights(name)
         do("pause", "paused", 0, 10, reason="conformance pause")
+        r = c.weights(name, {"If-None-Match": old.header("etag") or '"x"'})
+        self.equal("weights: the ETag from before an action answers 200 with the new ETag",
+                   (200, '"%d"' % state["rev"]), (r.status, r.header("etag")))
         refuse("pause")
         do("resume", "ramping", 0, 10)
         do("advance", "ramping", 1, 50)
@@ -769,6 +774,15 @@ class Conformance:
         if self.check("decisions: the advance is recorded", len(advances) == 1, 1, len(advances)):
             self.equal("decisions: advance fromStep/toStep", (0, 1),
                        (advances[0].get("fromStep"), advances[0].get("toStep")))
+        _, m = c.metrics()
+        by_action = {}
+        for d in items:
+            if d.get("actor") == "operator" and d.get("action") in ("pause", "resume", "advance", "promote",
+                                                                     "rollback", "restart"):
+                by_action[d["action"]] = by_action.get(d["action"], 0) + 1
+        self.equal("glidepath_decisions_total agrees with the decision log for operator actions",
+                   {a: float(n) for a, n in by_action.items()},
+                   {a: m.value("glidepath_decisions_total", migration=name, action=a) for a in by_action})
         r = c.decisions(name, limit=2)
         body = r.json()
         lim = body if isinstance(body, list) else ([v for v in body.values() if isinstance(v, list)] or [None])[0] \
@@ -840,6 +854,155 @@ class Conformance:
             self.migration_state_metric(bad, "rolled_back")
             s = c.request("GET", "/v1/migrations/" + bad).json() or {}
             self.note("status of the rolled-back migration: reason=%r" % s.get("reason"))
+
+    def feed(self, name, cand_status, seconds, stop_states=()):
+        """Posts batches (40 per arm) every 0.3 s for `seconds`; returns the last weights document."""
+        rnd = random.Random(11)
+        end = time.time() + seconds
+        doc = None
+        while time.time() < end:
+            lines = []
+            for _ in range(40):
+                lines.append("%s 200 %.1f" % (BASE, rnd.uniform(80, 140)))
+                lines.append("%s %d %.1f" % (CAND, cand_status, rnd.uniform(80, 140)))
+            r = self.c.observe(name, "\n".join(lines) + "\n")
+            if r.status != 202:
+                raise RuntimeError("ingest into %s answered %s" % (name, r.short()))
+            doc = self.weights_doc(name)
+            if doc["state"] in stop_states:
+                return doc
+            time.sleep(0.3)
+        return doc
+
+    def paused_and_waiting(self):
+        steps = [{"weight": 10, "bake": "1s"}, {"weight": 100}]
+        # paused: the judge records evidence but takes no action.
+        name = self.name("paused")
+        self.create(name, self.policy(name, steps, minRequests=20))
+        r = self.c.action(name, "pause", "hold still")
+        self.equal("paused: pause answers 200", 200, r.status)
+        rev = self.weights_doc(name)["revision"]
+        doc = self.feed(name, 503, 5, stop_states=("rolled_back", "promoted", "ramping"))
+        self.equal("paused: a 100%-failing candidate for 5 s leaves state, step, weight and revision alone",
+                   ("paused", 0, 10, rev), (doc["state"], doc["step"], self.cand_weight(doc), doc["revision"]))
+        s = self.c.request("GET", "/v1/migrations/" + name).json() or {}
+        self.note("paused migration status evidence: %s" % json.dumps(s.get("evidence"))[:300])
+        r = self.c.action(name, "resume")
+        self.equal("paused: resume answers 200", 200, r.status)
+        doc = self.feed(name, 503, 40, stop_states=("rolled_back", "promoted"))
+        self.equal("paused: after resume the failing candidate is rolled back", "rolled_back", doc["state"])
+
+        # waiting: a manual gate; only resume or advance moves on, the judge may still roll back.
+        # The project documents `"gate": "manual"` on a step as "an operator must resume before entering
+        # this step", so the gate on step 1 holds the migration at step 0.
+        gated = [{"weight": 10, "bake": "1s"}, {"weight": 100, "gate": "manual"}]
+        name = self.name("gate")
+        self.create(name, self.policy(name, gated, minRequests=20))
+        doc = self.feed(name, 200, 40, stop_states=("waiting", "promoted", "rolled_back"))
+        if not self.equal("waiting: a healthy step with a manual gate waits at step 0 (10%)",
+                          ("waiting", 0, 10), (doc["state"], doc["step"], self.cand_weight(doc))):
+            return
+        rev = doc["revision"]
+        doc = self.feed(name, 200, 4, stop_states=("ramping", "promoted", "rolled_back"))
+        self.equal("waiting: healthy traffic for 4 s does not move a gated step",
+                   ("waiting", 0, rev), (doc["state"], doc["step"], doc["revision"]))
+        _, m = self.c.metrics()
+        self.equal("glidepath_migration_state: 1 for waiting", 1.0,
+                   m.value("glidepath_migration_state", migration=name, state="waiting"))
+        r = self.c.action(name, "resume", "signed off")
+        self.equal("waiting: resume answers 200", 200, r.status)
+        doc = self.weights_doc(name)
+        self.check("waiting: resume moves on to step 1 (100%)",
+                   doc["step"] == 1 and self.cand_weight(doc) == 100 and doc["state"] in ("ramping", "promoted"),
+                   "step 1, 100%, ramping or promoted", (doc["state"], doc["step"], self.cand_weight(doc)))
+        name = self.name("gate-bad")
+        self.create(name, self.policy(name, gated, minRequests=20))
+        doc = self.feed(name, 200, 40, stop_states=("waiting", "promoted", "rolled_back"))
+        self.equal("waiting (second migration): reached the gate", "waiting", doc["state"])
+        doc = self.feed(name, 503, 40, stop_states=("rolled_back", "promoted", "ramping"))
+        self.equal("waiting: the judge still rolls back a failing candidate", "rolled_back", doc["state"])
+
+    def reapply(self):
+        """A new policy version starts a terminal migration over; the same policy changes nothing."""
+        c = self.c
+        name = self.name("reapply")
+        pol = self.slow_policy(name)
+        self.create(name, pol)
+        r = c.action(name, "promote")
+        self.equal("reapply: promote answers 200", 200, r.status)
+        doc = self.weights_doc(name)
+        r = c.put_policy(name, pol)
+        after = self.weights_doc(name)
+        self.equal("reapply: the same policy on a promoted migration: 200, state and revision unchanged",
+                   (200, "promoted", doc["revision"]), (r.status, after["state"], after["revision"]))
+        pol2 = dict(pol, steps=[{"weight": 20, "bake": "1h"}, {"weight": 100}])
+        r = c.put_policy(name, pol2)
+        after = self.weights_doc(name)
+        self.equal("reapply: a new policy version on a promoted migration starts over at step 0 (20%)",
+                   (200, "ramping", 0, 20), (r.status, after["state"], after["step"], self.cand_weight(after)))
+        self.check("reapply: ... and bumps the revision", after["revision"] > doc["revision"],
+                   "> %d" % doc["revision"], after["revision"])
+
+    def exposition(self):
+        r, m = self.c.metrics()
+        text = r.body.decode("utf-8", "replace")
+        untyped = sorted({s[0] for s in m.samples if not any(
+            s[0] == f or (m.types[f] in ("histogram", "summary") and s[0] in (f + "_bucket", f + "_sum", f + "_count"))
+            for f in m.types)})
+        self.equal("/metrics: every sample belongs to a family with a TYPE line", [], untyped)
+        types = [l.split()[2] for l in text.split("\n") if l.startswith("# TYPE ")]
+        dup = sorted({t for t in types if types.count(t) > 1})
+        self.equal("/metrics: no family declared twice", [], dup)
+        keys = [(s[0], tuple(sorted(s[1].items()))) for s in m.samples]
+        dups = sorted({k for k in keys if keys.count(k) > 1})[:5]
+        self.equal("/metrics: no duplicate series", [], dups)
+        self.check("/metrics: ends with a newline", text.endswith("\n"), "trailing newline", repr(text[-20:]))
+        codes = {s[1].get("code") for s in m.find("glidepath_http_requests_total")}
+        self.check("glidepath_http_requests_total: counts the 404s, 409s and 422s this run caused",
+                   {"404", "409", "422"} <= codes, "codes 404, 409, 422", sorted(c for c in codes if c))
+        routes = {s[1].get("route") for s in m.find("glidepath_http_requests_total")}
+        leaked = sorted(x for x in routes if x and self.prefix in x)
+        self.equal("glidepath_http_requests_total: route is a template, not a path with a migration name", [], leaked)
+        promtool = self.args.promtool or shutil.which("promtool")
+        if promtool:
+            p = subprocess.run([promtool, "check", "metrics"], input=r.body, capture_output=True, timeout=30)
+            self.check("promtool check metrics", p.returncode == 0, "exit 0",
+                       "exit %d: %s" % (p.returncode, (p.stdout + p.stderr).decode("utf-8", "replace")[:600]))
+        else:
+            self.note("promtool not found: `promtool check metrics` not run")
+
+    def save_state(self):
+        """Writes every migration of this run with its revision and state, for --after-restart."""
+        r = self.c.request("GET", "/v1/migrations")
+        body = r.json()
+        items = body if isinstance(body, list) else [v for v in body.values() if isinstance(v, list)][0]
+        saved = {e["migration"]: {"revision": e["revision"], "state": e["state"], "step": e["step"]}
+                 for e in items if e["migration"].startswith(self.prefix)}
+        with open(self.args.save, "w") as f:
+            json.dump({"prefix": self.prefix, "migrations": saved}, f, indent=1)
+        print("    (saved %d migrations to %s)" % (len(saved), self.args.save))
+
+    def after_restart(self):
+        with open(self.args.after_restart) as f:
+            saved = json.load(f)["migrations"]
+        for name, before in sorted(saved.items()):
+            r = self.c.weights(name)
+            doc = r.json() if r.status == 200 else None
+            self.equal("after restart: %s keeps revision, state and step" % name,
+                       (before["revision"], before["state"], before["step"]),
+                       (doc["revision"], doc["state"], doc["step"]) if doc else r.short())
+        # A change after the restart takes a revision never used before.
+        for name, before in sorted(saved.items()):
+            action = {"ramping": "pause", "paused": "resume", "waiting": "pause",
+                      "promoted": "restart", "rolled_back": "restart"}[before["state"]]
+            r = self.c.action(name, action, "after restart")
+            doc = self.weights_doc(name)
+            self.check("after restart: %s on %s takes a new revision" % (action, name),
+                       r.status == 200 and doc["revision"] > before["revision"],
+                       "200 and > %d" % before["revision"], "%d, %s" % (r.status, doc["revision"]))
+            break
+        r = self.c.decisions(sorted(saved)[0], limit=1)
+        self.equal("after restart: decisions still served", 200, r.status)
 
     def last_decision_by_judge(self, name, what):
         r = self.c.decisions(name, limit=1)
@@ -913,13 +1076,23 @@ class Conformance:
 
     def run(self):
         print("glidepath conformance against %s (migrations %s-*)" % (self.args.server, self.prefix))
+        if self.args.after_restart:
+            self.section("operations", self.ops)
+            self.section("persistence across a restart", self.after_restart)
+            print("conformance: %d passed, %d failed" % (self.passed, self.failed))
+            return 1 if self.failed else 0
         self.section("operations", self.ops)
         self.section("bucketing", self.bucketing)
         self.section("weights, list and status", self.weights)
         self.section("ingest", self.ingest)
         self.section("admin and actions", self.admin)
         self.section("control loop end to end", self.loop)
+        self.section("paused and waiting", self.paused_and_waiting)
+        self.section("policy re-apply", self.reapply)
         self.section("metric catalogue", self.metrics_catalogue)
+        self.section("exposition format", self.exposition)
+        if self.args.save:
+            self.section("save state for --after-restart", self.save_state)
         print("conformance: %d passed, %d failed" % (self.passed, self.failed))
         return 1 if self.failed else 0
 
@@ -930,6 +1103,10 @@ def main():
     p.add_argument("--admin-token", required=True)
     p.add_argument("--ingest-token", required=True)
     p.add_argument("--bin", help="path of the glidepath binary, to check `glidepath bucket`")
+    p.add_argument("--promtool", help="path of promtool (default: found on PATH, skipped when absent)")
+    p.add_argument("--save", metavar="FILE", help="after the run, save this run's migrations and revisions to FILE")
+    p.add_argument("--after-restart", metavar="FILE",
+                   help="only check that the migrations saved in FILE survived a controller restart")
     args = p.parse_args()
     sys.exit(Conformance(args).run())
 
