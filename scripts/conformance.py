@@ -400,6 +400,7 @@ class Conformance:
     def ops(self):
         r = self.c.request("GET", "/healthz")
         self.equal("GET /healthz status", 200, r.status)
+        self.check("GET /healthz says ok", b"ok" in r.body.lower(), "ok", r.body[:100])
         deadline = time.time() + 5
         while True:
             r = self.c.request("GET", "/readyz")
@@ -482,6 +483,8 @@ class Conformance:
         r4 = self.c.weights(name, {"Glidepath-Shim": "conformance-shim-1"})
         self.equal("weights: Glidepath-Shim header accepted", 200, r4.status)
 
+        rh = self.c.request("HEAD", "/v1/migrations/%s/weights" % name)
+        self.note("HEAD on weights answers %d" % rh.status)
         r5 = self.c.weights(self.name("no-such-migration"))
         self.error_json("weights of an unknown migration", r5, 404)
         self.check("weights: 404 Content-Type application/json",
@@ -569,6 +572,8 @@ class Conformance:
             ("status 600", "%s 200 10\n%s 600 10\n" % (CAND, CAND), 400, 2),
             ("status 99", "%s 99 10\n" % CAND, 400, 1),
             ("negative latency", "%s 200 10\n%s 200 10\n%s 200 -1\n" % (BASE, BASE, BASE), 400, 3),
+            ("latency nan", "%s 200 nan\n" % CAND, 400, 1),
+            ("latency inf", "%s 200 inf\n" % CAND, 400, 1),
             ("unknown arm", "%s 200 10\nnobody 200 10\n" % CAND, 400, 2),
             ("negative tokens", "%s 200 10 tokens=-1\n" % CAND, 400, 1),
             ("fractional tokens", "%s 200 10 tokens=1.5\n" % CAND, 400, 1),
@@ -588,20 +593,44 @@ class Conformance:
         if r.status != 400:
             self.note("ingest: a double space between fields answers %d (the protocol says single spaces)" % r.status)
 
-        # Too large: a valid body just over 1 MiB.
-        line = ("%s 200 100\n" % BASE).encode()
-        big = line * ((1 << 20) // len(line) + 2)
-        head = ("POST /v1/migrations/%s/observations HTTP/1.1\r\nHost: %s:%d\r\nContent-Type: text/plain\r\n"
-                "Authorization: Bearer %s\r\nContent-Length: %d\r\nConnection: close\r\n\r\n"
-                % (name, c.host, c.port, c.ingest, len(big))).encode()
+        # Size limit: exactly 1 MiB of valid lines is accepted, one byte more answers 413.
+        def valid_body(size):
+            line = ("%s 200 100\n" % BASE).encode()
+            wide = ("%s 200 1000\n" % BASE).encode()  # one byte longer: `rest` of them hit the size exactly
+            k, rest = divmod(size, len(line))
+            body = line * (k - rest) + wide * rest
+            assert len(body) == size
+            return body
+
+        def post_raw(body):
+            head = ("POST /v1/migrations/%s/observations HTTP/1.1\r\nHost: %s:%d\r\nContent-Type: text/plain\r\n"
+                    "Authorization: Bearer %s\r\nContent-Length: %d\r\nConnection: close\r\n\r\n"
+                    % (name, c.host, c.port, c.ingest, len(body))).encode()
+            return c.raw(head, body)
+
         _, mb = c.metrics()
-        r = c.raw(head, big)
-        self.equal("ingest > 1 MiB: status 413", 413, r.status)
+        r = post_raw(valid_body((1 << 20) + 1))
+        self.equal("ingest of 1 MiB + 1 byte: status 413", 413, r.status)
         _, ma = c.metrics()
-        self.equal("ingest > 1 MiB: nothing recorded", counters(mb), counters(ma))
-        small = line * ((1 << 20) // len(line))
-        r = c.observe(name, small)
-        self.equal("ingest of %d bytes (<= 1 MiB): 202" % len(small), 202, r.status)
+        self.equal("ingest of 1 MiB + 1 byte: nothing recorded", counters(mb), counters(ma))
+        big = post_raw(valid_body(2 << 20))
+        self.equal("ingest of 2 MiB: status 413", 413, big.status)
+        r = post_raw(valid_body(1 << 20))
+        self.equal("ingest of exactly 1 MiB: 202", 202, r.status)
+
+        # Outside the written contract, reported as notes.
+        r = c.observe(name, "%s 200 10\n\n" % CAND)
+        self.note("ingest of a body ending with a blank line answers %s" % r.short())
+        r = c.observe(name, "%s 200 10\r\n%s 200 10\r\n" % (CAND, CAND))
+        self.note("ingest with CRLF line ends answers %s" % r.short())
+        r = c.observe(name, "%s 200 10\n" % CAND, extra={"Glidepath-Revision": "abc"})
+        self.note("ingest with Glidepath-Revision: abc answers %s" % r.short())
+        head = ("POST /v1/migrations/%s/observations HTTP/1.1\r\nHost: %s:%d\r\nContent-Type: text/plain\r\n"
+                "Authorization: Bearer %s\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                % (name, c.host, c.port, c.ingest)).encode()
+        chunk = ("%s 200 10\n" % CAND).encode()
+        r = c.raw(head, b"%x\r\n%s\r\n0\r\n\r\n" % (len(chunk), chunk))
+        self.note("ingest with Transfer-Encoding: chunked answers %s" % r.short())
 
         # Authentication and routing.
         r = c.observe(name, "%s 200 10\n" % CAND, token=None)
@@ -830,6 +859,7 @@ class Conformance:
                 doc = self.weights_doc(name)
                 if not seen or seen[-1] != (doc["state"], doc["step"]):
                     seen.append((doc["state"], doc["step"]))
+                    revs.setdefault(name, []).append(doc["revision"])
                 if doc["state"] == target:
                     return time.time() - start, doc, seen
                 if doc["state"] in ("promoted", "rolled_back"):
@@ -837,6 +867,7 @@ class Conformance:
                 time.sleep(0.3)
             return None, "timeout", seen
 
+        revs = {}
         took, doc, seen = drive(good, 200, "promoted")
         self.check("loop: healthy candidate promoted within 40 s", took is not None,
                    "promoted", "%s after states %s" % (doc, seen))
@@ -844,6 +875,9 @@ class Conformance:
             print("    (promoted in %.1f s via %s)" % (took, seen))
             self.equal("loop: promoted weights", {BASE: 0, CAND: 100}, doc["weights"])
             self.last_decision_by_judge(good, "promote")
+            r = revs.get(good, [])
+            self.check("loop: each judge step bumps the revision", all(a < b for a, b in zip(r, r[1:])),
+                       "strictly increasing", r)
         took, doc, seen = drive(bad, 503, "rolled_back")
         self.check("loop: 100%-failing candidate rolled back within 40 s", took is not None,
                    "rolled_back", "%s after states %s" % (doc, seen))
