@@ -491,6 +491,15 @@ class Conformance:
                    (r5.header("content-type") or "").split(";")[0].strip() == "application/json",
                    "application/json", r5.header("content-type"))
 
+        # Basis-point weights.
+        frac = self.name("fraction")
+        self.create(frac, self.policy(frac, [{"weight": 12.34, "bake": "1h"}, {"weight": 100}], minRequests=1000000))
+        fdoc = self.weights_doc(frac)
+        self.equal("weights: a 12.34% step answers 87.66 / 12.34", {BASE: 87.66, CAND: 12.34}, fdoc.get("weights"))
+        r = self.c.put_policy(self.name("fraction3"),
+                              self.policy(self.name("fraction3"), [{"weight": 12.345}, {"weight": 100}]))
+        self.equal("weights: a policy step of 12.345% (three decimals) is refused with 422", 422, r.status)
+
         # List and status
         r = self.c.request("GET", "/v1/migrations")
         self.equal("GET /v1/migrations: status", 200, r.status)
@@ -1050,6 +1059,9 @@ class Conformance:
         self.equal("loop %s: last decision's actor" % what, "judge", d.get("actor"))
         self.check("loop %s: last decision's reason is non-empty" % what,
                    isinstance(d.get("reason"), str) and d["reason"].strip() != "", "non-empty", repr(d.get("reason")))
+        self.check("loop %s: last decision carries the judge's evidence" % what,
+                   isinstance(d.get("evidence"), (list, dict)) and len(d["evidence"]) > 0, "non-empty evidence",
+                   repr(d.get("evidence"))[:200])
         self.note("loop %s: last decision action=%r reason=%r" % (what, d.get("action"), d.get("reason")))
 
     def metrics_catalogue(self):
