@@ -38,6 +38,15 @@ extension Router {
             rejected.add(1, labels: ["content_type"])
             return Self.error(APIError(status: 415, message: "observations are lines of text (Content-Type: text/plain), got \(type)"))
         }
+        if let encoding = r.headers["Content-Encoding"], encoding.lowercased() != "identity" {
+            rejected.add(1, labels: ["content_encoding"])
+            return Self.error(APIError(status: 415, message: "Content-Encoding \(encoding) is not supported; send the lines uncompressed"))
+        }
+        if let revision = r.headers["Glidepath-Revision"], Int64(revision) == nil {
+            rejected.add(1, labels: ["bad_header"])
+            return Self.error(APIError(status: 400, message: "Glidepath-Revision must be an integer revision, got \(jsonQuoted(revision))",
+                                       field: "Glidepath-Revision"))
+        }
         guard r.body.count <= Self.maxObservationBytes else {
             rejected.add(1, labels: ["too_large"])
             return Self.error(APIError(status: 413, message: "the body is \(r.body.count) bytes; the limit is 1 MiB"))

@@ -66,7 +66,7 @@ public final class ServerMetrics: Sendable {
 
     /// `glidepath_observations_rejected_total{reason}`: the parser's reasons plus the endpoint's own.
     public static let rejectionReasons = ["unknown_arm", "bad_status", "bad_latency", "bad_field", "malformed", "empty",
-                                          "too_large", "unknown_migration", "content_type"]
+                                          "too_large", "unknown_migration", "content_type", "content_encoding", "bad_header"]
 
     /// Creates a migration's per-arm series at zero, so rates exist from the first scrape.
     public func precreate(migration: String, baseline: String, candidate: String) {

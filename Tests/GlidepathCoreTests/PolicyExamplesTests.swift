@@ -58,7 +58,8 @@ import Testing
         #expect(keys.guards.classifier.classify(401) == .error)
 
         let gate = try load("manual-gate.json")
-        #expect(gate.steps.map(\.manualGate) == [false, false, true, false])
+        // The gate sits on the 100 % step: an operator must open it before all traffic moves.
+        #expect(gate.steps.map(\.manualGate) == [false, false, false, true])
         #expect(gate.steps.last?.weight == .full)
     }
 }

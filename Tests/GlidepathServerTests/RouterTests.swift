@@ -101,6 +101,24 @@ import Testing
         #expect(counted == (status == 202 ? 1 : 0))
     }
 
+    @Test func compressedBodiesAndBadRevisionHeadersAreRefused() {
+        create()
+        let path = "/v1/migrations/chat-completions/observations"
+        let gz = w.router.handle(Fixture.request("POST", path, body: "openai 200 1\n",
+                                                 headers: Fixture.ingest + [("Content-Encoding", "gzip")]))
+        #expect(gz.status == 415)
+        #expect(gz.object["error"] as? String == "Content-Encoding gzip is not supported; send the lines uncompressed")
+        let rev = w.router.handle(Fixture.request("POST", path, body: "openai 200 1\n",
+                                                  headers: Fixture.ingest + [("Glidepath-Revision", "abc")]))
+        #expect(rev.status == 400)
+        #expect(rev.object["field"] as? String == "Glidepath-Revision")
+        let fine = w.router.handle(Fixture.request("POST", path, body: "openai 200 1\n",
+                                                   headers: Fixture.ingest + [("Glidepath-Revision", "7")]))
+        #expect(fine.status == 202)
+        #expect(w.controller.metrics.requests.value(labels: ["chat-completions", "openai", "ok"]) == 1)
+        #expect(w.controller.metrics.observationsRejected.value(labels: ["content_encoding"]) == 1)
+    }
+
     @Test func headIsAnsweredLikeGet() {
         create()
         let r = w.router.handle(Fixture.request("HEAD", "/v1/migrations/chat-completions/weights"))
