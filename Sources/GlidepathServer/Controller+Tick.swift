@@ -98,9 +98,7 @@ extension Controller {
     }
 
     static func judge(for policy: Policy) -> any Judge {
-        switch policy.judge {
-        case .threshold: ThresholdJudge()
-        }
+        policy.judge.makeJudge()
     }
 }
 
