@@ -136,9 +136,11 @@ struct SequentialView {
         return now - max(input.status.stepStartedAt, mem.lastCandidateAt ?? input.status.stepStartedAt)
     }
 
-    /// True when this step has latency data, so the latency guards gate advancing.
+    /// True when the baseline has latency data to take thresholds from (this step's, or a frozen
+    /// threshold from the previous one), so the latency guards gate advancing. A baseline that reports
+    /// no latency leaves only errors to compare.
     var hasLatency: Bool {
-        LatencyThresholds.total(input.step.baseline.latency) + LatencyThresholds.total(input.step.candidate.latency) > 0
+        LatencyThresholds.total(input.step.baseline.latency) > 0 || mem.latency.contains { $0.bucket != nil }
     }
 
     /// Gated latency guards.

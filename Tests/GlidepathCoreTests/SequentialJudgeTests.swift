@@ -151,6 +151,19 @@ import Testing
         #expect(LatencyThresholds.total(memory.previousBaseline) > 0)
     }
 
+    @Test("without baseline latency data only errors gate advancing")
+    func errorsOnly() throws {
+        let status = Fixture.status(.ramping, step: 0, revision: 1, stepStartedAt: 0)
+        let tick = ArmPair(baseline: ArmCounts(requests: 10_000, errors: 100), candidate: ArmCounts(requests: 10_000, errors: 100))
+        let out = SequentialJudge().assess(JudgeInput(policy: Self.policy, status: status, step: tick, tick: tick,
+                                                      memory: JudgeMemory()), now: 130_000)
+        #expect(out.verdict.action == .advance)
+        #expect(out.verdict.reason == "safe: candidate no worse than 2.0× the baseline on errors (evidence ≥ 20 each) "
+            + "after 10,000 candidate requests; bake done")
+        let safety = try #require(out.verdict.evidence.first { $0.guardName == "errors" && $0.test == "safety_evalue" })
+        #expect(safety.value > 20)
+    }
+
     @Test("reasons: evidence and thresholds read well")
     func formats() {
         #expect(ReasonFormat.evidence(3.27) == "3.2")
