@@ -2,9 +2,12 @@
 public struct JudgeMemory: Hashable, Sendable, Codable {
     /// Threshold judge: consecutive failed checks in the current step.
     public var failedChecks: Int
+    /// Sequential judge: the e-processes of the current step (nil before its first tick).
+    public var sequential: SequentialMemory?
 
-    public init(failedChecks: Int = 0) {
+    public init(failedChecks: Int = 0, sequential: SequentialMemory? = nil) {
         self.failedChecks = failedChecks
+        self.sequential = sequential
     }
 }
 

@@ -2,6 +2,32 @@
 public enum JudgeKind: String, Hashable, Sendable, CaseIterable {
     /// Flagger-style threshold rules on error-rate and p99 ratios between arms.
     case threshold
+    /// Anytime-valid sequential tests (e-processes) on counts of bad events per arm.
+    case sequential
+}
+
+/// Settings of the sequential judge (`"sequential": {...}` in a policy).
+public struct SequentialSettings: Hashable, Sendable {
+    /// Chance of rolling back a candidate no worse than `tolerance` × the baseline, over the whole
+    /// migration (split evenly across steps). Default 0.01.
+    public var alpha: Double
+    /// Chance of advancing past a step while the candidate is `badRatio` × worse or more. Default 0.05.
+    public var beta: Double
+    /// The ratio of bad-event rates (candidate / baseline) still tolerated (r0). Default 1.
+    public var tolerance: Double
+    /// The ratio the safety test must rule out before advancing (r_bad). Default 2.
+    public var badRatio: Double
+    /// Baseline latency quantiles whose values become the step's latency thresholds. Default p50, p90, p99, p99.9.
+    public var latencyQuantiles: [Double]
+
+    public init(alpha: Double = 0.01, beta: Double = 0.05, tolerance: Double = 1, badRatio: Double = 2,
+                latencyQuantiles: [Double] = [0.5, 0.9, 0.99, 0.999]) {
+        self.alpha = alpha
+        self.beta = beta
+        self.tolerance = tolerance
+        self.badRatio = badRatio
+        self.latencyQuantiles = latencyQuantiles
+    }
 }
 
 /// What to do when a step is held longer than `maxHold` without a decision.
@@ -32,11 +58,16 @@ public struct Policy: Hashable, Sendable {
     public var onStuck: OnStuck
     /// How often shims should poll (`pollAfter`, default 5 s).
     public var pollAfter: TimeSpan
+    /// Settings of the sequential judge.
+    public var sequential: SequentialSettings
+    /// A step whose candidate got no request for this long is reported as having no data (nil: never).
+    public var noDataAfter: TimeSpan?
 
     public init(migration: String, baseline: String, candidate: String,
                 interval: TimeSpan = .seconds(10), steps: [Step], minRequests: Int = 100,
                 guards: Guards = Guards(), judge: JudgeKind = .threshold,
-                maxHold: TimeSpan? = nil, onStuck: OnStuck = .hold, pollAfter: TimeSpan = .seconds(5)) {
+                maxHold: TimeSpan? = nil, onStuck: OnStuck = .hold, pollAfter: TimeSpan = .seconds(5),
+                sequential: SequentialSettings = SequentialSettings(), noDataAfter: TimeSpan? = nil) {
         self.migration = migration
         self.baseline = baseline
         self.candidate = candidate
@@ -48,6 +79,8 @@ public struct Policy: Hashable, Sendable {
         self.maxHold = maxHold
         self.onStuck = onStuck
         self.pollAfter = pollAfter
+        self.sequential = sequential
+        self.noDataAfter = noDataAfter
     }
 
     /// The arm's name on the wire.

@@ -83,6 +83,7 @@ extension Controller {
                 publishEvidenceLocked(updated)
             }
             publishStuckLocked(name, now: now)
+            publishNoDataLocked(name, verdict: outcome.verdict)
             return action
         }
     }
@@ -97,10 +98,17 @@ extension Controller {
         metrics.stepStuck.set(stuck ? 1 : 0, labels: [name])
     }
 
+    /// `glidepath_no_data`: 1 while the last verdict reports the candidate idle for `noDataAfter` (the
+    /// judge's `exposure/no_data` evidence, exported by the sequential judge when the policy sets it).
+    private func publishNoDataLocked(_ name: String, verdict: Verdict) {
+        guard let e = entries[name] else { return }
+        var flag = verdict.evidence.first { $0.guardName == "exposure" && $0.test == "no_data" }?.value ?? 0
+        if e.status.phase.isTerminal { flag = 0 }
+        metrics.noData.set(flag, labels: [name])
+    }
+
     static func judge(for policy: Policy) -> any Judge {
-        switch policy.judge {
-        case .threshold: ThresholdJudge()
-        }
+        policy.judge.makeJudge()
     }
 }
 
