@@ -24,7 +24,8 @@ public enum ControlTick {
     ///   snapshot is the increment, since the controller's own counters for a migration start at zero.
     ///   They are added to the step's evidence; `lastSnapshot`, `lastTickAt` and (when either arm saw
     ///   a request) `lastDataAt` move on.
-    /// - Terminal phases are not judged (verdict hold, rule `terminal`).
+    /// - Terminal phases are not judged (verdict hold, rule `terminal`; `lastVerdict` keeps the verdict
+    ///   that ended the migration).
     /// - Paused: the judge runs and its memory is kept, but the verdict is a hold under rule `paused`
     ///   whose reason says what the judge would have done.
     /// - `maxHold`: a ramping or waiting step older than `policy.maxHold` whose verdict is a hold either
@@ -41,10 +42,10 @@ public enum ControlTick {
         if increment.totalRequests > 0 { next.lastDataAt = now }
 
         if status.phase.isTerminal {
+            // Only the snapshot moves on; the last verdict (the one that ended the migration) stays.
             let verdict = Verdict(action: .hold, rule: "terminal",
                                   reason: "the migration is \(status.phase == .promoted ? "promoted" : "rolled back"); "
                                       + "nothing to judge")
-            next.lastVerdict = verdict
             return TickOutcome(judge: next, verdict: verdict, transition: nil)
         }
 

@@ -65,7 +65,7 @@ public struct Policy: Hashable, Sendable {
 
     public init(migration: String, baseline: String, candidate: String,
                 interval: TimeSpan = .seconds(10), steps: [Step], minRequests: Int = 100,
-                guards: Guards = Guards(), judge: JudgeKind = .threshold,
+                guards: Guards = Guards(), judge: JudgeKind = .sequential,
                 maxHold: TimeSpan? = nil, onStuck: OnStuck = .hold, pollAfter: TimeSpan = .seconds(5),
                 sequential: SequentialSettings = SequentialSettings(), noDataAfter: TimeSpan? = nil) {
         self.migration = migration

@@ -16,6 +16,8 @@ extension Controller {
     /// One control-loop round at `now`: reads the metrics once if any migration is due (its policy's
     /// `interval` has passed since its last tick), judges each due migration and persists the outcome —
     /// the judge state alone when nothing changed, the whole transition with its decision otherwise.
+    /// Promoted and rolled-back migrations still tick (nothing is judged): their counter snapshot
+    /// keeps up, so traffic seen while a migration was over never leaks into a restarted step.
     @discardableResult
     public func runOnce(now: Int64, source: any MetricsSource) -> RoundReport {
         let started = SystemClock().monotonicSeconds()
@@ -25,7 +27,6 @@ extension Controller {
         }
         let due = lock.withLock {
             entries.values.filter { e in
-                guard !e.status.phase.isTerminal else { return false }
                 guard let last = e.judge.lastTickAt else { return true }
                 return now - last >= e.policy.interval.milliseconds
             }.sorted { $0.name < $1.name }
@@ -60,7 +61,7 @@ extension Controller {
     private func tickLocked(_ name: String, counts: ArmPair, now: Int64) -> String? {
         lock.withLock { () -> String? in
             // The entry may have changed since the due list was taken (an operator acted): judge what is current.
-            guard let e = entries[name], !e.status.phase.isTerminal else { return nil }
+            guard let e = entries[name] else { return nil }
             let outcome = ControlTick.run(policy: e.policy, status: e.status, state: e.judge, snapshot: counts,
                                           judge: Self.judge(for: e.policy), now: now)
             var action: String?

@@ -22,7 +22,11 @@ struct Loop {
         snapshot += increment
         let out = ControlTick.run(policy: policy, status: status, state: state, snapshot: snapshot,
                                   judge: ThresholdJudge(), now: now)
-        #expect(out.judge.lastVerdict == out.verdict)
+        if status.phase.isTerminal {
+            #expect(out.judge.lastVerdict == state.lastVerdict)  // the verdict that ended it stays
+        } else {
+            #expect(out.judge.lastVerdict == out.verdict)
+        }
         #expect(out.judge.lastSnapshot == snapshot)
         #expect(out.judge.lastTickAt == now)
         if let t = out.transition {
@@ -162,6 +166,15 @@ struct Loop {
                                   snapshot: Self.healthyTick, judge: ThresholdJudge(), now: 1)
         #expect(out.verdict == Verdict(action: .hold, rule: "terminal", reason: "the migration is rolled back; nothing to judge"))
         #expect(out.judge.step == Self.healthyTick)
+        #expect(out.judge.lastSnapshot == Self.healthyTick)
         #expect(out.transition == nil)
+    }
+
+    @Test func terminalKeepsTheVerdictThatEndedIt() {
+        var state = JudgeState.initial
+        state.lastVerdict = Verdict(action: .rollback, rule: "error-ratio", reason: "candidate failed")
+        let out = ControlTick.run(policy: Fixture.policy(), status: Fixture.status(.rolledBack), state: state,
+                                  snapshot: Self.healthyTick, judge: ThresholdJudge(), now: 1)
+        #expect(out.judge.lastVerdict?.rule == "error-ratio")
     }
 }

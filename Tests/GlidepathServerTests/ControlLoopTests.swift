@@ -33,11 +33,32 @@ import Testing
         #expect(weights.contains(#""weights":{"openai":0,"holysheep":100}"#))
         #expect(w.controller.metrics.weightPercent.value(labels: ["chat-completions", "holysheep"]) == 100)
         #expect(w.controller.metrics.migrationState.value(labels: ["chat-completions", "promoted"]) == 1)
-        // Terminal migrations are not judged any more.
-        let saves = w.store.saves.count
+        // Terminal migrations are not judged any more, but their snapshot keeps up with the counters.
         w.clock.advance(milliseconds: 60_000)
-        #expect(w.controller.runOnce(now: w.clock.now(), source: w.source).ticked.isEmpty)
-        #expect(w.store.saves.count == saves)
+        w.source.add(traffic(100, baselineErrors: 50, candidateErrors: 50), for: "chat-completions")
+        let report = w.controller.runOnce(now: w.clock.now(), source: w.source)
+        #expect(report.ticked == ["chat-completions"] && report.decisions.isEmpty)
+        #expect(w.store.saves.last?.decision == nil)
+        #expect(w.controller.entry("chat-completions")?.status.phase == .promoted)
+        #expect(w.controller.entry("chat-completions")?.judge.lastVerdict?.rule == "healthy")
+    }
+
+    @Test func trafficSeenWhileOverDoesNotLeakIntoARestartedStep() throws {
+        _ = drive(traffic(100, baselineErrors: 1, candidateErrors: 60), limit: 30)
+        #expect(w.controller.entry("chat-completions")?.status.phase == .rolledBack)
+        // The rolled-back candidate keeps failing for a while (shims still report it), then an operator restarts.
+        for _ in 0..<5 {
+            w.clock.advance(milliseconds: 10_000)
+            w.source.add(traffic(100, baselineErrors: 1, candidateErrors: 60), for: "chat-completions")
+            w.controller.runOnce(now: w.clock.now(), source: w.source)
+        }
+        let restarted = w.router.handle(Fixture.request("POST", "/v1/migrations/chat-completions/restart", headers: Fixture.admin))
+        #expect(restarted.status == 200)
+        w.clock.advance(milliseconds: 10_000)
+        w.controller.runOnce(now: w.clock.now(), source: w.source)
+        let e = try #require(w.controller.entry("chat-completions"))
+        #expect(e.status.phase == .ramping)
+        #expect(e.judge.step.candidate.requests == 0 && e.judge.step.baseline.requests == 0)
     }
 
     @Test func failingCandidateIsRolledBack() throws {
