@@ -174,11 +174,19 @@ sleep 1.5
 before_w=$(weights '"\(.revision) \(.state) \(.step) \(.weights["eu-west"])"' e2e-durable)
 before_started=$(curl -sf "$GLIDEPATH_SERVER/v1/migrations/e2e-durable" | jq -r .stepStartedAt)
 before_hist=$("$BIN" history e2e-durable --json | jq length)
+evidence() { curl -sf "$GLIDEPATH_SERVER/v1/migrations/e2e-durable" | jq -c '[.evidence[] | select(.test | test("evalue|requests"))]'; }
+before_evidence=$(evidence)
 before_all=$(curl -sf "$GLIDEPATH_SERVER/v1/migrations" | jq -c '[.[] | {migration, revision, state, step}]')
 kill -9 "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
 start_server
 check "weights survive kill -9" "$before_w" "$(weights '"\(.revision) \(.state) \(.step) \(.weights["eu-west"])"' e2e-durable)"
 check "step start survives kill -9" "$before_started" "$(curl -sf "$GLIDEPATH_SERVER/v1/migrations/e2e-durable" | jq -r .stepStartedAt)"
+sleep 1.5   # let the restarted loop tick: no new traffic must leave the evidence as it was
+if [ "$before_evidence" != "[]" ] && [ "$(evidence)" = "$before_evidence" ]; then
+    ok "judge evidence survives kill -9 ($(jq length <<<"$before_evidence") values)"
+else
+    fail "judge evidence changed across kill -9: before $before_evidence, after $(evidence)"
+fi
 check "history survives kill -9" "$before_hist" "$("$BIN" history e2e-durable --json | jq length)"
 check "every migration survives kill -9" "$before_all" "$(curl -sf "$GLIDEPATH_SERVER/v1/migrations" | jq -c '[.[] | {migration, revision, state, step}]')"
 old_rev=$(weights .revision e2e-durable)
