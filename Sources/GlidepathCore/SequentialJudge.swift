@@ -1,8 +1,119 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The anytime-valid sequential judge (see the README, "How glidepath decides").
+///
+/// Per tick it feeds the tick's increments (`input.tick`) into e-processes that restart at each step:
+/// - **Guards.** `errors` (bad event: an error among the judged requests) and one latency guard per
+///   `sequential.latencyQuantiles` (bad event: a request slower than the threshold `T_j`, the baseline's
+///   quantile of the previous step rounded up to a bucket bound and frozen for the step; at the first
+///   step, or when the previous step saw too few baseline requests, it is taken from this step's first
+///   baseline requests — at least `LatencyThresholds.minimumBaseline` — and counts from the next tick).
+/// - **Rollback** (relative): each guard's `RatioEProcess` against "candidate no worse than `tolerance`".
+///   The guards are combined by a weighted average of their e-values — itself an e-value, so no alpha
+///   is split between guards: **errors weigh ½ and the latency thresholds share the other ½ equally**
+///   (⅛ each for the default p50/p90/p99/p99.9). A guard without evidence yet counts as 1. The step rolls
+///   back when the combined e-value reaches `1/α_step`, `α_step = alpha / number of steps`: with the
+///   evidence restarting at each step, the chance of ever rolling back a candidate that is no worse stays
+///   below `alpha` over the whole migration (Ville's inequality per step, a union bound over the steps).
+/// - **Absolute limits** (`guards.errors.maxRate`, `guards.latency.maxP99`): each a one-sample
+///   `BinomialEProcess` on the candidate alone ("rate ≤ limit"; for `maxP99` the bad event is a request
+///   slower than the smallest bound ≥ `maxP99` and the limit is `1 − guards.latency.quantile`), each tested
+///   on its own at `1/α_step` at every step, the 100 % step included.
+/// - **Advance** needs the bake time, `minRequests` per arm, and for every gated guard a safety e-value
+///   ≥ `1/beta` against "candidate at least `badRatio` worse" (`0.8 × ratio test + 0.2 × floor test`, the
+///   floor test showing the candidate's own rate is below a negligible level: `minDelta` for errors,
+///   `badRatio × (1 − q)` for latency). Gated are errors and the latency thresholds with q ≤ 0.99, once the
+///   step has latency data; rarer tails (p99.9) would need hours of traffic per step, so they guard
+///   rollback only. At a 100 % step there is no baseline: only the candidate's exposure, the bake and the
+///   absolute limits apply.
+/// - **No data** changes no e-value: it never rolls back and never advances. A candidate without a
+///   request for `noDataAfter` holds under rule `no-data`.
 public struct SequentialJudge: Judge {
     public init() {}
 
+    /// Weight of the errors guard in the combined rollback e-value; the latency thresholds share the rest.
+    public static let errorsWeight = 0.5
+
+    /// Weights of the combined rollback e-value: errors first, then one per latency quantile. Errors get
+    /// `errorsWeight` (½); the latency thresholds share the other half equally. Without latency
+    /// quantiles errors weigh 1. (Tail-heavy latency weights were tried: no measurable gain.)
+    public static func rollbackWeights(latencyQuantiles qs: [Double]) -> [Double] {
+        guard !qs.isEmpty else { return [1] }
+        return [errorsWeight] + qs.map { _ in (1 - errorsWeight) / Double(qs.count) }
+    }
+
+    /// `alpha / number of steps`.
+    public static func alphaPerStep(_ policy: Policy) -> Double {
+        policy.sequential.alpha / Double(max(1, policy.steps.count))
+    }
+
+    /// The highest quantile whose latency guard gates advancing.
+    public static let highestGatedQuantile = 0.99
+
     public func assess(_ input: JudgeInput, now: Int64) -> Assessment {
-        fatalError("TODO")
+        let policy = input.policy
+        let settings = policy.sequential
+        let sole = input.status.candidateWeight(policy) == .full
+        var mem = Self.prepared(input.memory.sequential, policy)
+        let tick = input.tick
+        if tick.candidate.requests > 0 { mem.lastCandidateAt = now }
+
+        // Thresholds known from the previous step count from this tick on.
+        Self.freeze(&mem, from: mem.previousBaseline)
+        Self.update(&mem, tick: tick, relative: !sole, guards: policy.guards)
+        // Warm-up: thresholds taken from this step's baseline count from the next tick on.
+        Self.freeze(&mem, from: input.step.baseline.latency)
+        mem.ticks += 1
+
+        var memory = input.memory
+        memory.sequential = mem
+        let view = SequentialView(input: input, memory: mem, sole: sole, now: now)
+        return Assessment(verdict: view.verdict(), memory: memory)
+    }
+
+    /// The memory to continue from: a fresh one for a new or changed step (keeping the carried baseline).
+    static func prepared(_ memory: SequentialMemory?, _ policy: Policy) -> SequentialMemory {
+        if let memory, memory.ticks > 0, memory.matches(policy.sequential, policy.guards) { return memory }
+        var fresh = SequentialMemory(settings: policy.sequential, guards: policy.guards,
+                                     previousBaseline: memory?.previousBaseline ?? [])
+        fresh.lastCandidateAt = memory?.lastCandidateAt
+        return fresh
+    }
+
+    /// Freezes every latency threshold still warming up whose quantile `histogram` can estimate.
+    static func freeze(_ mem: inout SequentialMemory, from histogram: [UInt64]) {
+        let total = LatencyThresholds.total(histogram)
+        for j in mem.latency.indices where mem.latency[j].bucket == nil {
+            let q = mem.latency[j].quantile
+            guard total >= LatencyThresholds.minimumBaseline(for: q) else { continue }
+            mem.latency[j].bucket = LatencyThresholds.bucketIndex(quantile: q, histogram: histogram)
+        }
+    }
+
+    /// Feeds one tick's increments into every e-process.
+    static func update(_ mem: inout SequentialMemory, tick: ArmPair, relative: Bool, guards: Guards) {
+        let c = tick.candidate, b = tick.baseline
+        let nc = c.judgedRequests, nb = relative ? b.judgedRequests : 0
+        let ec = min(c.errors, nc), eb = relative ? min(b.errors, nb) : 0
+        if relative {
+            mem.errors.update(candidateTrials: nc, candidateEvents: ec, baselineTrials: nb, baselineEvents: eb)
+            let hc = LatencyThresholds.total(c.latency), hb = LatencyThresholds.total(b.latency)
+            for j in mem.latency.indices {
+                guard let bucket = mem.latency[j].bucket else { continue }
+                mem.latency[j].state.update(
+                    candidateTrials: hc, candidateEvents: LatencyThresholds.countAbove(index: bucket, histogram: c.latency),
+                    baselineTrials: hb, baselineEvents: LatencyThresholds.countAbove(index: bucket, histogram: b.latency))
+            }
+        }
+        mem.maxRate?.update(trials: nc, events: ec)
+        if let cap = guards.maxP99 {
+            let bucket = LatencyBuckets.index(ofSeconds: cap.seconds)
+            mem.maxP99?.update(trials: LatencyThresholds.total(c.latency),
+                               events: LatencyThresholds.countAbove(index: bucket, histogram: c.latency))
+        }
     }
 }

@@ -1,0 +1,45 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Shared pieces of the sequential judge's e-processes: the alternative grids and a stable
+/// log-mean-exp.
+///
+/// An e-process is a running product of likelihood ratios; a mixture (here an unweighted mean)
+/// over a fixed grid of alternatives is again one. By Ville's inequality, under the null
+/// `P(E ever ≥ 1/α) ≤ α`, however often it is looked at. Everything is kept in logs so that long
+/// steps neither overflow nor underflow.
+public enum EProcess {
+    /// Rollback alternatives, as multiples of the tolerated ratio `r0`.
+    public static let rollbackMultiples: [Double] = [1.25, 1.5, 2, 3, 5, 10, 20]
+    /// Safety alternatives, as multiples of the tolerated ratio; only those below `badRatio` are used.
+    public static let safetyMultiples: [Double] = [0.5, 0.75, 1, 1.25, 1.5]
+    /// Alternatives of an absolute limit `p0` ("the candidate's rate is above p0"), as multiples of it.
+    public static let aboveMultiples: [Double] = [1.5, 2, 3, 5, 10]
+    /// Alternatives of a floor `p0` ("the candidate's rate is below p0"), as multiples of it.
+    public static let belowMultiples: [Double] = [0.1, 0.25, 0.5, 0.75]
+
+    /// `log(mean(exp(x)))` without overflow; `-inf` entries (a dead alternative) count as zero.
+    public static func logMeanExp(_ xs: [Double]) -> Double {
+        guard !xs.isEmpty else { return 0 }
+        let top = xs.max() ?? 0
+        guard top.isFinite else { return top }
+        var sum = 0.0
+        for x in xs { sum += exp(x - top) }
+        return top + log(sum / Double(xs.count))
+    }
+
+    /// `log(Σ weights[i] · exp(logs[i]))`: a weighted average of e-values, in logs.
+    public static func logWeightedSum(_ logs: [Double], weights: [Double]) -> Double {
+        var terms: [Double] = []
+        for (l, w) in zip(logs, weights) where w > 0 { terms.append(l + log(w)) }
+        guard !terms.isEmpty else { return 0 }
+        let top = terms.max() ?? 0
+        guard top.isFinite else { return top }
+        var sum = 0.0
+        for t in terms { sum += exp(t - top) }
+        return top + log(sum)
+    }
+}

@@ -1,0 +1,56 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A two-arm, count-based e-process on the ratio `r` of the candidate's bad-event rate to the
+/// baseline's.
+///
+/// Given a bad event in a tick where the candidate took the share `w = n_c / (n_c + n_b)` of the
+/// judged requests, it came from the candidate with probability `π(r) = w·r / (w·r + 1 − w)`.
+/// Each alternative `r_k` keeps
+/// `logL_k += e_c·log(π(r_k)/π(r0)) + e_b·log((1 − π(r_k))/(1 − π(r0)))` against the null `r0`, and
+/// the e-value is `mean_k exp(logL_k)`. Conditioning on the realised share makes load swings,
+/// bursts and outages that hit both arms cancel out.
+///
+/// Valid for the composite null on the side of `r0` away from the alternatives (every likelihood
+/// ratio has expectation ≤ 1 there): rollback uses alternatives above `r0` ("no worse than r0"),
+/// safety uses alternatives below `r_bad` ("at least r_bad worse").
+public struct RatioEProcess: Hashable, Sendable, Codable {
+    /// The null ratio `r0`.
+    public var null: Double
+    /// The alternative ratios `r_k`.
+    public var alternatives: [Double]
+    /// `logL_k`, one per alternative.
+    public var logL: [Double]
+
+    public init(null: Double, alternatives: [Double]) {
+        self.null = null
+        self.alternatives = alternatives
+        self.logL = Array(repeating: 0, count: alternatives.count)
+    }
+
+    /// Adds one tick: `candidateTrials`/`baselineTrials` judged requests, of which
+    /// `candidateEvents`/`baselineEvents` were bad. A tick where one arm saw nothing (`w` is 0 or 1)
+    /// or no bad event happened says nothing and changes nothing.
+    public mutating func update(candidateTrials: UInt64, candidateEvents: UInt64,
+                                baselineTrials: UInt64, baselineEvents: UInt64) {
+        guard candidateTrials > 0, baselineTrials > 0, candidateEvents + baselineEvents > 0 else { return }
+        let w = Double(candidateTrials) / Double(candidateTrials + baselineTrials)
+        let ec = Double(candidateEvents), events = Double(candidateEvents + baselineEvents)
+        let base = w * null + 1 - w
+        for k in alternatives.indices {
+            let r = alternatives[k]
+            // π(r_k)/π(r0) = (r_k/r0)·D and (1−π(r_k))/(1−π(r0)) = D, with D = (w·r0 + 1 − w)/(w·r_k + 1 − w).
+            let logD = log(base / (w * r + 1 - w))
+            logL[k] += ec * log(r / null) + events * logD
+        }
+    }
+
+    /// `log E`.
+    public var logEValue: Double { EProcess.logMeanExp(logL) }
+
+    /// `E = mean_k exp(logL_k)`, 1 before any evidence.
+    public var eValue: Double { exp(logEValue) }
+}

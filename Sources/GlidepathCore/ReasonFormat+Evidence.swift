@@ -1,0 +1,21 @@
+extension ReasonFormat {
+    /// An e-value: `3.2`, `412` (rounded down, so a value shown equal to its threshold has reached it),
+    /// `12,345`, `1.2e9`.
+    static func evidence(_ x: Double) -> String {
+        guard x.isFinite else { return x.isNaN ? "NaN" : "∞" }
+        if x < 10 { return fixed((x * 10).rounded(.down) / 10, 1) }
+        if x < 1e6 { return count(Int64(x.rounded(.down))) }
+        var exponent = 0
+        var mantissa = x
+        while mantissa >= 10 { mantissa /= 10; exponent += 1 }
+        return fixed((mantissa * 10).rounded(.down) / 10, 1) + "e\(exponent)"
+    }
+
+    /// `99%`, `99.5%`: a confidence level `1 − alpha` as a percentage without trailing zeros.
+    static func confidence(alpha: Double) -> String {
+        var text = fixed((1 - alpha) * 100, 3)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text + "%"
+    }
+}

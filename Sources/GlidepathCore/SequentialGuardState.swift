@@ -1,0 +1,52 @@
+/// One relative guard of the sequential judge (errors, or one latency threshold) within a step:
+/// its rollback and safety e-processes and the counts the reasons quote.
+public struct SequentialGuardState: Hashable, Sendable, Codable {
+    /// "Candidate no worse than `tolerance` × the baseline" (alternatives above it).
+    public var rollback: RatioEProcess
+    /// "Candidate at least `badRatio` × worse" (alternatives below it).
+    public var safety: RatioEProcess
+    /// "Candidate's own rate at least the floor", the second way to show safety when the baseline
+    /// has (almost) no bad events; nil when the guard has no floor.
+    public var floor: BinomialEProcess?
+    /// Counts since this guard started counting (the step start, or the tick after its threshold froze).
+    public var candidateTrials: UInt64 = 0
+    public var candidateEvents: UInt64 = 0
+    public var baselineTrials: UInt64 = 0
+    public var baselineEvents: UInt64 = 0
+
+    public init(settings: SequentialSettings, floor: Double?) {
+        let r0 = settings.tolerance
+        rollback = RatioEProcess(null: r0, alternatives: EProcess.rollbackMultiples.map { r0 * $0 })
+        let safe = EProcess.safetyMultiples.map { r0 * $0 }.filter { $0 < settings.badRatio }
+        safety = RatioEProcess(null: settings.badRatio, alternatives: safe)
+        if let floor, floor > 0, floor < 0.5 { self.floor = BinomialEProcess.below(floor) }
+    }
+
+    /// Adds one tick's trials and bad events per arm.
+    public mutating func update(candidateTrials nc: UInt64, candidateEvents ec: UInt64,
+                                baselineTrials nb: UInt64, baselineEvents eb: UInt64) {
+        rollback.update(candidateTrials: nc, candidateEvents: ec, baselineTrials: nb, baselineEvents: eb)
+        safety.update(candidateTrials: nc, candidateEvents: ec, baselineTrials: nb, baselineEvents: eb)
+        floor?.update(trials: nc, events: ec)
+        candidateTrials &+= nc
+        candidateEvents &+= ec
+        baselineTrials &+= nb
+        baselineEvents &+= eb
+    }
+
+    /// Weight of the ratio test in the safety e-value; the floor test gets the rest.
+    public static let safetyRatioWeight = 0.8
+
+    /// The guard's safety e-value, in logs: the ratio test alone, or with a floor
+    /// `0.8 × E_ratio + 0.2 × E_floor` (an average of e-values under the null "at least badRatio
+    /// worse and at least the floor").
+    public var safetyLogEValue: Double {
+        guard let floor else { return safety.logEValue }
+        return EProcess.logWeightedSum([safety.logEValue, floor.logEValue],
+                                       weights: [Self.safetyRatioWeight, 1 - Self.safetyRatioWeight])
+    }
+
+    /// Share of bad events per arm since counting began (0 without trials).
+    public var candidateShare: Double { candidateTrials == 0 ? 0 : Double(candidateEvents) / Double(candidateTrials) }
+    public var baselineShare: Double { baselineTrials == 0 ? 0 : Double(baselineEvents) / Double(baselineTrials) }
+}

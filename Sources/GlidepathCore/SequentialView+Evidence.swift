@@ -1,0 +1,62 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension SequentialView {
+    /// `evidence 412 ≥ 400 (99% confidence over 4 steps)`.
+    func confidence(_ logE: Double) -> String {
+        let steps = policy.steps.count
+        return "evidence \(ReasonFormat.evidence(exp(logE))) ≥ \(ReasonFormat.evidence(exp(logRollbackThreshold).rounded())) "
+            + "(\(ReasonFormat.confidence(alpha: policy.sequential.alpha)) confidence over \(steps) "
+            + "\(steps == 1 ? "step" : "steps"))"
+    }
+
+    /// `candidate share above the baseline's p99 (330 ms) 4.1% vs baseline 0.9%`.
+    func latencySentence(_ l: SequentialMemory.Latency) -> String {
+        let threshold = l.seconds.map { " (\(ReasonFormat.latency(seconds: $0)))" } ?? ""
+        return "candidate share of requests slower than the baseline's \(ReasonFormat.quantileName(l.quantile))"
+            + "\(threshold) \(ReasonFormat.percent(l.state.candidateShare)) vs baseline "
+            + ReasonFormat.percent(l.state.baselineShare)
+    }
+
+    /// What the verdict exports as `glidepath_guard_evidence` and stores with each decision. Latency
+    /// guards still warming up export only their e-values (1).
+    func evidence() -> [GuardEvidence] {
+        let c = input.step.candidate, b = input.step.baseline
+        var out = [
+            GuardEvidence(guardName: "errors", test: "candidate_rate", value: c.errorRate),
+            GuardEvidence(guardName: "errors", test: "baseline_rate", value: b.errorRate),
+            GuardEvidence(guardName: "errors", test: "rollback_evalue", value: exp(mem.errors.rollback.logEValue)),
+            GuardEvidence(guardName: "errors", test: "safety_evalue", value: exp(mem.errors.safetyLogEValue)),
+        ]
+        if let e = mem.maxRate {
+            out.append(GuardEvidence(guardName: "errors", test: "max_rate_evalue", value: exp(e.logEValue)))
+        }
+        for l in mem.latency {
+            let name = Self.guardName(l.quantile)
+            if let seconds = l.seconds {
+                out.append(GuardEvidence(guardName: name, test: "threshold_seconds", value: seconds))
+                out.append(GuardEvidence(guardName: name, test: "candidate_share_above", value: l.state.candidateShare))
+                out.append(GuardEvidence(guardName: name, test: "baseline_share_above", value: l.state.baselineShare))
+            }
+            out.append(GuardEvidence(guardName: name, test: "rollback_evalue", value: exp(l.state.rollback.logEValue)))
+            out.append(GuardEvidence(guardName: name, test: "safety_evalue", value: exp(l.state.safetyLogEValue)))
+        }
+        if let e = mem.maxP99 {
+            out.append(GuardEvidence(guardName: "latency_max", test: "evalue", value: exp(e.logEValue)))
+        }
+        out.append(GuardEvidence(guardName: "combined", test: "rollback_evalue", value: exp(combinedLog)))
+        out.append(GuardEvidence(guardName: "combined", test: "rollback_threshold", value: exp(logRollbackThreshold)))
+        out.append(GuardEvidence(guardName: "combined", test: "safety_threshold", value: exp(logSafetyThreshold)))
+        out.append(GuardEvidence(guardName: "exposure", test: "candidate_requests", value: Double(c.requests)))
+        out.append(GuardEvidence(guardName: "exposure", test: "baseline_requests", value: Double(b.requests)))
+        if let idle = idleMilliseconds, let limit = policy.noDataAfter {
+            out.append(GuardEvidence(guardName: "exposure", test: "candidate_idle_seconds", value: Double(idle) / 1000))
+            out.append(GuardEvidence(guardName: "exposure", test: "no_data",
+                                     value: idle >= limit.milliseconds ? 1 : 0))
+        }
+        return out
+    }
+}

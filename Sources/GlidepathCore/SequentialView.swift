@@ -1,0 +1,167 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The sequential judge's decision on one tick's updated memory: which rule fires, with the evidence
+/// entries and the sentence that explain it. See `SequentialJudge` for the rules.
+struct SequentialView {
+    let input: JudgeInput
+    let mem: SequentialMemory
+    let sole: Bool
+    let now: Int64
+    let policy: Policy
+    let here: String
+    let logRollbackThreshold: Double
+    let logSafetyThreshold: Double
+
+    init(input: JudgeInput, memory: SequentialMemory, sole: Bool, now: Int64) {
+        self.input = input
+        self.mem = memory
+        self.sole = sole
+        self.now = now
+        policy = input.policy
+        here = ReasonFormat.step(input.status.step, input.policy)
+        logRollbackThreshold = -log(SequentialJudge.alphaPerStep(input.policy))
+        logSafetyThreshold = -log(input.policy.sequential.beta)
+    }
+
+    /// The latency guards' names: `latency_p99`.
+    static func guardName(_ q: Double) -> String { "latency_" + ReasonFormat.quantileName(q) }
+
+    /// Weighted contributions (log) of each relative guard to the combined rollback e-value:
+    /// errors first, then the latency thresholds.
+    var rollbackTerms: [(name: String, log: Double)] {
+        let weights = SequentialJudge.rollbackWeights(latencyQuantiles: mem.latency.map(\.quantile))
+        var out = [("errors", mem.errors.rollback.logEValue + log(weights[0]))]
+        for (l, w) in zip(mem.latency, weights.dropFirst()) {
+            out.append((Self.guardName(l.quantile), l.state.rollback.logEValue + log(w)))
+        }
+        return out
+    }
+
+    /// `log` of the combined rollback e-value (weights sum to 1).
+    var combinedLog: Double {
+        let terms = rollbackTerms.map(\.log)
+        let top = terms.max() ?? 0
+        guard top.isFinite else { return top }
+        return top + log(terms.reduce(0) { $0 + exp($1 - top) })
+    }
+
+    func verdict() -> Verdict {
+        let evidence = self.evidence()
+        func make(_ action: Verdict.Action, _ rule: String, _ reason: String) -> Verdict {
+            Verdict(action: action, rule: rule, reason: reason, evidence: evidence)
+        }
+        let c = input.step.candidate, b = input.step.baseline
+
+        if !sole, combinedLog >= logRollbackThreshold {
+            let top = rollbackTerms.max { $0.log < $1.log }?.name ?? "errors"
+            if top == "errors" {
+                return make(.rollback, "error-evidence", "candidate error rate \(ReasonFormat.percent(c.errorRate)) vs "
+                    + "baseline \(ReasonFormat.percent(b.errorRate)) after \(ReasonFormat.count(c.requests)) candidate "
+                    + "requests; \(confidence(combinedLog))")
+            }
+            let l = mem.latency.first { Self.guardName($0.quantile) == top } ?? mem.latency[0]
+            return make(.rollback, "latency-evidence", "\(latencySentence(l)) after "
+                + "\(ReasonFormat.count(c.requests)) candidate requests; \(confidence(combinedLog))")
+        }
+        if let e = mem.maxRate, e.logEValue >= logRollbackThreshold {
+            return make(.rollback, "error-rate", "candidate error rate \(ReasonFormat.percent(c.errorRate)) above the "
+                + "limit of \(ReasonFormat.percent(e.null)) after \(ReasonFormat.count(c.requests)) candidate requests; "
+                + confidence(e.logEValue))
+        }
+        if let e = mem.maxP99, let cap = policy.guards.maxP99, e.logEValue >= logRollbackThreshold {
+            let bound = LatencyBuckets.bounds[min(LatencyBuckets.index(ofSeconds: cap.seconds), LatencyBuckets.bounds.count - 1)]
+            let above = LatencyThresholds.countAbove(index: LatencyBuckets.index(ofSeconds: cap.seconds), histogram: c.latency)
+            let total = LatencyThresholds.total(c.latency)
+            let share = total == 0 ? 0 : Double(above) / Double(total)
+            return make(.rollback, "latency-max", "\(ReasonFormat.percent(share)) of candidate requests slower than "
+                + "\(ReasonFormat.latency(seconds: bound)), above the \(ReasonFormat.percent(e.null)) that a "
+                + "\(ReasonFormat.quantileName(policy.guards.latencyQuantile)) of at most "
+                + "\(ReasonFormat.latency(seconds: cap.seconds)) allows, after \(ReasonFormat.count(c.requests)) "
+                + "candidate requests; \(confidence(e.logEValue))")
+        }
+
+        if c.requests == 0 && b.requests == 0 {
+            return make(.hold, "no-data", "no requests on either arm since \(here) began; "
+                + "no data never advances or rolls back")
+        }
+        if let idle = idleMilliseconds, let limit = policy.noDataAfter, idle >= limit.milliseconds {
+            return make(.hold, "no-data", "no candidate request for \(ReasonFormat.duration(milliseconds: idle)) at "
+                + "\(here) (noDataAfter \(ReasonFormat.duration(limit))); no data never advances or rolls back")
+        }
+        let minimum = UInt64(max(0, policy.minRequests))
+        if sole, c.requests < minimum {
+            return make(.hold, "min-requests", "waiting for \(ReasonFormat.count(minimum)) candidate requests at "
+                + "\(here), where the candidate takes all traffic: \(ReasonFormat.count(c.requests)) so far")
+        }
+        if !sole, c.requests < minimum || b.requests < minimum {
+            return make(.hold, "min-requests", "waiting for \(ReasonFormat.count(minimum)) requests per arm at \(here): "
+                + "baseline has \(ReasonFormat.count(min(b.requests, minimum))) of \(ReasonFormat.count(minimum)), "
+                + "candidate \(ReasonFormat.count(min(c.requests, minimum))) of \(ReasonFormat.count(minimum))")
+        }
+        if !sole {
+            let pending = pendingSafety
+            if !pending.isEmpty {
+                return make(.hold, "evidence", "waiting for evidence that the candidate is no worse than "
+                    + "\(ReasonFormat.ratio(policy.sequential.badRatio)) the baseline (\(ReasonFormat.evidence(exp(logSafetyThreshold))) "
+                    + "each) after \(ReasonFormat.count(c.requests)) candidate requests: "
+                    + pending.joined(separator: ", "))
+            }
+        }
+        let bake = policy.steps.indices.contains(input.status.step) ? policy.steps[input.status.step].bake : .zero
+        let elapsed = now - input.status.stepStartedAt
+        let safe = sole
+            ? "candidate takes all traffic: \(ReasonFormat.count(c.requests)) requests, no absolute limit crossed"
+            : "safe: candidate no worse than \(ReasonFormat.ratio(policy.sequential.badRatio)) the baseline on "
+                + "\(gatedNames) (evidence ≥ \(ReasonFormat.evidence(exp(logSafetyThreshold))) each) after "
+                + "\(ReasonFormat.count(c.requests)) candidate requests"
+        if elapsed < bake.milliseconds {
+            return make(.hold, "bake", "\(safe); \(ReasonFormat.duration(milliseconds: bake.milliseconds - elapsed)) "
+                + "of the \(ReasonFormat.duration(bake)) bake left at \(here)")
+        }
+        return make(.advance, "healthy", bake.milliseconds > 0 ? "\(safe); bake done" : safe)
+    }
+
+    /// How long the candidate has had no request in this step, when `noDataAfter` is set.
+    var idleMilliseconds: Int64? {
+        guard policy.noDataAfter != nil else { return nil }
+        return now - max(input.status.stepStartedAt, mem.lastCandidateAt ?? input.status.stepStartedAt)
+    }
+
+    /// True when this step has latency data, so the latency guards gate advancing.
+    var hasLatency: Bool {
+        LatencyThresholds.total(input.step.baseline.latency) + LatencyThresholds.total(input.step.candidate.latency) > 0
+    }
+
+    /// Gated latency guards.
+    var gatedLatency: [SequentialMemory.Latency] {
+        hasLatency ? mem.latency.filter { $0.quantile <= SequentialJudge.highestGatedQuantile } : []
+    }
+
+    /// `errors and p50/p90/p99 latency`.
+    var gatedNames: String {
+        let names = gatedLatency.map { ReasonFormat.quantileName($0.quantile) }
+        return names.isEmpty ? "errors" : "errors and \(names.joined(separator: "/")) latency"
+    }
+
+    /// Gated guards whose safety e-value is below `1/beta`, as `errors 3.2` / `p99 warming up`.
+    var pendingSafety: [String] {
+        var out: [String] = []
+        if mem.errors.safetyLogEValue < logSafetyThreshold {
+            out.append("errors \(ReasonFormat.evidence(exp(mem.errors.safetyLogEValue)))")
+        }
+        for l in gatedLatency {
+            let name = ReasonFormat.quantileName(l.quantile)
+            if l.bucket == nil {
+                out.append("\(name) threshold warming up (\(ReasonFormat.count(LatencyThresholds.total(input.step.baseline.latency))) "
+                    + "of \(ReasonFormat.count(LatencyThresholds.minimumBaseline(for: l.quantile))) baseline requests)")
+            } else if l.state.safetyLogEValue < logSafetyThreshold {
+                out.append("\(name) \(ReasonFormat.evidence(exp(l.state.safetyLogEValue)))")
+            }
+        }
+        return out
+    }
+}
