@@ -57,7 +57,7 @@ public enum HelpText {
                           +50% whole / p99 only; S5 A/A low traffic with gaps; S6/S6b bursts and a
                           common-mode error spike, A/A / errors 2x
               --rate      total request rates in req/s (default 1,10,100,1000; S5: 1,0.1)
-              --runs      runs per scenario, rate and judge (default 2000 A/A, 300 otherwise)
+              --runs      runs per scenario, rate and judge (default S1 2000, S6 1000, S5 500, others 300)
               --seed      seed of the random streams (default 1); the same seed gives the same output
               --judge     judges to compare (default all three)
               --json      an array of objects instead of the table

@@ -4,7 +4,7 @@ public struct SimulationOptions: Equatable, Sendable {
     public var scenarios: [String]
     /// Total request rates (req/s); nil: each scenario's defaults (1, 10, 100, 1,000; S5: 1 and 0.1).
     public var rates: [Double]?
-    /// Runs per (scenario, rate, judge); nil: each scenario's default (2,000 A/A, 300 otherwise).
+    /// Runs per (scenario, rate, judge); nil: each scenario's default (S1 2,000, S6 1,000, S5 500, others 300).
     public var runs: Int?
     public var seed: UInt64
     public var judges: [SimulatedJudge]

@@ -40,12 +40,21 @@ import Testing
         #expect(abs(ztest.promotedRate + ztest.rolledBackRate + ztest.heldRate - 1) < 1e-9)
     }
 
+    @Test func theSequentialJudgeCatchesTenfoldErrorsAndPromotesHealthyCandidates() {
+        let bad = row("S3", rate: 100, judge: .sequential, runs: 50)
+        #expect(bad.rolledBackRate == 1)
+        #expect(bad.p90DecisionSeconds <= 60)
+        let good = row("S1", rate: 100, judge: .sequential, runs: 50)
+        #expect(good.rolledBackRate == 0)
+        #expect(good.promotedRate >= 0.9)
+    }
+
     @Test func lowTrafficWithGapsHoldsAndAlerts() {
-        // 0.1 req/s: 5 % of it is one candidate request every 200 s, far from 100 per step in 6 hours.
+        // 0.1 req/s: 5 % of it is one candidate request every 200 s, far from 100 per step in 4 hours.
         let r = row("S5", rate: 0.1, judge: .threshold, runs: 20)
         #expect(r.promotedRate == 0)
         #expect(r.heldRate + r.rolledBackRate == 1)
-        #expect(r.medianDecisionSeconds == 6 * 3600)
+        #expect(r.medianDecisionSeconds == 4 * 3600)
     }
 
     @Test func sameSeedSameRowsOtherSeedOtherRows() {
@@ -83,7 +92,7 @@ import Testing
         #expect(jobs.map { "\($0.scenario.id)@\($0.rate)/\($0.judge.rawValue)/\($0.runs)" } == [
             "S1@1.0/ztest/2000", "S1@1.0/threshold/2000", "S1@10.0/ztest/2000", "S1@10.0/threshold/2000",
             "S1@100.0/ztest/2000", "S1@100.0/threshold/2000", "S1@1000.0/ztest/2000", "S1@1000.0/threshold/2000",
-            "S5@1.0/ztest/2000", "S5@1.0/threshold/2000", "S5@0.1/ztest/2000", "S5@0.1/threshold/2000",
+            "S5@1.0/ztest/500", "S5@1.0/threshold/500", "S5@0.1/ztest/500", "S5@0.1/threshold/500",
         ])
     }
 
