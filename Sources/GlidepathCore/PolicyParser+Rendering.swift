@@ -2,7 +2,7 @@ extension PolicyParser {
     /// The policy as JSON with every default written out, keys in schema order.
     ///
     /// `parse(render(p).rendered())` gives back `p`. Optional fields that are not set
-    /// (`maxHold`, `guards.errors.maxRate`, `guards.latency.maxP99`) are left out. A policy's
+    /// (`maxHold`, `noDataAfter`, `guards.errors.maxRate`, `guards.latency.maxP99`) are left out. A policy's
     /// `description` is not part of `Policy`, so it is not rendered.
     public static func render(_ policy: Policy) -> JSONValue {
         var top: [(String, JSONValue)] = [
@@ -17,8 +17,15 @@ extension PolicyParser {
         ]
         if let maxHold = policy.maxHold { top.append(("maxHold", .string(maxHold.description))) }
         top.append(("onStuck", .string(policy.onStuck.rawValue)))
+        if let noDataAfter = policy.noDataAfter { top.append(("noDataAfter", .string(noDataAfter.description))) }
         top.append(("guards", render(policy.guards)))
+        top.append(("sequential", render(policy.sequential)))
         return .object(top)
+    }
+
+    static func render(_ s: SequentialSettings) -> JSONValue {
+        .object([("alpha", .number(s.alpha)), ("beta", .number(s.beta)), ("tolerance", .number(s.tolerance)),
+                 ("badRatio", .number(s.badRatio)), ("latencyQuantiles", .array(s.latencyQuantiles.map { .number($0) }))])
     }
 
     static func render(_ step: Step) -> JSONValue {

@@ -33,13 +33,14 @@ public struct PolicyError: Error, Hashable, Sendable, CustomStringConvertible {
 public enum PolicyParser {
     /// Top-level keys, in the order the documentation lists them.
     public static let keys = ["migration", "description", "baseline", "candidate", "interval", "pollAfter",
-                              "steps", "minRequests", "judge", "maxHold", "onStuck", "guards"]
+                              "steps", "minRequests", "judge", "maxHold", "onStuck", "noDataAfter", "guards",
+                              "sequential"]
     public static let defaultInterval = TimeSpan.seconds(10)
     public static let defaultPollAfter = TimeSpan.seconds(5)
     public static let minimumInterval = TimeSpan.seconds(1)
     public static let defaultMinRequests = 100
     public static let maxSteps = 50
-    public static let defaultJudge = JudgeKind.threshold
+    public static let defaultJudge = JudgeKind.sequential
     public static let defaultOnStuck = OnStuck.hold
 
     public static func parse(_ source: String) -> Result<Policy, PolicyError> {
@@ -88,14 +89,20 @@ public enum PolicyParser {
         let onStuck = c.optional(object, "onStuck").map { value in
             c.choice(value, path: "onStuck", among: OnStuck.allCases.map(\.rawValue)).flatMap(OnStuck.init(rawValue:))
         } ?? defaultOnStuck
+        let noDataAfter = c.optional(object, "noDataAfter").map {
+            c.duration($0, path: "noDataAfter", minimum: minimumInterval)
+        }
         let guards = c.optional(object, "guards").map { readGuards($0, &c) } ?? Guards()
+        let sequential = c.optional(object, "sequential").map { readSequential($0, &c) } ?? SequentialSettings()
 
         guard let migration, let baseline, let candidate, let interval, let pollAfter, let steps,
-              let minRequests, let judge, let onStuck, let guards else { return nil }
+              let minRequests, let judge, let onStuck, let guards, let sequential else { return nil }
         if case .some(.none) = maxHold { return nil }  // given but invalid
+        if case .some(.none) = noDataAfter { return nil }
         return Policy(migration: migration, baseline: baseline, candidate: candidate, interval: interval,
                       steps: steps, minRequests: minRequests, guards: guards, judge: judge,
-                      maxHold: maxHold ?? nil, onStuck: onStuck, pollAfter: pollAfter)
+                      maxHold: maxHold ?? nil, onStuck: onStuck, pollAfter: pollAfter,
+                      sequential: sequential, noDataAfter: noDataAfter ?? nil)
     }
 
     /// `[a-z0-9][a-z0-9._-]{0,62}`: safe in URLs, metric labels and file names.

@@ -19,7 +19,7 @@ public struct SequentialGuardState: Hashable, Sendable, Codable {
         rollback = RatioEProcess(null: r0, alternatives: EProcess.rollbackMultiples.map { r0 * $0 })
         let safe = EProcess.safetyMultiples.map { r0 * $0 }.filter { $0 < settings.badRatio }
         safety = RatioEProcess(null: settings.badRatio, alternatives: safe)
-        if let floor, floor > 0, floor < 0.5 { self.floor = BinomialEProcess.below(floor) }
+        if let floor, floor > 0, floor < 1 { self.floor = BinomialEProcess.below(floor) }
     }
 
     /// Adds one tick's trials and bad events per arm.

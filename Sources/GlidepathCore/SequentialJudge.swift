@@ -26,7 +26,7 @@ import Darwin
 /// - **Advance** needs the bake time, `minRequests` per arm, and for every gated guard a safety e-value
 ///   ≥ `1/beta` against "candidate at least `badRatio` worse" (`0.8 × ratio test + 0.2 × floor test`, the
 ///   floor test showing the candidate's own rate is below a negligible level: `minDelta` for errors,
-///   `badRatio × (1 − q)` for latency). Gated are errors and the latency thresholds with q ≤ 0.99, once the
+///   `min(badRatio × (1 − q), (2 − q)/2)` for latency). Gated are errors and the latency thresholds with q ≤ 0.99, once the
 ///   step has latency data; rarer tails (p99.9) would need hours of traffic per step, so they guard
 ///   rollback only. At a 100 % step there is no baseline: only the candidate's exposure, the bake and the
 ///   absolute limits apply.

@@ -38,13 +38,20 @@ public struct SequentialMemory: Hashable, Sendable, Codable {
         errors = SequentialGuardState(settings: settings, floor: guards.errorRateSlackPercent / 100)
         latency = settings.latencyQuantiles.map { q in
             Latency(quantile: q, bucket: nil,
-                    state: SequentialGuardState(settings: settings, floor: settings.badRatio * (1 - q)))
+                    state: SequentialGuardState(settings: settings, floor: Self.latencyFloor(q, settings)))
         }
         maxRate = guards.maxErrorRatePercent.map { BinomialEProcess.above($0 / 100) }
         maxP99 = guards.maxP99.map { _ in BinomialEProcess.above(1 - guards.latencyQuantile) }
         self.previousBaseline = previousBaseline
         lastCandidateAt = nil
         ticks = 0
+    }
+
+    /// The floor of a latency guard: `badRatio × (1 − q)`, the share of requests above the threshold that a
+    /// candidate `badRatio` × worse than the nominal baseline would have, but at most halfway from the
+    /// nominal share `1 − q` to 1 (so p50 gets a floor of 75 %, not 100 %).
+    static func latencyFloor(_ q: Double, _ settings: SequentialSettings) -> Double {
+        min(settings.badRatio * (1 - q), (1 + (1 - q)) / 2)
     }
 
     /// True when this memory was built for these settings (else the judge starts it afresh, e.g.

@@ -83,6 +83,7 @@ extension Controller {
                 publishEvidenceLocked(updated)
             }
             publishStuckLocked(name, now: now)
+            publishNoDataLocked(name, verdict: outcome.verdict)
             return action
         }
     }
@@ -95,6 +96,15 @@ extension Controller {
             stuck = now - e.status.stepStartedAt >= hold.milliseconds
         }
         metrics.stepStuck.set(stuck ? 1 : 0, labels: [name])
+    }
+
+    /// `glidepath_no_data`: 1 while the last verdict reports the candidate idle for `noDataAfter` (the
+    /// judge's `exposure/no_data` evidence, exported by the sequential judge when the policy sets it).
+    private func publishNoDataLocked(_ name: String, verdict: Verdict) {
+        guard let e = entries[name] else { return }
+        var flag = verdict.evidence.first { $0.guardName == "exposure" && $0.test == "no_data" }?.value ?? 0
+        if e.status.phase.isTerminal { flag = 0 }
+        metrics.noData.set(flag, labels: [name])
     }
 
     static func judge(for policy: Policy) -> any Judge {

@@ -20,6 +20,7 @@ public final class ServerMetrics: Sendable {
     public let controlLoopDuration: HistogramFamily
     public let buildInfo: GaugeFamily
     public let stepStuck: GaugeFamily
+    public let noData: GaugeFamily
     public let lastTick: GaugeFamily
     public let sourceErrors: CounterFamily
     public let shims: GaugeFamily
@@ -52,6 +53,9 @@ public final class ServerMetrics: Sendable {
         buildInfo = registry.gauge("glidepath_build_info", help: "Build information.", labels: ["version"])
         stepStuck = registry.gauge("glidepath_step_stuck",
             help: "1 when the current step is held longer than the policy's maxHold.", labels: ["migration"])
+        noData = registry.gauge("glidepath_no_data",
+            help: "1 while the candidate has had no request for the policy's noDataAfter in a live step.",
+            labels: ["migration"])
         lastTick = registry.gauge("glidepath_last_tick_timestamp_seconds",
             help: "Unix time of the last completed control-loop round.", labels: [])
         sourceErrors = registry.counter("glidepath_metrics_source_errors_total",

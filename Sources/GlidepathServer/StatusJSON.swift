@@ -50,6 +50,7 @@ public enum StatusJSON {
             })),
             ("maxHold", p.maxHold.map { .string($0.description) } ?? .null),
             ("onStuck", .string(p.onStuck.rawValue)),
+            ("noDataAfter", p.noDataAfter.map { .string($0.description) } ?? .null),
             ("pollAfterSeconds", .int(max(1, p.pollAfter.milliseconds / 1000))),
         ])
     }

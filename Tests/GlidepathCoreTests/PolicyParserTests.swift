@@ -15,12 +15,15 @@ import Testing
     func defaults() throws {
         let policy = try Self.parse(PolicyFixtures.policy())
         #expect(policy == Policy(migration: "chat", baseline: "a", candidate: "b",
-                                 steps: [Step(weight: .full)]))
+                                 steps: [Step(weight: .full)], judge: .sequential))
         #expect(policy.interval == .seconds(10))
         #expect(policy.pollAfter == .seconds(5))
         #expect(policy.minRequests == 100)
-        #expect(policy.judge == .threshold)
+        #expect(policy.judge == .sequential)
         #expect(policy.maxHold == nil)
+        #expect(policy.noDataAfter == nil)
+        #expect(policy.sequential == SequentialSettings(alpha: 0.01, beta: 0.05, tolerance: 1, badRatio: 2,
+                                                        latencyQuantiles: [0.5, 0.9, 0.99, 0.999]))
         #expect(policy.onStuck == .hold)
         #expect(policy.steps == [Step(weight: Weight(basisPoints: 10_000), bake: .zero, manualGate: false)])
         #expect(policy.guards == Guards(classifier: .standard, maxErrorRatio: 2, errorRateSlackPercent: 1,
@@ -30,9 +33,11 @@ import Testing
 
     @Test("null for an optional key means its default")
     func nullMeansDefault() throws {
-        let nulls = ["description", "interval", "pollAfter", "minRequests", "judge", "maxHold", "onStuck", "guards"]
+        let nulls = ["description", "interval", "pollAfter", "minRequests", "judge", "maxHold", "onStuck", "guards",
+                     "noDataAfter", "sequential"]
         let policy = try Self.parse(PolicyFixtures.policy(nulls.map { ($0, "null") }))
-        #expect(policy == Policy(migration: "chat", baseline: "a", candidate: "b", steps: [Step(weight: .full)]))
+        #expect(policy == Policy(migration: "chat", baseline: "a", candidate: "b", steps: [Step(weight: .full)],
+                                 judge: .sequential))
         let guards = try Self.parse(PolicyFixtures.policy([("guards", #"""
             {"errors": {"statuses": null, "maxRatio": null, "minDelta": null, "maxRate": null},
              "latency": {"quantile": null, "maxRatio": null, "maxP99": null}, "failureThreshold": null}
@@ -54,7 +59,8 @@ import Testing
                     {"weight": 5e1, "gate": "manual"}, {"weight": 100}],
           "minRequests": 0,
           "judge": "threshold",
-          "maxHold": "2h", "onStuck": "rollback",
+          "maxHold": "2h", "onStuck": "rollback", "noDataAfter": "15m",
+          "sequential": {"alpha": 0.02, "beta": 0.1, "tolerance": 1.1, "badRatio": 1.5, "latencyQuantiles": [0.9, 0.99]},
           "guards": {
             "errors": {"statuses": [0, 429, "5xx", "408"], "maxRatio": 2.5, "minDelta": 0, "maxRate": 5},
             "latency": {"quantile": 0.95, "maxRatio": 1.2, "maxP99": "2s"},
@@ -74,7 +80,9 @@ import Testing
             guards: Guards(classifier: StatusClassifier(errorStatuses: Set([0, 408, 429] + Array(500...599))),
                            maxErrorRatio: 2.5, errorRateSlackPercent: 0, maxErrorRatePercent: 5,
                            maxLatencyRatio: 1.2, maxP99: .seconds(2), latencyQuantile: 0.95, failureThreshold: 4),
-            judge: .threshold, maxHold: .minutes(120), onStuck: .rollback, pollAfter: .seconds(2))
+            judge: .threshold, maxHold: .minutes(120), onStuck: .rollback, pollAfter: .seconds(2),
+            sequential: SequentialSettings(alpha: 0.02, beta: 0.1, tolerance: 1.1, badRatio: 1.5, latencyQuantiles: [0.9, 0.99]),
+            noDataAfter: .minutes(15))
         #expect(policy == expected)
         #expect(policy.guards.classifier.classify(408) == .error)
         #expect(policy.guards.classifier.classify(404) == .clientError)
@@ -184,9 +192,10 @@ import Testing
         let minimal = try Self.parse(PolicyFixtures.policy())
         let text = PolicyParser.render(minimal).rendered()
         #expect(text == #"{"migration":"chat","baseline":"a","candidate":"b","interval":"10s","pollAfter":"5s","#
-            + #""steps":[{"weight":100,"bake":"0s"}],"minRequests":100,"judge":"threshold","onStuck":"hold","#
+            + #""steps":[{"weight":100,"bake":"0s"}],"minRequests":100,"judge":"sequential","onStuck":"hold","#
             + #""guards":{"errors":{"statuses":[0,429,"5xx"],"maxRatio":2,"minDelta":1},"#
-            + #""latency":{"quantile":0.99,"maxRatio":1.5},"failureThreshold":3}}"#)
+            + #""latency":{"quantile":0.99,"maxRatio":1.5},"failureThreshold":3},"#
+            + #""sequential":{"alpha":0.01,"beta":0.05,"tolerance":1,"badRatio":2,"latencyQuantiles":[0.5,0.9,0.99,0.999]}}"#)
         #expect(try PolicyParser.parse(text).get() == minimal)
 
         let rich = Policy(
@@ -197,10 +206,13 @@ import Testing
             guards: Guards(classifier: StatusClassifier(errorStatuses: Set([0, 401, 502, 503])), maxErrorRatio: 1.25,
                            errorRateSlackPercent: 0.5, maxErrorRatePercent: 0.1, maxLatencyRatio: 3,
                            maxP99: TimeSpan(milliseconds: 750), latencyQuantile: 0.999, failureThreshold: 1),
-            maxHold: .minutes(61), onStuck: .rollback, pollAfter: .seconds(1))
+            maxHold: .minutes(61), onStuck: .rollback, pollAfter: .seconds(1),
+            sequential: SequentialSettings(alpha: 0.005, beta: 0.1, tolerance: 1.2, badRatio: 3, latencyQuantiles: [0.9, 0.995]),
+            noDataAfter: .minutes(15))
         let pretty = PolicyParser.render(rich).rendered(pretty: true)
         #expect(pretty.contains("\"statuses\": [\n        0,\n        401,\n        502,\n        503\n      ]"))
         #expect(pretty.contains(#""maxHold": "1h1m""#))
+        #expect(pretty.contains(#""noDataAfter": "15m""#))
         #expect(try PolicyParser.parse(pretty).get() == rich)
     }
 }
