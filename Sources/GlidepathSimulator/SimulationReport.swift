@@ -3,7 +3,7 @@ import GlidepathCore
 /// Renders the benchmark's rows: an aligned table for people, a JSON array for tools.
 public enum SimulationReport {
     /// The JSON array of `--json`: one object per row with the fields of `SimulationRow`
-    /// (`falseRollbackRate` and `falseRollbackUpper95` are null for scenarios with a regression).
+    /// (`falseRollbackRate` and `falseRollbackUpper95` are null for scenarios regressed from the start).
     /// Rates to 6 decimals, seconds and excess failures to 2.
     public static func json(_ rows: [SimulationRow]) -> String {
         func num(_ x: Double, _ scale: Double) -> JSONValue { .number((x * scale).rounded() / scale) }

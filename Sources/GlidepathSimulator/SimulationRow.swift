@@ -1,7 +1,9 @@
 /// The measures of one (scenario, rate, judge): what the table and `--json` print.
 ///
-/// - `falseRollbackRate`: healthy scenarios only: share of runs rolled back; `falseRollbackUpper95` its
-///   one-sided 95 % Clopper–Pearson upper bound. nil for scenarios with a regression.
+/// - `falseRollbackRate`: share of runs rolled back while the candidate was as good as the baseline: any
+///   rollback in a healthy scenario, a rollback before the onset in a late-onset one (S2b, S3b);
+///   `falseRollbackUpper95` its one-sided 95 % Clopper–Pearson upper bound. nil when the regression is
+///   there from the start.
 /// - `rolledBackRate`, `promotedRate`, `heldRate` (neither by the horizon), `stuckRate` (held with the
 ///   `maxHold` alert raised at the horizon): shares of runs.
 /// - Decision time: for healthy scenarios, seconds from the start to promotion; for the others, seconds
@@ -39,9 +41,10 @@ public struct SimulationRow: Hashable, Sendable {
         promotedRate = Double(results.filter { $0.outcome == .promoted }.count) / n
         heldRate = Double(results.filter { $0.outcome == .held }.count) / n
         stuckRate = Double(results.filter(\.stuck).count) / n
-        if scenario.healthy {
-            falseRollbackRate = rolledBackRate
-            falseRollbackUpper95 = Statistics.upper95(events: rolledBack, trials: results.count)
+        if scenario.healthy || scenario.onset != .start {
+            let early = results.filter { $0.outcome == .rolledBack && (scenario.healthy || $0.onsetSeconds == nil) }.count
+            falseRollbackRate = Double(early) / n
+            falseRollbackUpper95 = Statistics.upper95(events: early, trials: results.count)
         }
         let horizon = scenario.horizonSeconds
         let decisions = results.map { r -> Double in

@@ -87,6 +87,14 @@ import Testing
         #expect(r.onsetSeconds.map { $0 >= 180 && $0 <= 200 } == true)
     }
 
+    @Test func rollbacksBeforeALateOnsetAreFalseRollbacks() {
+        // The uncorrected z-test often rolls back before the regression begins, 60 s into step 1.
+        let r = row("S2b", rate: 10, judge: .ztest, runs: 40)
+        #expect(r.falseRollbackRate! > 0.2)
+        #expect(r.falseRollbackRate! <= r.rolledBackRate)
+        #expect(r.falseRollbackUpper95! > r.falseRollbackRate!)
+    }
+
     @Test func jobsFollowCatalogueRateAndJudgeOrder() {
         let jobs = Simulator.jobs(SimulationOptions(scenarios: ["s5", "S1"], judges: [.ztest, .threshold]))
         #expect(jobs.map { "\($0.scenario.id)@\($0.rate)/\($0.judge.rawValue)/\($0.runs)" } == [
