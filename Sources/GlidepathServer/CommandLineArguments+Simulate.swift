@@ -1,13 +1,14 @@
 import GlidepathSimulator
 
 extension CommandLineArguments {
-    /// `glidepath simulate` options: comma-separated lists for `--scenario` (ids or `all`), `--rate`
+    /// `glidepath simulate` options: comma-separated lists for `--scenario` (ids, case-insensitive; `all`
+    /// anywhere in the list means every scenario), `--rate`
     /// (positive decimals, req/s) and `--judge`; `--runs` a positive integer; `--seed` an unsigned 64-bit integer.
     static func simulateOptions(values: [String: String], json: Bool) throws(UsageError) -> SimulationOptions {
         var options = SimulationOptions(json: json)
         if let text = values["--scenario"] {
             let ids = list(text)
-            if ids.map({ $0.lowercased() }) != ["all"] {
+            if !ids.contains(where: { $0.lowercased() == "all" }) {
                 var chosen: [String] = []
                 for id in ids {
                     guard let s = Scenario.named(id) else {

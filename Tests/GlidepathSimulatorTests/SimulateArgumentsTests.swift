@@ -6,6 +6,7 @@ import Testing
     @Test(arguments: [
         (["simulate"], SimulationOptions()),
         (["simulate", "--scenario", "all", "--json"], SimulationOptions(json: true)),
+        (["simulate", "--scenario", "S1,all"], SimulationOptions()),
         (["simulate", "--scenario", "s1,S3b", "--rate", "1,0.1", "--runs", "50", "--seed", "9"],
          SimulationOptions(scenarios: ["S1", "S3b"], rates: [1, 0.1], runs: 50, seed: 9)),
         (["simulate", "--judge=ztest,threshold,ztest"], SimulationOptions(judges: [.ztest, .threshold])),
