@@ -11,6 +11,14 @@ extension ReasonFormat {
         return fixed((mantissa * 10).rounded(.down) / 10, 1) + "e\(exponent)"
     }
 
+    /// A decision threshold such as `1/α`: `500`, `20`, `66.7` (a float error of `1/0.05` is no reason
+    /// to print 19).
+    static func threshold(_ x: Double) -> String {
+        let near = x.rounded()
+        if abs(x - near) <= 1e-9 * max(1, abs(x)) { return evidence(near) }
+        return x < 10 ? fixed(x, 1) : evidence(x)
+    }
+
     /// `99%`, `99.5%`: a confidence level `1 − alpha` as a percentage without trailing zeros.
     static func confidence(alpha: Double) -> String {
         var text = fixed((1 - alpha) * 100, 3)

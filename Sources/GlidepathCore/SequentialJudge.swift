@@ -15,20 +15,24 @@ import Darwin
 /// - **Rollback** (relative): each guard's `RatioEProcess` against "candidate no worse than `tolerance`".
 ///   The guards are combined by a weighted average of their e-values — itself an e-value, so no alpha
 ///   is split between guards: **errors weigh ½ and the latency thresholds share the other ½ equally**
-///   (⅛ each for the default p50/p90/p99/p99.9). A guard without evidence yet counts as 1. The step rolls
+///   (⅛ each for the default p50/p90/p99/p99.9): errors, the most common regression, lose only a factor 2
+///   of evidence (a 10× error rate at 100 req/s is rolled back in about 20 s), while a whole-distribution
+///   latency shift moves thousands of requests past p50/p90 and needs no more. A guard without evidence
+///   yet counts as 1. The step rolls
 ///   back when the combined e-value reaches `1/α_step`, `α_step = alpha / number of steps`: with the
 ///   evidence restarting at each step, the chance of ever rolling back a candidate that is no worse stays
 ///   below `alpha` over the whole migration (Ville's inequality per step, a union bound over the steps).
 /// - **Absolute limits** (`guards.errors.maxRate`, `guards.latency.maxP99`): each a one-sample
 ///   `BinomialEProcess` on the candidate alone ("rate ≤ limit"; for `maxP99` the bad event is a request
 ///   slower than the smallest bound ≥ `maxP99` and the limit is `1 − guards.latency.quantile`), each tested
-///   on its own at `1/α_step` at every step, the 100 % step included.
+///   on its own at `1/α_step` at every step, the 100 % step included (a limit the user set is a separate
+///   hypothesis: each adds at most `alpha` of false alarms of its own).
 /// - **Advance** needs the bake time, `minRequests` per arm, and for every gated guard a safety e-value
 ///   ≥ `1/beta` against "candidate at least `badRatio` worse" (`0.8 × ratio test + 0.2 × floor test`, the
 ///   floor test showing the candidate's own rate is below a negligible level: `minDelta` for errors,
-///   `min(badRatio × (1 − q), (2 − q)/2)` for latency). Gated are errors and the latency thresholds with q ≤ 0.99, once the
-///   step has latency data; rarer tails (p99.9) would need hours of traffic per step, so they guard
-///   rollback only. At a 100 % step there is no baseline: only the candidate's exposure, the bake and the
+///   `min(badRatio × (1 − q), (2 − q)/2)` for latency; it lets a baseline with no errors at all be
+///   advanced from). Gated are errors and the latency thresholds with q ≤ 0.99, once the baseline reports
+///   latency; rarer tails (p99.9) would need hours of traffic per step, so they guard rollback only. At a 100 % step there is no baseline: only the candidate's exposure, the bake and the
 ///   absolute limits apply.
 /// - **No data** changes no e-value: it never rolls back and never advances. A candidate without a
 ///   request for `noDataAfter` holds under rule `no-data`.

@@ -8,7 +8,7 @@ extension SequentialView {
     /// `evidence 412 ≥ 400 (99% confidence over 4 steps)`.
     func confidence(_ logE: Double) -> String {
         let steps = policy.steps.count
-        return "evidence \(ReasonFormat.evidence(exp(logE))) ≥ \(ReasonFormat.evidence(exp(logRollbackThreshold).rounded())) "
+        return "evidence \(ReasonFormat.evidence(exp(logE))) ≥ \(ReasonFormat.threshold(rollbackThreshold)) "
             + "(\(ReasonFormat.confidence(alpha: policy.sequential.alpha)) confidence over \(steps) "
             + "\(steps == 1 ? "step" : "steps"))"
     }
@@ -48,8 +48,8 @@ extension SequentialView {
             out.append(GuardEvidence(guardName: "latency_max", test: "evalue", value: exp(e.logEValue)))
         }
         out.append(GuardEvidence(guardName: "combined", test: "rollback_evalue", value: exp(combinedLog)))
-        out.append(GuardEvidence(guardName: "combined", test: "rollback_threshold", value: exp(logRollbackThreshold)))
-        out.append(GuardEvidence(guardName: "combined", test: "safety_threshold", value: exp(logSafetyThreshold)))
+        out.append(GuardEvidence(guardName: "combined", test: "rollback_threshold", value: rollbackThreshold))
+        out.append(GuardEvidence(guardName: "combined", test: "safety_threshold", value: safetyThreshold))
         out.append(GuardEvidence(guardName: "exposure", test: "candidate_requests", value: Double(c.requests)))
         out.append(GuardEvidence(guardName: "exposure", test: "baseline_requests", value: Double(b.requests)))
         if let idle = idleMilliseconds, let limit = policy.noDataAfter {

@@ -13,6 +13,9 @@ struct SequentialView {
     let now: Int64
     let policy: Policy
     let here: String
+    /// `1/α_step` and `1/beta`, and their logs (the e-values are compared in logs).
+    let rollbackThreshold: Double
+    let safetyThreshold: Double
     let logRollbackThreshold: Double
     let logSafetyThreshold: Double
 
@@ -23,8 +26,10 @@ struct SequentialView {
         self.now = now
         policy = input.policy
         here = ReasonFormat.step(input.status.step, input.policy)
-        logRollbackThreshold = -log(SequentialJudge.alphaPerStep(input.policy))
-        logSafetyThreshold = -log(input.policy.sequential.beta)
+        rollbackThreshold = 1 / SequentialJudge.alphaPerStep(input.policy)
+        safetyThreshold = 1 / input.policy.sequential.beta
+        logRollbackThreshold = log(rollbackThreshold)
+        logSafetyThreshold = log(safetyThreshold)
     }
 
     /// The latency guards' names: `latency_p99`.
@@ -106,7 +111,7 @@ struct SequentialView {
             let pending = pendingSafety
             if !pending.isEmpty {
                 return make(.hold, "evidence", "waiting for evidence that the candidate is no worse than "
-                    + "\(ReasonFormat.ratio(policy.sequential.badRatio)) the baseline (\(ReasonFormat.evidence(exp(logSafetyThreshold))) "
+                    + "\(ReasonFormat.ratio(policy.sequential.badRatio)) the baseline (\(ReasonFormat.threshold(safetyThreshold)) "
                     + "each) after \(ReasonFormat.count(c.requests)) candidate requests: "
                     + pending.joined(separator: ", "))
             }
@@ -116,7 +121,7 @@ struct SequentialView {
         let safe = sole
             ? "candidate takes all traffic: \(ReasonFormat.count(c.requests)) requests, no absolute limit crossed"
             : "safe: candidate no worse than \(ReasonFormat.ratio(policy.sequential.badRatio)) the baseline on "
-                + "\(gatedNames) (evidence ≥ \(ReasonFormat.evidence(exp(logSafetyThreshold))) each) after "
+                + "\(gatedNames) (evidence ≥ \(ReasonFormat.threshold(safetyThreshold)) each) after "
                 + "\(ReasonFormat.count(c.requests)) candidate requests"
         if elapsed < bake.milliseconds {
             return make(.hold, "bake", "\(safe); \(ReasonFormat.duration(milliseconds: bake.milliseconds - elapsed)) "
@@ -131,9 +136,11 @@ struct SequentialView {
         return now - max(input.status.stepStartedAt, mem.lastCandidateAt ?? input.status.stepStartedAt)
     }
 
-    /// True when this step has latency data, so the latency guards gate advancing.
+    /// True when the baseline has latency data to take thresholds from (this step's, or a frozen
+    /// threshold from the previous one), so the latency guards gate advancing. A baseline that reports
+    /// no latency leaves only errors to compare.
     var hasLatency: Bool {
-        LatencyThresholds.total(input.step.baseline.latency) + LatencyThresholds.total(input.step.candidate.latency) > 0
+        LatencyThresholds.total(input.step.baseline.latency) > 0 || mem.latency.contains { $0.bucket != nil }
     }
 
     /// Gated latency guards.

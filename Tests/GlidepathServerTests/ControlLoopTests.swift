@@ -85,4 +85,39 @@ import Testing
         #expect(e.status.phase == .paused)
         #expect(e.judge.lastTickAt == w.clock.now())
     }
+
+    @Test func sequentialIsTheDefaultAndExplainsItself() throws {
+        let e = try #require(w.controller.entry("chat-completions"))
+        #expect(e.policy.judge == .sequential)
+        _ = drive(traffic(100, baselineErrors: 1, candidateErrors: 1), limit: 3)
+        let verdict = try #require(w.controller.entry("chat-completions")?.judge.lastVerdict)
+        #expect(verdict.rule == "evidence")
+        #expect(verdict.reason.hasPrefix("waiting for evidence that the candidate is no worse than 2.0× the baseline (20 each) after 300 candidate requests: errors "))
+        #expect(w.controller.metrics.guardEvidence.value(labels: ["chat-completions", "combined", "rollback_threshold"]) == 1 / (0.01 / 3))
+        #expect(w.controller.metrics.guardEvidence.value(labels: ["chat-completions", "errors", "safety_evalue"]) ?? 0 > 1)
+        #expect(w.controller.metrics.noData.value(labels: ["chat-completions"]) == 0)
+    }
+
+    @Test func idleCandidateRaisesTheNoDataGauge() throws {
+        _ = w.router.handle(Fixture.request("PUT", "/v1/migrations/idle", body: Fixture.policy("idle", extra: #", "noDataAfter": "1m""#),
+                                           headers: Fixture.admin))
+        let baselineOnly = ArmPair(baseline: traffic(100).baseline)
+        for _ in 0..<5 {
+            w.clock.advance(milliseconds: 10_000)
+            w.source.add(baselineOnly, for: "idle")
+            _ = w.controller.runOnce(now: w.clock.now(), source: w.source)
+        }
+        #expect(w.controller.metrics.noData.value(labels: ["idle"]) == 0)
+        w.clock.advance(milliseconds: 10_000)
+        w.source.add(baselineOnly, for: "idle")
+        _ = w.controller.runOnce(now: w.clock.now(), source: w.source)
+        #expect(w.controller.metrics.noData.value(labels: ["idle"]) == 1)
+        let verdict = try #require(w.controller.entry("idle")?.judge.lastVerdict)
+        #expect(verdict.rule == "no-data")
+        #expect(verdict.reason.hasPrefix("no candidate request for 1m at step 0 (5%)"))
+        w.clock.advance(milliseconds: 10_000)
+        w.source.add(traffic(100), for: "idle")
+        _ = w.controller.runOnce(now: w.clock.now(), source: w.source)
+        #expect(w.controller.metrics.noData.value(labels: ["idle"]) == 0)
+    }
 }

@@ -1,0 +1,178 @@
+import Foundation
+import Testing
+@testable import GlidepathCore
+
+@Suite struct SequentialJudgeTests {
+    static let policy = SequentialControlTickTests.policy
+
+    /// The state after `ticks` ticks of 1,000 requests with a 3× candidate (evidence, no decision yet).
+    static func midway(ticks: Int = 3) -> SeqLoop {
+        var loop = SeqLoop(policy: policy)
+        for _ in 0..<ticks { loop.tick(perTick: 1_000, candidateErrors: 0.02) }
+        return loop
+    }
+
+    @Test("no data changes no e-value, never rolls back and never advances")
+    func noDataChangesNothing() throws {
+        var loop = Self.midway()
+        let before = try #require(loop.state.memory.sequential)
+        for _ in 0..<50 { loop.tick(perTick: 0) }
+        let after = try #require(loop.state.memory.sequential)
+        #expect(after.errors == before.errors)
+        #expect(after.latency == before.latency)
+        #expect(after.lastCandidateAt == before.lastCandidateAt)
+        #expect(loop.status.phase == .ramping && loop.status.step == 0)
+        #expect(loop.verdicts.suffix(50).allSatisfy { $0.action == .hold })
+    }
+
+    @Test("noDataAfter: an idle candidate holds under no-data, with the duration, and says so in evidence")
+    func noDataAfter() throws {
+        var policy = Self.policy
+        policy.noDataAfter = .minutes(1)
+        var loop = SeqLoop(policy: policy)
+        loop.policy = policy
+        loop.tick(perTick: 1_000)
+        for _ in 0..<5 { loop.tick(perTick: 0) }
+        #expect(loop.verdicts.last?.rule == "min-requests")
+        loop.tick(perTick: 0)
+        let v = try #require(loop.verdicts.last)
+        #expect(v.action == .hold && v.rule == "no-data")
+        #expect(v.reason == "no candidate request for 1m at step 0 (5%) (noDataAfter 1m); no data never advances or rolls back")
+        #expect(v.evidence.contains(GuardEvidence(guardName: "exposure", test: "no_data", value: 1)))
+        #expect(v.evidence.contains(GuardEvidence(guardName: "exposure", test: "candidate_idle_seconds", value: 60)))
+        loop.tick(perTick: 1_000)
+        #expect(loop.verdicts.last?.evidence.contains(GuardEvidence(guardName: "exposure", test: "no_data", value: 0)) == true)
+    }
+
+    @Test("maxHold with onStuck rollback rolls a step without a decision back; with hold it only says stuck",
+          arguments: [OnStuck.rollback, .hold])
+    func maxHold(onStuck: OnStuck) throws {
+        var policy = Self.policy
+        policy.maxHold = .minutes(5)
+        policy.onStuck = onStuck
+        var loop = SeqLoop(policy: policy)
+        for _ in 0..<29 { loop.tick(perTick: 10) }  // 1 req/s: far too little evidence to decide
+        #expect(loop.status.phase == .ramping && loop.verdicts.last?.rule == "min-requests")
+        loop.tick(perTick: 10)
+        let v = try #require(loop.verdicts.last)
+        switch onStuck {
+        case .rollback:
+            #expect(v.action == .rollback && v.rule == "max-hold")
+            #expect(loop.status.phase == .rolledBack)
+        case .hold:
+            #expect(v.action == .hold && v.rule == "stuck")
+            #expect(v.reason.hasPrefix("step 0 (5%) held for 5m without a decision (max hold 5m), still holding; last check: "))
+            #expect(loop.status.phase == .ramping)
+        }
+    }
+
+    @Test("alpha is split evenly across the steps", arguments: [(1, 100.0), (5, 500.0), (4, 400.0)])
+    func alphaSplit(steps: Int, threshold: Double) {
+        var policy = Self.policy
+        policy.steps = Array(policy.steps.prefix(steps))
+        #expect(abs(SequentialJudge.alphaPerStep(policy) - 0.01 / Double(steps)) < 1e-15)
+        let status = Fixture.status(.ramping, step: 0, revision: 1, stepStartedAt: 0)
+        let out = SequentialJudge().assess(JudgeInput(policy: policy, status: status, step: .zero, tick: .zero,
+                                                      memory: JudgeMemory()), now: 1)
+        let value = out.verdict.evidence.first { $0.guardName == "combined" && $0.test == "rollback_threshold" }?.value
+        #expect(abs((value ?? 0) - threshold) < 1e-9)
+    }
+
+    @Test("combination weights: errors ½, the latency thresholds share ½")
+    func weights() {
+        #expect(SequentialJudge.rollbackWeights(latencyQuantiles: [0.5, 0.9, 0.99, 0.999]) == [0.5, 0.125, 0.125, 0.125, 0.125])
+        #expect(SequentialJudge.rollbackWeights(latencyQuantiles: [0.99]) == [0.5, 0.5])
+        #expect(SequentialJudge.rollbackWeights(latencyQuantiles: []) == [1])
+    }
+
+    @Test("an absolute error-rate limit rolls back even at the 100% step, where nothing is compared")
+    func absoluteLimit() throws {
+        var policy = Self.policy
+        policy.guards.maxErrorRatePercent = 5
+        let status = Fixture.status(.ramping, step: 4, revision: 5, stepStartedAt: 0)
+        let tick = ArmPair(candidate: ArmCounts(requests: 100, errors: 12))
+        let first = SequentialJudge().assess(JudgeInput(policy: policy, status: status, step: tick, tick: tick,
+                                                        memory: JudgeMemory()), now: 10_000)
+        #expect(first.verdict.action == .hold && first.verdict.rule == "bake")
+        #expect(first.verdict.reason.hasPrefix("candidate takes all traffic: 100 requests, no absolute limit crossed; "))
+        let e1 = try #require(first.memory.sequential?.maxRate?.eValue)
+        #expect(abs(e1 - 15.525251249162176) < 1e-8)
+        #expect(first.memory.sequential?.errors.rollback.eValue == 1)  // no baseline at 100 %
+
+        var step = tick
+        var memory = first.memory
+        var verdict = first.verdict
+        for i in 2...6 where verdict.action != .rollback {
+            step += tick
+            let out = SequentialJudge().assess(JudgeInput(policy: policy, status: status, step: step, tick: tick,
+                                                          memory: memory), now: Int64(i) * 10_000)
+            memory = out.memory
+            verdict = out.verdict
+        }
+        #expect(verdict.action == .rollback && verdict.rule == "error-rate")
+        #expect(verdict.reason.hasPrefix("candidate error rate 12.0% above the limit of 5.0% after "))
+        #expect(verdict.evidence.contains { $0.guardName == "errors" && $0.test == "max_rate_evalue" && $0.value >= 500 })
+    }
+
+    @Test("a 100% step promotes on exposure and bake alone")
+    func soleStepPromotes() {
+        let status = Fixture.status(.ramping, step: 4, revision: 5, stepStartedAt: 0)
+        let tick = ArmPair(candidate: ArmCounts(requests: 200, errors: 2))
+        let out = SequentialJudge().assess(JudgeInput(policy: Self.policy, status: status, step: tick, tick: tick,
+                                                      memory: JudgeMemory()), now: 120_000)
+        #expect(out.verdict.action == .advance && out.verdict.rule == "healthy")
+        #expect(out.verdict.reason == "candidate takes all traffic: 200 requests, no absolute limit crossed; bake done")
+    }
+
+    @Test("a restart keeps the evidence: the JSON round trip continues exactly where it stopped")
+    func restartKeepsEvidence() throws {
+        var straight = Self.midway(ticks: 2)
+        var restarted = straight
+        let data = try JSONEncoder().encode(restarted.state)
+        restarted.state = try JSONDecoder().decode(JudgeState.self, from: data)
+        #expect(restarted.state == straight.state)
+        #expect(restarted.state.memory.sequential?.errors.rollback.logL.allSatisfy { $0 != 0 } == true)
+        for _ in 0..<40 {
+            straight.tick(perTick: 1_000, candidateErrors: 0.02)
+            restarted.tick(perTick: 1_000, candidateErrors: 0.02)
+        }
+        #expect(restarted.verdicts == straight.verdicts)
+        #expect(restarted.state == straight.state)
+        #expect(restarted.status == straight.status)
+    }
+
+    @Test("evidence restarts at each step")
+    func evidenceRestarts() throws {
+        var loop = SeqLoop(policy: Self.policy)
+        loop.run(limit: 400, perTick: 1_000)
+        let advance = try #require(loop.transitions.first)
+        let memory = try #require(advance.judge.memory.sequential)
+        #expect(memory.ticks == 0 && memory.errors.rollback.eValue == 1 && memory.errors.candidateTrials == 0)
+        #expect(LatencyThresholds.total(memory.previousBaseline) > 0)
+    }
+
+    @Test("without baseline latency data only errors gate advancing")
+    func errorsOnly() throws {
+        let status = Fixture.status(.ramping, step: 0, revision: 1, stepStartedAt: 0)
+        let tick = ArmPair(baseline: ArmCounts(requests: 10_000, errors: 100), candidate: ArmCounts(requests: 10_000, errors: 100))
+        let out = SequentialJudge().assess(JudgeInput(policy: Self.policy, status: status, step: tick, tick: tick,
+                                                      memory: JudgeMemory()), now: 130_000)
+        #expect(out.verdict.action == .advance)
+        #expect(out.verdict.reason == "safe: candidate no worse than 2.0× the baseline on errors (evidence ≥ 20 each) "
+            + "after 10,000 candidate requests; bake done")
+        let safety = try #require(out.verdict.evidence.first { $0.guardName == "errors" && $0.test == "safety_evalue" })
+        #expect(safety.value > 20)
+    }
+
+    @Test("reasons: evidence and thresholds read well")
+    func formats() {
+        #expect(ReasonFormat.evidence(3.27) == "3.2")
+        #expect(ReasonFormat.evidence(412.9) == "412")
+        #expect(ReasonFormat.evidence(12_345.6) == "12,345")
+        #expect(ReasonFormat.evidence(1.27e9) == "1.2e9")
+        #expect(ReasonFormat.threshold(1 / 0.05) == "20")
+        #expect(ReasonFormat.threshold(1 / (0.01 / 3)) == "300")
+        #expect(ReasonFormat.confidence(alpha: 0.01) == "99%")
+        #expect(ReasonFormat.confidence(alpha: 0.005) == "99.5%")
+    }
+}
