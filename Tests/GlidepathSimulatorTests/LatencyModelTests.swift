@@ -51,4 +51,17 @@ import Testing
         }
         #expect(counts.requests > 4500 && counts.requests < 5500)
     }
+
+    @Test func sampledHistogramsFollowTheModel() {
+        var rng = Xoshiro256(seed: 17)
+        var counts = ArmCounts()
+        ArmSampler(latency: .standard).draw(meanRequests: 200_000, errorRate: 0.01, into: &counts, rng: &rng)
+        let n = Double(counts.requests)
+        let atMost100ms = Double(counts.latency[0...LatencyBuckets.index(ofSeconds: 0.1)].reduce(0, +))
+        let above330ms = Double(counts.latency[(LatencyBuckets.index(ofSeconds: 0.33) + 1)...].reduce(0, +))
+        #expect(abs(atMost100ms / n - 0.5) < 0.005)
+        // P(latency > 330 ms) = 1 − Φ(ln 3.3 / 0.5) ≈ 0.84 %.
+        #expect(abs(above330ms / n - 0.0084) < 0.001)
+        #expect(abs(Double(counts.errors) / n - 0.01) < 0.002)
+    }
 }
