@@ -20,15 +20,19 @@ let package = Package(
         .target(name: "SQLiteStore", dependencies: ["CSQLite", "GlidepathCore"]),
         // HTTP/1.1 parser, response writer, epoll transport, tiny blocking client.
         .target(name: "HTTPServer", dependencies: ["CEpoll"]),
+        // The benchmark: the real judges and state machine on a seeded virtual clock and simulated traffic.
+        .target(name: "GlidepathSimulator", dependencies: ["GlidepathCore"], linkerSettings: [.linkedLibrary("m")]),
         // Wiring: API handlers, control loop, metric sources.
-        .target(name: "GlidepathServer", dependencies: ["GlidepathCore", "PromText", "SQLiteStore", "HTTPServer"]),
+        .target(name: "GlidepathServer",
+                dependencies: ["GlidepathCore", "PromText", "SQLiteStore", "HTTPServer", "GlidepathSimulator"]),
         // The command-line tool.
-        .executableTarget(name: "glidepath", dependencies: ["GlidepathServer"]),
+        .executableTarget(name: "glidepath", dependencies: ["GlidepathServer", "GlidepathSimulator"]),
 
         .testTarget(name: "GlidepathCoreTests", dependencies: ["GlidepathCore"]),
         .testTarget(name: "PromTextTests", dependencies: ["PromText"]),
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         .testTarget(name: "GlidepathServerTests", dependencies: ["GlidepathServer"]),
+        .testTarget(name: "GlidepathSimulatorTests", dependencies: ["GlidepathSimulator", "GlidepathServer"]),
     ]
 )

@@ -1,4 +1,5 @@
 import GlidepathCore
+import GlidepathSimulator
 
 /// A parsed `glidepath` command line. Parsing is pure so tests can cover every usage error.
 public enum Command: Equatable, Sendable {
@@ -12,6 +13,7 @@ public enum Command: Equatable, Sendable {
     case history(name: String, limit: Int?, json: Bool, server: String?)
     case action(OperatorAction, name: String, reason: String?, server: String?)
     case bucket(migration: String, key: String)
+    case simulate(SimulationOptions)
 }
 
 /// A command line that does not make sense (exit code 2), with the message to print.
@@ -38,6 +40,8 @@ public enum CommandLineArguments {
             "history": Spec(valueFlags: ["--server", "--limit"], boolFlags: ["--json"], positional: 1...1),
             "bucket": Spec(valueFlags: ["--migration", "--key"], boolFlags: [], positional: 0...0),
             "version": Spec(valueFlags: [], boolFlags: [], positional: 0...0),
+            "simulate": Spec(valueFlags: ["--scenario", "--rate", "--runs", "--seed", "--judge"], boolFlags: ["--json"],
+                             positional: 0...0),
         ]
         for a in OperatorAction.allCases {
             s[a.rawValue] = Spec(valueFlags: ["--server", "--reason"], boolFlags: [], positional: 1...1)
@@ -118,6 +122,7 @@ public enum CommandLineArguments {
             guard let k = values["--key"] else { throw UsageError("bucket: missing --key") }
             return .bucket(migration: m, key: k)
         case "version": return .version
+        case "simulate": return .simulate(try simulateOptions(values: values, json: flags.contains("--json")))
         default:
             guard let action = OperatorAction(rawValue: command) else { throw UsageError("unknown command \"\(command)\"") }
             return .action(action, name: positional[0], reason: values["--reason"], server: server)

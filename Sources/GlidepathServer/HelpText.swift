@@ -18,6 +18,8 @@ public enum HelpText {
     Tools:
       bucket --migration M --key K   the sticky bucket (0...9999) of a key
       version                  print the version
+      simulate [--scenario S1,S3b|all] [--rate 1,10] [--runs N] [--seed N] [--judge J,...] [--json]
+                               benchmark the judges on simulated traffic
 
     Client commands use --server URL or GLIDEPATH_SERVER (default http://127.0.0.1:8470)
     and the admin token from GLIDEPATH_ADMIN_TOKEN.
@@ -43,6 +45,24 @@ public enum HelpText {
         case "history": return "Usage: glidepath history NAME [--limit N] [--json] [--server URL]\n\n  The decisions of a migration, newest first.\n"
         case "bucket": return "Usage: glidepath bucket --migration M --key K\n\n  Prints the sticky bucket (0...9999); a key routes to the candidate iff bucket < weight×100.\n"
         case "version": return "Usage: glidepath version\n"
+        case "simulate": return """
+            Usage: glidepath simulate [--scenario S1,S3b|all] [--rate 1,10,100,1000] [--runs N] [--seed N]
+                                      [--judge sequential,threshold,ztest] [--json]
+
+              Runs the real judges and state machine on a virtual clock with seeded, simulated traffic
+              (no sleeping) and prints one row per scenario, rate and judge.
+
+              --scenario  scenario ids, comma-separated, or all (default): S1 A/A; S2/S2b errors 2x from
+                          the start / mid-step; S3/S3b errors 10x from the start / t=10 min; S4/S4b latency
+                          +50% whole / p99 only; S5 A/A low traffic with gaps; S6/S6b bursts and a
+                          common-mode error spike, A/A / errors 2x
+              --rate      total request rates in req/s (default 1,10,100,1000; S5: 1,0.1)
+              --runs      runs per scenario, rate and judge (default S1 2000, S6 1000, S5 500, others 300)
+              --seed      seed of the random streams (default 1); the same seed gives the same output
+              --judge     judges to compare (default all three)
+              --json      an array of objects instead of the table
+
+            """
         default: return """
             Usage: glidepath \(name) NAME [--reason TEXT] [--server URL]
 

@@ -1,0 +1,111 @@
+import GlidepathCore
+
+/// One simulated migration: the real `ControlTick` (the control loop's own code path: increments from
+/// cumulative counters, step evidence, the judge, `maxHold`, the state machine) on a virtual clock.
+///
+/// Each tick covers the interval before it: its traffic is drawn at the candidate weight the status
+/// had at the interval's start (`status.candidateWeight(policy)`), added to each arm's cumulative
+/// counters as /metrics would show them, and the snapshot goes to `ControlTick.run` at the interval's end.
+/// A transition is applied as the controller applies it (its status and judge state replace the old).
+/// The run ends at promotion, at rollback, or at the scenario's horizon.
+public struct SimulationRun: Sendable {
+    /// A scenario made ready to run: its samplers built once, shared by every run.
+    public struct Prepared: Sendable {
+        public let scenario: Scenario
+        let baselineSampler: ArmSampler
+        let regressedSampler: ArmSampler
+
+        public init(_ scenario: Scenario) {
+            self.scenario = scenario
+            baselineSampler = ArmSampler(latency: .standard)
+            regressedSampler = ArmSampler(latency: scenario.candidateLatency)
+        }
+    }
+
+    /// The virtual clock's origin (ms since the Unix epoch); only differences matter.
+    static let origin: Int64 = 1_767_225_600_000
+
+    /// Runs one migration of `prepared` at total rate `rate` (req/s) with `judge`, seeded by `seed`.
+    public static func run(_ prepared: Prepared, rate: Double, judge kind: SimulatedJudge, seed: UInt64) -> RunResult {
+        let scenario = prepared.scenario
+        let policy = SimulationPolicy.standard(judge: kind.policyKind)
+        let judge = kind.make()
+        var rng = Xoshiro256(seed: seed)
+        let start = StateMachine.start(policy: policy, policyVersion: 1, now: origin)
+        var status = start.status
+        var state = start.judge
+        var counters = ArmPair()
+        let interval = policy.interval.milliseconds
+        let intervalSeconds = Double(interval) / 1000
+        var onset: Int64? = scenario.healthy ? nil : (scenario.onset == .start ? 0 : nil)
+        var excess = 0.0
+        var elapsed: Int64 = 0
+
+        while elapsed < scenario.horizonSeconds * 1000 {
+            let seconds = elapsed / 1000
+            if !scenario.healthy, onset == nil, reached(scenario.onset, seconds: seconds, status: status) {
+                onset = seconds
+            }
+            let regressed = onset != nil
+            let w = Double(status.candidateWeight(policy).basisPoints) / 10_000
+            let mean = rate * intervalSeconds * scenario.traffic.factor(atSeconds: seconds)
+            let rates = scenario.errorRates(atSeconds: seconds, regressed: regressed)
+            prepared.baselineSampler.draw(meanRequests: mean * (1 - w), errorRate: rates.baseline,
+                                          into: &counters.baseline, rng: &rng)
+            let sampler = regressed ? prepared.regressedSampler : prepared.baselineSampler
+            let c = sampler.draw(meanRequests: mean * w, errorRate: rates.candidate,
+                                 into: &counters.candidate, rng: &rng)
+            if regressed { excess += Double(c.errors) - Double(c.requests) * rates.baseline }
+
+            elapsed += interval
+            let outcome = ControlTick.run(policy: policy, status: status, state: state, snapshot: counters,
+                                          judge: judge, now: origin + elapsed)
+            state = outcome.judge
+            if let t = outcome.transition { status = t.status }
+            switch status.phase {
+            case .rolledBack:
+                return RunResult(outcome: .rolledBack, endSeconds: elapsed / 1000, onsetSeconds: onset,
+                                 excessFailures: excess, stuck: false)
+            case .promoted:
+                // A bad candidate promoted keeps failing at 100 % until the horizon: add that at its expected value.
+                if !scenario.healthy {
+                    excess += remainingExcess(scenario, rate: rate, from: elapsed, onset: &onset)
+                }
+                return RunResult(outcome: .promoted, endSeconds: elapsed / 1000, onsetSeconds: onset,
+                                 excessFailures: excess, stuck: false)
+            default:
+                continue
+            }
+        }
+        return RunResult(outcome: .held, endSeconds: scenario.horizonSeconds, onsetSeconds: onset,
+                         excessFailures: excess, stuck: state.lastVerdict?.rule == "stuck")
+    }
+
+    /// Whether the regression has begun by the interval starting at `seconds`.
+    static func reached(_ onset: Scenario.Onset, seconds: Int64, status: MigrationStatus) -> Bool {
+        switch onset {
+        case .start: return true
+        case .atSeconds(let s): return seconds >= s
+        case .intoStep(let step, let s):
+            let into = seconds - (status.stepStartedAt - origin) / 1000
+            return status.step > step || (status.step == step && into >= s)
+        }
+    }
+
+    /// Expected excess errors of a promoted candidate (all traffic) from `from` ms to the horizon.
+    /// A time-based onset still in the future starts counting when it comes (and sets `onset`).
+    static func remainingExcess(_ scenario: Scenario, rate: Double, from: Int64, onset: inout Int64?) -> Double {
+        var total = 0.0
+        var t = from / 1000
+        let step: Int64 = 10
+        while t < scenario.horizonSeconds {
+            if onset == nil, case .atSeconds(let s) = scenario.onset, t >= s { onset = s }
+            if onset != nil {
+                let rates = scenario.errorRates(atSeconds: t, regressed: true)
+                total += rate * Double(step) * scenario.traffic.factor(atSeconds: t) * (rates.candidate - rates.baseline)
+            }
+            t += step
+        }
+        return total
+    }
+}
