@@ -31,6 +31,14 @@ public enum EProcess {
         return top + log(sum / Double(xs.count))
     }
 
+    /// `log(exp(a) + exp(b))` without overflow (and without allocating: it runs on every tick).
+    @inline(__always)
+    public static func logAddExp(_ a: Double, _ b: Double) -> Double {
+        let top = Swift.max(a, b)
+        guard top.isFinite else { return top }
+        return top + log(exp(a - top) + exp(b - top))
+    }
+
     /// `log(Σ weights[i] · exp(logs[i]))`: a weighted average of e-values, in logs.
     public static func logWeightedSum(_ logs: [Double], weights: [Double]) -> Double {
         var terms: [Double] = []

@@ -70,6 +70,14 @@ enum ReasonFormat {
 
     /// `0.99` → `p99`, `0.999` → `p99.9`, `0.5` → `p50`.
     static func quantileName(_ q: Double) -> String {
+        // The defaults are named on every tick of every migration: skip the formatting for them.
+        switch q {
+        case 0.5: return "p50"
+        case 0.9: return "p90"
+        case 0.99: return "p99"
+        case 0.999: return "p99.9"
+        default: break
+        }
         var text = fixed(q * 100, 3)
         while text.hasSuffix("0") { text.removeLast() }
         if text.hasSuffix(".") { text.removeLast() }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One relative guard of the sequential judge (errors, or one latency threshold) within a step:
 /// its rollback and safety e-processes and the counts the reasons quote.
 public struct SequentialGuardState: Hashable, Sendable, Codable {
@@ -36,14 +42,15 @@ public struct SequentialGuardState: Hashable, Sendable, Codable {
 
     /// Weight of the ratio test in the safety e-value; the floor test gets the rest.
     public static let safetyRatioWeight = 0.8
+    private static let logRatioWeight = log(safetyRatioWeight)
+    private static let logFloorWeight = log(1 - safetyRatioWeight)
 
     /// The guard's safety e-value, in logs: the ratio test alone, or with a floor
     /// `0.8 × E_ratio + 0.2 × E_floor` (an average of e-values under the null "at least badRatio
     /// worse and at least the floor").
     public var safetyLogEValue: Double {
         guard let floor else { return safety.logEValue }
-        return EProcess.logWeightedSum([safety.logEValue, floor.logEValue],
-                                       weights: [Self.safetyRatioWeight, 1 - Self.safetyRatioWeight])
+        return EProcess.logAddExp(safety.logEValue + Self.logRatioWeight, floor.logEValue + Self.logFloorWeight)
     }
 
     /// Share of bad events per arm since counting began (0 without trials).

@@ -28,21 +28,21 @@ extension SequentialView {
         var out = [
             GuardEvidence(guardName: "errors", test: "candidate_rate", value: c.errorRate),
             GuardEvidence(guardName: "errors", test: "baseline_rate", value: b.errorRate),
-            GuardEvidence(guardName: "errors", test: "rollback_evalue", value: exp(mem.errors.rollback.logEValue)),
-            GuardEvidence(guardName: "errors", test: "safety_evalue", value: exp(mem.errors.safetyLogEValue)),
+            GuardEvidence(guardName: "errors", test: "rollback_evalue", value: exp(errorsRollback)),
+            GuardEvidence(guardName: "errors", test: "safety_evalue", value: exp(errorsSafety)),
         ]
         if let e = mem.maxRate {
             out.append(GuardEvidence(guardName: "errors", test: "max_rate_evalue", value: exp(e.logEValue)))
         }
-        for l in mem.latency {
-            let name = Self.guardName(l.quantile)
+        for (j, l) in mem.latency.enumerated() {
+            let name = latencyNames[j]
             if let seconds = l.seconds {
                 out.append(GuardEvidence(guardName: name, test: "threshold_seconds", value: seconds))
                 out.append(GuardEvidence(guardName: name, test: "candidate_share_above", value: l.state.candidateShare))
                 out.append(GuardEvidence(guardName: name, test: "baseline_share_above", value: l.state.baselineShare))
             }
-            out.append(GuardEvidence(guardName: name, test: "rollback_evalue", value: exp(l.state.rollback.logEValue)))
-            out.append(GuardEvidence(guardName: name, test: "safety_evalue", value: exp(l.state.safetyLogEValue)))
+            out.append(GuardEvidence(guardName: name, test: "rollback_evalue", value: exp(latencyRollback[j])))
+            out.append(GuardEvidence(guardName: name, test: "safety_evalue", value: exp(latencySafety[j])))
         }
         if let e = mem.maxP99 {
             out.append(GuardEvidence(guardName: "latency_max", test: "evalue", value: exp(e.logEValue)))

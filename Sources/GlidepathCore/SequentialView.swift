@@ -18,6 +18,18 @@ struct SequentialView {
     let safetyThreshold: Double
     let logRollbackThreshold: Double
     let logSafetyThreshold: Double
+    /// Weighted contributions (log) of each relative guard to the combined rollback e-value:
+    /// errors first, then the latency thresholds.
+    let rollbackTerms: [(name: String, log: Double)]
+    /// `log` of the combined rollback e-value (weights sum to 1).
+    let combinedLog: Double
+    /// Each guard's e-values in logs and the latency guards' names, computed once per tick
+    /// (the verdict, its reason and its evidence all read them).
+    let errorsRollback: Double
+    let errorsSafety: Double
+    let latencyRollback: [Double]
+    let latencySafety: [Double]
+    let latencyNames: [String]
 
     init(input: JudgeInput, memory: SequentialMemory, sole: Bool, now: Int64) {
         self.input = input
@@ -30,25 +42,25 @@ struct SequentialView {
         safetyThreshold = 1 / input.policy.sequential.beta
         logRollbackThreshold = log(rollbackThreshold)
         logSafetyThreshold = log(safetyThreshold)
+        errorsRollback = memory.errors.rollback.logEValue
+        errorsSafety = memory.errors.safetyLogEValue
+        latencyRollback = memory.latency.map(\.state.rollback.logEValue)
+        latencySafety = memory.latency.map(\.state.safetyLogEValue)
+        latencyNames = memory.latency.map { Self.guardName($0.quantile) }
+        let weights = SequentialJudge.rollbackWeights(latencyQuantiles: memory.latency.map(\.quantile))
+        var terms: [(name: String, log: Double)] = [("errors", errorsRollback + log(weights[0]))]
+        for (j, w) in weights.dropFirst().enumerated() where j < latencyRollback.count {
+            terms.append((latencyNames[j], latencyRollback[j] + log(w)))
+        }
+        rollbackTerms = terms
+        combinedLog = Self.logMeanExp(terms.map(\.log))
     }
 
     /// The latency guards' names: `latency_p99`.
     static func guardName(_ q: Double) -> String { "latency_" + ReasonFormat.quantileName(q) }
 
-    /// Weighted contributions (log) of each relative guard to the combined rollback e-value:
-    /// errors first, then the latency thresholds.
-    var rollbackTerms: [(name: String, log: Double)] {
-        let weights = SequentialJudge.rollbackWeights(latencyQuantiles: mem.latency.map(\.quantile))
-        var out = [("errors", mem.errors.rollback.logEValue + log(weights[0]))]
-        for (l, w) in zip(mem.latency, weights.dropFirst()) {
-            out.append((Self.guardName(l.quantile), l.state.rollback.logEValue + log(w)))
-        }
-        return out
-    }
-
-    /// `log` of the combined rollback e-value (weights sum to 1).
-    var combinedLog: Double {
-        let terms = rollbackTerms.map(\.log)
+    /// `log(Σ exp(terms))`, computed without overflow (the weights are already in the terms).
+    static func logMeanExp(_ terms: [Double]) -> Double {
         let top = terms.max() ?? 0
         guard top.isFinite else { return top }
         return top + log(terms.reduce(0) { $0 + exp($1 - top) })
@@ -68,7 +80,7 @@ struct SequentialView {
                     + "baseline \(ReasonFormat.percent(b.errorRate)) after \(ReasonFormat.count(c.requests)) candidate "
                     + "requests; \(confidence(combinedLog))")
             }
-            let l = mem.latency.first { Self.guardName($0.quantile) == top } ?? mem.latency[0]
+            let l = mem.latency[latencyNames.firstIndex(of: top) ?? 0]
             return make(.rollback, "latency-evidence", "\(latencySentence(l)) after "
                 + "\(ReasonFormat.count(c.requests)) candidate requests; \(confidence(combinedLog))")
         }
@@ -157,16 +169,17 @@ struct SequentialView {
     /// Gated guards whose safety e-value is below `1/beta`, as `errors 3.2` / `p99 warming up`.
     var pendingSafety: [String] {
         var out: [String] = []
-        if mem.errors.safetyLogEValue < logSafetyThreshold {
-            out.append("errors \(ReasonFormat.evidence(exp(mem.errors.safetyLogEValue)))")
+        if errorsSafety < logSafetyThreshold {
+            out.append("errors \(ReasonFormat.evidence(exp(errorsSafety)))")
         }
         for l in gatedLatency {
             let name = ReasonFormat.quantileName(l.quantile)
             if l.bucket == nil {
                 out.append("\(name) threshold warming up (\(ReasonFormat.count(LatencyThresholds.total(input.step.baseline.latency))) "
                     + "of \(ReasonFormat.count(LatencyThresholds.minimumBaseline(for: l.quantile))) baseline requests)")
-            } else if l.state.safetyLogEValue < logSafetyThreshold {
-                out.append("\(name) \(ReasonFormat.evidence(exp(l.state.safetyLogEValue)))")
+            } else if let j = mem.latency.firstIndex(where: { $0.quantile == l.quantile }),
+                      latencySafety[j] < logSafetyThreshold {
+                out.append("\(name) \(ReasonFormat.evidence(exp(latencySafety[j])))")
             }
         }
         return out

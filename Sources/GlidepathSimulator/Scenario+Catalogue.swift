@@ -12,8 +12,9 @@ extension Scenario {
     /// - S1: A/A, the candidate identical to the baseline.
     /// - S2: candidate error rate 2 % (2×) from the start. S2b: 2× from 60 s into step 1 (10 %), the
     ///   middle of its 2-minute bake.
-    /// - S3: candidate error rate 10 % (10×) from the start. S3b: 10× from t = 10 min; with 2-minute bakes a
-    ///   fast judge may have promoted by then, which is scored as a missed rollback, as it would be in life.
+    /// - S3: candidate error rate 10 % (10×) from the start. S3b: 10× from t = 5 min, while the ramp is
+    ///   under way (the design names t = 10 min for its 10-minute bakes; with the 2-minute bakes used here
+    ///   the ramp ends at 10 min, so the onset moves to the same point of the ramp).
     /// - S4: candidate latency × 1.5 over the whole distribution (median 150 ms, same σ).
     ///   S4b: tail only: 1.7 % of candidate requests come from a slower lognormal (median 500 ms, σ 0.5),
     ///   the share chosen so the candidate's p99 is exactly 1.5 × the baseline's (≈ 320 → 480 ms) while
@@ -41,9 +42,9 @@ extension Scenario {
                      onset: .intoStep(1, seconds: 60)),
             Scenario(id: "S3", title: "errors 10x from the start", healthy: false, defaultRates: rates,
                      defaultRuns: 300, horizonSeconds: twoHours, candidateErrorFactor: 10),
-            Scenario(id: "S3b", title: "errors 10x from t=10 min", healthy: false, defaultRates: rates,
+            Scenario(id: "S3b", title: "errors 10x from t=5 min (mid-ramp)", healthy: false, defaultRates: rates,
                      defaultRuns: 300, horizonSeconds: twoHours, candidateErrorFactor: 10,
-                     onset: .atSeconds(600)),
+                     onset: .atSeconds(300)),
             Scenario(id: "S4", title: "latency +50% (median x1.5)", healthy: false, defaultRates: rates,
                      defaultRuns: 300, horizonSeconds: twoHours,
                      candidateLatency: .lognormal(medianSeconds: 0.15, sigma: 0.5)),
