@@ -1,0 +1,458 @@
+// glidepath client shim for Node >= 18. No dependencies.
+//
+// Routes each request to the baseline or the candidate arm of a glidepath migration,
+// sticky by a key, and reports each outcome to the controller in batches. The controller
+// is never on the request path: route() does no I/O, record() never awaits the network,
+// and when the controller is away the shim keeps routing by the last good weights.
+
+const TWO32 = 4294967296;
+
+// ---------------------------------------------------------------------------------------
+// Sticky bucketing: mix64(fnv1a64(utf8(migration + ":" + key))) mod 10000.
+// 64-bit arithmetic is done on two unsigned 32-bit halves: in V8 this is several times
+// faster than BigInt (see bench-route.mjs) and allocates nothing.
+// ---------------------------------------------------------------------------------------
+
+// FNV-1a state, kept in module variables so the hot loop allocates nothing.
+let fnvHi = 0;
+let fnvLo = 0;
+
+/** One FNV-1a step: xor the byte in, multiply by 0x100000001b3 = 2^40 + 0x1b3 (mod 2^64). */
+function fnvByte(b) {
+  const lo = (fnvLo ^ b) >>> 0;
+  const m = lo * 0x1b3; // < 2^41: exact in a double
+  const newLo = m >>> 0;
+  const carry = (m - newLo) / TWO32;
+  fnvHi = (Math.imul(fnvHi, 0x1b3) + carry + (lo << 8)) >>> 0; // (lo << 40) lands as lo << 8 in the high half
+  fnvLo = newLo;
+}
+
+/** Feeds the UTF-8 encoding of `s` (lone surrogates as U+FFFD, like TextEncoder). */
+function fnvString(s) {
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    let c = s.charCodeAt(i);
+    if (c < 0x80) {
+      fnvByte(c);
+    } else if (c < 0x800) {
+      fnvByte(0xc0 | (c >> 6));
+      fnvByte(0x80 | (c & 0x3f));
+    } else if (c >= 0xd800 && c <= 0xdfff) {
+      const d = i + 1 < n ? s.charCodeAt(i + 1) : 0;
+      if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
+        i++;
+        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        fnvByte(0xf0 | (c >> 18));
+        fnvByte(0x80 | ((c >> 12) & 0x3f));
+        fnvByte(0x80 | ((c >> 6) & 0x3f));
+        fnvByte(0x80 | (c & 0x3f));
+      } else {
+        fnvByte(0xef); fnvByte(0xbf); fnvByte(0xbd);
+      }
+    } else {
+      fnvByte(0xe0 | (c >> 12));
+      fnvByte(0x80 | ((c >> 6) & 0x3f));
+      fnvByte(0x80 | (c & 0x3f));
+    }
+  }
+}
+
+// Result of mul64/mix64, again in module variables.
+let rHi = 0;
+let rLo = 0;
+
+/** (hi, lo) * (bh, bl) mod 2^64 into rHi/rLo. */
+function mul64(hi, lo, bh, bl) {
+  const a1 = lo >>> 16, a0 = lo & 0xffff;
+  const b1 = bl >>> 16, b0 = bl & 0xffff;
+  const mid = a0 * b1 + a1 * b0; // < 2^33
+  const low = a0 * b0 + (mid % 65536) * 65536; // < 2^34
+  const newLo = low >>> 0;
+  const carry = (low - newLo) / TWO32;
+  rHi = (a1 * b1 + Math.floor(mid / 65536) + carry + Math.imul(hi, bl) + Math.imul(lo, bh)) >>> 0;
+  rLo = newLo;
+}
+
+/** SplitMix64 finaliser on (hi, lo), result in rHi/rLo. */
+function mix64(hi, lo) {
+  // z ^= z >> 30; z *= 0xbf58476d1ce4e5b9
+  lo = (lo ^ ((lo >>> 30) | (hi << 2))) >>> 0; hi = (hi ^ (hi >>> 30)) >>> 0;
+  mul64(hi, lo, 0xbf58476d, 0x1ce4e5b9);
+  // z ^= z >> 27; z *= 0x94d049bb133111eb
+  lo = (rLo ^ ((rLo >>> 27) | (rHi << 5))) >>> 0; hi = (rHi ^ (rHi >>> 27)) >>> 0;
+  mul64(hi, lo, 0x94d049bb, 0x133111eb);
+  // z ^= z >> 31
+  lo = (rLo ^ ((rLo >>> 31) | (rHi << 1))) >>> 0; hi = (rHi ^ (rHi >>> 31)) >>> 0;
+  rHi = hi; rLo = lo;
+}
+
+/** (hi * 2^32 + lo) mod 10000, exactly (2^32 mod 10000 = 7296). */
+function mod10000(hi, lo) {
+  return ((hi % 10000) * 7296 + lo) % 10000;
+}
+
+/** FNV-1a 64 state after feeding `prefix` (so a shim hashes "migration:" once). */
+function prefixState(prefix) {
+  fnvHi = 0xcbf29ce4; fnvLo = 0x84222325;
+  fnvString(prefix);
+  return [fnvHi, fnvLo];
+}
+
+function bucketFrom(state, key) {
+  fnvHi = state[0]; fnvLo = state[1];
+  fnvString(key);
+  mix64(fnvHi, fnvLo);
+  return mod10000(rHi, rLo);
+}
+
+/** fnv1a64 of the UTF-8 of `s`, as a 16-digit hex string (for tests and debugging). */
+export function fnv1a64Hex(s) {
+  prefixState(s);
+  return fnvHi.toString(16).padStart(8, "0") + fnvLo.toString(16).padStart(8, "0");
+}
+
+/** The sticky bucket (0..9999) of `key` in `migration`, identical in every glidepath shim. */
+export function bucket(migration, key) {
+  return bucketFrom(prefixState(migration + ":"), String(key));
+}
+
+// ---------------------------------------------------------------------------------------
+// The shim
+// ---------------------------------------------------------------------------------------
+
+const MAX_BACKOFF_MS = 30000;
+const DEFAULT_POLL_SECONDS = 5;
+
+/** A candidate outcome that counts as an error for the breaker and the fallback (0, 429, 5xx). */
+export function isErrorStatus(status) {
+  return status === 0 || status === 429 || (status >= 500 && status <= 599);
+}
+
+/** Formats a non-negative decimal without exponent notation (the ingest grammar has none). */
+function decimal(x) {
+  if (!Number.isFinite(x) || x <= 0) return "0";
+  if (x >= 1e15) return "1000000000000000";
+  const r = Math.round(x * 1000) / 1000;
+  return r < 0.001 ? "0" : String(r);
+}
+
+
+export class GlidepathShim {
+  /**
+   * @param {object} o
+   * @param {string} o.server controller base URL, e.g. "http://127.0.0.1:8470"
+   * @param {string} o.migration migration name
+   * @param {string} [o.ingestToken] bearer token for the observations endpoint
+   * @param {string} [o.baseline] expected baseline arm name (also the default arm)
+   * @param {string} [o.candidate] expected candidate arm name
+   * @param {string} [o.defaultArm] arm used before any weights were seen
+   */
+  constructor({
+    server, migration, ingestToken, baseline, candidate, defaultArm, shimId,
+    fallbackToBaseline = false, breakerThreshold = 5, breakerCooldownMs = 30000,
+    maxBufferedLines = 10000, batchLines = 500, batchIntervalMs = 1000,
+    onEvent, timeoutMs = 2000,
+  } = {}) {
+    if (!server || !migration) throw new TypeError("GlidepathShim needs `server` and `migration`");
+    const dflt = defaultArm ?? baseline;
+    if (!dflt) throw new TypeError("GlidepathShim needs `baseline` or `defaultArm` (the arm used before any weights are seen)");
+    this.server = String(server).replace(/\/+$/, "");
+    this.migration = migration;
+    this.ingestToken = ingestToken;
+    this.baselineHint = baseline;
+    this.candidateHint = candidate;
+    this.defaultArm = dflt;
+    this.shimId = shimId ?? `node-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+    this.fallbackToBaseline = fallbackToBaseline;
+    this.breakerThreshold = breakerThreshold;
+    this.breakerCooldownMs = breakerCooldownMs;
+    this.maxBufferedLines = maxBufferedLines;
+    this.batchLines = batchLines;
+    this.batchIntervalMs = batchIntervalMs;
+    this.onEvent = onEvent;
+    this.timeoutMs = timeoutMs;
+
+    const enc = encodeURIComponent(migration);
+    this._weightsURL = `${this.server}/v1/migrations/${enc}/weights`;
+    this._ingestURL = `${this.server}/v1/migrations/${enc}/observations`;
+    this._prefix = prefixState(migration + ":");
+
+    // Current routing table (replaced as a whole, never mutated).
+    this._doc = null; // last good weights document
+    this._baseline = dflt;
+    this._candidate = candidate ?? null;
+    this._threshold = -1; // bucket < threshold → candidate; -1 = no weights yet
+    this._etag = null;
+    this._pollAfterSeconds = DEFAULT_POLL_SECONDS;
+
+    this._buffer = [];
+    this._dropped = 0;
+    this._dropReported = false;
+    this._invalid = 0;
+    this._sentLines = 0;
+    this._rejectedLines = 0;
+    this._sendFailures = 0;
+    this._backoffMs = 0;
+    this._nextSendAt = 0;
+    this._sending = null;
+
+    this._consecutiveCandidateErrors = 0;
+    this._breakerUntil = 0;
+
+    this._running = false;
+    this._pollTimer = null;
+    this._flushTimer = null;
+    this._polling = null;
+  }
+
+  // ----- routing -------------------------------------------------------------------------
+
+  /** The arm name for this request: sticky by `key`, or a random bucket when no key. No I/O. */
+  route(key) {
+    if (this._threshold < 0) return this.defaultArm;
+    if (this._breakerUntil !== 0) {
+      if (Date.now() < this._breakerUntil) return this._baseline;
+      this._breakerUntil = 0;
+      this._emit({ type: "breaker_closed" });
+    }
+    const b = key === undefined || key === null
+      ? Math.floor(Math.random() * 10000)
+      : bucketFrom(this._prefix, typeof key === "string" ? key : String(key));
+    return b < this._threshold ? this._candidate : this._baseline;
+  }
+
+  /** Whether to retry a failed candidate request once on the baseline (fallbackToBaseline on). */
+  shouldRetryOnBaseline(arm, status) {
+    return this.fallbackToBaseline && this._candidate !== null && arm === this._candidate
+      && arm !== this._baseline && isErrorStatus(status);
+  }
+
+  /** The last good weights document (or null), its state and revision. */
+  get weights() { return this._doc ? { ...this._doc.weights } : null; }
+  get state() { return this._doc ? this._doc.state : null; }
+  get revision() { return this._doc ? this._doc.revision : null; }
+  get baseline() { return this._baseline; }
+  get candidate() { return this._candidate; }
+
+  // ----- recording -----------------------------------------------------------------------
+
+  /** Records one request outcome. Never throws, never awaits the network. */
+  record({ arm, status, latencyMs, tokens, ttftMs } = {}) {
+    if (typeof arm !== "string" || arm === "" || /\s/.test(arm)
+      || !Number.isInteger(status) || !(status === 0 || (status >= 100 && status <= 599))) {
+      this._invalid++;
+      this._emit({ type: "invalid_record", arm, status });
+      return false;
+    }
+    if (this._candidate !== null && arm === this._candidate && arm !== this._baseline) {
+      this._countCandidate(status);
+    }
+    if (this._buffer.length >= this.maxBufferedLines) {
+      this._dropped++;
+      if (!this._dropReported) {
+        this._dropReported = true;
+        this._emit({ type: "dropped", dropped: this._dropped, buffered: this._buffer.length });
+      }
+      return false;
+    }
+    let line = `${arm} ${status} ${decimal(latencyMs)}`;
+    if (Number.isFinite(tokens) && tokens >= 0) line += ` tokens=${Math.floor(tokens)}`;
+    if (Number.isFinite(ttftMs) && ttftMs >= 0) line += ` ttft_ms=${decimal(ttftMs)}`;
+    this._buffer.push(line);
+    if (this._running && this._buffer.length >= this.batchLines && this._sending === null) {
+      setImmediate(() => this._flushOnce()).unref?.();
+    }
+    return true;
+  }
+
+  _countCandidate(status) {
+    if (!isErrorStatus(status)) { this._consecutiveCandidateErrors = 0; return; }
+    this._consecutiveCandidateErrors++;
+    if (this.breakerThreshold > 0 && this._consecutiveCandidateErrors >= this.breakerThreshold
+      && this._breakerUntil === 0) {
+      this._breakerUntil = Date.now() + this.breakerCooldownMs;
+      this._consecutiveCandidateErrors = 0;
+      this._emit({ type: "breaker_open", cooldownMs: this.breakerCooldownMs });
+    }
+  }
+
+  /** Counters for dashboards and tests. */
+  stats() {
+    return {
+      buffered: this._buffer.length, dropped: this._dropped, invalid: this._invalid,
+      sent: this._sentLines, rejected: this._rejectedLines, sendFailures: this._sendFailures,
+      revision: this.revision, state: this.state, weights: this.weights,
+      breakerOpen: this._breakerUntil !== 0 && Date.now() < this._breakerUntil,
+    };
+  }
+
+  // ----- lifecycle -----------------------------------------------------------------------
+
+  /** Starts polling (immediately) and the batch timer. Timers never keep the process alive. */
+  start() {
+    if (this._running) return this;
+    this._running = true;
+    this._schedulePoll(0);
+    this._flushTimer = setInterval(() => this._flushOnce(), this.batchIntervalMs);
+    this._flushTimer.unref();
+    return this;
+  }
+
+  /** Stops the timers; with flush (default) tries once to send everything buffered. */
+  async stop({ flush = true } = {}) {
+    this._running = false;
+    clearTimeout(this._pollTimer); this._pollTimer = null;
+    clearInterval(this._flushTimer); this._flushTimer = null;
+    if (this._sending) await this._sending;
+    if (flush) {
+      this._nextSendAt = 0;
+      while (this._buffer.length > 0) {
+        const ok = await this._flushOnce(true);
+        if (!ok) break;
+      }
+    }
+    if (this._polling) await this._polling;
+  }
+
+  // ----- polling -------------------------------------------------------------------------
+
+  _schedulePoll(ms) {
+    if (!this._running) return;
+    clearTimeout(this._pollTimer);
+    this._pollTimer = setTimeout(() => {
+      this.pollNow().finally(() => {
+        const period = this._pollAfterSeconds * 1000;
+        this._schedulePoll(period * (0.9 + 0.2 * Math.random()));
+      });
+    }, ms);
+    this._pollTimer.unref();
+  }
+
+  /** Polls the weights once now. Resolves to true when weights are current; never rejects. */
+  pollNow() {
+    if (this._polling) return this._polling;
+    this._polling = this._poll().catch((err) => {
+      this._emit({ type: "poll_failed", reason: String(err?.message ?? err) });
+      return false;
+    }).finally(() => { this._polling = null; });
+    return this._polling;
+  }
+
+  async _poll() {
+    const headers = { "Glidepath-Shim": this.shimId, Accept: "application/json" };
+    if (this._etag) headers["If-None-Match"] = this._etag;
+    let res;
+    try {
+      res = await fetch(this._weightsURL, { headers, signal: AbortSignal.timeout(this.timeoutMs) });
+    } catch (err) {
+      this._emit({ type: "poll_failed", reason: `controller unreachable: ${err?.cause?.code ?? err?.name ?? err}` });
+      return false;
+    }
+    if (res.status === 304) { await res.arrayBuffer().catch(() => {}); return true; }
+    const text = await res.text().catch(() => "");
+    if (res.status !== 200) {
+      this._emit({ type: "poll_failed", status: res.status, reason: `weights answered ${res.status}` });
+      return false;
+    }
+    let doc;
+    try { doc = JSON.parse(text); } catch {
+      this._emit({ type: "weights_rejected", reason: "weights body is not JSON" });
+      return false;
+    }
+    const problem = this._validate(doc);
+    if (problem) {
+      this._emit({ type: "weights_rejected", reason: problem });
+      return false;
+    }
+    this._apply(doc, res.headers.get("etag"));
+    return true;
+  }
+
+  /** Returns why `doc` is not acceptable, or null. */
+  _validate(doc) {
+    if (doc === null || typeof doc !== "object" || Array.isArray(doc)) return "weights body is not an object";
+    const { baseline, candidate, weights, revision } = doc;
+    if (typeof baseline !== "string" || typeof candidate !== "string" || baseline === "" || candidate === "") return "baseline/candidate missing";
+    if (baseline === candidate) return "baseline and candidate are the same arm";
+    if (doc.migration !== undefined && doc.migration !== this.migration) return `weights are for migration ${JSON.stringify(doc.migration)}`;
+    if (this.baselineHint !== undefined && baseline !== this.baselineHint) return `unexpected baseline ${JSON.stringify(baseline)} (expected ${JSON.stringify(this.baselineHint)})`;
+    if (this.candidateHint !== undefined && candidate !== this.candidateHint) return `unexpected candidate ${JSON.stringify(candidate)} (expected ${JSON.stringify(this.candidateHint)})`;
+    if (weights === null || typeof weights !== "object" || Array.isArray(weights)) return "weights missing";
+    const names = Object.keys(weights);
+    if (names.length !== 2 || !(baseline in weights) || !(candidate in weights)) return `weights must name exactly the two arms, got ${JSON.stringify(names)}`;
+    const wb = weights[baseline], wc = weights[candidate];
+    if (![wb, wc].every((w) => typeof w === "number" && Number.isFinite(w) && w >= 0 && w <= 100)) return "weights must be numbers between 0 and 100";
+    if (Math.abs(wb + wc - 100) > 0.01) return `weights sum to ${wb + wc}, not 100`;
+    if (!Number.isInteger(revision) || revision < 0) return "revision missing";
+    if (this._doc && revision < this._doc.revision) return `revision went backwards (${revision} < ${this._doc.revision})`;
+    return null;
+  }
+
+  _apply(doc, etag) {
+    const changed = !this._doc || this._doc.revision !== doc.revision
+      || this._doc.weights[doc.candidate] !== doc.weights[doc.candidate];
+    this._doc = { migration: this.migration, revision: doc.revision, state: doc.state ?? null,
+      step: doc.step ?? null, baseline: doc.baseline, candidate: doc.candidate,
+      weights: { [doc.baseline]: doc.weights[doc.baseline], [doc.candidate]: doc.weights[doc.candidate] } };
+    this._baseline = doc.baseline;
+    this._candidate = doc.candidate;
+    this._threshold = Math.round(doc.weights[doc.candidate] * 100);
+    this._etag = etag ?? `"${doc.revision}"`;
+    const p = Number(doc.pollAfterSeconds);
+    if (Number.isFinite(p) && p > 0) this._pollAfterSeconds = Math.min(p, 3600);
+    if (changed) this._emit({ type: "weights", revision: doc.revision, state: this._doc.state, weights: this.weights });
+  }
+
+  // ----- sending -------------------------------------------------------------------------
+
+  /** Sends one batch if due. Resolves to true when the batch left the buffer. */
+  _flushOnce(force = false) {
+    if (this._sending) return this._sending.then(() => false);
+    if (this._buffer.length === 0) return Promise.resolve(true);
+    if (!force && Date.now() < this._nextSendAt) return Promise.resolve(false);
+    this._sending = this._send().catch(() => false).finally(() => { this._sending = null; });
+    return this._sending;
+  }
+
+  async _send() {
+    const n = Math.min(this.batchLines, this._buffer.length);
+    const body = this._buffer.slice(0, n).join("\n") + "\n";
+    const headers = { "Content-Type": "text/plain", "Glidepath-Shim": this.shimId };
+    if (this.ingestToken) headers.Authorization = `Bearer ${this.ingestToken}`;
+    if (this._doc) headers["Glidepath-Revision"] = String(this._doc.revision);
+    let status = 0, reason;
+    try {
+      const res = await fetch(this._ingestURL, { method: "POST", headers, body, signal: AbortSignal.timeout(this.timeoutMs) });
+      status = res.status;
+      reason = await res.text().catch(() => "");
+    } catch (err) {
+      reason = `controller unreachable: ${err?.cause?.code ?? err?.name ?? err}`;
+    }
+    if (status >= 200 && status < 300) {
+      this._buffer.splice(0, n);
+      this._sentLines += n;
+      this._backoffMs = 0; this._nextSendAt = 0; this._dropReported = false;
+      this._emit({ type: "sent", lines: n });
+      if (this._running && this._buffer.length >= this.batchLines) setImmediate(() => this._flushOnce()).unref?.();
+      return true;
+    }
+    if (status === 400 || status === 413) {
+      // The controller will never accept this batch: keep going with the rest.
+      this._buffer.splice(0, n);
+      this._rejectedLines += n;
+      this._emit({ type: "batch_rejected", status, lines: n, reason });
+      return true;
+    }
+    this._sendFailures++;
+    this._backoffMs = Math.min(MAX_BACKOFF_MS, this._backoffMs ? this._backoffMs * 2 : this.batchIntervalMs);
+    this._nextSendAt = Date.now() + this._backoffMs;
+    this._emit({ type: "send_failed", status, reason, retryInMs: this._backoffMs, buffered: this._buffer.length });
+    return false;
+  }
+
+  _emit(event) {
+    if (!this.onEvent) return;
+    try { this.onEvent({ migration: this.migration, ...event }); } catch { /* a callback must not break the shim */ }
+  }
+}
+
