@@ -1,0 +1,373 @@
+// node --test shims/node/glidepath-shim.test.mjs
+import { test, describe, after } from "node:test";
+import assert from "node:assert/strict";
+import http from "node:http";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { GlidepathShim, bucket, fnv1a64Hex, isErrorStatus } from "./glidepath-shim.mjs";
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Reference implementation with BigInt and TextEncoder, straight from the protocol text. */
+const M64 = (1n << 64n) - 1n;
+function referenceBucket(migration, key) {
+  let h = 0xcbf29ce484222325n;
+  for (const b of new TextEncoder().encode(migration + ":" + key)) h = ((h ^ BigInt(b)) * 0x100000001b3n) & M64;
+  h = ((h ^ (h >> 30n)) * 0xbf58476d1ce4e5b9n) & M64;
+  h = ((h ^ (h >> 27n)) * 0x94d049bb133111ebn) & M64;
+  h ^= h >> 31n;
+  return Number(h % 10000n);
+}
+
+/** A fake controller: answers weights from `state.doc` (or `state.weightsHandler`) and records batches. */
+async function fakeController() {
+  const state = {
+    doc: null, weightsStatus: 200, weightsBody: null, ingestStatus: 202,
+    batches: [], polls: [], ingestHeaders: [],
+  };
+  const server = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => { body += c; });
+    req.on("end", () => {
+      if (req.method === "GET" && req.url === "/v1/migrations/chat-completions/weights") {
+        state.polls.push(req.headers);
+        if (state.weightsStatus !== 200) { res.writeHead(state.weightsStatus); res.end("oops"); return; }
+        if (state.doc === null && state.weightsBody === null) { res.writeHead(404); res.end('{"error":"unknown migration"}'); return; }
+        if (state.weightsBody !== null) { res.writeHead(200, { "Content-Type": "application/json" }); res.end(state.weightsBody); return; }
+        const etag = `"${state.doc.revision}"`;
+        if (req.headers["if-none-match"] === etag) { res.writeHead(304, { ETag: etag }); res.end(); return; }
+        res.writeHead(200, { "Content-Type": "application/json", ETag: etag });
+        res.end(JSON.stringify(state.doc));
+        return;
+      }
+      if (req.method === "POST" && req.url === "/v1/migrations/chat-completions/observations") {
+        state.ingestHeaders.push(req.headers);
+        if (state.ingestStatus === 202) state.batches.push(body.split("\n").filter(Boolean));
+        res.writeHead(state.ingestStatus, { "Content-Type": "application/json" });
+        res.end(state.ingestStatus === 202 ? `{"accepted":${body.split("\n").filter(Boolean).length}}` : '{"error":"bad line","line":1}');
+        return;
+      }
+      res.writeHead(404); res.end();
+    });
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  state.url = `http://127.0.0.1:${server.address().port}`;
+  state.close = () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); });
+  return state;
+}
+
+const doc = (revision, candidateWeight, extra = {}) => ({
+  migration: "chat-completions", revision, state: "ramping", step: 0, baseline: "openai", candidate: "holysheep",
+  weights: { openai: 100 - candidateWeight, holysheep: candidateWeight }, pollAfterSeconds: 0.05, ...extra,
+});
+
+const shims = [];
+function makeShim(server, opts = {}) {
+  const events = [];
+  const shim = new GlidepathShim({
+    server, migration: "chat-completions", baseline: "openai", candidate: "holysheep",
+    ingestToken: "tok", shimId: "test-shim", onEvent: (e) => events.push(e), ...opts,
+  });
+  shim.events = events;
+  shims.push(shim);
+  return shim;
+}
+after(async () => { for (const s of shims) await s.stop({ flush: false }); });
+
+describe("bucketing", () => {
+  test("protocol vectors", () => {
+    const vectors = [
+      ["chat-completions", "merchant-42", "ffb8e95683a2ddd6", 2724],
+      ["chat-completions", "merchant-43", "ffb8ea5683a2df89", 3230],
+      ["chat-completions", "", "0c30b6358c291fe1", 9639],
+      ["image-tagging", "SKU-001", "b4203ad5d86f733d", 9782],
+      ["key-rotation", "tenant/α", "652f9ca7e851e2a3", 2778],
+    ];
+    for (const [m, k, fnv, b] of vectors) {
+      assert.equal(fnv1a64Hex(`${m}:${k}`), fnv, `fnv1a64 of ${m}:${k}`);
+      assert.equal(bucket(m, k), b, `bucket of ${m}:${k}`);
+    }
+  });
+
+  test("matches a BigInt reference on ASCII, multi-byte, astral and lone-surrogate keys", () => {
+    const keys = ["", "a", "Ünïcödé", "租户-7", "😀x", "tenant/α😀", "\ud800", "x\udc00y", "é".repeat(300)];
+    for (let i = 0; i < 2000; i++) keys.push(`merchant-${i}`, `user/${i}/ß`);
+    for (const k of keys) assert.equal(bucket("m", k), referenceBucket("m", k), JSON.stringify(k));
+  });
+
+  test("vectors file shared by every shim (../vectors/bucketing.json)", (t) => {
+    const file = path.join(HERE, "..", "vectors", "bucketing.json");
+    if (!fs.existsSync(file)) { t.skip(`no vectors file at ${file}`); return; }
+    const data = JSON.parse(fs.readFileSync(file, "utf8"));
+    const entries = Array.isArray(data) ? data : (data.vectors ?? data.entries ?? []);
+    assert.ok(entries.length > 0, "vectors file has entries");
+    for (const v of entries) {
+      assert.equal(bucket(v.migration, v.key), v.bucket, `bucket of ${JSON.stringify(v.migration)}:${JSON.stringify(v.key)}`);
+      if (v.fnv1a64 !== undefined) {
+        assert.equal(fnv1a64Hex(`${v.migration}:${v.key}`), String(v.fnv1a64).replace(/^0x/, "").padStart(16, "0"));
+      }
+    }
+  });
+});
+
+describe("routing", () => {
+  test("default arm before any weights, then weights from the controller", async () => {
+    const c = await fakeController();
+    try {
+      c.doc = doc(3, 30);
+      const shim = makeShim(c.url);
+      assert.equal(shim.route("merchant-42"), "openai");
+      const custom = makeShim(c.url, { defaultArm: "holysheep" });
+      assert.equal(custom.route("merchant-42"), "holysheep");
+      assert.equal(await shim.pollNow(), true);
+      assert.equal(shim.route("merchant-42"), "holysheep"); // 2724 < 3000
+      assert.equal(shim.route("merchant-43"), "openai"); // 3230 >= 3000
+      assert.deepEqual(shim.weights, { openai: 70, holysheep: 30 });
+      assert.equal(shim.revision, 3);
+      assert.equal(c.polls[0]["glidepath-shim"], "test-shim");
+    } finally { await c.close(); }
+  });
+
+  test("sticky: a key on the candidate stays there as the weight grows", () => {
+    const shim = makeShim("http://127.0.0.1:9");
+    const onCandidate = new Set();
+    for (const [rev, w] of [[1, 5], [2, 10], [3, 25], [4, 50], [5, 100]]) {
+      shim._apply(doc(rev, w), null);
+      const now = new Set();
+      for (let i = 0; i < 2000; i++) {
+        const k = `merchant-${i}`;
+        if (shim.route(k) === "holysheep") now.add(k);
+        assert.equal(shim.route(k), shim.route(k));
+      }
+      for (const k of onCandidate) assert.ok(now.has(k), `${k} left the candidate at ${w}%`);
+      onCandidate.clear(); for (const k of now) onCandidate.add(k);
+    }
+    assert.equal(onCandidate.size, 2000);
+  });
+
+  test("distribution follows the weight, with and without keys", () => {
+    const shim = makeShim("http://127.0.0.1:9");
+    shim._apply(doc(1, 25), null);
+    let keyed = 0, random = 0;
+    for (let i = 0; i < 20000; i++) {
+      if (shim.route(`k${i}`) === "holysheep") keyed++;
+      if (shim.route() === "holysheep") random++;
+    }
+    assert.ok(Math.abs(keyed / 20000 - 0.25) < 0.02, `keyed share ${keyed / 20000}`);
+    assert.ok(Math.abs(random / 20000 - 0.25) < 0.02, `random share ${random / 20000}`);
+    shim._apply(doc(2, 0.07), null); // 7 basis points
+    let small = 0;
+    for (let i = 0; i < 10000; i++) if (bucket("chat-completions", `k${i}`) < 7) small++;
+    let routed = 0;
+    for (let i = 0; i < 10000; i++) if (shim.route(`k${i}`) === "holysheep") routed++;
+    assert.equal(routed, small);
+  });
+});
+
+describe("fail static", () => {
+  const bad = [
+    ["5xx", (c) => { c.weightsStatus = 503; }, /weights answered 503/],
+    ["garbage JSON", (c) => { c.weightsBody = "{not json"; }, /not JSON/],
+    ["bad sum", (c) => { c.weightsBody = JSON.stringify(doc(9, 30, { weights: { openai: 80, holysheep: 30 } })); }, /sum to 110/],
+    ["unknown arm", (c) => { c.weightsBody = JSON.stringify(doc(9, 30, { candidate: "other", weights: { openai: 70, other: 30 } })); }, /unexpected candidate "other"/],
+    ["three arms", (c) => { c.weightsBody = JSON.stringify(doc(9, 30, { weights: { openai: 60, holysheep: 30, x: 10 } })); }, /exactly the two arms/],
+    ["revision backwards", (c) => { c.weightsBody = JSON.stringify(doc(1, 90)); }, /revision went backwards/],
+  ];
+  for (const [name, breakIt, reason] of bad) {
+    test(`keeps the last good weights on ${name}`, async () => {
+      const c = await fakeController();
+      try {
+        c.doc = doc(2, 30);
+        const shim = makeShim(c.url);
+        assert.equal(await shim.pollNow(), true);
+        breakIt(c);
+        assert.equal(await shim.pollNow(), false);
+        assert.deepEqual(shim.weights, { openai: 70, holysheep: 30 });
+        assert.equal(shim.route("merchant-42"), "holysheep");
+        const ev = shim.events.find((e) => e.type === "poll_failed" || e.type === "weights_rejected");
+        assert.match(ev.reason, reason);
+      } finally { await c.close(); }
+    });
+  }
+
+  test("unreachable controller: default arm, event, no throw", async () => {
+    const c = await fakeController();
+    const url = c.url;
+    await c.close();
+    const shim = makeShim(url);
+    assert.equal(await shim.pollNow(), false);
+    assert.equal(shim.route("merchant-42"), "openai");
+    assert.match(shim.events[0].reason, /controller unreachable/);
+  });
+
+  test("304 keeps the weights and sends If-None-Match", async () => {
+    const c = await fakeController();
+    try {
+      c.doc = doc(4, 50);
+      const shim = makeShim(c.url);
+      await shim.pollNow();
+      assert.equal(await shim.pollNow(), true);
+      assert.equal(c.polls[1]["if-none-match"], '"4"');
+      assert.deepEqual(shim.weights, { openai: 50, holysheep: 50 });
+      c.doc = doc(5, 100, { state: "promoted" });
+      await shim.pollNow();
+      assert.equal(shim.state, "promoted");
+      assert.equal(shim.route("anything"), "holysheep");
+    } finally { await c.close(); }
+  });
+
+  test("the poller runs by itself with the served pollAfterSeconds", async () => {
+    const c = await fakeController();
+    try {
+      c.doc = doc(1, 10);
+      const shim = makeShim(c.url).start();
+      await sleep(100);
+      c.doc = doc(2, 60);
+      await sleep(250);
+      assert.deepEqual(shim.weights, { openai: 40, holysheep: 60 });
+      assert.ok(c.polls.length >= 3, `polled ${c.polls.length} times`);
+      await shim.stop();
+    } finally { await c.close(); }
+  });
+});
+
+describe("reporting", () => {
+  test("batches by line count, with the protocol headers and line format", async () => {
+    const c = await fakeController();
+    try {
+      c.doc = doc(7, 5);
+      const shim = makeShim(c.url, { batchLines: 10, batchIntervalMs: 60000 });
+      await shim.pollNow();
+      shim.start();
+      for (let i = 0; i < 25; i++) shim.record({ arm: "holysheep", status: 200, latencyMs: 142.5 });
+      shim.record({ arm: "openai", status: 0, latencyMs: 10000, tokens: 0 });
+      shim.record({ arm: "holysheep", status: 200, latencyMs: 812, tokens: 512, ttftMs: 95.5 });
+      await sleep(200);
+      assert.equal(c.batches.length, 2);
+      assert.deepEqual(c.batches[0], Array(10).fill("holysheep 200 142.5"));
+      const h = c.ingestHeaders[0];
+      assert.equal(h["content-type"], "text/plain");
+      assert.equal(h.authorization, "Bearer tok");
+      assert.equal(h["glidepath-shim"], "test-shim");
+      assert.equal(h["glidepath-revision"], "7");
+      await shim.stop();
+      assert.equal(c.batches.length, 3);
+      assert.deepEqual(c.batches[2].slice(-2), ["openai 0 10000 tokens=0", "holysheep 200 812 tokens=512 ttft_ms=95.5"]);
+      assert.equal(shim.stats().sent, 27);
+      assert.equal(shim.stats().buffered, 0);
+    } finally { await c.close(); }
+  });
+
+  test("batches by time", async () => {
+    const c = await fakeController();
+    try {
+      const shim = makeShim(c.url, { batchIntervalMs: 50 }).start();
+      c.doc = doc(1, 5);
+      shim.record({ arm: "openai", status: 200, latencyMs: 1 });
+      shim.record({ arm: "openai", status: 503, latencyMs: 2003 });
+      assert.equal(c.batches.length, 0); // record never sends inline
+      await sleep(200);
+      assert.deepEqual(c.batches.flat(), ["openai 200 1", "openai 503 2003"]);
+      await shim.stop();
+    } finally { await c.close(); }
+  });
+
+  test("bounded buffer drops and counts when the controller is away, then delivers", async () => {
+    const c = await fakeController();
+    try {
+      c.doc = doc(1, 5);
+      c.ingestStatus = 503;
+      const shim = makeShim(c.url, { maxBufferedLines: 100, batchLines: 50, batchIntervalMs: 20 }).start();
+      for (let i = 0; i < 130; i++) shim.record({ arm: "openai", status: 200, latencyMs: i });
+      assert.equal(shim.stats().dropped, 30);
+      assert.equal(shim.stats().buffered, 100);
+      assert.equal(shim.events.filter((e) => e.type === "dropped").length, 1);
+      await sleep(100);
+      assert.ok(shim.stats().sendFailures >= 1);
+      assert.ok(shim.events.some((e) => e.type === "send_failed" && e.retryInMs >= 20));
+      assert.equal(shim.stats().buffered, 100); // nothing lost while it fails
+      c.ingestStatus = 202;
+      await shim.stop(); // flush sends what is left even if backing off
+      assert.equal(c.batches.flat().length, 100);
+      assert.equal(c.batches.flat()[0], "openai 200 0");
+    } finally { await c.close(); }
+  });
+
+  test("a 400 drops that batch and says so", async () => {
+    const c = await fakeController();
+    try {
+      c.ingestStatus = 400;
+      const shim = makeShim(c.url, { batchIntervalMs: 20 }).start();
+      shim.record({ arm: "openai", status: 200, latencyMs: 1 });
+      await sleep(100);
+      assert.equal(shim.stats().buffered, 0);
+      assert.equal(shim.stats().rejected, 1);
+      const ev = shim.events.find((e) => e.type === "batch_rejected");
+      assert.equal(ev.status, 400);
+      assert.match(ev.reason, /bad line/);
+      await shim.stop();
+    } finally { await c.close(); }
+  });
+
+  test("invalid records are counted, not sent", () => {
+    const shim = makeShim("http://127.0.0.1:9");
+    assert.equal(shim.record({ arm: "openai", status: 42, latencyMs: 1 }), false);
+    assert.equal(shim.record({ arm: "open ai", status: 200, latencyMs: 1 }), false);
+    assert.equal(shim.record({ arm: "openai", status: 200, latencyMs: -5 }), true);
+    assert.equal(shim.stats().invalid, 2);
+    assert.equal(shim._buffer[0], "openai 200 0");
+  });
+
+  test("stop() flushes everything buffered", async () => {
+    const c = await fakeController();
+    try {
+      const shim = makeShim(c.url, { batchLines: 500, batchIntervalMs: 60000 }).start();
+      for (let i = 0; i < 1200; i++) shim.record({ arm: "openai", status: 200, latencyMs: 5 });
+      await shim.stop();
+      assert.equal(c.batches.flat().length, 1200);
+      assert.ok(c.batches.every((b) => b.length <= 500));
+    } finally { await c.close(); }
+  });
+});
+
+describe("breaker and fallback", () => {
+  test("N consecutive candidate errors route to the baseline for the cool-down", async () => {
+    const shim = makeShim("http://127.0.0.1:9", { breakerThreshold: 3, breakerCooldownMs: 80 });
+    shim._apply(doc(1, 100), null);
+    assert.equal(shim.route("k"), "holysheep");
+    shim.record({ arm: "holysheep", status: 500, latencyMs: 1 });
+    shim.record({ arm: "holysheep", status: 0, latencyMs: 1 });
+    shim.record({ arm: "holysheep", status: 200, latencyMs: 1 }); // resets
+    shim.record({ arm: "holysheep", status: 429, latencyMs: 1 });
+    shim.record({ arm: "holysheep", status: 404, latencyMs: 1 }); // client error: not counted, resets
+    assert.equal(shim.route("k"), "holysheep");
+    for (let i = 0; i < 3; i++) shim.record({ arm: "holysheep", status: 503, latencyMs: 1 });
+    assert.equal(shim.route("k"), "openai");
+    assert.equal(shim.stats().breakerOpen, true);
+    assert.ok(shim.events.some((e) => e.type === "breaker_open"));
+    await sleep(120);
+    assert.equal(shim.route("k"), "holysheep");
+    assert.ok(shim.events.some((e) => e.type === "breaker_closed"));
+  });
+
+  test("shouldRetryOnBaseline only for candidate errors with fallback on", () => {
+    const off = makeShim("http://127.0.0.1:9");
+    off._apply(doc(1, 50), null);
+    assert.equal(off.shouldRetryOnBaseline("holysheep", 503), false);
+    const on = makeShim("http://127.0.0.1:9", { fallbackToBaseline: true });
+    on._apply(doc(1, 50), null);
+    assert.equal(on.shouldRetryOnBaseline("holysheep", 503), true);
+    assert.equal(on.shouldRetryOnBaseline("holysheep", 0), true);
+    assert.equal(on.shouldRetryOnBaseline("holysheep", 429), true);
+    assert.equal(on.shouldRetryOnBaseline("holysheep", 400), false);
+    assert.equal(on.shouldRetryOnBaseline("holysheep", 200), false);
+    assert.equal(on.shouldRetryOnBaseline("openai", 503), false);
+    assert.deepEqual([0, 429, 500, 599, 200, 404, 499].map(isErrorStatus), [true, true, true, true, false, false, false]);
+  });
+});
+
+test("constructor needs a default arm", () => {
+  assert.throws(() => new GlidepathShim({ server: "http://x", migration: "m" }), /needs `baseline` or `defaultArm`/);
+});
