@@ -57,40 +57,6 @@ function fnvString(s) {
   }
 }
 
-// Result of mul64/mix64, again in module variables.
-let rHi = 0;
-let rLo = 0;
-
-/** (hi, lo) * (bh, bl) mod 2^64 into rHi/rLo. */
-function mul64(hi, lo, bh, bl) {
-  const a1 = lo >>> 16, a0 = lo & 0xffff;
-  const b1 = bl >>> 16, b0 = bl & 0xffff;
-  const mid = a0 * b1 + a1 * b0; // < 2^33
-  const low = a0 * b0 + (mid % 65536) * 65536; // < 2^34
-  const newLo = low >>> 0;
-  const carry = (low - newLo) / TWO32;
-  rHi = (a1 * b1 + Math.floor(mid / 65536) + carry + Math.imul(hi, bl) + Math.imul(lo, bh)) >>> 0;
-  rLo = newLo;
-}
-
-/** SplitMix64 finaliser on (hi, lo), result in rHi/rLo. */
-function mix64(hi, lo) {
-  // z ^= z >> 30; z *= 0xbf58476d1ce4e5b9
-  lo = (lo ^ ((lo >>> 30) | (hi << 2))) >>> 0; hi = (hi ^ (hi >>> 30)) >>> 0;
-  mul64(hi, lo, 0xbf58476d, 0x1ce4e5b9);
-  // z ^= z >> 27; z *= 0x94d049bb133111eb
-  lo = (rLo ^ ((rLo >>> 27) | (rHi << 5))) >>> 0; hi = (rHi ^ (rHi >>> 27)) >>> 0;
-  mul64(hi, lo, 0x94d049bb, 0x133111eb);
-  // z ^= z >> 31
-  lo = (rLo ^ ((rLo >>> 31) | (rHi << 1))) >>> 0; hi = (rHi ^ (rHi >>> 31)) >>> 0;
-  rHi = hi; rLo = lo;
-}
-
-/** (hi * 2^32 + lo) mod 10000, exactly (2^32 mod 10000 = 7296). */
-function mod10000(hi, lo) {
-  return ((hi % 10000) * 7296 + lo) % 10000;
-}
-
 /** FNV-1a 64 state after feeding `prefix` (so a shim hashes "migration:" once). */
 function prefixState(prefix) {
   fnvHi = 0xcbf29ce4; fnvLo = 0x84222325;
@@ -116,8 +82,33 @@ function bucketFrom(state, key) {
     fnvString(i === 0 ? key : key.slice(i));
     hi = fnvHi; lo = fnvLo;
   }
-  mix64(hi, lo);
-  return mod10000(rHi, rLo);
+  return finish(hi, lo);
+}
+
+/** mix64 then mod 10000, with everything in locals (the hot path of route()). */
+function finish(hi, lo) {
+  let a1, a0, mid, low, nlo;
+  // z ^= z >> 30; z *= 0xbf58476d1ce4e5b9
+  lo = (lo ^ ((lo >>> 30) | (hi << 2))) >>> 0; hi = (hi ^ (hi >>> 30)) >>> 0;
+  a1 = lo >>> 16; a0 = lo & 0xffff;
+  mid = a0 * 0x1ce4 + a1 * 0xe5b9;
+  low = a0 * 0xe5b9 + (mid % 65536) * 65536;
+  nlo = low >>> 0;
+  hi = (a1 * 0x1ce4 + Math.floor(mid / 65536) + (low - nlo) / TWO32
+    + Math.imul(hi, 0x1ce4e5b9) + Math.imul(lo, 0xbf58476d)) >>> 0;
+  lo = nlo;
+  // z ^= z >> 27; z *= 0x94d049bb133111eb
+  lo = (lo ^ ((lo >>> 27) | (hi << 5))) >>> 0; hi = (hi ^ (hi >>> 27)) >>> 0;
+  a1 = lo >>> 16; a0 = lo & 0xffff;
+  mid = a0 * 0x1331 + a1 * 0x11eb;
+  low = a0 * 0x11eb + (mid % 65536) * 65536;
+  nlo = low >>> 0;
+  hi = (a1 * 0x1331 + Math.floor(mid / 65536) + (low - nlo) / TWO32
+    + Math.imul(hi, 0x133111eb) + Math.imul(lo, 0x94d049bb)) >>> 0;
+  lo = nlo;
+  // z ^= z >> 31
+  lo = (lo ^ ((lo >>> 31) | (hi << 1))) >>> 0; hi = (hi ^ (hi >>> 31)) >>> 0;
+  return ((hi % 10000) * 7296 + lo) % 10000;
 }
 
 /** fnv1a64 of the UTF-8 of `s`, as a 16-digit hex string (for tests and debugging). */
