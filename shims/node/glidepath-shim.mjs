@@ -313,6 +313,8 @@ export class GlidepathShim {
     if (flush) {
       this._nextSendAt = 0;
       while (this._buffer.length > 0) {
+        // A send started just before stop() (an already-queued immediate) finishes first.
+        if (this._sending) { await this._sending; continue; }
         const ok = await this._flushOnce(true);
         if (!ok) break;
       }

@@ -2,6 +2,7 @@
 import { test, describe, after } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -370,4 +371,15 @@ describe("breaker and fallback", () => {
 
 test("constructor needs a default arm", () => {
   assert.throws(() => new GlidepathShim({ server: "http://x", migration: "m" }), /needs `baseline` or `defaultArm`/);
+});
+
+test("timers are unref'd: a started shim never keeps the process alive", () => {
+  const mod = new URL("./glidepath-shim.mjs", import.meta.url).href;
+  const code = `import { GlidepathShim } from ${JSON.stringify(mod)};
+    const s = new GlidepathShim({ server: "http://127.0.0.1:9", migration: "m", baseline: "a" }).start();
+    s.record({ arm: "a", status: 200, latencyMs: 1 });`;
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", code], { timeout: 10000 });
+  assert.equal(r.status, 0, String(r.stderr));
+  assert.ok(Date.now() - t0 < 5000);
 });
