@@ -10,6 +10,14 @@ import { GlidepathShim, bucket, fnv1a64Hex, isErrorStatus } from "./glidepath-sh
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** Waits until `cond()` holds (polling every 10 ms), so slow CI machines don't flake. */
+async function waitFor(cond, what, ms = 5000) {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
 
 /** Reference implementation with BigInt and TextEncoder, straight from the protocol text. */
 const M64 = (1n << 64n) - 1n;
@@ -224,11 +232,11 @@ describe("fail static", () => {
     try {
       c.doc = doc(1, 10);
       const shim = makeShim(c.url).start();
-      await sleep(100);
+      await waitFor(() => shim.revision === 1, "first weights");
       c.doc = doc(2, 60);
-      await sleep(250);
+      await waitFor(() => shim.revision === 2, "second weights");
       assert.deepEqual(shim.weights, { openai: 40, holysheep: 60 });
-      assert.ok(c.polls.length >= 3, `polled ${c.polls.length} times`);
+      assert.ok(c.polls.length >= 2, `polled ${c.polls.length} times`);
       await shim.stop();
     } finally { await c.close(); }
   });
@@ -245,8 +253,9 @@ describe("reporting", () => {
       for (let i = 0; i < 25; i++) shim.record({ arm: "holysheep", status: 200, latencyMs: 142.5 });
       shim.record({ arm: "openai", status: 0, latencyMs: 10000, tokens: 0 });
       shim.record({ arm: "holysheep", status: 200, latencyMs: 812, tokens: 512, ttftMs: 95.5 });
-      await sleep(200);
-      assert.equal(c.batches.length, 2);
+      await waitFor(() => c.batches.length === 2, "two full batches");
+      await sleep(50);
+      assert.equal(c.batches.length, 2); // the 7 left wait for the (60 s) interval
       assert.deepEqual(c.batches[0], Array(10).fill("holysheep 200 142.5"));
       const h = c.ingestHeaders[0];
       assert.equal(h["content-type"], "text/plain");
@@ -269,7 +278,7 @@ describe("reporting", () => {
       shim.record({ arm: "openai", status: 200, latencyMs: 1 });
       shim.record({ arm: "openai", status: 503, latencyMs: 2003 });
       assert.equal(c.batches.length, 0); // record never sends inline
-      await sleep(200);
+      await waitFor(() => c.batches.flat().length === 2, "the timed batch");
       assert.deepEqual(c.batches.flat(), ["openai 200 1", "openai 503 2003"]);
       await shim.stop();
     } finally { await c.close(); }
@@ -285,8 +294,7 @@ describe("reporting", () => {
       assert.equal(shim.stats().dropped, 30);
       assert.equal(shim.stats().buffered, 100);
       assert.equal(shim.events.filter((e) => e.type === "dropped").length, 1);
-      await sleep(100);
-      assert.ok(shim.stats().sendFailures >= 1);
+      await waitFor(() => shim.stats().sendFailures >= 1, "a failed send");
       assert.ok(shim.events.some((e) => e.type === "send_failed" && e.retryInMs >= 20));
       assert.equal(shim.stats().buffered, 100); // nothing lost while it fails
       c.ingestStatus = 202;
@@ -302,9 +310,8 @@ describe("reporting", () => {
       c.ingestStatus = 400;
       const shim = makeShim(c.url, { batchIntervalMs: 20 }).start();
       shim.record({ arm: "openai", status: 200, latencyMs: 1 });
-      await sleep(100);
+      await waitFor(() => shim.stats().rejected === 1, "the rejected batch");
       assert.equal(shim.stats().buffered, 0);
-      assert.equal(shim.stats().rejected, 1);
       const ev = shim.events.find((e) => e.type === "batch_rejected");
       assert.equal(ev.status, 400);
       assert.match(ev.reason, /bad line/);
