@@ -15,6 +15,22 @@ public enum ShimBucketing {
         return hash
     }
 
+    /// FNV-1a 64 state after `utf8(migration + ":")`: routing hashes only the key per request.
+    @inlinable
+    public static func prefixHash(migration: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in migration.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        return (hash ^ UInt64(UInt8(ascii: ":"))) &* 0x0000_0100_0000_01b3
+    }
+
+    /// `bucket(migration:key:)` given `prefixHash(migration:)`.
+    @inlinable
+    public static func bucket(prefixHash: UInt64, key: String) -> Int {
+        var hash = prefixHash
+        for byte in key.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        return Int(mix64(hash) % bucketCount)
+    }
+
     /// SplitMix64's finaliser: FNV alone spreads similar keys poorly over the low digits.
     @inlinable
     public static func mix64(_ z: UInt64) -> UInt64 {
