@@ -61,8 +61,9 @@ func makeShim(_ fake: FakeController, events: EventLog = EventLog(), configure: 
     return try GlidepathShim(configuration: c)
 }
 
-/// Waits (up to `timeout` s) for `condition`, polling every 10 ms.
-func eventually(timeout: Double = 5, _ condition: () -> Bool) async -> Bool {
+/// Waits (up to `timeout` s) for `condition`, polling every 10 ms. Generous: under `swift test` other
+/// suites may hold the cooperative pool for seconds, which delays the shim's background tasks too.
+func eventually(timeout: Double = 30, _ condition: () -> Bool) async -> Bool {
     let deadline = ContinuousClock.now + .seconds(timeout)
     while ContinuousClock.now < deadline {
         if condition() { return true }

@@ -49,7 +49,7 @@ struct LiveControllerTests {
         let second = HTTPServer(config: config, handler: { router.handle($0) })
         _ = try second.start()
         defer { second.shutdown() }
-        #expect(await eventually(timeout: 10) { shim.bufferedLines == 0 })
+        #expect(await eventually { shim.bufferedLines == 0 })
         await shim.stop()
         let counts = try ScrapeMetricsSource(url: base + "/metrics")
             .fetch([MetricsQuery(migration: "outage", baseline: "openai", candidate: "holysheep")])["outage"]

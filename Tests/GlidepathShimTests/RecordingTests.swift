@@ -79,7 +79,7 @@ struct RecordingTests {
         #expect(await eventually { events.all.contains(.linesDropped(count: 3, total: 3)) })
         #expect(await eventually { events.all.contains { if case .batchFailed = $0 { true } else { false } } })
         fake.answer { _ in FakeController.raw(202) }
-        #expect(await eventually(timeout: 5) { shim.bufferedLines == 0 })
+        #expect(await eventually { shim.bufferedLines == 0 })
         #expect(fake.batches.filter { _ in true }.joined().suffix(5) == ["openai 200 0", "openai 200 1", "openai 200 2", "openai 200 3", "openai 200 4"])
         await shim.stop()
     }
