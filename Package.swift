@@ -6,6 +6,7 @@ let package = Package(
     name: "glidepath",
     products: [
         .executable(name: "glidepath", targets: ["glidepath"]),
+        .library(name: "GlidepathShim", targets: ["GlidepathShim"]),
     ],
     targets: [
         // System libraries
@@ -25,6 +26,8 @@ let package = Package(
         // Wiring: API handlers, control loop, metric sources.
         .target(name: "GlidepathServer",
                 dependencies: ["GlidepathCore", "PromText", "SQLiteStore", "HTTPServer", "GlidepathSimulator"]),
+        // The client shim applications embed: sticky routing, weights polling, outcome reporting.
+        .target(name: "GlidepathShim", dependencies: []),
         // The command-line tool.
         .executableTarget(name: "glidepath", dependencies: ["GlidepathServer", "GlidepathSimulator"]),
 
@@ -33,6 +36,8 @@ let package = Package(
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         .testTarget(name: "GlidepathServerTests", dependencies: ["GlidepathServer"]),
+        .testTarget(name: "GlidepathShimTests",
+                    dependencies: ["GlidepathShim", "GlidepathServer", "SQLiteStore", "HTTPServer", "GlidepathCore"]),
         .testTarget(name: "GlidepathSimulatorTests", dependencies: ["GlidepathSimulator", "GlidepathServer"]),
     ]
 )

@@ -13,6 +13,8 @@ public enum Command: Equatable, Sendable {
     case history(name: String, limit: Int?, json: Bool, server: String?)
     case action(OperatorAction, name: String, reason: String?, server: String?)
     case bucket(migration: String, key: String)
+    /// `bucket --vectors N`: the protocol's vectors plus N generated ones, as JSON.
+    case bucketVectors(count: Int)
     case simulate(SimulationOptions)
 }
 
@@ -38,7 +40,7 @@ public enum CommandLineArguments {
             "lint": Spec(valueFlags: [], boolFlags: [], positional: 1...Int.max),
             "status": Spec(valueFlags: ["--server"], boolFlags: ["--json"], positional: 0...1),
             "history": Spec(valueFlags: ["--server", "--limit"], boolFlags: ["--json"], positional: 1...1),
-            "bucket": Spec(valueFlags: ["--migration", "--key"], boolFlags: [], positional: 0...0),
+            "bucket": Spec(valueFlags: ["--migration", "--key", "--vectors"], boolFlags: [], positional: 0...0),
             "version": Spec(valueFlags: [], boolFlags: [], positional: 0...0),
             "simulate": Spec(valueFlags: ["--scenario", "--rate", "--runs", "--seed", "--judge"], boolFlags: ["--json"],
                              positional: 0...0),
@@ -118,6 +120,13 @@ public enum CommandLineArguments {
             }
             return .history(name: positional[0], limit: limit, json: flags.contains("--json"), server: server)
         case "bucket":
+            if let text = values["--vectors"] {
+                guard values["--migration"] == nil, values["--key"] == nil else {
+                    throw UsageError("bucket: --vectors cannot be combined with --migration or --key")
+                }
+                guard let n = Int(text), n >= 0 else { throw UsageError("bucket: --vectors must be a non-negative integer, got \"\(text)\"") }
+                return .bucketVectors(count: n)
+            }
             guard let m = values["--migration"] else { throw UsageError("bucket: missing --migration") }
             guard let k = values["--key"] else { throw UsageError("bucket: missing --key") }
             return .bucket(migration: m, key: k)

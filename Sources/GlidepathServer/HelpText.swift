@@ -17,6 +17,7 @@ public enum HelpText {
       pause|resume|advance|promote|rollback|restart NAME [--reason TEXT]
     Tools:
       bucket --migration M --key K   the sticky bucket (0...9999) of a key
+      bucket --vectors N       conformance vectors for the shims (JSON)
       version                  print the version
       simulate [--scenario S1,S3b|all] [--rate 1,10] [--runs N] [--seed N] [--judge J,...] [--json]
                                benchmark the judges on simulated traffic
@@ -43,7 +44,7 @@ public enum HelpText {
         case "lint": return "Usage: glidepath lint FILE...\n\n  Checks policies without a server; prints file:line: path: message per problem.\n"
         case "status": return "Usage: glidepath status [NAME] [--json] [--server URL]\n\n  Without NAME: every migration. With --json: the server's JSON.\n"
         case "history": return "Usage: glidepath history NAME [--limit N] [--json] [--server URL]\n\n  The decisions of a migration, newest first.\n"
-        case "bucket": return "Usage: glidepath bucket --migration M --key K\n\n  Prints the sticky bucket (0...9999); a key routes to the candidate iff bucket < weight×100.\n"
+        case "bucket": return "Usage: glidepath bucket --migration M --key K\n       glidepath bucket --vectors N\n\n  Prints the sticky bucket (0...9999); a key routes to the candidate iff bucket < weight×100.\n  --vectors N prints a JSON array of the protocol's 5 vectors plus N generated ones\n  ({migration, key, fnv1a64, bucket}), the same on every run: the shims' conformance file.\n"
         case "version": return "Usage: glidepath version\n"
         case "simulate": return """
             Usage: glidepath simulate [--scenario S1,S3b|all] [--rate 1,10,100,1000] [--runs N] [--seed N]

@@ -19,6 +19,7 @@ case .version: StandardStreams.write("glidepath \(ServerMetrics.version)\n"); co
 case .serve(let listen, let db, let policies): code = ServeCommands.serve(listen: listen, db: db, policies: policies, environment: environment)
 case .lint(let files): code = LocalCommands.lint(files)
 case .bucket(let migration, let key): code = LocalCommands.bucket(migration: migration, key: key)
+case .bucketVectors(let count): code = LocalCommands.bucketVectors(count: count)
 case .simulate(let options): code = SimulateCommand.run(options)
 case .apply(let files, let server): code = ClientCommands.apply(files, client: AdminClient(server: server, environment: environment))
 case .status(let name, let json, let server):

@@ -1,0 +1,69 @@
+import Foundation
+
+extension GlidepathShim {
+    /// Everything the shim needs; only `server` and `migration` have no default.
+    public struct Configuration: Sendable {
+        /// The controller, e.g. `http://127.0.0.1:8470`.
+        public var server: URL
+        public var migration: String
+        /// Sent as `Authorization: Bearer` on batches when the controller requires it.
+        public var ingestToken: String?
+        /// The arm names this application knows. When set, weights naming other arms are refused.
+        public var baseline: String?
+        public var candidate: String?
+        /// Where requests go before any weights were seen. `.baseline` needs `baseline`.
+        public var defaultArm: DefaultArm
+        /// Sent as `Glidepath-Shim` so the controller can count which revision each instance has.
+        public var shimID: String
+        /// Whether `shouldRetryOnBaseline` says yes for candidate errors.
+        public var fallbackToBaseline: Bool
+        /// Consecutive candidate errors that open the local breaker; 0 turns it off.
+        public var breakerThreshold: Int
+        /// Seconds the breaker keeps every request on the baseline.
+        public var breakerCooldown: Double
+        /// Buffered lines kept while the controller is away; more are dropped and counted.
+        public var maxBufferedLines: Int
+        /// A batch is sent when this many lines are waiting ...
+        public var batchLines: Int
+        /// ... or this many seconds after the last send, whichever comes first.
+        public var batchInterval: Double
+        /// Overrides the controller's `pollAfterSeconds` (tests, demos); jitter still applies.
+        public var pollInterval: Double?
+        /// Called from the shim's background tasks (and from `record` for breaker and bad lines): keep it quick.
+        public var onEvent: (@Sendable (ShimEvent) -> Void)?
+        /// How HTTP is sent; tests pass an in-memory controller.
+        public var transport: any ShimTransport
+
+        public init(server: URL, migration: String, ingestToken: String? = nil, baseline: String? = nil,
+                    candidate: String? = nil, defaultArm: DefaultArm = .baseline,
+                    shimID: String = "swift-" + UUID().uuidString.prefix(8).lowercased(),
+                    fallbackToBaseline: Bool = false, breakerThreshold: Int = 5, breakerCooldown: Double = 30,
+                    maxBufferedLines: Int = 10_000, batchLines: Int = 500, batchInterval: Double = 1,
+                    pollInterval: Double? = nil, onEvent: (@Sendable (ShimEvent) -> Void)? = nil,
+                    transport: any ShimTransport = URLSessionTransport()) {
+            self.server = server
+            self.migration = migration
+            self.ingestToken = ingestToken
+            self.baseline = baseline
+            self.candidate = candidate
+            self.defaultArm = defaultArm
+            self.shimID = shimID
+            self.fallbackToBaseline = fallbackToBaseline
+            self.breakerThreshold = breakerThreshold
+            self.breakerCooldown = breakerCooldown
+            self.maxBufferedLines = maxBufferedLines
+            self.batchLines = batchLines
+            self.batchInterval = batchInterval
+            self.pollInterval = pollInterval
+            self.onEvent = onEvent
+            self.transport = transport
+        }
+    }
+}
+
+/// A configuration the shim cannot run with.
+public struct ShimConfigurationError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import Synchronization
+
+/// The client side of glidepath: routes each request to the baseline or the candidate, sticky by a key,
+/// by the weights it polls from the controller, and reports each request's outcome in batches.
+///
+/// Thread-safe. `route` and `record` never do I/O and never throw: a slow, failing or absent controller
+/// only means the shim keeps routing by the last good weights (fail static) and keeps the outcomes
+/// buffered (bounded) until it can deliver them. Call `start()` once and `stop()` when shutting down.
+public final class GlidepathShim: Sendable {
+    public let configuration: Configuration
+    /// The arm used before any weights were seen.
+    public let defaultArmName: String
+
+    struct RouteState {
+        var snapshot: WeightsSnapshot?
+        /// Monotonic seconds until which the breaker keeps everything on the baseline; 0 when closed.
+        var breakerUntil: Double = 0
+    }
+
+    let routeState = Mutex(RouteState())
+    let outbox: Mutex<Outbox>
+    let tasks = Mutex<[Task<Void, Never>]>([])
+    /// SplitMix64 state for keyless requests: one relaxed atomic add, no syscall, no lock.
+    let keylessState: Atomic<UInt64>
+    let prefixHash: UInt64
+    let epoch = ContinuousClock.now
+    let weightsURL: URL
+    let observationsURL: URL
+
+    /// Fails only on a configuration that cannot work (no migration, `.baseline` default without a
+    /// baseline name, non-positive sizes or intervals).
+    public init(configuration: Configuration) throws(ShimConfigurationError) {
+        let c = configuration
+        guard !c.migration.isEmpty else { throw ShimConfigurationError("migration must not be empty") }
+        switch c.defaultArm {
+        case .baseline:
+            guard let b = c.baseline else {
+                throw ShimConfigurationError("defaultArm .baseline needs the baseline arm's name (Configuration.baseline)")
+            }
+            defaultArmName = b
+        case .named(let name):
+            guard !name.isEmpty else { throw ShimConfigurationError("defaultArm must name an arm") }
+            defaultArmName = name
+        }
+        guard c.batchLines >= 1 else { throw ShimConfigurationError("batchLines must be at least 1, got \(c.batchLines)") }
+        guard c.maxBufferedLines >= 1 else {
+            throw ShimConfigurationError("maxBufferedLines must be at least 1, got \(c.maxBufferedLines)")
+        }
+        guard c.batchInterval > 0 else { throw ShimConfigurationError("batchInterval must be positive, got \(c.batchInterval)") }
+        guard c.breakerCooldown >= 0 else {
+            throw ShimConfigurationError("breakerCooldown must not be negative, got \(c.breakerCooldown)")
+        }
+        if let p = c.pollInterval, !(p > 0) { throw ShimConfigurationError("pollInterval must be positive, got \(p)") }
+        self.configuration = c
+        outbox = Mutex(Outbox(capacity: c.maxBufferedLines))
+        keylessState = Atomic(UInt64.random(in: .min ... .max))
+        prefixHash = ShimBucketing.prefixHash(migration: c.migration)
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove("/")
+        let name = c.migration.addingPercentEncoding(withAllowedCharacters: allowed) ?? c.migration
+        var base = c.server.absoluteString
+        while base.hasSuffix("/") { base.removeLast() }
+        guard let w = URL(string: base + "/v1/migrations/" + name + "/weights"),
+              let o = URL(string: base + "/v1/migrations/" + name + "/observations") else {
+            throw ShimConfigurationError("cannot build URLs from server \(c.server.absoluteString)")
+        }
+        weightsURL = w
+        observationsURL = o
+    }
+
+    /// The arm for one request. `key` makes it sticky (a tenant, a merchant); nil draws a random bucket.
+    ///
+    /// Before any weights were seen: the default arm. While the local breaker is open: the baseline.
+    public func route(key: String?) -> String {
+        let (snapshot, breakerUntil) = routeState.withLock { ($0.snapshot, $0.breakerUntil) }
+        guard let snapshot else { return defaultArmName }
+        if breakerUntil > 0, monotonicNow() < breakerUntil { return snapshot.baseline }
+        let bucket = key.map { ShimBucketing.bucket(prefixHash: prefixHash, key: $0) } ?? keylessBucket()
+        return bucket < snapshot.candidateBasisPoints ? snapshot.candidate : snapshot.baseline
+    }
+
+    func keylessBucket() -> Int {
+        let s = keylessState.wrappingAdd(0x9e37_79b9_7f4a_7c15, ordering: .relaxed).newValue
+        return Int(ShimBucketing.mix64(s) % ShimBucketing.bucketCount)
+    }
+
+    /// The last accepted weights, nil before first contact.
+    public var weights: WeightsSnapshot? { routeState.withLock { $0.snapshot } }
+
+    /// True when the failed request should be retried once on the baseline (`fallbackToBaseline` is on,
+    /// `arm` is the candidate and `status` is an error: 0, 429 or 5xx). Still `record` the failure
+    /// against the candidate, and the retry against the baseline.
+    public func shouldRetryOnBaseline(arm: String, status: Int) -> Bool {
+        guard configuration.fallbackToBaseline, let s = weights, arm == s.candidate else { return false }
+        return Self.isError(status: status)
+    }
+
+    /// The baseline's name: from the weights, else the configuration, else the default arm.
+    public var baselineArm: String { weights?.baseline ?? configuration.baseline ?? defaultArmName }
+
+    /// The protocol's default classification: no response (0), 429 and 5xx are errors.
+    public static func isError(status: Int) -> Bool { status == 0 || status == 429 || (500...599).contains(status) }
+
+    func monotonicNow() -> Double {
+        let d = epoch.duration(to: .now).components
+        return Double(d.seconds) + Double(d.attoseconds) / 1e18
+    }
+
+    func emit(_ event: ShimEvent) { configuration.onEvent?(event) }
+
+    /// Starts polling the weights and sending batches. Calling it twice does nothing more.
+    public func start() {
+        tasks.withLock { tasks in
+            guard tasks.isEmpty else { return }
+            tasks.append(Task.detached { [self] in await pollLoop() })
+            tasks.append(Task.detached { [self] in await sendLoop() })
+        }
+    }
+
+    /// Stops the background tasks, then tries once to deliver every buffered line.
+    public func stop() async {
+        let running = tasks.withLock { t in
+            let r = t
+            t = []
+            return r
+        }
+        for t in running { t.cancel() }
+        for t in running { await t.value }
+        _ = await flush()
+    }
+}

@@ -1,0 +1,23 @@
+/// One accepted weights document, immutable: `route` reads a reference to it and nothing else.
+public final class WeightsSnapshot: Sendable {
+    public let revision: Int
+    public let baseline: String
+    public let candidate: String
+    /// `round(candidateWeight × 100)`, 0...10000.
+    public let candidateBasisPoints: Int
+    public let state: String
+    public let pollAfterSeconds: Double
+    /// The ETag to send as `If-None-Match`.
+    public let etag: String?
+
+    public init(revision: Int, baseline: String, candidate: String, candidateBasisPoints: Int, state: String,
+                pollAfterSeconds: Double, etag: String?) {
+        self.revision = revision
+        self.baseline = baseline
+        self.candidate = candidate
+        self.candidateBasisPoints = candidateBasisPoints
+        self.state = state
+        self.pollAfterSeconds = pollAfterSeconds
+        self.etag = etag
+    }
+}
