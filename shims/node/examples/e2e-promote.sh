@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end: the real controller, two local fake providers (both healthy), the Node demo app
 # drives the candidate to promotion. The controller is stopped mid-run and started again on the
-# same database: the app keeps serving on the last weights and its buffered reports arrive later.
+# same database after a kill -9: the app keeps serving on the last weights and its buffered reports arrive later.
 #
 #   shims/node/examples/e2e-promote.sh PATH/TO/glidepath [PORT]      (PORT default 18800)
 #
@@ -57,7 +57,7 @@ node "$HERE/demo-app.mjs" --server "$CTL" --migration node-e2e --baseline openai
 APP_PID=$!
 
 sleep 7
-kill -TERM "$CTL_PID"; wait "$CTL_PID" 2>/dev/null || true
+kill -9 "$CTL_PID"; wait "$CTL_PID" 2>/dev/null || true
 echo "controller stopped mid-run" >&2
 sleep 5
 start_controller
