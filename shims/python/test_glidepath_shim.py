@@ -406,6 +406,26 @@ class IngestTests(unittest.TestCase):
         shim.stop()
         self.assertEqual(len(self.ctl.lines()), 7)
 
+    def test_stop_gives_up_within_its_timeout_when_the_controller_is_away(self):
+        shim = self.make(url="http://127.0.0.1:%d" % unused_port(), batch_interval=60).start()
+        shim.record("openai", 200, 1)
+        started = time.monotonic()
+        shim.stop(flush=True, timeout=0.5)
+        self.assertLess(time.monotonic() - started, 2.0)
+        self.assertEqual(shim.stats()["buffered"], 1)
+        self.assertIn("controller unreachable", self.events.reasons("send_failed")[0])
+
+    def test_a_raising_callback_does_not_break_the_shim(self):
+        def boom(kind, info):
+            raise RuntimeError("callback bug")
+        with self.assertLogs("glidepath_shim", level="ERROR") as logs:
+            shim = self.make(on_event=boom, batch_interval=0.05).start()
+            self.assertTrue(shim.wait_for_weights(5))  # the "weights" event raised inside
+            shim.record("openai", 200, 1)
+            self.assertTrue(wait_until(lambda: self.ctl.lines() == ["openai 200 1"]))
+            shim.stop()
+        self.assertIn("on_event callback raised", logs.output[0])
+
     def test_invalid_records_are_refused_not_raised(self):
         shim = self.make()
         self.assertFalse(shim.record("bad arm", 200, 1))
