@@ -60,6 +60,8 @@ def main() -> int:
     p.add_argument("--breaker-threshold", type=int, default=5, help="0 disables the breaker")
     p.add_argument("--concurrency", type=int, default=16)
     p.add_argument("--timeout", type=float, default=5.0, help="provider call timeout, seconds")
+    p.add_argument("--flush-timeout", type=float, default=10.0,
+                   help="seconds to keep trying to deliver buffered lines at the end")
     p.add_argument("--quiet", action="store_true", help="do not print shim events")
     a = p.parse_args()
     if a.requests < 0 or a.rate <= 0 or a.keys < 1:
@@ -105,7 +107,7 @@ def main() -> int:
             if delay > 0:
                 time.sleep(delay)
             pool.submit(handle, i)
-    shim.stop(flush=True, timeout=10.0)
+    shim.stop(flush=True, timeout=a.flush_timeout)
     stats = shim.stats()
     snap = shim.weights
     summary = {"sent": a.requests, "by_arm": by_arm, "errors": totals["errors"],
