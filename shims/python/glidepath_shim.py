@@ -1,0 +1,625 @@
+"""glidepath client shim for Python (standard library only, Python >= 3.9).
+
+Drop this file into a service that calls a provider, and let glidepath decide, request by
+request, whether the legacy provider (the *baseline* arm) or the new one (the *candidate*
+arm) answers:
+
+    shim = GlidepathShim("http://127.0.0.1:8470", "chat-completions",
+                         baseline="openai", candidate="holysheep")
+    shim.start()
+    arm = shim.route(key=merchant_id)           # "openai" or "holysheep", sticky per key
+    ... call the provider of that arm, time it ...
+    shim.record(arm, status, latency_ms)         # 0 as status for a transport failure
+    shim.stop()                                  # flushes what is still buffered
+
+Contract (the glidepath wire protocol, v1):
+
+* ``route`` does no I/O and takes no lock: it reads a reference to an immutable weights
+  snapshot. A key goes to the candidate iff
+  ``mix64(fnv1a64(utf8(migration + ":" + key))) % 10000 < round(candidate_weight * 100)``,
+  so a key that is on the candidate stays there as the weight grows. Without a key a
+  uniform random bucket is drawn per request.
+* Before the controller was ever reached the shim cannot know the arm names: pass them as
+  hints (``baseline=``, ``candidate=``). Until the first weights arrive every request goes
+  to ``default_arm``, which defaults to the ``baseline`` hint. One of the two is required.
+  When hints are given, a weights document naming other arms is rejected.
+* A poller thread GETs ``/v1/migrations/{migration}/weights`` every ``pollAfterSeconds``
+  (jittered +-10 %) with ``If-None-Match``. Anything wrong (unreachable, 5xx, 404, garbage,
+  weights not summing to 100, unknown arms, a revision going backwards) keeps the last good
+  weights ("fail static") and is reported through ``on_event``; nothing is ever raised
+  into the caller.
+* ``record`` appends one line to a bounded in-memory buffer and returns; a sender thread
+  posts batches (every ``batch_interval`` seconds or ``batch_lines`` lines) to
+  ``/v1/migrations/{migration}/observations``. While the controller is away the lines are
+  kept (the oldest are dropped and counted when the buffer is full) and the batch is retried
+  with exponential backoff capped at 30 s. A ``400`` answer drops that batch. Delivery is
+  at least once: a batch whose answer was lost may be counted twice.
+* The local breaker: after ``breaker_threshold`` consecutive candidate errors (status 0,
+  429, 5xx) ``route`` answers the baseline for ``breaker_cooldown`` seconds.
+
+Events reach ``on_event(kind, info)`` (``info`` is a dict; exceptions raised by the callback
+are swallowed); without a callback they are logged on the ``glidepath_shim`` logger. Kinds:
+``weights``, ``poll_failed``, ``weights_rejected``, ``batch_sent``, ``send_failed``,
+``batch_rejected``, ``dropped``, ``record_rejected``, ``breaker_open``.
+"""
+
+from __future__ import annotations
+
+import collections
+import http.client
+import json
+import logging
+import math
+import random
+import re
+import threading
+import time
+import urllib.parse
+import uuid
+from typing import Any, Callable, Dict, Optional, Tuple
+
+__all__ = ["GlidepathShim", "WeightsSnapshot", "bucket", "fnv1a64", "mix64", "is_error_status"]
+
+_MASK = 0xFFFFFFFFFFFFFFFF
+_FNV_OFFSET = 0xCBF29CE484222325
+_FNV_PRIME = 0x100000001B3
+_ARM_NAME = re.compile(r"[A-Za-z0-9._-]{1,63}\Z")
+_BACKOFF_CAP = 30.0
+_KEY_CACHE_SIZE = 65536
+
+_log = logging.getLogger("glidepath_shim")
+
+
+def _fnv_update(h: int, data: bytes, _prime: int = _FNV_PRIME, _mask: int = _MASK) -> int:
+    # Only the low 64 bits of (h ^ b) * prime depend on the low 64 bits of h, so masking
+    # can wait; masking every 32 bytes keeps the intermediate integers small (speed).
+    if len(data) <= 32:
+        for b in data:
+            h = (h ^ b) * _prime
+        return h & _mask
+    for start in range(0, len(data), 32):
+        for b in data[start:start + 32]:
+            h = (h ^ b) * _prime
+        h &= _mask
+    return h
+
+
+def fnv1a64(data: bytes) -> int:
+    """FNV-1a, 64 bits: xor then multiply, per byte, mod 2**64."""
+    return _fnv_update(_FNV_OFFSET, data)
+
+
+def mix64(z: int) -> int:
+    """SplitMix64's finaliser (mod 2**64)."""
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    return z ^ (z >> 31)
+
+
+def bucket(migration: str, key: str) -> int:
+    """The sticky bucket of ``key`` in ``migration``, 0..9999, identical in every shim."""
+    return mix64(fnv1a64((migration + ":" + key).encode("utf-8"))) % 10000
+
+
+def is_error_status(status: int) -> bool:
+    """The default error classes: 0 (transport failure or timeout), 429 and 5xx."""
+    return status == 0 or status == 429 or 500 <= status <= 599
+
+
+class WeightsSnapshot:
+    """One validated weights document. Immutable by convention: replaced, never changed."""
+
+    __slots__ = ("revision", "state", "step", "baseline", "candidate", "weights",
+                 "threshold", "poll_after", "etag")
+
+    def __init__(self, revision: int, state: str, step: Optional[int], baseline: str,
+                 candidate: str, weights: Dict[str, float], poll_after: float,
+                 etag: Optional[str]) -> None:
+        self.revision = revision
+        self.state = state
+        self.step = step
+        self.baseline = baseline
+        self.candidate = candidate
+        self.weights = dict(weights)
+        # round half up: weights have at most two decimals, so this is exact basis points
+        self.threshold = int(math.floor(weights[candidate] * 100 + 0.5))
+        self.poll_after = poll_after
+        self.etag = etag
+
+
+class _Connection:
+    """A keep-alive HTTP/1.1 connection to the controller, owned by one thread."""
+
+    def __init__(self, server: str, timeout: float) -> None:
+        parts = urllib.parse.urlsplit(server)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("server must be an http:// or https:// URL, found %r" % server)
+        self._https = parts.scheme == "https"
+        self._host = parts.hostname
+        self._port = parts.port
+        self.prefix = parts.path.rstrip("/")
+        self._timeout = timeout
+        self._conn: Optional[http.client.HTTPConnection] = None
+
+    def request(self, method: str, path: str, body: Optional[bytes],
+                headers: Dict[str, str]) -> Tuple[int, Dict[str, str], bytes]:
+        for attempt in (0, 1):
+            fresh = self._conn is None
+            if self._conn is None:
+                cls = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
+                self._conn = cls(self._host, self._port, timeout=self._timeout)
+            try:
+                self._conn.request(method, self.prefix + path, body=body, headers=headers)
+                resp = self._conn.getresponse()
+                data = resp.read()
+                hdrs = {k.lower(): v for k, v in resp.getheaders()}
+                if hdrs.get("connection", "").lower() == "close":
+                    self.close()
+                return resp.status, hdrs, data
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                # a kept-alive connection the server had closed: one retry on a fresh one
+                self.close()
+                if fresh or attempt == 1:
+                    raise
+            except BaseException:
+                self.close()
+                raise
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except OSError:
+                pass
+            self._conn = None
+
+
+class GlidepathShim:
+    """Sticky routing, fail-static weight polling and outcome reporting for one migration.
+
+    Thread-safe: ``route``, ``record``, ``should_retry_on_baseline`` and ``stats`` may be
+    called from any number of threads.
+    """
+
+    def __init__(self, server: str, migration: str, ingest_token: Optional[str] = None,
+                 default_arm: Optional[str] = None, shim_id: Optional[str] = None,
+                 fallback_to_baseline: bool = False, breaker_threshold: int = 5,
+                 breaker_cooldown: float = 30.0, max_buffered_lines: int = 10000,
+                 batch_lines: int = 500, batch_interval: float = 1.0,
+                 on_event: Optional[Callable[[str, Dict[str, Any]], None]] = None,
+                 timeout: float = 2.0, baseline: Optional[str] = None,
+                 candidate: Optional[str] = None, poll_after: float = 5.0) -> None:
+        for name, value in (("baseline", baseline), ("candidate", candidate),
+                            ("default_arm", default_arm)):
+            if value is not None and not _ARM_NAME.match(value):
+                raise ValueError("%s must match [A-Za-z0-9._-]{1,63}, found %r" % (name, value))
+        if default_arm is None:
+            default_arm = baseline
+        if default_arm is None:
+            raise ValueError("give the baseline arm's name (baseline=...) or default_arm=...: "
+                             "it serves every request until the first weights arrive")
+        if max_buffered_lines < 1 or batch_lines < 1 or breaker_threshold < 0:
+            raise ValueError("max_buffered_lines and batch_lines must be >= 1, "
+                             "breaker_threshold >= 0 (0 disables the breaker)")
+        self.server = server.rstrip("/")
+        self.migration = migration
+        self.shim_id = shim_id or "py-" + uuid.uuid4().hex[:12]
+        self.ingest_token = ingest_token
+        self.default_arm = default_arm
+        self.baseline_hint = baseline
+        self.candidate_hint = candidate
+        self.fallback_to_baseline = fallback_to_baseline
+        self.breaker_threshold = breaker_threshold
+        self.breaker_cooldown = breaker_cooldown
+        self.max_buffered_lines = max_buffered_lines
+        self.batch_lines = batch_lines
+        self.batch_interval = batch_interval
+        self.timeout = timeout
+        self.poll_after = poll_after
+        self._on_event = on_event
+        self._quoted = urllib.parse.quote(migration, safe="")
+        _Connection(self.server, timeout)  # validates the URL now, not in a thread
+
+        self._snapshot: Optional[WeightsSnapshot] = None
+        self._prefix_hash = fnv1a64((migration + ":").encode("utf-8"))
+        self._key_cache: Dict[str, int] = {}
+        self._breaker_until = 0.0
+        self._consecutive_errors = 0
+
+        self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
+        self._buffer: "collections.deque[str]" = collections.deque()
+        self._dropped = 0
+        self._sent = 0
+        self._rejected_batches = 0
+        self._rejected_records = 0
+        self._last_error: Optional[str] = None
+        self._first_weights = threading.Event()
+        self._stopping = threading.Event()
+        self._threads: list = []
+        self._flush_on_stop = True
+        self._stop_deadline = 0.0
+        self._rng = random.Random()
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    def start(self) -> "GlidepathShim":
+        """Start the poller and sender threads (daemons). Returns self."""
+        if self._threads:
+            return self
+        self._stopping.clear()
+        self._threads = [
+            threading.Thread(target=self._poll_loop, name="glidepath-poll", daemon=True),
+            threading.Thread(target=self._send_loop, name="glidepath-send", daemon=True),
+        ]
+        for t in self._threads:
+            t.start()
+        return self
+
+    def stop(self, flush: bool = True, timeout: float = 5.0) -> None:
+        """Stop both threads; with ``flush`` the sender first tries (for at most ``timeout``
+        seconds) to deliver every buffered line."""
+        self._flush_on_stop = flush
+        self._stop_deadline = time.monotonic() + timeout
+        self._stopping.set()
+        with self._wake:
+            self._wake.notify_all()
+        for t in self._threads:
+            t.join(timeout + self.timeout + 1.0)
+        self._threads = []
+
+    def __enter__(self) -> "GlidepathShim":
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+    def wait_for_weights(self, timeout: float) -> bool:
+        """Block until the first valid weights arrived (True) or ``timeout`` passed (False)."""
+        return self._first_weights.wait(timeout)
+
+    # -- hot path -------------------------------------------------------------------------
+
+    def route(self, key: Optional[str] = None) -> str:
+        """The arm that serves this request: sticky by ``key``, random without one."""
+        snap = self._snapshot
+        if snap is None:
+            return self.default_arm
+        if self._breaker_until and time.monotonic() < self._breaker_until:
+            return snap.baseline
+        if key is None:
+            b = self._rng.randrange(10000)
+        else:
+            b = self._key_cache.get(key)
+            if b is None:
+                b = mix64(_fnv_update(self._prefix_hash, key.encode("utf-8"))) % 10000
+                if len(self._key_cache) >= _KEY_CACHE_SIZE:
+                    self._key_cache = {}
+                self._key_cache[key] = b
+        return snap.candidate if b < snap.threshold else snap.baseline
+
+    def bucket(self, key: str) -> int:
+        """This migration's bucket for ``key`` (0..9999)."""
+        return bucket(self.migration, key)
+
+    def record(self, arm: str, status: int, latency_ms: float, tokens: Optional[int] = None,
+               ttft_ms: Optional[float] = None) -> bool:
+        """Buffer one observed request; never blocks on the network, never raises.
+
+        ``status`` is the HTTP status, or 0 for a transport failure or timeout. Returns False
+        (and reports ``record_rejected``) when the arguments cannot form a valid line."""
+        line = self._format_line(arm, status, latency_ms, tokens, ttft_ms)
+        if line is None:
+            return False
+        self._note_outcome(arm, status)
+        dropped_now = 0
+        with self._wake:
+            if len(self._buffer) >= self.max_buffered_lines:
+                self._buffer.popleft()  # keep the most recent window
+                self._dropped += 1
+                dropped_now = self._dropped
+            self._buffer.append(line)
+            if len(self._buffer) >= self.batch_lines:
+                self._wake.notify()
+        if dropped_now and (dropped_now == 1 or dropped_now % 1000 == 0):
+            self._emit("dropped", {"dropped": dropped_now,
+                                   "reason": "buffer full (%d lines)" % self.max_buffered_lines})
+        return True
+
+    def should_retry_on_baseline(self, arm: str, status: int) -> bool:
+        """True when the optional fallback is on and ``arm`` is the candidate that failed
+        with an error status: retry once on the baseline (and still record the failure
+        against the candidate)."""
+        if not self.fallback_to_baseline or not is_error_status(status):
+            return False
+        snap = self._snapshot
+        candidate = snap.candidate if snap is not None else self.candidate_hint
+        return candidate is not None and arm == candidate and self.baseline_arm() != arm
+
+    def baseline_arm(self) -> str:
+        """The baseline's name: from the weights, else the hint, else the default arm."""
+        snap = self._snapshot
+        if snap is not None:
+            return snap.baseline
+        return self.baseline_hint or self.default_arm
+
+    @property
+    def weights(self) -> Optional[WeightsSnapshot]:
+        """The weights in use (None before the first valid document)."""
+        return self._snapshot
+
+    def stats(self) -> Dict[str, Any]:
+        """Counters for logs and health pages."""
+        snap = self._snapshot
+        with self._lock:
+            out = {"buffered": len(self._buffer), "dropped": self._dropped, "sent": self._sent,
+                   "rejected_batches": self._rejected_batches,
+                   "rejected_records": self._rejected_records, "last_error": self._last_error}
+        out.update({
+            "shim_id": self.shim_id,
+            "revision": snap.revision if snap else None,
+            "state": snap.state if snap else None,
+            "weights": dict(snap.weights) if snap else None,
+            "breaker_open": bool(self._breaker_until and time.monotonic() < self._breaker_until),
+        })
+        return out
+
+    # -- internals: recording -------------------------------------------------------------
+
+    def _format_line(self, arm: Any, status: Any, latency_ms: Any, tokens: Any,
+                     ttft_ms: Any) -> Optional[str]:
+        problem = None
+        snap = self._snapshot
+        if not isinstance(arm, str) or not _ARM_NAME.match(arm):
+            problem = "arm must match [A-Za-z0-9._-]{1,63}, found %r" % (arm,)
+        elif snap is not None and arm != snap.baseline and arm != snap.candidate:
+            problem = "arm %r is neither %r nor %r" % (arm, snap.baseline, snap.candidate)
+        elif (not isinstance(status, int) or isinstance(status, bool)
+              or not (status == 0 or 100 <= status <= 599)):
+            problem = "status must be 0 or 100..599, found %r" % (status,)
+        elif not _finite_non_negative(latency_ms):
+            problem = "latency_ms must be a finite number >= 0, found %r" % (latency_ms,)
+        elif tokens is not None and (not isinstance(tokens, int) or isinstance(tokens, bool)
+                                     or tokens < 0):
+            problem = "tokens must be an integer >= 0, found %r" % (tokens,)
+        elif ttft_ms is not None and not _finite_non_negative(ttft_ms):
+            problem = "ttft_ms must be a finite number >= 0, found %r" % (ttft_ms,)
+        if problem is not None:
+            with self._lock:
+                self._rejected_records += 1
+            self._emit("record_rejected", {"reason": problem})
+            return None
+        line = "%s %d %s" % (arm, status, _decimal(latency_ms))
+        if tokens is not None:
+            line += " tokens=%d" % tokens
+        if ttft_ms is not None:
+            line += " ttft_ms=" + _decimal(ttft_ms)
+        return line
+
+    def _note_outcome(self, arm: str, status: int) -> None:
+        if self.breaker_threshold == 0:
+            return
+        snap = self._snapshot
+        candidate = snap.candidate if snap is not None else self.candidate_hint
+        if arm != candidate:
+            return
+        opened = False
+        with self._lock:
+            if is_error_status(status):
+                self._consecutive_errors += 1
+                if self._consecutive_errors >= self.breaker_threshold:
+                    self._consecutive_errors = 0
+                    self._breaker_until = time.monotonic() + self.breaker_cooldown
+                    opened = True
+            else:
+                self._consecutive_errors = 0
+        if opened:
+            self._emit("breaker_open", {
+                "reason": "%d consecutive candidate errors" % self.breaker_threshold,
+                "cooldown_seconds": self.breaker_cooldown})
+
+    # -- internals: threads ---------------------------------------------------------------
+
+    def _emit(self, kind: str, info: Dict[str, Any]) -> None:
+        if kind in ("poll_failed", "weights_rejected", "send_failed", "batch_rejected"):
+            with self._lock:
+                self._last_error = "%s: %s" % (kind, info.get("reason"))
+        if self._on_event is None:
+            level = logging.INFO if kind in ("weights", "batch_sent") else logging.WARNING
+            _log.log(level, "glidepath %s %s: %s", self.migration, kind, info)
+            return
+        try:
+            self._on_event(kind, info)
+        except Exception:  # the callback must never break the shim
+            _log.exception("glidepath on_event callback raised")
+
+    def _headers(self) -> Dict[str, str]:
+        return {"Glidepath-Shim": self.shim_id, "User-Agent": "glidepath-shim-python/1"}
+
+    def _poll_loop(self) -> None:
+        conn = _Connection(self.server, self.timeout)
+        try:
+            while not self._stopping.is_set():
+                self._poll_once(conn)
+                snap = self._snapshot
+                period = snap.poll_after if snap is not None else self.poll_after
+                self._stopping.wait(period * self._rng.uniform(0.9, 1.1))
+        finally:
+            conn.close()
+
+    def _poll_once(self, conn: _Connection) -> None:
+        headers = self._headers()
+        snap = self._snapshot
+        if snap is not None and snap.etag:
+            headers["If-None-Match"] = snap.etag
+        try:
+            status, hdrs, body = conn.request(
+                "GET", "/v1/migrations/%s/weights" % self._quoted, None, headers)
+        except Exception as e:  # unreachable, timeout, reset: fail static
+            self._emit("poll_failed", {"reason": "controller unreachable: %s" % _describe(e)})
+            return
+        if status == 304:
+            return
+        if status != 200:
+            reason = "controller answered %d" % status
+            if status == 404:
+                reason += " (unknown migration %r)" % self.migration
+            self._emit("poll_failed", {"reason": reason, "status": status})
+            return
+        try:
+            new = self._validate(body, hdrs.get("etag"), snap)
+        except ValueError as e:
+            self._emit("weights_rejected", {"reason": str(e)})
+            return
+        self._snapshot = new
+        self._first_weights.set()
+        if snap is None or snap.revision != new.revision:
+            self._emit("weights", {"revision": new.revision, "state": new.state,
+                                   "weights": dict(new.weights)})
+
+    def _validate(self, body: bytes, etag: Optional[str],
+                  old: Optional[WeightsSnapshot]) -> WeightsSnapshot:
+        try:
+            doc = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as e:
+            raise ValueError("weights document is not JSON: %s" % e) from None
+        if not isinstance(doc, dict):
+            raise ValueError("weights document is not a JSON object")
+        if "migration" in doc and doc["migration"] != self.migration:
+            raise ValueError("weights document is for migration %r" % (doc["migration"],))
+        baseline, candidate = doc.get("baseline"), doc.get("candidate")
+        weights = doc.get("weights")
+        revision = doc.get("revision")
+        if not isinstance(baseline, str) or not isinstance(candidate, str) or baseline == candidate:
+            raise ValueError("baseline and candidate must be two different arm names")
+        if self.baseline_hint is not None and baseline != self.baseline_hint:
+            raise ValueError("unknown baseline arm %r (expected %r)" % (baseline, self.baseline_hint))
+        if self.candidate_hint is not None and candidate != self.candidate_hint:
+            raise ValueError("unknown candidate arm %r (expected %r)"
+                             % (candidate, self.candidate_hint))
+        if not isinstance(weights, dict) or set(weights) != {baseline, candidate}:
+            raise ValueError("weights must name exactly the arms %r and %r, found %r"
+                             % (baseline, candidate, weights))
+        for arm, w in weights.items():
+            if not _finite_non_negative(w) or w > 100:
+                raise ValueError("weight of %r must be a number in 0..100, found %r" % (arm, w))
+        total = weights[baseline] + weights[candidate]
+        if abs(total - 100) > 0.01:
+            raise ValueError("weights sum to %s, not 100" % total)
+        if not isinstance(revision, int) or isinstance(revision, bool) or revision < 0:
+            raise ValueError("revision must be a non-negative integer, found %r" % (revision,))
+        if old is not None and revision < old.revision:
+            raise ValueError("revision went backwards from %d to %d" % (old.revision, revision))
+        poll_after = doc.get("pollAfterSeconds")
+        if not _finite_non_negative(poll_after) or poll_after <= 0:
+            poll_after = self.poll_after
+        state = doc.get("state") if isinstance(doc.get("state"), str) else "unknown"
+        step = doc.get("step") if isinstance(doc.get("step"), int) else None
+        return WeightsSnapshot(revision, state, step, baseline, candidate,
+                               {baseline: weights[baseline], candidate: weights[candidate]},
+                               float(poll_after), etag or '"%d"' % revision)
+
+    def _send_loop(self) -> None:
+        conn = _Connection(self.server, self.timeout)
+        failures = 0
+        next_attempt = 0.0  # monotonic time before which no batch is sent (backoff)
+        last_send = time.monotonic()
+        try:
+            while True:
+                with self._wake:
+                    while not self._stopping.is_set():
+                        now = time.monotonic()
+                        n = len(self._buffer)
+                        due = max(next_attempt,
+                                  now if n >= self.batch_lines else last_send + self.batch_interval)
+                        if n and now >= due:
+                            break
+                        self._wake.wait(max(due - now, 0.001) if n else self.batch_interval)
+                    stopping = self._stopping.is_set()
+                    if stopping:
+                        if not self._flush_on_stop or not self._buffer:
+                            return
+                        if time.monotonic() >= self._stop_deadline:
+                            return
+                    count = min(len(self._buffer), self.batch_lines)
+                    batch = [self._buffer.popleft() for _ in range(count)]
+                last_send = time.monotonic()
+                ok = self._post(conn, batch)
+                if ok:
+                    failures = 0
+                    next_attempt = 0.0
+                else:
+                    failures += 1
+                    delay = min(_BACKOFF_CAP, 0.5 * (2 ** min(failures - 1, 16)))
+                    next_attempt = time.monotonic() + delay * self._rng.uniform(0.8, 1.0)
+                    if stopping:
+                        # one more try is pointless before the backoff: wait inside the deadline
+                        wait = min(next_attempt, self._stop_deadline) - time.monotonic()
+                        if wait > 0:
+                            time.sleep(wait)
+        finally:
+            conn.close()
+
+    def _post(self, conn: _Connection, batch: list) -> bool:
+        """Send one batch. True when it is settled (accepted, or rejected for good)."""
+        headers = self._headers()
+        headers["Content-Type"] = "text/plain"
+        if self.ingest_token:
+            headers["Authorization"] = "Bearer " + self.ingest_token
+        snap = self._snapshot
+        if snap is not None:
+            headers["Glidepath-Revision"] = str(snap.revision)
+        body = ("\n".join(batch) + "\n").encode("utf-8")
+        path = "/v1/migrations/%s/observations" % self._quoted
+        try:
+            status, _, data = conn.request("POST", path, body, headers)
+        except Exception as e:
+            reason = "controller unreachable: %s" % _describe(e)
+        else:
+            if 200 <= status < 300:
+                with self._lock:
+                    self._sent += len(batch)
+                self._emit("batch_sent", {"lines": len(batch)})
+                return True
+            if status in (400, 413):
+                with self._lock:
+                    self._rejected_batches += 1
+                self._emit("batch_rejected", {"reason": "controller answered %d: %s"
+                                              % (status, data[:300].decode("utf-8", "replace")),
+                                              "lines": len(batch), "status": status})
+                return True
+            reason = "controller answered %d" % status
+        self._requeue(batch)
+        self._emit("send_failed", {"reason": reason, "lines": len(batch)})
+        return False
+
+    def _requeue(self, batch: list) -> None:
+        dropped = 0
+        with self._lock:
+            self._buffer.extendleft(reversed(batch))
+            while len(self._buffer) > self.max_buffered_lines:
+                self._buffer.popleft()
+                dropped += 1
+            self._dropped += dropped
+            total = self._dropped
+        if dropped:
+            self._emit("dropped", {"dropped": total,
+                                   "reason": "buffer full (%d lines)" % self.max_buffered_lines})
+
+
+def _finite_non_negative(x: Any) -> bool:
+    return (isinstance(x, (int, float)) and not isinstance(x, bool)
+            and math.isfinite(x) and x >= 0)
+
+
+def _decimal(x: float) -> str:
+    if isinstance(x, int):
+        return str(x)
+    s = "%.3f" % x
+    s = s.rstrip("0").rstrip(".")
+    return s or "0"
+
+
+def _describe(e: BaseException) -> str:
+    return "%s: %s" % (type(e).__name__, e) if str(e) else type(e).__name__
