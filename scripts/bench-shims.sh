@@ -10,4 +10,10 @@ bench_swift() {
         | grep -E '^swift: |✘|Test run with' || { echo "swift: benchmark failed" >&2; return 1; }
 }
 
-bench_swift
+# --- Python and Node: their own timing scripts, CPython's timeit and a hrtime loop. ---
+bench_python() { python3 shims/python/bench_route.py; }
+bench_node() { node shims/node/bench-route.mjs; }
+
+echo "== Swift (target <= 100 ns)"; bench_swift
+echo "== Python (target <= 3000 ns)"; bench_python
+echo "== Node (target <= 1000 ns)"; bench_node
