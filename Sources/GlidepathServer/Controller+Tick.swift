@@ -74,9 +74,14 @@ extension Controller {
                     return nil
                 }
             } else {
-                do { try store.save(StoreChange(status: e.status, judge: outcome.judge)) } catch {
-                    Log.error("control loop: migration \(name): saving judge state failed: \(error)")
-                    return nil
+                // A finished migration only tracks its counter snapshot (so a later `restart` starts from
+                // fresh evidence): memory is enough, and it keeps fsyncs off the loop for every migration
+                // ever finished. `restart` persists the snapshot with its transition.
+                if !e.status.phase.isTerminal {
+                    do { try store.save(StoreChange(status: e.status, judge: outcome.judge)) } catch {
+                        Log.error("control loop: migration \(name): saving judge state failed: \(error)")
+                        return nil
+                    }
                 }
                 var updated = e
                 updated.judge = outcome.judge
