@@ -14,19 +14,25 @@ import Darwin
 ///   baseline requests — at least `LatencyThresholds.minimumBaseline` — and counts from the next tick).
 /// - **Rollback** (relative): each guard's `RatioEProcess` against "candidate no worse than `tolerance`".
 ///   The guards are combined by a weighted average of their e-values — itself an e-value, so no alpha
-///   is split between guards: **errors weigh ½ and the latency thresholds share the other ½ equally**
-///   (⅛ each for the default p50/p90/p99/p99.9): errors, the most common regression, lose only a factor 2
-///   of evidence (a 10× error rate at 100 req/s is rolled back in about 20 s), while a whole-distribution
-///   latency shift moves thousands of requests past p50/p90 and needs no more. A guard without evidence
-///   yet counts as 1. The step rolls
-///   back when the combined e-value reaches `1/α_step`, `α_step = alpha / number of steps`: with the
+///   is split between guards: **errors weigh ⅔ and the latency thresholds share the other ⅓ equally**
+///   (1/12 each for the default p50/p90/p99/p99.9): errors, the most common regression of a provider
+///   migration and the rarest bad event at a 1 % base rate, lose only a factor 1.5 of evidence, while a
+///   whole-distribution latency shift moves thousands of requests past p50/p90 and needs no more. A guard
+///   without evidence yet counts as 1.
+/// - **Alpha across steps.** The step rolls back when the combined e-value reaches `1/α_i`. The steps
+///   where the candidate shares traffic with a baseline (weight below 100 %) split `alpha` in proportion
+///   to `1/weight`: `α_i = alpha · (1/w_i) / Σ_j (1/w_j)`. Evidence accrues at a rate proportional to the
+///   candidate's share, so a step needs a time ∝ `log(1/α_i) / w_i` to reach its threshold; this split
+///   minimises the sum of those times over the steps (a Lagrange multiplier on `Σ α_i = alpha`), giving the
+///   thin first steps, where a regression present from the start is caught, the most alpha. For
+///   5/10/25/50/100 % the thresholds are 180, 360, 900 and 1,800 (an even split would be 400 each). With the
 ///   evidence restarting at each step, the chance of ever rolling back a candidate that is no worse stays
 ///   below `alpha` over the whole migration (Ville's inequality per step, a union bound over the steps).
 /// - **Absolute limits** (`guards.errors.maxRate`, `guards.latency.maxP99`): each a one-sample
 ///   `BinomialEProcess` on the candidate alone ("rate ≤ limit"; for `maxP99` the bad event is a request
 ///   slower than the smallest bound ≥ `maxP99` and the limit is `1 − guards.latency.quantile`), each tested
-///   on its own at `1/α_step` at every step, the 100 % step included (a limit the user set is a separate
-///   hypothesis: each adds at most `alpha` of false alarms of its own).
+///   on its own at every step, the 100 % step included, against `1/(alpha / number of steps)` (an even
+///   split: a limit the user set is a separate hypothesis, each adding at most `alpha` of false alarms).
 /// - **Advance** needs the bake time, `minRequests` per arm, and for every gated guard a safety e-value
 ///   ≥ `1/beta` against "candidate at least `badRatio` worse" (`0.8 × ratio test + 0.2 × floor test`, the
 ///   floor test showing the candidate's own rate is below a negligible level: `minDelta` for errors,
@@ -40,18 +46,34 @@ public struct SequentialJudge: Judge {
     public init() {}
 
     /// Weight of the errors guard in the combined rollback e-value; the latency thresholds share the rest.
-    public static let errorsWeight = 0.5
+    public static let errorsWeight = 2.0 / 3.0
 
     /// Weights of the combined rollback e-value: errors first, then one per latency quantile. Errors get
-    /// `errorsWeight` (½); the latency thresholds share the other half equally. Without latency
+    /// `errorsWeight` (⅔); the latency thresholds share the other third equally. Without latency
     /// quantiles errors weigh 1. (Tail-heavy latency weights were tried: no measurable gain.)
     public static func rollbackWeights(latencyQuantiles qs: [Double]) -> [Double] {
         guard !qs.isEmpty else { return [1] }
         return [errorsWeight] + qs.map { _ in (1 - errorsWeight) / Double(qs.count) }
     }
 
-    /// `alpha / number of steps`.
-    public static func alphaPerStep(_ policy: Policy) -> Double {
+    /// The steps where the relative rollback test runs: those below 100 %, where a baseline remains.
+    public static func comparedSteps(_ policy: Policy) -> [Int] {
+        policy.steps.indices.filter { policy.steps[$0].weight < .full }
+    }
+
+    /// The relative rollback test's alpha at `step`: `alpha` split over the compared steps in proportion to
+    /// `1/weight` (see the type's comment). Nil at a 100 % step (nothing to compare) or a step the policy
+    /// does not have.
+    public static func rollbackAlpha(_ policy: Policy, step: Int) -> Double? {
+        let compared = comparedSteps(policy)
+        guard compared.contains(step) else { return nil }
+        func inverse(_ i: Int) -> Double { 10_000 / Double(policy.steps[i].weight.basisPoints) }
+        let total = compared.reduce(0) { $0 + inverse($1) }
+        return policy.sequential.alpha * inverse(step) / total
+    }
+
+    /// Each absolute limit's alpha at every step: `alpha / number of steps`.
+    public static func absoluteAlpha(_ policy: Policy) -> Double {
         policy.sequential.alpha / Double(max(1, policy.steps.count))
     }
 

@@ -5,10 +5,20 @@ import Darwin
 #endif
 
 extension SequentialView {
-    /// `evidence 412 ≥ 400 (99% confidence over 4 steps)`.
-    func confidence(_ logE: Double) -> String {
-        let steps = policy.steps.count
-        return "evidence \(ReasonFormat.evidence(exp(logE))) ≥ \(ReasonFormat.threshold(rollbackThreshold)) "
+    /// `evidence 187 ≥ 180 (99% confidence over 4 steps)`: the combined relative e-value against this
+    /// step's threshold; the steps are those compared with a baseline, which share `alpha`.
+    var relativeConfidence: String {
+        confidence(combinedLog, threshold: rollbackThreshold, steps: SequentialJudge.comparedSteps(policy).count)
+    }
+
+    /// `evidence 512 ≥ 500 (99% confidence over 5 steps)`: an absolute limit's e-value (alpha split
+    /// evenly over every step).
+    func absoluteConfidence(_ logE: Double) -> String {
+        confidence(logE, threshold: absoluteThreshold, steps: policy.steps.count)
+    }
+
+    func confidence(_ logE: Double, threshold: Double, steps: Int) -> String {
+        "evidence \(ReasonFormat.evidence(exp(logE))) ≥ \(ReasonFormat.threshold(threshold)) "
             + "(\(ReasonFormat.confidence(alpha: policy.sequential.alpha)) confidence over \(steps) "
             + "\(steps == 1 ? "step" : "steps"))"
     }
@@ -48,7 +58,12 @@ extension SequentialView {
             out.append(GuardEvidence(guardName: "latency_max", test: "evalue", value: exp(e.logEValue)))
         }
         out.append(GuardEvidence(guardName: "combined", test: "rollback_evalue", value: exp(combinedLog)))
-        out.append(GuardEvidence(guardName: "combined", test: "rollback_threshold", value: rollbackThreshold))
+        if rollbackThreshold.isFinite {
+            out.append(GuardEvidence(guardName: "combined", test: "rollback_threshold", value: rollbackThreshold))
+        }
+        if mem.maxRate != nil || mem.maxP99 != nil {
+            out.append(GuardEvidence(guardName: "combined", test: "absolute_threshold", value: absoluteThreshold))
+        }
         out.append(GuardEvidence(guardName: "combined", test: "safety_threshold", value: safetyThreshold))
         out.append(GuardEvidence(guardName: "exposure", test: "candidate_requests", value: Double(c.requests)))
         out.append(GuardEvidence(guardName: "exposure", test: "baseline_requests", value: Double(b.requests)))

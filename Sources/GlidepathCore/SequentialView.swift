@@ -13,10 +13,14 @@ struct SequentialView {
     let now: Int64
     let policy: Policy
     let here: String
-    /// `1/α_step` and `1/beta`, and their logs (the e-values are compared in logs).
+    /// `1/α_i` of the relative rollback test at this step (infinite at a 100 % step, where it does not
+    /// run), `1/(alpha / steps)` of the absolute limits and `1/beta`, and their logs (the e-values are
+    /// compared in logs).
     let rollbackThreshold: Double
+    let absoluteThreshold: Double
     let safetyThreshold: Double
     let logRollbackThreshold: Double
+    let logAbsoluteThreshold: Double
     let logSafetyThreshold: Double
     /// Weighted contributions (log) of each relative guard to the combined rollback e-value:
     /// errors first, then the latency thresholds.
@@ -38,9 +42,12 @@ struct SequentialView {
         self.now = now
         policy = input.policy
         here = ReasonFormat.step(input.status.step, input.policy)
-        rollbackThreshold = 1 / SequentialJudge.alphaPerStep(input.policy)
+        rollbackThreshold = SequentialJudge.rollbackAlpha(input.policy, step: input.status.step).map { 1 / $0 }
+            ?? .infinity
+        absoluteThreshold = 1 / SequentialJudge.absoluteAlpha(input.policy)
         safetyThreshold = 1 / input.policy.sequential.beta
         logRollbackThreshold = log(rollbackThreshold)
+        logAbsoluteThreshold = log(absoluteThreshold)
         logSafetyThreshold = log(safetyThreshold)
         errorsRollback = memory.errors.rollback.logEValue
         errorsSafety = memory.errors.safetyLogEValue
@@ -78,18 +85,18 @@ struct SequentialView {
             if top == "errors" {
                 return make(.rollback, "error-evidence", "candidate error rate \(ReasonFormat.percent(c.errorRate)) vs "
                     + "baseline \(ReasonFormat.percent(b.errorRate)) after \(ReasonFormat.count(c.requests)) candidate "
-                    + "requests; \(confidence(combinedLog))")
+                    + "requests; \(relativeConfidence)")
             }
             let l = mem.latency[latencyNames.firstIndex(of: top) ?? 0]
             return make(.rollback, "latency-evidence", "\(latencySentence(l)) after "
-                + "\(ReasonFormat.count(c.requests)) candidate requests; \(confidence(combinedLog))")
+                + "\(ReasonFormat.count(c.requests)) candidate requests; \(relativeConfidence)")
         }
-        if let e = mem.maxRate, e.logEValue >= logRollbackThreshold {
+        if let e = mem.maxRate, e.logEValue >= logAbsoluteThreshold {
             return make(.rollback, "error-rate", "candidate error rate \(ReasonFormat.percent(c.errorRate)) above the "
                 + "limit of \(ReasonFormat.percent(e.null)) after \(ReasonFormat.count(c.requests)) candidate requests; "
-                + confidence(e.logEValue))
+                + absoluteConfidence(e.logEValue))
         }
-        if let e = mem.maxP99, let cap = policy.guards.maxP99, e.logEValue >= logRollbackThreshold {
+        if let e = mem.maxP99, let cap = policy.guards.maxP99, e.logEValue >= logAbsoluteThreshold {
             let bound = LatencyBuckets.bounds[min(LatencyBuckets.index(ofSeconds: cap.seconds), LatencyBuckets.bounds.count - 1)]
             let above = LatencyThresholds.countAbove(index: LatencyBuckets.index(ofSeconds: cap.seconds), histogram: c.latency)
             let total = LatencyThresholds.total(c.latency)
@@ -98,7 +105,7 @@ struct SequentialView {
                 + "\(ReasonFormat.latency(seconds: bound)), above the \(ReasonFormat.percent(e.null)) that a "
                 + "\(ReasonFormat.quantileName(policy.guards.latencyQuantile)) of at most "
                 + "\(ReasonFormat.latency(seconds: cap.seconds)) allows, after \(ReasonFormat.count(c.requests)) "
-                + "candidate requests; \(confidence(e.logEValue))")
+                + "candidate requests; \(absoluteConfidence(e.logEValue))")
         }
 
         if c.requests == 0 && b.requests == 0 {

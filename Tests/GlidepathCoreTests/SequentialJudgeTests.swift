@@ -66,22 +66,53 @@ import Testing
         }
     }
 
-    @Test("alpha is split evenly across the steps", arguments: [(1, 100.0), (5, 500.0), (4, 400.0)])
-    func alphaSplit(steps: Int, threshold: Double) {
+    /// Policies as step weights (percent), each step's expected relative threshold `1/α_i` (nil: not
+    /// compared), by hand: `α_i = 0.01 · (1/w_i) / Σ_j (1/w_j)` over the steps below 100 %.
+    static let splits: [([Double], [Double?])] = [
+        // 1/w = 20, 10, 4, 2 (sum 36): α_0 = 0.01 · 20/36, threshold 36/(0.01 · 20) = 180, then 360, 900, 1,800.
+        ([5, 10, 25, 50, 100], [180, 360, 900, 1_800, nil]),
+        // Nearly equal weights split nearly evenly (about 200 each): Σ(1/w) · w_i / 0.01.
+        ([50, 50.5], [(1 / 50.5 + 1 / 50) / (0.01 / 50), (1 / 50.5 + 1 / 50) / (0.01 / 50.5)]),
+        // A single compared step takes all of alpha; the 100 % step has no relative test.
+        ([20, 100], [100, nil]),
+        ([100], [nil]),
+        // 1/w = 100, 4/3 (sum 101.333…): 101.333…/(0.01 · 100) = 101.33, 101.333…/(0.01 · 4/3) = 7,600.
+        ([1, 75], [101.0 + 1 / 3, 7_600]),
+    ]
+
+    @Test("alpha is split across the compared steps in proportion to 1/weight", arguments: splits)
+    func alphaSplit(weights: [Double], thresholds: [Double?]) {
         var policy = Self.policy
-        policy.steps = Array(policy.steps.prefix(steps))
-        #expect(abs(SequentialJudge.alphaPerStep(policy) - 0.01 / Double(steps)) < 1e-15)
-        let status = Fixture.status(.ramping, step: 0, revision: 1, stepStartedAt: 0)
-        let out = SequentialJudge().assess(JudgeInput(policy: policy, status: status, step: .zero, tick: .zero,
-                                                      memory: JudgeMemory()), now: 1)
-        let value = out.verdict.evidence.first { $0.guardName == "combined" && $0.test == "rollback_threshold" }?.value
-        #expect(abs((value ?? 0) - threshold) < 1e-9)
+        policy.steps = weights.map { Step(weight: Weight(basisPoints: Int(($0 * 100).rounded())), bake: .zero) }
+        #expect(SequentialJudge.comparedSteps(policy) == thresholds.indices.filter { thresholds[$0] != nil })
+        var total = 0.0
+        for (step, expected) in thresholds.enumerated() {
+            let alpha = SequentialJudge.rollbackAlpha(policy, step: step)
+            #expect((alpha == nil) == (expected == nil))
+            total += alpha ?? 0
+            let status = Fixture.status(.ramping, step: step, revision: 1, stepStartedAt: 0)
+            let out = SequentialJudge().assess(JudgeInput(policy: policy, status: status, step: .zero, tick: .zero,
+                                                          memory: JudgeMemory()), now: 1)
+            let value = out.verdict.evidence.first { $0.guardName == "combined" && $0.test == "rollback_threshold" }?.value
+            if let expected {
+                #expect(abs((value ?? 0) - expected) < 1e-6 * expected, "step \(step)")
+            } else {
+                #expect(value == nil, "step \(step)")
+            }
+        }
+        // The compared steps spend exactly alpha between them (none when nothing is compared).
+        #expect(abs(total - (thresholds.contains { $0 != nil } ? 0.01 : 0)) < 1e-15)
+        #expect(SequentialJudge.rollbackAlpha(policy, step: weights.count) == nil)
+        #expect(abs(SequentialJudge.absoluteAlpha(policy) - 0.01 / Double(weights.count)) < 1e-15)
     }
 
-    @Test("combination weights: errors ½, the latency thresholds share ½")
+    @Test("combination weights: errors ⅔, the latency thresholds share ⅓")
     func weights() {
-        #expect(SequentialJudge.rollbackWeights(latencyQuantiles: [0.5, 0.9, 0.99, 0.999]) == [0.5, 0.125, 0.125, 0.125, 0.125])
-        #expect(SequentialJudge.rollbackWeights(latencyQuantiles: [0.99]) == [0.5, 0.5])
+        let four = SequentialJudge.rollbackWeights(latencyQuantiles: [0.5, 0.9, 0.99, 0.999])
+        #expect(four.count == 5 && abs(four[0] - 2.0 / 3) < 1e-15 && four.dropFirst().allSatisfy { abs($0 - 1.0 / 12) < 1e-15 })
+        #expect(abs(four.reduce(0, +) - 1) < 1e-15)
+        let one = SequentialJudge.rollbackWeights(latencyQuantiles: [0.99])
+        #expect(abs(one[0] - 2.0 / 3) < 1e-15 && abs(one[1] - 1.0 / 3) < 1e-15)
         #expect(SequentialJudge.rollbackWeights(latencyQuantiles: []) == [1])
     }
 

@@ -115,7 +115,8 @@ import Testing
         let verdict = try #require(w.controller.entry("chat-completions")?.judge.lastVerdict)
         #expect(verdict.rule == "evidence")
         #expect(verdict.reason.hasPrefix("waiting for evidence that the candidate is no worse than 2.0× the baseline (20 each) after 300 candidate requests: errors "))
-        #expect(w.controller.metrics.guardEvidence.value(labels: ["chat-completions", "combined", "rollback_threshold"]) == 1 / (0.01 / 3))
+        // Steps 5/50/100: the 5 % step gets 20/(20 + 2) of alpha 0.01, a threshold of 110.
+        #expect(abs((w.controller.metrics.guardEvidence.value(labels: ["chat-completions", "combined", "rollback_threshold"]) ?? 0) - 110) < 1e-9)
         #expect(w.controller.metrics.guardEvidence.value(labels: ["chat-completions", "errors", "safety_evalue"]) ?? 0 > 1)
         #expect(w.controller.metrics.noData.value(labels: ["chat-completions"]) == 0)
     }
