@@ -82,7 +82,6 @@ public struct SequentialJudge: Judge {
 
     public func assess(_ input: JudgeInput, now: Int64) -> Assessment {
         let policy = input.policy
-        let settings = policy.sequential
         let sole = input.status.candidateWeight(policy) == .full
         var mem = Self.prepared(input.memory.sequential, policy)
         let tick = input.tick
