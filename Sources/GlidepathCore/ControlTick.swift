@@ -23,7 +23,8 @@ public enum ControlTick {
     /// - Increments are taken against `state.lastSnapshot`; without one (the first tick) the whole
     ///   snapshot is the increment, since the controller's own counters for a migration start at zero.
     ///   They are added to the step's evidence; `lastSnapshot`, `lastTickAt` and (when either arm saw
-    ///   a request) `lastDataAt` move on.
+    ///   a request) `lastDataAt` move on, and `lastCandidateAt` when the candidate saw one.
+    /// - `noDataAfter` (`NoDataCheck`): a candidate idle that long holds under rule `no-data`, whatever the judge.
     /// - Terminal phases are not judged (verdict hold, rule `terminal`; `lastVerdict` keeps the verdict
     ///   that ended the migration).
     /// - Paused: the judge runs and its memory is kept, but the verdict is a hold under rule `paused`
@@ -40,6 +41,7 @@ public enum ControlTick {
         next.lastSnapshot = snapshot
         next.lastTickAt = now
         if increment.totalRequests > 0 { next.lastDataAt = now }
+        if increment.candidate.requests > 0 { next.lastCandidateAt = now }
 
         if status.phase.isTerminal {
             // Only the snapshot moves on; the last verdict (the one that ended the migration) stays.
@@ -52,7 +54,8 @@ public enum ControlTick {
         let assessment = judge.assess(JudgeInput(policy: policy, status: status, step: next.step, tick: increment,
                                                  memory: next.memory), now: now)
         next.memory = assessment.memory
-        var verdict = assessment.verdict
+        var verdict = NoDataCheck.apply(assessment.verdict, policy: policy, status: status,
+                                        lastCandidateAt: next.lastCandidateAt, now: now)
         if status.phase == .paused {
             verdict = Verdict(action: .hold, rule: "paused",
                               reason: "paused by an operator; the judge would \(wouldDo(verdict.action)): "

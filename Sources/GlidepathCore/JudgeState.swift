@@ -21,16 +21,20 @@ public struct JudgeState: Hashable, Sendable, Codable {
     public var lastTickAt: Int64?
     /// When either arm last saw a request (ms since the Unix epoch).
     public var lastDataAt: Int64?
+    /// When the candidate last saw a request (ms since the Unix epoch), for `noDataAfter`.
+    public var lastCandidateAt: Int64?
     public var memory: JudgeMemory
     /// The last verdict (served in status, exported as guard evidence).
     public var lastVerdict: Verdict?
 
     public init(step: ArmPair = .zero, lastSnapshot: ArmPair? = nil, lastTickAt: Int64? = nil,
-                lastDataAt: Int64? = nil, memory: JudgeMemory = JudgeMemory(), lastVerdict: Verdict? = nil) {
+                lastDataAt: Int64? = nil, lastCandidateAt: Int64? = nil, memory: JudgeMemory = JudgeMemory(),
+                lastVerdict: Verdict? = nil) {
         self.step = step
         self.lastSnapshot = lastSnapshot
         self.lastTickAt = lastTickAt
         self.lastDataAt = lastDataAt
+        self.lastCandidateAt = lastCandidateAt
         self.memory = memory
         self.lastVerdict = lastVerdict
     }

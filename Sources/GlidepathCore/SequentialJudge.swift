@@ -40,8 +40,8 @@ import Darwin
 ///   advanced from). Gated are errors and the latency thresholds with q ≤ 0.99, once the baseline reports
 ///   latency; rarer tails (p99.9) would need hours of traffic per step, so they guard rollback only. At a 100 % step there is no baseline: only the candidate's exposure, the bake and the
 ///   absolute limits apply.
-/// - **No data** changes no e-value: it never rolls back and never advances. A candidate without a
-///   request for `noDataAfter` holds under rule `no-data`.
+/// - **No data** changes no e-value: it never rolls back and never advances. (A candidate without a
+///   request for `noDataAfter` holds under rule `no-data` whatever the judge: `NoDataCheck`.)
 public struct SequentialJudge: Judge {
     public init() {}
 
@@ -85,7 +85,6 @@ public struct SequentialJudge: Judge {
         let sole = input.status.candidateWeight(policy) == .full
         var mem = Self.prepared(input.memory.sequential, policy)
         let tick = input.tick
-        if tick.candidate.requests > 0 { mem.lastCandidateAt = now }
 
         // Thresholds known from the previous step count from this tick on.
         Self.freeze(&mem, from: mem.previousBaseline)
@@ -103,10 +102,8 @@ public struct SequentialJudge: Judge {
     /// The memory to continue from: a fresh one for a new or changed step (keeping the carried baseline).
     static func prepared(_ memory: SequentialMemory?, _ policy: Policy) -> SequentialMemory {
         if let memory, memory.ticks > 0, memory.matches(policy.sequential, policy.guards) { return memory }
-        var fresh = SequentialMemory(settings: policy.sequential, guards: policy.guards,
-                                     previousBaseline: memory?.previousBaseline ?? [])
-        fresh.lastCandidateAt = memory?.lastCandidateAt
-        return fresh
+        return SequentialMemory(settings: policy.sequential, guards: policy.guards,
+                                previousBaseline: memory?.previousBaseline ?? [])
     }
 
     /// Freezes every latency threshold still warming up whose quantile `histogram` can estimate.

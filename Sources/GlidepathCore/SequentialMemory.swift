@@ -24,8 +24,6 @@ public struct SequentialMemory: Hashable, Sendable, Codable {
     public var maxP99: BinomialEProcess?
     /// The baseline's latency histogram of the previous step(s), where this step's thresholds come from.
     public var previousBaseline: [UInt64]
-    /// When the candidate last got a request (ms since the epoch), for `noDataAfter`.
-    public var lastCandidateAt: Int64?
     /// Ticks judged in this step.
     public var ticks: Int
 
@@ -43,7 +41,6 @@ public struct SequentialMemory: Hashable, Sendable, Codable {
         maxRate = guards.maxErrorRatePercent.map { BinomialEProcess.above($0 / 100) }
         maxP99 = guards.maxP99.map { _ in BinomialEProcess.above(1 - guards.latencyQuantile) }
         self.previousBaseline = previousBaseline
-        lastCandidateAt = nil
         ticks = 0
     }
 

@@ -67,11 +67,6 @@ extension SequentialView {
         out.append(GuardEvidence(guardName: "combined", test: "safety_threshold", value: safetyThreshold))
         out.append(GuardEvidence(guardName: "exposure", test: "candidate_requests", value: Double(c.requests)))
         out.append(GuardEvidence(guardName: "exposure", test: "baseline_requests", value: Double(b.requests)))
-        if let idle = idleMilliseconds, let limit = policy.noDataAfter {
-            out.append(GuardEvidence(guardName: "exposure", test: "candidate_idle_seconds", value: Double(idle) / 1000))
-            out.append(GuardEvidence(guardName: "exposure", test: "no_data",
-                                     value: idle >= limit.milliseconds ? 1 : 0))
-        }
         return out
     }
 }

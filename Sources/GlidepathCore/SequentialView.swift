@@ -112,10 +112,6 @@ struct SequentialView {
             return make(.hold, "no-data", "no requests on either arm since \(here) began; "
                 + "no data never advances or rolls back")
         }
-        if let idle = idleMilliseconds, let limit = policy.noDataAfter, idle >= limit.milliseconds {
-            return make(.hold, "no-data", "no candidate request for \(ReasonFormat.duration(milliseconds: idle)) at "
-                + "\(here) (noDataAfter \(ReasonFormat.duration(limit))); no data never advances or rolls back")
-        }
         let minimum = UInt64(max(0, policy.minRequests))
         if sole, c.requests < minimum {
             return make(.hold, "min-requests", "waiting for \(ReasonFormat.count(minimum)) candidate requests at "
@@ -147,12 +143,6 @@ struct SequentialView {
                 + "of the \(ReasonFormat.duration(bake)) bake left at \(here)")
         }
         return make(.advance, "healthy", bake.milliseconds > 0 ? "\(safe); bake done" : safe)
-    }
-
-    /// How long the candidate has had no request in this step, when `noDataAfter` is set.
-    var idleMilliseconds: Int64? {
-        guard policy.noDataAfter != nil else { return nil }
-        return now - max(input.status.stepStartedAt, mem.lastCandidateAt ?? input.status.stepStartedAt)
     }
 
     /// True when the baseline has latency data to take thresholds from (this step's, or a frozen

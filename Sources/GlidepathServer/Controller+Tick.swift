@@ -105,7 +105,7 @@ extension Controller {
     }
 
     /// `glidepath_no_data`: 1 while the last verdict reports the candidate idle for `noDataAfter` (the
-    /// judge's `exposure/no_data` evidence, exported by the sequential judge when the policy sets it).
+    /// `exposure/no_data` evidence `NoDataCheck` adds to every verdict when the policy sets it).
     private func publishNoDataLocked(_ name: String, verdict: Verdict) {
         guard let e = entries[name] else { return }
         var flag = verdict.evidence.first { $0.guardName == "exposure" && $0.test == "no_data" }?.value ?? 0

@@ -20,28 +20,48 @@ import Testing
         let after = try #require(loop.state.memory.sequential)
         #expect(after.errors == before.errors)
         #expect(after.latency == before.latency)
-        #expect(after.lastCandidateAt == before.lastCandidateAt)
+        #expect(loop.state.lastCandidateAt == 30_000)
         #expect(loop.status.phase == .ramping && loop.status.step == 0)
         #expect(loop.verdicts.suffix(50).allSatisfy { $0.action == .hold })
     }
 
-    @Test("noDataAfter: an idle candidate holds under no-data, with the duration, and says so in evidence")
-    func noDataAfter() throws {
-        var policy = Self.policy
+    @Test("noDataAfter: an idle candidate holds under no-data, with the duration, and says so in evidence",
+          arguments: [JudgeKind.sequential, .threshold])
+    func noDataAfter(judge: JudgeKind) throws {
+        var policy = Self.policy.with(judge: judge)
         policy.noDataAfter = .minutes(1)
         var loop = SeqLoop(policy: policy)
-        loop.policy = policy
         loop.tick(perTick: 1_000)
         for _ in 0..<5 { loop.tick(perTick: 0) }
         #expect(loop.verdicts.last?.rule == "min-requests")
+        #expect(loop.verdicts.last?.evidence.contains(GuardEvidence(guardName: "exposure", test: "no_data", value: 0)) == true)
         loop.tick(perTick: 0)
         let v = try #require(loop.verdicts.last)
         #expect(v.action == .hold && v.rule == "no-data")
         #expect(v.reason == "no candidate request for 1m at step 0 (5%) (noDataAfter 1m); no data never advances or rolls back")
         #expect(v.evidence.contains(GuardEvidence(guardName: "exposure", test: "no_data", value: 1)))
         #expect(v.evidence.contains(GuardEvidence(guardName: "exposure", test: "candidate_idle_seconds", value: 60)))
+        #expect(loop.state.lastCandidateAt == 10_000)
         loop.tick(perTick: 1_000)
         #expect(loop.verdicts.last?.evidence.contains(GuardEvidence(guardName: "exposure", test: "no_data", value: 0)) == true)
+    }
+
+    @Test("noDataAfter stops the threshold judge advancing on old evidence; without it the step advances")
+    func noDataAfterBlocksAnAdvance() throws {
+        for limit in [TimeSpan.minutes(1), nil] {
+            var policy = Self.policy.with(judge: .threshold)
+            policy.noDataAfter = limit
+            var loop = SeqLoop(policy: policy)
+            loop.tick(perTick: 10_000)  // 500 candidate requests, healthy; then nothing on either arm
+            for _ in 0..<11 { loop.tick(perTick: 0) }  // 2 minutes: the bake is over
+            let v = try #require(loop.verdicts.last)
+            if limit == nil {
+                #expect(v.action == .advance && loop.status.step == 1)
+            } else {
+                #expect(v.action == .hold && v.rule == "no-data" && loop.status.step == 0)
+                #expect(v.reason.hasPrefix("no candidate request for 1m 50s at step 0 (5%)"))
+            }
+        }
     }
 
     @Test("maxHold with onStuck rollback rolls a step without a decision back; with hold it only says stuck",
