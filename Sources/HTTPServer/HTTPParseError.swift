@@ -19,8 +19,12 @@ public struct HTTPParseError: Error, Equatable, Sendable, CustomStringConvertibl
     static let invalidContentLength = HTTPParseError(status: 400, message: "invalid Content-Length")
     static let conflictingContentLength = HTTPParseError(status: 400, message: "conflicting Content-Length headers")
     static let invalidPercentEncoding = HTTPParseError(status: 400, message: "invalid percent-encoding in request target")
-    static let transferEncoding = HTTPParseError(
-        status: 501, message: "Transfer-Encoding is not supported; send Content-Length")
+    static let bothLengths = HTTPParseError(
+        status: 400, message: "both Content-Length and Transfer-Encoding: send one")
+    static let transferEncodingHTTP10 = HTTPParseError(
+        status: 400, message: "Transfer-Encoding in an HTTP/1.0 request")
+    static let chunkedNotFinal = HTTPParseError(
+        status: 400, message: "Transfer-Encoding must end with chunked")
     static let timeout = HTTPParseError(status: 408, message: "request not completed in time")
 
     static func headerTooLarge(limit: Int) -> HTTPParseError {
@@ -33,6 +37,14 @@ public struct HTTPParseError: Error, Equatable, Sendable, CustomStringConvertibl
 
     static func unsupportedVersion(_ version: String) -> HTTPParseError {
         HTTPParseError(status: 505, message: "unsupported HTTP version \(version)")
+    }
+
+    static func unsupportedTransferCoding(_ value: String) -> HTTPParseError {
+        HTTPParseError(status: 501, message: "unsupported Transfer-Encoding \(value); send chunked or Content-Length")
+    }
+
+    static func malformedChunk(_ what: String) -> HTTPParseError {
+        HTTPParseError(status: 400, message: "malformed chunked body: \(what)")
     }
 
     static func unsupportedExpect(_ value: String) -> HTTPParseError {

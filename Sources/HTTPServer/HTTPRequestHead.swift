@@ -3,6 +3,8 @@ struct HTTPRequestHead {
     var request: HTTPRequest
     var framing: HTTPRequestFraming
     var contentLength: Int
+    /// `Transfer-Encoding: chunked`: the body arrives in chunks (`contentLength` is then 0).
+    var chunked: Bool
     var expectsContinue: Bool
 
     /// Parses a head: the request line and header lines, each ending in CRLF, without the blank line.
@@ -19,6 +21,7 @@ struct HTTPRequestHead {
         var hasClose = false
         var hasKeepAlive = false
         var expectValue: String?
+        var codings: [String] = []
         var pos = lineEnd + 2
         while pos < buf.count {
             guard let end = ByteScan.crlf(buf, from: pos) else { return .failure(.malformedHeader) }
@@ -42,7 +45,7 @@ struct HTTPRequestHead {
                 if let previous = contentLength, previous != n { return .failure(.conflictingContentLength) }
                 contentLength = n
             } else if ByteScan.equalsIgnoringCase(name, "transfer-encoding") {
-                return .failure(.transferEncoding)
+                ByteScan.forEachToken(value) { codings.append(String(decoding: $0, as: UTF8.self).lowercased()) }
             } else if ByteScan.equalsIgnoringCase(name, "connection") {
                 ByteScan.forEachToken(value) { token in
                     if ByteScan.equalsIgnoringCase(token, "close") { hasClose = true }
@@ -53,6 +56,16 @@ struct HTTPRequestHead {
             }
             fields.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
             pos = end + 2
+        }
+        // Transfer-Encoding (RFC 9112 §6): only `chunked`, which must come last; never with Content-Length
+        // (the request-smuggling ambiguity) and never from HTTP/1.0.
+        if !codings.isEmpty {
+            if line.isHTTP10 { return .failure(.transferEncodingHTTP10) }
+            if contentLength != nil { return .failure(.bothLengths) }
+            guard codings.last == "chunked" else { return .failure(.chunkedNotFinal) }
+            if codings.count > 1 {
+                return .failure(.unsupportedTransferCoding(codings.dropLast().joined(separator: ", ")))
+            }
         }
         var expectsContinue = false
         // HTTP/1.0 clients cannot expect 100 Continue (RFC 9110 §10.1.1), so the field is ignored there.
@@ -65,7 +78,7 @@ struct HTTPRequestHead {
                                   headers: HTTPHeaders(fields))
         return .success(HTTPRequestHead(
             request: request, framing: HTTPRequestFraming(keepAlive: keepAlive, isHTTP10: line.isHTTP10),
-            contentLength: contentLength ?? 0, expectsContinue: expectsContinue))
+            contentLength: contentLength ?? 0, chunked: !codings.isEmpty, expectsContinue: expectsContinue))
     }
 
     /// An error visible before the head is complete (garbage, a TLS handshake), so it is refused at once.

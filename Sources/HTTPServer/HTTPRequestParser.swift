@@ -18,7 +18,10 @@ public struct HTTPRequestParser: Sendable {
     struct PendingBody: Sendable {
         var request: HTTPRequest
         var framing: HTTPRequestFraming
+        /// Content-Length framing: the body's length.
         var length: Int
+        /// Chunked framing: the decoder holding the body so far.
+        var chunked: ChunkedBodyDecoder?
     }
 
     public init(maxHeaderBytes: Int = 16 * 1024, maxBodyBytes: Int = 1 << 20) {
@@ -70,6 +73,23 @@ public struct HTTPRequestParser: Sendable {
     private mutating func process(_ buf: UnsafeBufferPointer<UInt8>, _ onEvent: (HTTPParserEvent) -> Void) -> Int {
         var pos = 0
         while !stopped {
+            if var pending = pendingBody, var decoder = pending.chunked {
+                // Own the decoder while it appends, so its body is not copied.
+                pending.chunked = nil
+                pendingBody = nil
+                switch decoder.consume(buf, &pos) {
+                case .needMore:
+                    pending.chunked = decoder
+                    pendingBody = pending
+                    return pos
+                case .failed(let error):
+                    return fail(error, buf, onEvent)
+                case .done:
+                    pending.request.body = decoder.body
+                    emit(pending.request, pending.framing, onEvent)
+                    continue
+                }
+            }
             if let pending = pendingBody {
                 guard buf.count - pos >= pending.length else { return pos }
                 var request = pending.request
@@ -108,6 +128,12 @@ public struct HTTPRequestParser: Sendable {
             pos = headEnd
             if head.contentLength > maxBodyBytes {
                 return fail(.bodyTooLarge(limit: maxBodyBytes), buf, onEvent)
+            }
+            if head.chunked {
+                if head.expectsContinue, pos == buf.count { onEvent(.sendContinue) }
+                let decoder = ChunkedBodyDecoder(maxBodyBytes: maxBodyBytes, maxTrailerBytes: maxHeaderBytes)
+                pendingBody = PendingBody(request: head.request, framing: head.framing, length: 0, chunked: decoder)
+                continue
             }
             if head.contentLength == 0 {
                 emit(head.request, head.framing, onEvent)

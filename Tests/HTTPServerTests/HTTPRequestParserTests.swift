@@ -70,6 +70,20 @@ let validCases: [ValidCase] = [
     ValidCase(name: "nothing after Connection: close is parsed",
               raw: "GET /a HTTP/1.1\r\nConnection: close\r\n\r\nGET /b HTTP/1.1\r\n\r\n",
               expected: [.request(req("GET", "/a", "/a", headers: [("Connection", "close")]), close11)]),
+    ValidCase(name: "chunked body with extensions and a trailer",
+              raw: "POST /o HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                  + "5;name=x\r\nhello\r\n1 \r\n \r\nA\r\nworld!\nabc\r\n0\r\nX-Sum: 1\r\n\r\n",
+              expected: [.request(req("POST", "/o", "/o", headers: [("Transfer-Encoding", "chunked")],
+                                      body: "hello world!\nabc"), keep)]),
+    ValidCase(name: "empty chunked body, then a pipelined GET",
+              raw: "POST /o HTTP/1.1\r\nTransfer-Encoding: Chunked\r\n\r\n0\r\n\r\nGET /n HTTP/1.1\r\n\r\n",
+              expected: [.request(req("POST", "/o", "/o", headers: [("Transfer-Encoding", "Chunked")]), keep),
+                         .request(req("GET", "/n", "/n"), keep)]),
+    ValidCase(name: "chunked, then Content-Length, pipelined",
+              raw: "POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
+                  + "POST /b HTTP/1.1\r\nContent-Length: 2\r\n\r\nde",
+              expected: [.request(req("POST", "/a", "/a", headers: [("Transfer-Encoding", "chunked")], body: "abc"), keep),
+                         .request(req("POST", "/b", "/b", headers: [("Content-Length", "2")], body: "de"), keep)]),
 ]
 
 @Test("valid requests parse the same whole, byte by byte and in 7-byte pieces", arguments: validCases)
@@ -120,8 +134,28 @@ let malformedCases: [MalformedCase] = [
     MalformedCase(raw: "POST / HTTP/1.1\r\nContent-Length: 1, 1\r\n\r\n", status: 400, message: "invalid Content-Length"),
     MalformedCase(raw: "POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", status: 400,
                   message: "conflicting Content-Length headers"),
-    MalformedCase(raw: "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", status: 501,
-                  message: "Transfer-Encoding is not supported; send Content-Length"),
+    MalformedCase(raw: "POST / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", status: 501,
+                  message: "unsupported Transfer-Encoding gzip; send chunked or Content-Length"),
+    MalformedCase(raw: "POST / HTTP/1.1\r\nTransfer-Encoding: chunked, gzip\r\n\r\n", status: 400,
+                  message: "Transfer-Encoding must end with chunked"),
+    MalformedCase(raw: "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\nabc", status: 400,
+                  message: "both Content-Length and Transfer-Encoding: send one"),
+    MalformedCase(raw: "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", status: 400,
+                  message: "Transfer-Encoding in an HTTP/1.0 request"),
+    MalformedCase(raw: "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n", status: 400,
+                  message: "malformed chunked body: malformed chunk size"),
+    MalformedCase(raw: "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n\r\n", status: 400,
+                  message: "malformed chunked body: malformed chunk size"),
+    MalformedCase(raw: "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcd\r\n0\r\n\r\n", status: 400,
+                  message: "malformed chunked body: chunk data not followed by CRLF"),
+    MalformedCase(raw: "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1000000000000000\r\n", status: 400,
+                  message: "malformed chunked body: malformed chunk size"),
+    MalformedCase(raw: "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n100001\r\n", status: 413,
+                  message: "request body too large (limit 1048576 bytes)"),
+    MalformedCase(raw: "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n" + String(repeating: "0", count: 1100),
+                  status: 400, message: "malformed chunked body: chunk-size line too long"),
+    MalformedCase(raw: "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nBad Trailer\r\n\r\n", status: 400,
+                  message: "malformed header field"),
     MalformedCase(raw: "POST / HTTP/1.1\r\nContent-Length: 2000000\r\n\r\n", status: 413,
                   message: "request body too large (limit 1048576 bytes)"),
     MalformedCase(raw: "POST / HTTP/1.1\r\nContent-Length: 99999999999999999999999\r\n\r\n", status: 413,
@@ -162,6 +196,46 @@ func expectContinue() {
     #expect(rest == [.request(req("POST", "/o", "/o", headers: [("Expect", "100-Continue"), ("Content-Length", "5")],
                                   body: "hello"), keep)])
     #expect(!parser.hasPartialRequest)
+}
+
+@Test("chunks adding up past the body limit answer 413, however they are split")
+func chunkedTooLarge() {
+    let raw = Array("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nabcdef\r\n5\r\nghijk\r\n0\r\n\r\n".utf8)
+    let expected = [HTTPParserEvent.error(HTTPParseError(status: 413, message: "request body too large (limit 10 bytes)"))]
+    #expect(parse(raw, maxBodyBytes: 10) == expected)
+    #expect(parse(raw, step: 1, maxBodyBytes: 10) == expected)
+    #expect(parse(raw, maxBodyBytes: 11).count == 1 && parse(raw, maxBodyBytes: 11) != expected)
+}
+
+@Test("a chunked body of 1 MiB fed in 1-byte pieces is decoded whole, in linear time")
+func chunkedLargeBytewise() {
+    var raw = Array("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n".utf8)
+    let piece = [UInt8](repeating: 120, count: 4096)
+    for _ in 0..<255 { raw += Array("1000\r\n".utf8) + piece + [13, 10] }
+    raw += Array("0\r\n\r\n".utf8)
+    var parser = HTTPRequestParser()
+    var events: [HTTPParserEvent] = []
+    raw.withUnsafeBytes { all in
+        for i in 0..<all.count { parser.feed(UnsafeRawBufferPointer(rebasing: all[i..<(i + 1)])) { events.append($0) } }
+    }
+    guard case .request(let r, _)? = events.first, events.count == 1 else {
+        Issue.record("expected one request, got \(events.count) events")
+        return
+    }
+    #expect(r.body.count == 255 * 4096 && r.body.allSatisfy { $0 == 120 })
+    #expect(!parser.hasPartialRequest)
+}
+
+@Test("Expect: 100-continue with a chunked body asks for it, then delivers the request")
+func expectContinueChunked() {
+    var parser = HTTPRequestParser()
+    let head = parser.feed(Array("POST /o HTTP/1.1\r\nExpect: 100-continue\r\nTransfer-Encoding: chunked\r\n\r\n".utf8))
+    #expect(head == [.sendContinue])
+    #expect(parser.hasPartialRequest)
+    #expect(parser.feed(Array("2\r\nhi\r\n".utf8)).isEmpty)
+    let rest = parser.feed(Array("0\r\n\r\n".utf8))
+    #expect(rest == [.request(req("POST", "/o", "/o", headers: [("Expect", "100-continue"), ("Transfer-Encoding", "chunked")],
+                                  body: "hi"), keep)])
 }
 
 @Test("a body over the limit answers 413 without a 100 Continue")
