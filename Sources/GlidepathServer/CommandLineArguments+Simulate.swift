@@ -6,6 +6,10 @@ extension CommandLineArguments {
     /// (positive decimals, req/s) and `--judge`; `--runs` a positive integer; `--seed` an unsigned 64-bit integer.
     static func simulateOptions(values: [String: String], json: Bool) throws(UsageError) -> SimulationOptions {
         var options = SimulationOptions(json: json)
+        if let path = values["--policy"] {
+            guard !path.isEmpty else { throw UsageError("simulate: --policy needs a policy file") }
+            options.policyFile = path
+        }
         if let text = values["--scenario"] {
             let ids = list(text)
             if !ids.contains(where: { $0.lowercased() == "all" }) {

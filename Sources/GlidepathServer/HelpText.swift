@@ -19,7 +19,8 @@ public enum HelpText {
       bucket --migration M --key K   the sticky bucket (0...9999) of a key
       bucket --vectors N       conformance vectors for the shims (JSON)
       version                  print the version
-      simulate [--scenario S1,S3b|all] [--rate 1,10] [--runs N] [--seed N] [--judge J,...] [--json]
+      simulate [--scenario S1,S3b|all] [--rate 1,10] [--runs N] [--seed N] [--judge J,...]
+               [--policy FILE] [--json]
                                benchmark the judges on simulated traffic
 
     Client commands use --server URL or GLIDEPATH_SERVER (default http://127.0.0.1:8470)
@@ -48,19 +49,22 @@ public enum HelpText {
         case "version": return "Usage: glidepath version\n"
         case "simulate": return """
             Usage: glidepath simulate [--scenario S1,S3b|all] [--rate 1,10,100,1000] [--runs N] [--seed N]
-                                      [--judge sequential,threshold,ztest] [--json]
+                                      [--judge sequential,threshold,ztest] [--policy FILE] [--json]
 
               Runs the real judges and state machine on a virtual clock with seeded, simulated traffic
               (no sleeping) and prints one row per scenario, rate and judge.
 
               --scenario  scenario ids, comma-separated, or all (default): S1 A/A; S2/S2b errors 2x from
-                          the start / mid-step; S3/S3b errors 10x from the start / t=10 min; S4/S4b latency
+                          the start / mid-step; S3/S3b errors 10x from the start / t=5 min; S4/S4b latency
                           +50% whole / p99 only; S5 A/A low traffic with gaps; S6/S6b bursts and a
                           common-mode error spike, A/A / errors 2x
               --rate      total request rates in req/s (default 1,10,100,1000; S5: 1,0.1)
               --runs      runs per scenario, rate and judge (default S1 2000, S6 1000, S5 500, others 300)
               --seed      seed of the random streams (default 1); the same seed gives the same output
               --judge     judges to compare (default all three)
+              --policy    run every scenario under this policy file (its judge field set to each judge's)
+                          instead of the benchmark's: steps 5/10/25/50/100 %, 2-minute bakes, 10 s
+                          interval, maxHold 1h, product defaults otherwise; an invalid file exits 1
               --json      an array of objects instead of the table
 
             """

@@ -1,3 +1,5 @@
+import GlidepathCore
+
 /// What `glidepath simulate` runs.
 public struct SimulationOptions: Equatable, Sendable {
     /// Scenario ids in `Scenario.catalogue`; empty: all of them.
@@ -9,14 +11,21 @@ public struct SimulationOptions: Equatable, Sendable {
     public var seed: UInt64
     public var judges: [SimulatedJudge]
     public var json: Bool
+    /// `--policy FILE`: the file to read (by the command) into `policy`.
+    public var policyFile: String?
+    /// The policy every run uses, its `judge` field set to each judge's; nil: `SimulationPolicy.standard`.
+    public var policy: Policy?
 
     public init(scenarios: [String] = [], rates: [Double]? = nil, runs: Int? = nil, seed: UInt64 = 1,
-                judges: [SimulatedJudge] = SimulatedJudge.allCases, json: Bool = false) {
+                judges: [SimulatedJudge] = SimulatedJudge.allCases, json: Bool = false, policyFile: String? = nil,
+                policy: Policy? = nil) {
         self.scenarios = scenarios
         self.rates = rates
         self.runs = runs
         self.seed = seed
         self.judges = judges
         self.json = json
+        self.policyFile = policyFile
+        self.policy = policy
     }
 }

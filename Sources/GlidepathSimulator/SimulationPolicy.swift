@@ -13,4 +13,12 @@ public enum SimulationPolicy {
                       interval: .seconds(10), steps: steps, minRequests: 100, guards: Guards(), judge: judge,
                       maxHold: .minutes(60), onStuck: .hold)
     }
+
+    /// The policy a run of `judge` uses: `custom` (a user's `--policy`) or the standard one, with its
+    /// `judge` field set to this judge's.
+    public static func policy(_ custom: Policy?, judge: JudgeKind) -> Policy {
+        guard var policy = custom else { return standard(judge: judge) }
+        policy.judge = judge
+        return policy
+    }
 }

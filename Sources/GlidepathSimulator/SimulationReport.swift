@@ -29,6 +29,13 @@ public enum SimulationReport {
         return JSONValue.array(values).rendered(pretty: true) + "\n"
     }
 
+    /// `policy policies/x.json: steps 5/10/25/50/100 %, bakes 10m/10m/10m/10m/0s, interval 10s`.
+    public static func policyLine(_ policy: Policy, file: String) -> String {
+        let steps = policy.steps.map { "\($0.weight)" }.joined(separator: "/")
+        let bakes = policy.steps.map { "\($0.bake)" }.joined(separator: "/")
+        return "policy \(file): steps \(steps) %, bakes \(bakes), interval \(policy.interval)"
+    }
+
     static let header = ["scenario", "rate", "judge", "runs", "false rb (95% ub)", "rolled back", "promoted",
                          "held", "stuck", "median t", "p90 t", "median excess", "p90 excess"]
 

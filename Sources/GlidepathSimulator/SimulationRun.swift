@@ -25,10 +25,12 @@ public struct SimulationRun: Sendable {
     /// The virtual clock's origin (ms since the Unix epoch); only differences matter.
     static let origin: Int64 = 1_767_225_600_000
 
-    /// Runs one migration of `prepared` at total rate `rate` (req/s) with `judge`, seeded by `seed`.
-    public static func run(_ prepared: Prepared, rate: Double, judge kind: SimulatedJudge, seed: UInt64) -> RunResult {
+    /// Runs one migration of `prepared` at total rate `rate` (req/s) with `judge`, seeded by `seed`, under
+    /// `custom` (a user's policy) or the standard one.
+    public static func run(_ prepared: Prepared, rate: Double, judge kind: SimulatedJudge, seed: UInt64,
+                           policy custom: Policy? = nil) -> RunResult {
         let scenario = prepared.scenario
-        let policy = SimulationPolicy.standard(judge: kind.policyKind)
+        let policy = SimulationPolicy.policy(custom, judge: kind.policyKind)
         let judge = kind.make()
         var rng = Xoshiro256(seed: seed)
         let start = StateMachine.start(policy: policy, policyVersion: 1, now: origin)

@@ -65,7 +65,8 @@ public enum Simulator {
             for i in 0..<unit.count {
                 let run = unit.first + i
                 let seed = runSeed(options.seed, scenario: job.scenario.id, rate: job.rate, run: run)
-                results.store(SimulationRun.run(ready, rate: job.rate, judge: job.judge, seed: seed),
+                results.store(SimulationRun.run(ready, rate: job.rate, judge: job.judge, seed: seed,
+                                                policy: options.policy),
                               at: unit.offset + i)
             }
         }

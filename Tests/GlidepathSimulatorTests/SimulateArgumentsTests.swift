@@ -10,6 +10,7 @@ import Testing
         (["simulate", "--scenario", "s1,S3b", "--rate", "1,0.1", "--runs", "50", "--seed", "9"],
          SimulationOptions(scenarios: ["S1", "S3b"], rates: [1, 0.1], runs: 50, seed: 9)),
         (["simulate", "--judge=ztest,threshold,ztest"], SimulationOptions(judges: [.ztest, .threshold])),
+        (["simulate", "--policy", "policies/x.json"], SimulationOptions(policyFile: "policies/x.json")),
     ])
     func parses(args: [String], expected: SimulationOptions) throws {
         #expect(try CommandLineArguments.parse(args) == .simulate(expected))
@@ -28,6 +29,7 @@ import Testing
         (["simulate", "--runs"], "simulate: --runs needs a value"),
         (["simulate", "--fast"], "simulate: unknown option --fast; run glidepath simulate --help"),
         (["simulate", "S1"], "simulate: unexpected argument \"S1\""),
+        (["simulate", "--policy="], "simulate: --policy needs a policy file"),
     ])
     func usageErrors(args: [String], message: String) {
         #expect(throws: UsageError(message)) { try CommandLineArguments.parse(args) }
@@ -36,7 +38,7 @@ import Testing
     @Test func helpMentionsEveryOption() throws {
         #expect(try CommandLineArguments.parse(["simulate", "--help"]) == .help("simulate"))
         let text = HelpText.command("simulate")
-        for option in ["--scenario", "--rate", "--runs", "--seed", "--judge", "--json"] {
+        for option in ["--scenario", "--rate", "--runs", "--seed", "--judge", "--policy", "--json"] {
             #expect(text.contains(option))
         }
         #expect(HelpText.topLevel.contains("simulate"))

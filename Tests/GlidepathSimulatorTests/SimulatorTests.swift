@@ -49,6 +49,30 @@ import Testing
         #expect(good.promotedRate >= 0.9)
     }
 
+    @Test func aUserPolicyReplacesTheStandardOneForEveryJudge() throws {
+        // 1-second ticks and a single 50 % step before 100 %: decisions land on whole seconds, not tens.
+        let text = #"{"migration": "m", "baseline": "a", "candidate": "b", "interval": "1s", "judge": "threshold", "#
+            + #""steps": [{"weight": 50, "bake": "30s"}, {"weight": 100}], "minRequests": 20}"#
+        let policy = try PolicyParser.parse(text).get()
+        #expect(SimulationPolicy.policy(policy, judge: .sequential).judge == .sequential)
+        #expect(SimulationPolicy.policy(policy, judge: .sequential).steps == policy.steps)
+        #expect(SimulationPolicy.policy(nil, judge: .threshold) == SimulationPolicy.standard(judge: .threshold))
+        let rows = Simulator.run(SimulationOptions(scenarios: ["S3", "S1"], rates: [100], runs: 40,
+                                                   judges: [.sequential, .threshold], policy: policy))
+        // Rows come in catalogue order: S1 first.
+        #expect(rows.map { "\($0.scenario) \($0.judge)" } == ["S1 sequential", "S1 threshold", "S3 sequential", "S3 threshold"])
+        let bad = rows[2]
+        #expect(bad.rolledBackRate == 1)
+        // At 50 % a tenfold error rate is caught within a few 1-second ticks.
+        #expect(bad.p90DecisionSeconds <= 5)
+        let standard = row("S3", rate: 100, judge: .sequential, runs: 40)
+        #expect(standard.p90DecisionSeconds >= 10 && standard.p90DecisionSeconds.truncatingRemainder(dividingBy: 10) == 0)
+        // Healthy: promoted after the 30 s bake at 50 % (and minRequests at 100 %), well before the standard 10 minutes.
+        let good = rows[0]
+        #expect(good.promotedRate >= 0.9)
+        #expect(good.medianDecisionSeconds >= 30 && good.medianDecisionSeconds < 120)
+    }
+
     @Test func lowTrafficWithGapsHoldsAndAlerts() {
         // 0.1 req/s: 5 % of it is one candidate request every 200 s, far from 100 per step in 4 hours.
         let r = row("S5", rate: 0.1, judge: .threshold, runs: 20)
