@@ -36,6 +36,7 @@ public enum StatusJSON {
             ("stepCounts", .object([(p.baseline, counts(j.step.baseline)), (p.candidate, counts(j.step.candidate))])),
             ("lastTickAt", j.lastTickAt.map { .string(ISOTime.format(milliseconds: $0)) } ?? .null),
             ("lastDataAt", j.lastDataAt.map { .string(ISOTime.format(milliseconds: $0)) } ?? .null),
+            ("lastCandidateAt", j.lastCandidateAt.map { .string(ISOTime.format(milliseconds: $0)) } ?? .null),
             ("lastDecision", e.lastDecision.map(decision) ?? .null),
         ])
     }

@@ -125,7 +125,7 @@ struct Loop {
         let a = ControlTick.run(policy: policy, status: status, state: .initial, snapshot: first,
                                 judge: ThresholdJudge(), now: 10_000)
         #expect(a.judge.step == first, "without a previous snapshot everything is new")
-        #expect(a.judge.lastDataAt == 10_000)
+        #expect(a.judge.lastDataAt == 10_000 && a.judge.lastCandidateAt == 10_000)
         let restarted = ArmPair(baseline: Fixture.arm(1_050, errors: 10), candidate: Fixture.arm(30, errors: 0))
         let b = ControlTick.run(policy: policy, status: status, state: a.judge, snapshot: restarted,
                                 judge: ThresholdJudge(), now: 20_000)
@@ -136,6 +136,11 @@ struct Loop {
                                 judge: ThresholdJudge(), now: 30_000)
         #expect(c.judge.step == b.judge.step)
         #expect(c.judge.lastDataAt == 20_000, "no new request: lastDataAt stays")
+        #expect(c.judge.lastCandidateAt == 20_000)
+        let baselineOnly = ArmPair(baseline: Fixture.arm(1_100, errors: 10), candidate: Fixture.arm(30, errors: 0))
+        let d = ControlTick.run(policy: policy, status: status, state: c.judge, snapshot: baselineOnly,
+                                judge: ThresholdJudge(), now: 40_000)
+        #expect(d.judge.lastDataAt == 40_000 && d.judge.lastCandidateAt == 20_000, "only the baseline saw requests")
     }
 
     @Test func pausedJudgesButTakesNoAction() {

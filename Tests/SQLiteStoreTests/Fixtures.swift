@@ -31,7 +31,7 @@ enum Fixture {
                                          GuardEvidence(guardName: "errors", test: "baseline_rate", value: 0.0025)])
         return JudgeState(step: ArmPair(baseline: baseline, candidate: candidate),
                           lastSnapshot: ArmPair(baseline: baseline, candidate: .zero),
-                          lastTickAt: t0 + 55_000, lastDataAt: t0 + 54_000,
+                          lastTickAt: t0 + 55_000, lastDataAt: t0 + 54_000, lastCandidateAt: t0 + 53_000,
                           memory: JudgeMemory(failedChecks: failedChecks), lastVerdict: verdict)
     }
 
