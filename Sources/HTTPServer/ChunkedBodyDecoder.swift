@@ -1,6 +1,7 @@
-/// Decodes a `Transfer-Encoding: chunked` request body incrementally (RFC 9112 §7.1): bytes may arrive
-/// split anywhere, each is looked at once (a chunk-size or trailer line still arriving is searched
-/// again, but such lines are bounded by `maxLineBytes`), and the decoded body never exceeds `maxBodyBytes`.
+/// Decodes a `Transfer-Encoding: chunked` body incrementally (RFC 9112 §7.1): request bodies in the
+/// server, response bodies in `HTTPClient`. Bytes may arrive split anywhere, each is looked at once (a
+/// chunk-size or trailer line still arriving is searched again, but such lines are bounded by
+/// `maxLineBytes`), and the decoded body never exceeds `maxBodyBytes`.
 ///
 /// Chunk extensions are ignored; trailer fields are read and dropped (their total is bounded by
 /// `maxTrailerBytes`).

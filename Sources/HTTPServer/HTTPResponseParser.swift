@@ -83,42 +83,15 @@ enum HTTPResponseParser {
         return (status, headers)
     }
 
-    /// Decodes a chunked body and the bytes it used, or returns nil when the final chunk has not arrived.
+    /// Decodes a chunked body and the bytes it used, or returns nil when the final chunk has not arrived
+    /// (the server's own `ChunkedBodyDecoder`, without a body limit).
     private static func dechunk(_ buf: UnsafeBufferPointer<UInt8>) throws(Failure) -> ([UInt8], Int)? {
-        var out: [UInt8] = []
-        var pos = buf.startIndex
-        while true {
-            guard let lineEnd = ByteScan.crlf(buf, from: pos) else { return nil }
-            var size = 0
-            var digits = 0
-            for b in buf[pos..<lineEnd] {
-                if b == 59 || b == 32 || b == 9 { break }  // chunk extensions are ignored
-                let v: Int
-                switch b {
-                case 48...57: v = Int(b - 48)
-                case 65...70: v = Int(b - 55)
-                case 97...102: v = Int(b - 87)
-                default: throw Failure(message: "malformed chunk size")
-                }
-                guard digits < 15 else { throw Failure(message: "chunk too large") }
-                size = size * 16 + v
-                digits += 1
-            }
-            guard digits > 0 else { throw Failure(message: "malformed chunk size") }
-            pos = lineEnd + 2
-            if size == 0 {
-                // Skip trailer fields up to the blank line.
-                while true {
-                    guard let end = ByteScan.crlf(buf, from: pos) else { return nil }
-                    if end == pos { return (out, end + 2) }
-                    pos = end + 2
-                }
-            }
-            guard buf.endIndex - pos >= size + 2 else { return nil }
-            out.append(contentsOf: buf[pos..<(pos + size)])
-            pos += size
-            guard buf[pos] == 13, buf[pos + 1] == 10 else { throw Failure(message: "chunk not followed by CRLF") }
-            pos += 2
+        var decoder = ChunkedBodyDecoder(maxBodyBytes: .max, maxTrailerBytes: 16 * 1024)
+        var pos = 0
+        switch decoder.consume(buf, &pos) {
+        case .needMore: return nil
+        case .failed(let error): throw Failure(message: error.message)
+        case .done: return (decoder.body, pos)
         }
     }
 }
