@@ -24,14 +24,19 @@ public enum EProcess {
     /// Alternatives of a floor `p0` ("the candidate's rate is below p0"), as multiples of it.
     public static let belowMultiples: [Double] = [0.1, 0.25, 0.5, 0.75]
 
-    /// `log(mean(exp(x)))` without overflow; `-inf` entries (a dead alternative) count as zero.
-    public static func logMeanExp(_ xs: [Double]) -> Double {
-        guard !xs.isEmpty else { return 0 }
-        let top = xs.max() ?? 0
+    /// `log(Σ exp(x))` without overflow; `-inf` entries (a dead alternative) count as zero, and an empty
+    /// list sums to 0 (log 0 = -inf).
+    public static func logSumExp(_ xs: [Double]) -> Double {
+        guard let top = xs.max() else { return -.infinity }
         guard top.isFinite else { return top }
         var sum = 0.0
         for x in xs { sum += exp(x - top) }
-        return top + log(sum / Double(xs.count))
+        return top + log(sum)
+    }
+
+    /// `log(mean(exp(x)))`: an unweighted mixture of e-values, in logs (0, an e-value of 1, when empty).
+    public static func logMeanExp(_ xs: [Double]) -> Double {
+        xs.isEmpty ? 0 : logSumExp(xs) - log(Double(xs.count))
     }
 
     /// `log(exp(a) + exp(b))` without overflow (and without allocating: it runs on every tick).
@@ -42,15 +47,10 @@ public enum EProcess {
         return top + log(exp(a - top) + exp(b - top))
     }
 
-    /// `log(Σ weights[i] · exp(logs[i]))`: a weighted average of e-values, in logs.
+    /// `log(Σ weights[i] · exp(logs[i]))`: a weighted average of e-values, in logs (0 when no weight is positive).
     public static func logWeightedSum(_ logs: [Double], weights: [Double]) -> Double {
         var terms: [Double] = []
         for (l, w) in zip(logs, weights) where w > 0 { terms.append(l + log(w)) }
-        guard !terms.isEmpty else { return 0 }
-        let top = terms.max() ?? 0
-        guard top.isFinite else { return top }
-        var sum = 0.0
-        for t in terms { sum += exp(t - top) }
-        return top + log(sum)
+        return terms.isEmpty ? 0 : logSumExp(terms)
     }
 }

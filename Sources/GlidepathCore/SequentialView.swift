@@ -60,18 +60,11 @@ struct SequentialView {
             terms.append((latencyNames[j], latencyRollback[j] + log(w)))
         }
         rollbackTerms = terms
-        combinedLog = Self.logMeanExp(terms.map(\.log))
+        combinedLog = EProcess.logSumExp(terms.map(\.log))  // the weights are already in the terms
     }
 
     /// The latency guards' names: `latency_p99`.
     static func guardName(_ q: Double) -> String { "latency_" + ReasonFormat.quantileName(q) }
-
-    /// `log(Σ exp(terms))`, computed without overflow (the weights are already in the terms).
-    static func logMeanExp(_ terms: [Double]) -> Double {
-        let top = terms.max() ?? 0
-        guard top.isFinite else { return top }
-        return top + log(terms.reduce(0) { $0 + exp($1 - top) })
-    }
 
     func verdict() -> Verdict {
         let evidence = self.evidence()
