@@ -26,6 +26,12 @@ public enum LatencyBuckets {
     /// bound falls in that bound's bucket, as Prometheus's `le` says.
     @inline(__always)
     public static func index(ofSeconds seconds: Double) -> Int {
+        bounds.withUnsafeBufferPointer { index(ofSeconds: seconds, in: $0) }
+    }
+
+    /// The same rule over a copy of `bounds` (the ingest path keeps its own, out of the global's reach).
+    @inline(__always)
+    static func index(ofSeconds seconds: Double, in bounds: UnsafeBufferPointer<Double>) -> Int {
         var lo = 0
         var hi = bounds.count
         while lo < hi {

@@ -64,16 +64,10 @@ struct ObservationAggregator {
         if arm == 0 { sums.0 += seconds } else { sums.1 += seconds }
     }
 
-    /// Same rule as `LatencyBuckets.index(ofSeconds:)`, over the local copy of the bounds.
+    /// `LatencyBuckets.index(ofSeconds:)` over the local copy of the bounds.
     @inline(__always)
     private func bucketIndex(_ seconds: Double) -> Int {
-        var lo = 0
-        var hi = bounds.count
-        while lo < hi {
-            let mid = (lo + hi) >> 1
-            if bounds[mid] < seconds { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
+        LatencyBuckets.index(ofSeconds: seconds, in: UnsafeBufferPointer(bounds))
     }
 
     func batch(lines: Int) -> ObservationBatch {
