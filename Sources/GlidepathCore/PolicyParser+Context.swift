@@ -124,3 +124,18 @@ extension PolicyParser {
         }
     }
 }
+
+/// The optional fields of one policy object: an absent field leaves its default, a valid one is applied,
+/// and an invalid one (its problem already reported) makes the object invalid.
+struct OptionalFields {
+    var ok = true
+
+    /// `read` is nil for an absent field, `.some(nil)` for an invalid one.
+    mutating func take<T>(_ read: T??, _ apply: (T) -> Void) {
+        switch read {
+        case .none: break
+        case .some(.none): ok = false
+        case .some(.some(let v)): apply(v)
+        }
+    }
+}

@@ -8,50 +8,43 @@ extension PolicyParser {
         guard let object = c.object(value, path: "guards", keys: guardsKeys) else { return nil }
         let defaults = Guards()
         var guards = defaults
-        var ok = true
-        func take<T>(_ read: T??, _ apply: (T) -> Void) {
-            switch read {
-            case .none: break
-            case .some(.none): ok = false
-            case .some(.some(let v)): apply(v)
-            }
-        }
+        var fields = OptionalFields()
 
         if let errors = c.optional(object, "errors") {
             if let e = c.object(errors, path: "guards.errors", keys: errorGuardKeys) {
-                take(c.optional(e, "statuses").map { readStatuses($0, &c) }) { guards.classifier = StatusClassifier(errorStatuses: $0) }
-                take(c.optional(e, "maxRatio").map {
+                fields.take(c.optional(e, "statuses").map { readStatuses($0, &c) }) { guards.classifier = StatusClassifier(errorStatuses: $0) }
+                fields.take(c.optional(e, "maxRatio").map {
                     c.number($0, path: e.path("maxRatio"), must: "greater than 1", { $0 > 1 })
                 }) { guards.maxErrorRatio = $0 }
-                take(c.optional(e, "minDelta").map {
+                fields.take(c.optional(e, "minDelta").map {
                     c.number($0, path: e.path("minDelta"), must: "between 0 and 100", { $0 >= 0 && $0 <= 100 })
                 }) { guards.errorRateSlackPercent = $0 }
-                take(c.optional(e, "maxRate").map {
+                fields.take(c.optional(e, "maxRate").map {
                     c.number($0, path: e.path("maxRate"), must: "greater than 0 and at most 100", { $0 > 0 && $0 <= 100 })
                 }) { guards.maxErrorRatePercent = $0 }
             } else {
-                ok = false
+                fields.ok = false
             }
         }
         if let latency = c.optional(object, "latency") {
             if let l = c.object(latency, path: "guards.latency", keys: latencyGuardKeys) {
-                take(c.optional(l, "quantile").map {
+                fields.take(c.optional(l, "quantile").map {
                     c.number($0, path: l.path("quantile"), must: "greater than 0 and less than 1", { $0 > 0 && $0 < 1 })
                 }) { guards.latencyQuantile = $0 }
-                take(c.optional(l, "maxRatio").map {
+                fields.take(c.optional(l, "maxRatio").map {
                     c.number($0, path: l.path("maxRatio"), must: "greater than 1", { $0 > 1 })
                 }) { guards.maxLatencyRatio = $0 }
-                take(c.optional(l, "maxP99").map {
+                fields.take(c.optional(l, "maxP99").map {
                     c.duration($0, path: l.path("maxP99"), minimum: TimeSpan(milliseconds: 1))
                 }) { guards.maxP99 = $0 }
             } else {
-                ok = false
+                fields.ok = false
             }
         }
-        take(c.optional(object, "failureThreshold").map {
+        fields.take(c.optional(object, "failureThreshold").map {
             c.integer($0, path: "guards.failureThreshold", minimum: 1)
         }) { guards.failureThreshold = $0 }
-        return ok ? guards : nil
+        return fields.ok ? guards : nil
     }
 
     /// `guards.errors.statuses`: statuses `0` or 100...599 (numbers or numeric strings) and

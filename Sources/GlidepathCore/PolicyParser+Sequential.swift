@@ -10,25 +10,18 @@ extension PolicyParser {
     static func readSequential(_ value: JSONValue, _ c: inout Context) -> SequentialSettings? {
         guard let object = c.object(value, path: "sequential", keys: sequentialKeys) else { return nil }
         var settings = SequentialSettings()
-        var ok = true
-        func take<T>(_ read: T??, _ apply: (T) -> Void) {
-            switch read {
-            case .none: break
-            case .some(.none): ok = false
-            case .some(.some(let v)): apply(v)
-            }
-        }
+        var fields = OptionalFields()
         for key in ["alpha", "beta"] {
-            take(c.optional(object, key).map {
+            fields.take(c.optional(object, key).map {
                 c.number($0, path: object.path(key), must: "greater than 0 and at most 0.5", { $0 > 0 && $0 <= 0.5 })
             }) { if key == "alpha" { settings.alpha = $0 } else { settings.beta = $0 } }
         }
         var ratiosOK = true
-        take(c.optional(object, "tolerance").map {
+        fields.take(c.optional(object, "tolerance").map {
             c.number($0, path: object.path("tolerance"), must: "at least 1", { $0 >= 1 })
         }) { settings.tolerance = $0 }
         if let value = c.optional(object, "tolerance"), (value.doubleValue ?? 0) < 1 { ratiosOK = false }
-        take(c.optional(object, "badRatio").map {
+        fields.take(c.optional(object, "badRatio").map {
             c.number($0, path: object.path("badRatio"), must: "greater than 1", { $0 > 1 })
         }) { settings.badRatio = $0 }
         if let value = c.optional(object, "badRatio"), (value.doubleValue ?? 0) <= 1 { ratiosOK = false }
@@ -40,12 +33,12 @@ extension PolicyParser {
                 c.report(object.path("tolerance"), "must be less than badRatio \(trimmed(settings.badRatio)), "
                          + "found \(value.numberText ?? "")", at: value.position)
             }
-            ok = false
+            fields.ok = false
         }
-        take(c.optional(object, "latencyQuantiles").map { readQuantiles($0, path: object.path("latencyQuantiles"), &c) }) {
+        fields.take(c.optional(object, "latencyQuantiles").map { readQuantiles($0, path: object.path("latencyQuantiles"), &c) }) {
             settings.latencyQuantiles = $0
         }
-        return ok ? settings : nil
+        return fields.ok ? settings : nil
     }
 
     /// `sequential.latencyQuantiles`: 1 to 6 numbers in (0, 1), strictly increasing.
