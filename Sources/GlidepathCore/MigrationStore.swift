@@ -4,12 +4,38 @@ public struct StoredMigration: Sendable {
     /// The source text (JSON) of the policy version `status.policyVersion`.
     public var policySource: String
     public var judge: JudgeState
+    /// Set when part of the stored row could not be decoded by this build: the migration loads as broken
+    /// (quarantined) instead of stopping the others. `judge` is then blank.
+    public var problem: StoredProblem?
 
-    public init(status: MigrationStatus, policySource: String, judge: JudgeState) {
+    public init(status: MigrationStatus, policySource: String, judge: JudgeState, problem: StoredProblem? = nil) {
         self.status = status
         self.policySource = policySource
         self.judge = judge
+        self.problem = problem
     }
+}
+
+/// What could not be decoded of a stored migration.
+public enum StoredProblem: Hashable, Sendable, CustomStringConvertible {
+    /// The judge state (evidence) does not decode; the status and policy do.
+    case judgeState(String)
+    /// The status row itself does not decode (an unknown phase, say): only the name, revision and policy
+    /// version can be trusted.
+    case status(String)
+
+    public var description: String {
+        switch self {
+        case .judgeState(let why): "stored judge state does not decode: \(why)"
+        case .status(let why): "stored status does not decode: \(why)"
+        }
+    }
+}
+
+/// A store failure an operator can be told about in a plain sentence, without SQL or source locations
+/// ("the disk holding the database is full").
+public protocol PlainStoreFailure: Error {
+    var plainReason: String { get }
 }
 
 /// One atomic change to the store: everything in it is written in one transaction, or nothing is.

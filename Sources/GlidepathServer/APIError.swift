@@ -23,10 +23,6 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         APIError(status: 404, message: "no migration named \"\(migration)\"")
     }
 
-    public static func storeFailed(_ error: any Error) -> APIError {
-        APIError(status: 500, message: "the store refused the change, nothing changed: \(error)")
-    }
-
     /// The JSON body.
     public var json: JSON {
         var members: [(String, JSON)] = [("error", .string(message))]

@@ -1,51 +1,53 @@
+import Dispatch
 import Foundation
 
-/// The thread that judges migrations: wakes every `period` (~250 ms), and runs a round at the clock's time.
-/// Each migration is only judged when its own policy interval has passed, so the wake-up period only
-/// bounds how late a tick can be.
+/// The thread that judges migrations: wakes every `period` (~250 ms) and runs a round at the time
+/// source's reading. Each migration is only judged when its own policy interval has passed (on the
+/// steady clock), so the wake-up period only bounds how late a tick can be. The wait itself is on the
+/// monotonic clock: a wall-clock step neither stalls nor hurries the loop.
 public final class ControlLoop: @unchecked Sendable {
-    public let controller: Controller
+    public let ticker: Ticker
     public let source: any MetricsSource
-    public let clock: any Clock
+    public let time: any TimeSource
     public let period: Double
 
-    private let condition = NSCondition()
+    private let wakeUp = DispatchSemaphore(value: 0)
+    private let done = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
     private var stopping = false
-    private var finished = false
-    private var thread: Thread?
+    private var started = false
 
-    public init(controller: Controller, source: any MetricsSource, clock: any Clock, period: Double = 0.25) {
-        self.controller = controller
+    public init(controller: Controller, source: any MetricsSource, time: any TimeSource, period: Double = 0.25) {
+        self.ticker = Ticker(controller: controller)
         self.source = source
-        self.clock = clock
+        self.time = time
         self.period = period
     }
 
     public func start() {
+        lock.withLock { started = true }
         let t = Thread { [self] in run() }
         t.name = "glidepath-control-loop"
-        thread = t
         t.start()
     }
 
     /// Asks the loop to stop and waits for the round in progress to finish.
     public func stop() {
-        condition.lock()
-        stopping = true
-        condition.broadcast()
-        while thread != nil && !finished { condition.wait() }
-        condition.unlock()
+        let wasStarted = lock.withLock { () -> Bool in
+            stopping = true
+            return started
+        }
+        guard wasStarted else { return }
+        wakeUp.signal()
+        done.wait()
     }
 
     private func run() {
-        while true {
-            condition.lock()
-            if stopping { finished = true; condition.broadcast(); condition.unlock(); return }
-            condition.unlock()
-            controller.runOnce(now: clock.now(), source: source)
-            condition.lock()
-            if !stopping { _ = condition.wait(until: Date(timeIntervalSinceNow: period)) }
-            condition.unlock()
+        while !lock.withLock({ stopping }) {
+            ticker.round(at: time.read(), source: source)
+            // DispatchTime is monotonic: a wall-clock step does not change how long this waits.
+            _ = wakeUp.wait(timeout: .now() + period)
         }
+        done.signal()
     }
 }

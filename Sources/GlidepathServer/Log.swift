@@ -10,7 +10,7 @@ public enum Log {
 
     private static func write(_ level: String, _ message: String) {
         guard enabled else { return }
-        let line = "\(ISOTime.format(milliseconds: SystemClock().now())) \(level) \(message)\n"
+        let line = "\(ISOTime.format(milliseconds: SystemTimeSource.realtime())) \(level) \(message)\n"
         StandardStreams.writeError(line)
     }
 }

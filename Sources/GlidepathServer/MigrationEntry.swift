@@ -8,6 +8,9 @@ public struct MigrationEntry: Sendable {
     public var judge: JudgeState
     /// The newest audit-log entry (nil when the store had none).
     public var lastDecision: Decision?
+    /// False while the current status is served but not yet written (the store was failing when a rollback
+    /// or pause was decided); it is written when the store recovers.
+    public var durable = true
 
     public init(policy: Policy, policySource: String, status: MigrationStatus, judge: JudgeState, lastDecision: Decision?) {
         self.policy = policy

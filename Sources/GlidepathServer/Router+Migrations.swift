@@ -4,12 +4,15 @@ import HTTPServer
 
 extension Router {
     func listMigrations() -> HTTPResponse {
-        Self.json(200, .array(controller.allEntries().map(StatusJSON.summary)))
+        let live = controller.allEntries().map { ($0.name, StatusJSON.summary($0)) }
+        let broken = controller.allBroken().map { ($0.name, StatusJSON.summary($0)) }
+        return Self.json(200, .array((live + broken).sorted { $0.0 < $1.0 }.map(\.1)))
     }
 
     func getMigration(_ name: String) -> HTTPResponse {
+        if let b = controller.brokenMigration(name) { return Self.json(200, StatusJSON.full(b)) }
         guard let e = controller.entry(name) else { return Self.error(.notFound(migration: name)) }
-        return Self.json(200, StatusJSON.full(e))
+        return Self.json(200, StatusJSON.full(e, now: controller.time.read()))
     }
 
     /// The hot path: one look-up, pre-rendered bytes.
@@ -74,7 +77,7 @@ extension Router {
         }
         do {
             let (outcome, entry) = try controller.apply(policySource: source, name: name)
-            return Self.json(outcome == .created ? 201 : 200, StatusJSON.full(entry))
+            return Self.json(outcome == .created ? 201 : 200, StatusJSON.full(entry, now: controller.time.read()))
         } catch {
             return Self.error(error)
         }
@@ -95,7 +98,8 @@ extension Router {
             }
         }
         do {
-            return Self.json(200, StatusJSON.full(try controller.perform(action, migration: name, reason: reason)))
+            return Self.json(200, StatusJSON.full(try controller.perform(action, migration: name, reason: reason),
+                                           now: controller.time.read()))
         } catch {
             return Self.error(error)
         }

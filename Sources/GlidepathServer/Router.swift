@@ -63,7 +63,8 @@ public final class Router: Sendable {
             case "healthz": return ("/healthz", only("GET", r) { HTTPResponse.text(200, "ok\n") })
             case "readyz":
                 return ("/readyz", only("GET", r) {
-                    controller.isReady ? HTTPResponse.text(200, "ready\n") : HTTPResponse.text(503, "not ready\n")
+                    controller.notReadyReason().map { HTTPResponse.text(503, "not ready: \($0)\n") }
+                        ?? HTTPResponse.text(200, "ready\n")
                 })
             case "metrics":
                 return ("/metrics", only("GET", r) {

@@ -38,15 +38,20 @@ public enum ServeCommand {
             Log.error("cannot open the store at \(config.databasePath): \(error)")
             return 1
         }
-        let clock = SystemClock()
-        let controller = Controller(store: store, clock: clock)
+        let time = SystemTimeSource()
+        let controller = Controller(store: store, time: time)
         do {
             let n = try controller.load()
             Log.info("restored \(n) migration(s) from \(config.databasePath)")
             for f in files {
                 guard case .success(let p) = f.result else { continue }
-                let (outcome, _) = try controller.apply(policySource: f.source, name: p.migration)
-                Log.info("policy \(f.path): migration \(p.migration) \(outcome.rawValue)")
+                // One policy the current state refuses (or a store that fails now) must not stop the others.
+                do {
+                    let (outcome, _) = try controller.apply(policySource: f.source, name: p.migration)
+                    Log.info("policy \(f.path): migration \(p.migration) \(outcome.rawValue)")
+                } catch {
+                    Log.error("policy \(f.path): migration \(p.migration) not applied: \(error.message)")
+                }
             }
         } catch {
             Log.error("start-up failed: \(error)")
@@ -68,7 +73,7 @@ public enum ServeCommand {
         let scrapeHost = (config.host == "0.0.0.0" || config.host == "::") ? "127.0.0.1" : config.host
         let hostPart = scrapeHost.contains(":") ? "[\(scrapeHost)]" : scrapeHost
         let loop = ControlLoop(controller: controller, source: ScrapeMetricsSource(url: "http://\(hostPart):\(port)/metrics"),
-                               clock: clock)
+                               time: time)
         loop.start()
         Log.info("glidepath \(ServerMetrics.version) listening on \(config.host):\(port), "
             + "\(controller.allEntries().count) migration(s), db \(config.databasePath), "

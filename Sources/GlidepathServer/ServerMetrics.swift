@@ -24,6 +24,10 @@ public final class ServerMetrics: Sendable {
     public let lastTick: GaugeFamily
     public let sourceErrors: CounterFamily
     public let shims: GaugeFamily
+    public let storeUp: GaugeFamily
+    public let storeErrors: CounterFamily
+    public let storePending: GaugeFamily
+    public let broken: GaugeFamily
 
     public init(registry: MetricRegistry = MetricRegistry()) {
         self.registry = registry
@@ -62,7 +66,17 @@ public final class ServerMetrics: Sendable {
             help: "Control-loop rounds skipped because the metrics source failed.", labels: [])
         shims = registry.gauge("glidepath_shims",
             help: "Shims (by Glidepath-Shim id) whose last poll saw each revision.", labels: ["migration", "revision"])
+        storeUp = registry.gauge("glidepath_store_up",
+            help: "1 while the store takes writes, 0 while they fail.", labels: [])
+        storeErrors = registry.counter("glidepath_store_errors_total",
+            help: "Failed store calls by operation.", labels: ["op"])
+        storePending = registry.gauge("glidepath_store_pending_decisions",
+            help: "Rollbacks and pauses served but not yet written (the store was failing).", labels: [])
+        broken = registry.gauge("glidepath_migration_broken",
+            help: "1 for a stored migration this build cannot decode (quarantined; apply a valid policy to repair).",
+            labels: ["migration"])
         buildInfo.set(1, labels: [ServerMetrics.version])
+        storePending.set(0, labels: [])
         sourceErrors.add(0, labels: [])
         // Every known reason exists from the start, so `rate()` works before the first rejection.
         for reason in Self.rejectionReasons { observationsRejected.add(0, labels: [reason]) }
@@ -80,6 +94,15 @@ public final class ServerMetrics: Sendable {
             requestDuration.add(bucketCounts: zeros, sum: 0, labels: [migration, arm])
             tokens.add(0, labels: [migration, arm])
         }
+    }
+
+    /// Removes a migration's per-arm request series for arms it no longer has (after a rename), so a name
+    /// that comes back later starts from zero instead of from its old counts.
+    public func removeArm(migration: String, arm: String) {
+        for cls in OutcomeClass.allCases { requests.remove(labels: [migration, arm, cls.rawValue]) }
+        requestDuration.remove(labels: [migration, arm])
+        tokens.remove(labels: [migration, arm])
+        weightPercent.remove(labels: [migration, arm])
     }
 
     /// Adds an accepted ingest batch.

@@ -16,9 +16,35 @@ public enum StatusJSON {
         ])
     }
 
+    /// An item of `GET /v1/migrations` for a quarantined migration.
+    public static func summary(_ b: BrokenMigration) -> JSON {
+        .object([
+            ("migration", .string(b.name)), ("revision", .int(b.revision)), ("state", .string("broken")),
+            ("step", .null), ("weights", b.lastDecision.map(decisionWeights) ?? .null), ("brokenReason", .string(b.reason)),
+        ])
+    }
+
+    /// `GET /v1/migrations/{name}` of a quarantined migration.
+    public static func full(_ b: BrokenMigration) -> JSON {
+        .object([
+            ("migration", .string(b.name)), ("revision", .int(b.revision)), ("state", .string("broken")),
+            ("brokenReason", .string(b.reason)),
+            ("repair", .string("apply a valid policy for this migration (glidepath apply FILE) to repair it")),
+            ("policyVersion", .int(Int64(b.policyVersion))),
+            ("lastKnownState", b.lastPhase.map { .string($0.rawValue) } ?? .null),
+            ("weights", b.lastDecision.map(decisionWeights) ?? .null),
+            ("servingLastWeights", .bool(b.served != nil)),
+            ("lastDecision", b.lastDecision.map(decision) ?? .null),
+        ])
+    }
+
     /// `GET /v1/migrations/{name}`: everything an operator needs to know why the migration is where it is.
-    public static func full(_ e: MigrationEntry) -> JSON {
+    ///
+    /// The step clock and tick times are steady time; `now` converts them to wall time for display, and
+    /// `stepElapsedSeconds` is the bake time actually accumulated (downtime does not count).
+    public static func full(_ e: MigrationEntry, now: TimeReading) -> JSON {
         let s = e.status, p = e.policy, j = e.judge
+        func wall(_ steady: Int64) -> JSON { .string(ISOTime.format(milliseconds: now.wall(atSteady: steady))) }
         let verdict: JSON = j.lastVerdict.map { v in
             .object([("action", .string(v.action.rawValue)), ("rule", .string(v.rule)), ("reason", .string(v.reason))])
         } ?? .null
@@ -27,16 +53,18 @@ public enum StatusJSON {
             ("step", .int(Int64(s.step))), ("steps", .int(Int64(p.steps.count))),
             ("baseline", .string(p.baseline)), ("candidate", .string(p.candidate)),
             ("weights", weights(s, p)),
-            ("stepStartedAt", .string(ISOTime.format(milliseconds: s.stepStartedAt))),
+            ("stepStartedAt", wall(s.stepStartedAt)),
+            ("stepElapsedSeconds", .int(max(0, Ticker.elapsed(from: s.stepStartedAt, to: now.steady)) / 1000)),
+            ("durable", .bool(e.durable)),
             ("updatedAt", .string(ISOTime.format(milliseconds: s.updatedAt))),
             ("reason", .string(s.reason)),
             ("policy", policy(p, version: s.policyVersion)),
             ("verdict", verdict),
             ("evidence", evidence(j.lastVerdict?.evidence ?? [])),
             ("stepCounts", .object([(p.baseline, counts(j.step.baseline)), (p.candidate, counts(j.step.candidate))])),
-            ("lastTickAt", j.lastTickAt.map { .string(ISOTime.format(milliseconds: $0)) } ?? .null),
-            ("lastDataAt", j.lastDataAt.map { .string(ISOTime.format(milliseconds: $0)) } ?? .null),
-            ("lastCandidateAt", j.lastCandidateAt.map { .string(ISOTime.format(milliseconds: $0)) } ?? .null),
+            ("lastTickAt", j.lastTickAt.map(wall) ?? .null),
+            ("lastDataAt", j.lastDataAt.map(wall) ?? .null),
+            ("lastCandidateAt", j.lastCandidateAt.map(wall) ?? .null),
             ("lastDecision", e.lastDecision.map(decision) ?? .null),
         ])
     }
@@ -56,6 +84,11 @@ public enum StatusJSON {
         ])
     }
 
+    static func decisionWeights(_ d: Decision) -> JSON {
+        .object([(d.baseline, .raw(d.candidateWeight.complement.description)),
+                 (d.candidate, .raw(d.candidateWeight.description))])
+    }
+
     static func counts(_ c: ArmCounts) -> JSON {
         .object([("requests", .int(Int64(c.requests))), ("errors", .int(Int64(c.errors))),
                  ("clientErrors", .int(Int64(c.clientErrors)))])
@@ -70,8 +103,7 @@ public enum StatusJSON {
         .object([
             ("at", .string(ISOTime.format(milliseconds: d.at))), ("revision", .int(d.revision)),
             ("action", .string(d.action)), ("fromStep", .int(Int64(d.fromStep))), ("toStep", .int(Int64(d.toStep))),
-            ("weights", .object([(d.baseline, .raw(d.candidateWeight.complement.description)),
-                                 (d.candidate, .raw(d.candidateWeight.description))])),
+            ("weights", decisionWeights(d)),
             ("actor", .string(d.actor.rawValue)), ("reason", .string(d.reason)),
             ("evidence", evidence(d.evidence)),
         ])

@@ -11,22 +11,28 @@ public struct WeightsDocument: Sendable {
     public var cacheControl: String
 
     public init(status: MigrationStatus, policy: Policy) {
-        let w = status.candidateWeight(policy)
-        let poll = max(1, policy.pollAfter.milliseconds / 1000)
+        self.init(migration: status.migration, revision: status.revision, phase: status.phase, step: status.step,
+                  baseline: policy.baseline, candidate: policy.candidate, candidateWeight: status.candidateWeight(policy),
+                  pollAfterSeconds: max(1, policy.pollAfter.milliseconds / 1000))
+    }
+
+    /// The document from its parts (a quarantined migration is served from its last decision this way).
+    public init(migration: String, revision: Int64, phase: Phase, step: Int, baseline: String, candidate: String,
+                candidateWeight w: Weight, pollAfterSeconds poll: Int64) {
         var json = "{\"migration\":"
-        JSON.quote(status.migration, into: &json)
-        json += ",\"revision\":\(status.revision),\"state\":\"\(status.phase.rawValue)\",\"step\":\(status.step),\"baseline\":"
-        JSON.quote(policy.baseline, into: &json)
+        JSON.quote(migration, into: &json)
+        json += ",\"revision\":\(revision),\"state\":\"\(phase.rawValue)\",\"step\":\(step),\"baseline\":"
+        JSON.quote(baseline, into: &json)
         json += ",\"candidate\":"
-        JSON.quote(policy.candidate, into: &json)
+        JSON.quote(candidate, into: &json)
         json += ",\"weights\":{"
-        JSON.quote(policy.baseline, into: &json)
+        JSON.quote(baseline, into: &json)
         json += ":\(w.complement.description),"
-        JSON.quote(policy.candidate, into: &json)
+        JSON.quote(candidate, into: &json)
         json += ":\(w.description)},\"pollAfterSeconds\":\(poll)}"
-        revision = status.revision
+        self.revision = revision
         body = Array(json.utf8)
-        etag = "\"\(status.revision)\""
+        etag = "\"\(revision)\""
         cacheControl = "max-age=\(poll)"
     }
 

@@ -75,26 +75,26 @@ extension SQLiteMigrationStore {
         try statement.step()
     }
 
-    /// One row of `selectAllSQL`.
-    static func storedMigration(from row: SQLiteStatement, json: StoreJSON) throws -> StoredMigration {
+    /// One row of `selectAllSQL`. A part that does not decode makes the migration broken (quarantined),
+    /// never the whole load: the other migrations must still start.
+    static func storedMigration(from row: SQLiteStatement, json: StoreJSON) -> StoredMigration {
         let name = row.text(at: 0)
         let phaseText = row.text(at: 2)
-        guard let phase = Phase(rawValue: phaseText) else {
-            throw SQLiteStoreError(table: "migrations", key: name, message: "unknown phase \"\(phaseText)\"")
-        }
+        var problem: StoredProblem?
+        let phase = Phase(rawValue: phaseText) ?? .paused
+        if Phase(rawValue: phaseText) == nil { problem = .status("unknown phase \"\(phaseText)\"") }
         let status = MigrationStatus(migration: name, policyVersion: row.int(at: 1), phase: phase,
                                      step: row.int(at: 3), revision: row.int64(at: 4),
                                      stepStartedAt: row.int64(at: 5), updatedAt: row.int64(at: 6),
                                      reason: row.text(at: 7))
         var judge = JudgeState.initial
-        if let text = row.optionalText(at: 9) {
-            do {
-                judge = try json.decode(JudgeState.self, from: text)
-            } catch {
-                throw SQLiteStoreError(table: "judge_state", key: name, message: "undecodable state: \(error)")
+        if problem == nil, let text = row.optionalText(at: 9) {
+            switch StoredJudgeState.decode(text, json: json) {
+            case .success(let decoded): judge = decoded
+            case .failure(let failure): problem = .judgeState(failure.message)
             }
         }
-        return StoredMigration(status: status, policySource: row.text(at: 8), judge: judge)
+        return StoredMigration(status: status, policySource: row.text(at: 8), judge: judge, problem: problem)
     }
 
     /// One row of `selectDecisionsSQL`.

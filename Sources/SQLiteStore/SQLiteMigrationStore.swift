@@ -50,7 +50,7 @@ public final class SQLiteMigrationStore: MigrationStore, @unchecked Sendable {
         return try withConnection("loadAll") { db in
             let query = try db.prepare(Self.selectAllSQL)
             var result: [StoredMigration] = []
-            while try query.step() { result.append(try Self.storedMigration(from: query, json: json)) }
+            while try query.step() { result.append(Self.storedMigration(from: query, json: json)) }
             return result
         }
     }
@@ -58,7 +58,7 @@ public final class SQLiteMigrationStore: MigrationStore, @unchecked Sendable {
     public func save(_ change: StoreChange) throws {
         // Encode before taking the lock: JSON work needs no database.
         let json = StoreJSON()
-        let judgeText = try json.encode(change.judge)
+        let judgeText = try StoredJudgeState.encode(change.judge, json: json)
         let evidenceText = try change.decision.map { try json.encode($0.evidence) }
         let status = change.status
         try withConnection("save") { db in

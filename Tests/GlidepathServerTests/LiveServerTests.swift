@@ -15,9 +15,9 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let dbPath = dir + "/glidepath.db"
 
-        let clock = ManualClock(Fixture.start)
+        let clock = ManualTimeSource(Fixture.start)
         let store = try SQLiteMigrationStore(path: dbPath)
-        let controller = Controller(store: store, clock: clock)
+        let controller = Controller(store: store, time: clock)
         let router = Router(controller: controller, auth: Authorizer(adminToken: "adm", ingestToken: "ing"))
         var config = HTTPServerConfig()
         config.port = 0
@@ -57,7 +57,7 @@ import Testing
 
         let reopened = try SQLiteMigrationStore(path: dbPath)
         defer { reopened.close() }
-        let again = Controller(store: reopened, clock: clock)
+        let again = Controller(store: reopened, time: clock)
         #expect(try again.load() == 1)
         let after = try #require(again.entry("chat-completions"))
         #expect(after.status == before.status)

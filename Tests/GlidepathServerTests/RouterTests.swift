@@ -195,12 +195,13 @@ import Testing
         #expect(w.controller.metrics.decisions.value(labels: ["chat-completions", "rollback"]) == 1)
     }
 
-    @Test func aFailedStoreWriteChangesNothing() {
+    @Test func aFailedStoreWriteOfAnAdvanceChangesNothing() {
         create()
         w.store.failSaves = true
-        let r = w.router.handle(Fixture.request("POST", "/v1/migrations/chat-completions/pause", headers: Fixture.admin))
-        #expect(r.status == 500)
-        #expect(r.object["error"] as? String == "the store refused the change, nothing changed: disk full")
+        let r = w.router.handle(Fixture.request("POST", "/v1/migrations/chat-completions/advance", headers: Fixture.admin))
+        #expect(r.status == 503)
+        #expect(r.object["error"] as? String == "the store cannot be written right now (the disk is full); nothing "
+            + "changed. Rollbacks and pauses still take effect; retry this once /readyz answers 200")
         let status = w.router.handle(Fixture.request("GET", "/v1/migrations/chat-completions")).object
         #expect(status["state"] as? String == "ramping" && status["revision"] as? Int == 1)
         #expect(w.controller.served("chat-completions")?.weights.revision == 1)

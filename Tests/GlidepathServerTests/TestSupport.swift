@@ -5,13 +5,17 @@ import HTTPServer
 
 /// An in-memory store that can be told to fail, to check that a failed write changes nothing.
 final class FailableStore: MigrationStore, @unchecked Sendable {
-    struct Refused: Error, CustomStringConvertible { var description: String { "disk full" } }
+    struct Refused: PlainStoreFailure, CustomStringConvertible {
+        var description: String { "disk full (SQL: INSERT ...) at FakeStore.swift:1" }
+        var plainReason: String { "the disk is full" }
+    }
 
     private let lock = NSLock()
     private var migrations: [String: StoredMigration] = [:]
     private var policies: [String: [(Int, String)]] = [:]
     private var log: [String: [Decision]] = [:]
     var failSaves = false
+    var failReads = false
     private(set) var saves: [StoreChange] = []
 
     func loadAll() throws -> [StoredMigration] {
@@ -32,7 +36,10 @@ final class FailableStore: MigrationStore, @unchecked Sendable {
     }
 
     func decisions(migration: String, limit: Int) throws -> [Decision] {
-        lock.withLock { Array((log[migration] ?? []).reversed().prefix(limit)) }
+        try lock.withLock {
+            if failReads { throw Refused() }
+            return Array((log[migration] ?? []).reversed().prefix(limit))
+        }
     }
 
     func policyVersions(migration: String) throws -> [(version: Int, source: String)] {
@@ -53,7 +60,7 @@ enum Fixture {
 
     struct World {
         let store: FailableStore
-        let clock: ManualClock
+        let clock: ManualTimeSource
         let controller: Controller
         let router: Router
         let source: InMemoryMetricsSource
@@ -62,8 +69,8 @@ enum Fixture {
     static func world(admin: String? = "admin-secret", ingest: String? = "ingest-secret") -> World {
         Log.enabled = false
         let store = FailableStore()
-        let clock = ManualClock(start)
-        let controller = Controller(store: store, clock: clock)
+        let clock = ManualTimeSource(start)
+        let controller = Controller(store: store, time: clock)
         let router = Router(controller: controller, auth: Authorizer(adminToken: admin, ingestToken: ingest))
         return World(store: store, clock: clock, controller: controller, router: router, source: InMemoryMetricsSource())
     }

@@ -17,7 +17,7 @@ struct LiveControllerTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let store = try SQLiteMigrationStore(path: dir + "/glidepath.db")
         defer { store.close() }
-        let controller = Controller(store: store, clock: ManualClock(1_764_000_000_000))
+        let controller = Controller(store: store, time: ManualTimeSource(1_764_000_000_000))
         let router = Router(controller: controller, auth: Authorizer(adminToken: "adm", ingestToken: "ing"))
         var config = HTTPServerConfig()
         config.port = 0
@@ -64,10 +64,10 @@ struct LiveControllerTests {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
 
-        let clock = ManualClock(1_764_000_000_000)
+        let clock = ManualTimeSource(1_764_000_000_000)
         let store = try SQLiteMigrationStore(path: dir + "/glidepath.db")
         defer { store.close() }
-        let controller = Controller(store: store, clock: clock)
+        let controller = Controller(store: store, time: clock)
         let router = Router(controller: controller, auth: Authorizer(adminToken: "adm", ingestToken: "ing"))
         var config = HTTPServerConfig()
         config.port = 0

@@ -1,0 +1,13 @@
+extension Transition {
+    /// The transition with its times for people set to `wall` (ms since the Unix epoch): the decision's
+    /// `at` and the status's `updatedAt`.
+    ///
+    /// The state machine is driven by the controller's steady clock (`now` in every core function), which
+    /// the step clock (`stepStartedAt`) keeps; the shell stamps wall time on what is displayed and audited.
+    public func recorded(atWall wall: Int64) -> Transition {
+        var out = self
+        out.status.updatedAt = wall
+        out.decision.at = wall
+        return out
+    }
+}

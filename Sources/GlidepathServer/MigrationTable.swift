@@ -1,0 +1,79 @@
+import Foundation
+import GlidepathCore
+
+/// The migrations in memory — live entries and quarantined ones — and everything published from them:
+/// the pre-rendered documents of the hot endpoints and the per-migration metrics.
+///
+/// Not locked by itself: the `Controller`'s lock guards every call but `served(_:)`, which has its own
+/// short lock so the weights endpoint never waits behind a store write.
+final class MigrationTable: @unchecked Sendable {
+    private(set) var entries: [String: MigrationEntry] = [:]
+    private(set) var broken: [String: BrokenMigration] = [:]
+    private var evidenceLabels: [String: [[String]]] = [:]
+    private let metrics: ServerMetrics
+
+    private let servedLock = NSLock()
+    private var servedTable: [String: ServedMigration] = [:]
+
+    init(metrics: ServerMetrics) {
+        self.metrics = metrics
+    }
+
+    /// The hot-path view of one migration.
+    @inline(__always)
+    func served(_ name: String) -> ServedMigration? {
+        servedLock.lock()
+        defer { servedLock.unlock() }
+        return servedTable[name]
+    }
+
+    /// Puts an entry in the table (repairing a quarantined one) and republishes everything derived from it.
+    /// When the arms changed, the old arms' request series leave `/metrics`, so a name that comes back
+    /// later starts from zero.
+    func install(_ entry: MigrationEntry) {
+        let old = entries[entry.name]
+        entries[entry.name] = entry
+        if broken.removeValue(forKey: entry.name) != nil { metrics.broken.remove(labels: [entry.name]) }
+        let p = entry.policy
+        if old == nil || old!.policy.baseline != p.baseline || old!.policy.candidate != p.candidate {
+            metrics.precreate(migration: entry.name, baseline: p.baseline, candidate: p.candidate)
+        }
+        if let o = old {
+            for arm in [o.policy.baseline, o.policy.candidate] where arm != p.baseline && arm != p.candidate {
+                metrics.removeArm(migration: o.name, arm: arm)
+            }
+        }
+        let served = ServedMigration(weights: WeightsDocument(status: entry.status, policy: p), baseline: p.baseline,
+                                     candidate: p.candidate, classifier: p.guards.classifier)
+        servedLock.withLock { servedTable[entry.name] = served }
+        metrics.publish(status: entry.status, policy: p)
+        publishEvidence(entry)
+    }
+
+    /// Replaces an entry's judge state only (a tick that changed nothing else).
+    func updateJudge(_ name: String, _ judge: JudgeState) {
+        guard var e = entries[name] else { return }
+        e.judge = judge
+        entries[name] = e
+        publishEvidence(e)
+    }
+
+    /// Quarantines a stored migration this build cannot decode.
+    func installBroken(_ b: BrokenMigration) {
+        broken[b.name] = b
+        servedLock.withLock { servedTable[b.name] = b.served }
+        metrics.broken.set(1, labels: [b.name])
+        metrics.revision.set(Double(b.revision), labels: [b.name])
+    }
+
+    /// Exports the last verdict's numbers, dropping series the judge no longer computes.
+    private func publishEvidence(_ entry: MigrationEntry) {
+        let evidence = entry.judge.lastVerdict?.evidence ?? []
+        let labels = evidence.map { [entry.name, $0.guardName, $0.test] }
+        for old in evidenceLabels[entry.name] ?? [] where !labels.contains(old) {
+            metrics.guardEvidence.remove(labels: old)
+        }
+        for (l, e) in zip(labels, evidence) { metrics.guardEvidence.set(e.value, labels: l) }
+        evidenceLabels[entry.name] = labels
+    }
+}

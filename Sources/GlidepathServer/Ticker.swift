@@ -1,0 +1,170 @@
+import Foundation
+import GlidepathCore
+
+/// What one control-loop round did (tests and logs).
+public struct RoundReport: Sendable, Equatable {
+    /// Migrations judged this round.
+    public var ticked: [String] = []
+    /// Decisions taken (migration:action).
+    public var decisions: [String] = []
+    /// Migrations whose policy or arms changed while their counters were being fetched: not judged this
+    /// round (the counts belong to the old arms).
+    public var skipped: [String] = []
+    /// Set when the metrics source failed: nobody was judged.
+    public var sourceError: String?
+    public init() {}
+}
+
+/// The control loop's rounds on a `Controller`: which migrations are due, one metrics fetch for all of
+/// them, a pure `ControlTick` per migration, and the outcome written through the controller.
+public struct Ticker: Sendable {
+    public let controller: Controller
+
+    public init(controller: Controller) {
+        self.controller = controller
+    }
+
+    /// What a due migration's counters were fetched for; the tick is skipped if it changed meanwhile.
+    private struct Fetched {
+        var name: String
+        var policyVersion: Int
+        var baseline: String
+        var candidate: String
+    }
+
+    /// One round at `now`: first retries writes left pending by a failing store, then reads the metrics
+    /// once if any migration is due (its policy's `interval` has passed on the steady clock since its last
+    /// tick), judges each due migration and persists the outcome — the judge state alone when nothing
+    /// changed, the whole transition with its decision otherwise. Promoted and rolled-back migrations still
+    /// tick (nothing is judged): their counter snapshot keeps up, so traffic seen while a migration was
+    /// over never leaks into a restarted step.
+    @discardableResult
+    public func round(at now: TimeReading, source: any MetricsSource) -> RoundReport {
+        let c = controller
+        let started = SystemTimeSource.monotonicSeconds()
+        var report = RoundReport()
+        defer {
+            c.metrics.controlLoopDuration.observe(SystemTimeSource.monotonicSeconds() - started, labels: [])
+        }
+        c.retryPending()
+        let due = c.lock.withLock {
+            c.table.entries.values.filter { e in
+                guard let last = e.judge.lastTickAt else { return true }
+                return Self.elapsed(from: last, to: now.steady) >= e.policy.interval.milliseconds
+            }.sorted { $0.name < $1.name }.map {
+                Fetched(name: $0.name, policyVersion: $0.status.policyVersion, baseline: $0.policy.baseline,
+                        candidate: $0.policy.candidate)
+            }
+        }
+        if !due.isEmpty {
+            let snapshot: [String: ArmPair]
+            do {
+                snapshot = try source.fetch(due.map {
+                    MetricsQuery(migration: $0.name, baseline: $0.baseline, candidate: $0.candidate)
+                })
+            } catch {
+                c.metrics.sourceErrors.add(1, labels: [])
+                Log.error("control loop: metrics source failed, no migration judged this round: \(error)")
+                report.sourceError = "\(error)"
+                return report
+            }
+            for d in due {
+                guard let counts = snapshot[d.name] else {
+                    Log.error("control loop: no series for migration \(d.name) in the metrics; skipped")
+                    continue
+                }
+                switch tick(d, counts: counts, now: now) {
+                case .skipped: report.skipped.append(d.name)
+                case .judged(let action):
+                    if let action { report.decisions.append("\(d.name):\(action)") }
+                    report.ticked.append(d.name)
+                }
+            }
+        }
+        c.metrics.lastTick.set(Double(now.wall) / 1000, labels: [])
+        c.markRoundCompleted()
+        return report
+    }
+
+    private enum TickResult { case skipped, judged(String?) }
+
+    /// Judges one migration under the controller's lock.
+    private func tick(_ d: Fetched, counts: ArmPair, now: TimeReading) -> TickResult {
+        let c = controller
+        return c.lock.withLock { () -> TickResult in
+            guard let e = c.table.entries[d.name] else { return .skipped }
+            // A policy applied while the counters were fetched: they may be the old arms' counts.
+            guard e.status.policyVersion == d.policyVersion, e.policy.baseline == d.baseline,
+                  e.policy.candidate == d.candidate else { return .skipped }
+            let outcome = ControlTick.run(policy: e.policy, status: e.status, state: e.judge, snapshot: counts,
+                                          judge: e.policy.judge.makeJudge(), now: now.steady)
+            var action: String?
+            if let t = outcome.transition {
+                do throws(APIError) {
+                    _ = try c.commitLocked(t, policy: e.policy, policySource: e.policySource, newPolicy: false, at: now)
+                    action = t.decision.action
+                } catch {
+                    Log.error("control loop: migration \(d.name): \(t.decision.action) not taken: \(error.message)")
+                    return .judged(nil)
+                }
+            } else {
+                // A finished migration only tracks its counter snapshot (so a later `restart` starts from
+                // fresh evidence): memory is enough, and it keeps fsyncs off the loop for every migration
+                // ever finished. A migration with changes pending is not written either: its status row
+                // must not get ahead of the decisions still waiting to be written.
+                if !e.status.phase.isTerminal && c.pending[d.name] == nil {
+                    do {
+                        try c.store.save(StoreChange(status: e.status, judge: outcome.judge))
+                        c.storeHealth.succeeded()
+                    } catch {
+                        c.storeHealth.failed(.judgeState, error, migration: d.name)
+                        return .judged(nil)
+                    }
+                }
+                c.table.updateJudge(d.name, outcome.judge)
+            }
+            publishStuck(d.name, now: now.steady)
+            publishNoData(d.name, verdict: outcome.verdict)
+            return .judged(action)
+        }
+    }
+
+    /// `b - a`, saturating instead of trapping on absurd stored times.
+    static func elapsed(from a: Int64, to b: Int64) -> Int64 {
+        let (d, overflow) = b.subtractingReportingOverflow(a)
+        return overflow ? (b < a ? .min : .max) : d
+    }
+
+    /// `glidepath_step_stuck`: 1 while a live step has been held longer than the policy's `maxHold`.
+    private func publishStuck(_ name: String, now: Int64) {
+        guard let e = controller.table.entries[name] else { return }
+        var stuck = false
+        if let hold = e.policy.maxHold, !e.status.phase.isTerminal {
+            stuck = Self.elapsed(from: e.status.stepStartedAt, to: now) >= hold.milliseconds
+        }
+        controller.metrics.stepStuck.set(stuck ? 1 : 0, labels: [name])
+    }
+
+    /// `glidepath_no_data`: 1 while the last verdict reports the candidate idle for `noDataAfter` (the
+    /// `exposure/no_data` evidence `NoDataCheck` adds to every verdict when the policy sets it).
+    private func publishNoData(_ name: String, verdict: Verdict) {
+        guard let e = controller.table.entries[name] else { return }
+        var flag = verdict.evidence.first { $0.guardName == "exposure" && $0.test == "no_data" }?.value ?? 0
+        if e.status.phase.isTerminal { flag = 0 }
+        controller.metrics.noData.set(flag, labels: [name])
+    }
+}
+
+extension Controller {
+    /// One control-loop round with both clocks at `now` (tests); see `Ticker.round(at:source:)`.
+    @discardableResult
+    public func runOnce(now: Int64, source: any MetricsSource) -> RoundReport {
+        Ticker(controller: self).round(at: TimeReading(now), source: source)
+    }
+
+    /// One control-loop round at `now`; see `Ticker.round(at:source:)`.
+    @discardableResult
+    public func runOnce(at now: TimeReading, source: any MetricsSource) -> RoundReport {
+        Ticker(controller: self).round(at: now, source: source)
+    }
+}
