@@ -4,8 +4,9 @@ import Foundation
 /// tests drive both clocks by hand (and step them apart).
 public protocol TimeSource: Sendable {
     func read() -> TimeReading
-    /// Makes steady time continue from `steady` if it is behind it: called once after loading the store
-    /// with the newest steady time it recorded, so durations carry on across restarts.
+    /// Makes steady time continue from exactly `steady`: called once after loading the store with the
+    /// newest steady time it recorded, so durations carry on across restarts (the downtime, and any wall
+    /// clock step meanwhile, count for nothing).
     func resume(notBefore steady: Int64)
 }
 
@@ -64,7 +65,7 @@ public final class ManualTimeSource: TimeSource, @unchecked Sendable {
     public func now() -> Int64 { lock.withLock { current.steady } }
 
     public func resume(notBefore steady: Int64) {
-        lock.withLock { current.steady = max(current.steady, steady) }
+        lock.withLock { current.steady = steady }
     }
 
     public func advance(milliseconds: Int64) {

@@ -109,3 +109,22 @@ func traffic(_ n: UInt64, baselineErrors: UInt64 = 0, candidateErrors: UInt64 = 
     }
     return ArmPair(baseline: arm(baselineErrors), candidate: arm(candidateErrors))
 }
+
+/// A fresh directory under the system temp dir, removed when the test is done with it.
+struct TempDirectory {
+    let path: String
+
+    init() throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("glidepath-server-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    func file(_ name: String) -> String { path + "/" + name }
+
+    /// Runs `body` with a new directory and removes it afterwards, whatever happens.
+    static func with<T>(_ body: (TempDirectory) throws -> T) throws -> T {
+        let directory = try TempDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory.path) }
+        return try body(directory)
+    }
+}

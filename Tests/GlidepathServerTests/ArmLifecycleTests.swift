@@ -1,0 +1,54 @@
+import Foundation
+import GlidepathCore
+import Testing
+@testable import GlidepathServer
+
+/// Evidence belongs to a pair of arm names and a policy version: renamed arms leave `/metrics`, and a tick
+/// whose counters were fetched for other arms is skipped.
+@Suite struct ArmLifecycleTests {
+    let w = Fixture.world()
+    let name = "chat-completions"
+
+    func put(candidate: String) -> Int {
+        w.router.handle(Fixture.request("PUT", "/v1/migrations/\(name)", body: Fixture.policy(candidate: candidate),
+                                        headers: Fixture.admin)).status
+    }
+
+    @Test func aRenamedArmsSeriesLeaveMetrics() {
+        #expect(put(candidate: "alpha") == 201)
+        let metrics = w.controller.metrics
+        metrics.requests.add(40, labels: [name, "alpha", "error"])
+        #expect(put(candidate: "beta") == 200)
+        let text = String(decoding: metrics.registry.render(), as: UTF8.self)
+        #expect(!text.contains(#"arm="alpha""#))
+        #expect(text.contains(#"glidepath_requests_total{migration="chat-completions",arm="beta",class="error"} 0"#))
+        // Renamed back: alpha starts from zero, its old failures are gone.
+        #expect(put(candidate: "alpha") == 200)
+        #expect(metrics.requests.value(labels: [name, "alpha", "error"]) == 0)
+    }
+
+    /// Applies a policy with other arms while the control loop is fetching counters.
+    final class RenamingSource: MetricsSource, @unchecked Sendable {
+        let inner = InMemoryMetricsSource()
+        var duringFetch: (() -> Void)?
+        func fetch(_ queries: [MetricsQuery]) throws -> [String: ArmPair] {
+            let answer = try inner.fetch(queries)
+            duringFetch?()
+            duringFetch = nil
+            return answer
+        }
+    }
+
+    @Test func aTickFetchedForOldArmsIsSkipped() throws {
+        #expect(put(candidate: "alpha") == 201)
+        let source = RenamingSource()
+        source.inner.set(traffic(500, candidateErrors: 500), for: name)
+        source.duringFetch = { _ = self.put(candidate: "beta") }
+        w.clock.advance(milliseconds: 10_000)
+        let report = w.controller.runOnce(now: w.clock.now(), source: source)
+        #expect(report.skipped == [name] && report.ticked.isEmpty && report.decisions.isEmpty)
+        let e = try #require(w.controller.entry(name))
+        #expect(e.policy.candidate == "beta" && e.status.phase == .ramping)
+        #expect(e.judge.step.candidate.requests == 0)
+    }
+}
