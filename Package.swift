@@ -23,13 +23,14 @@ let package = Package(
         .target(name: "HTTPServer", dependencies: ["CEpoll"]),
         // The benchmark: the real judges and state machine on a seeded virtual clock and simulated traffic.
         .target(name: "GlidepathSimulator", dependencies: ["GlidepathCore"], linkerSettings: [.linkedLibrary("m")]),
-        // Wiring: API handlers, control loop, metric sources.
-        .target(name: "GlidepathServer",
-                dependencies: ["GlidepathCore", "PromText", "SQLiteStore", "HTTPServer", "GlidepathSimulator"]),
+        // Wiring: API handlers, control loop, metric sources, `serve`.
+        .target(name: "GlidepathServer", dependencies: ["GlidepathCore", "PromText", "SQLiteStore", "HTTPServer"]),
+        // The command line: arguments, help, the admin client and how its answers are printed.
+        .target(name: "GlidepathCLI", dependencies: ["GlidepathServer", "GlidepathSimulator", "HTTPServer"]),
         // The client shim applications embed: sticky routing, weights polling, outcome reporting.
         .target(name: "GlidepathShim", dependencies: []),
         // The command-line tool.
-        .executableTarget(name: "glidepath", dependencies: ["GlidepathServer", "GlidepathSimulator"]),
+        .executableTarget(name: "glidepath", dependencies: ["GlidepathCLI", "GlidepathServer", "GlidepathSimulator"]),
 
         .testTarget(name: "GlidepathCoreTests", dependencies: ["GlidepathCore"]),
         .testTarget(name: "PromTextTests", dependencies: ["PromText"]),
@@ -39,5 +40,6 @@ let package = Package(
         .testTarget(name: "GlidepathShimTests",
                     dependencies: ["GlidepathShim", "GlidepathServer", "SQLiteStore", "HTTPServer", "GlidepathCore"]),
         .testTarget(name: "GlidepathSimulatorTests", dependencies: ["GlidepathSimulator", "GlidepathServer"]),
+        .testTarget(name: "GlidepathCLITests", dependencies: ["GlidepathCLI", "GlidepathServer", "GlidepathSimulator"]),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import GlidepathCore
+import GlidepathCLI
 import GlidepathServer
 
 /// Commands that talk to a running server: `apply`, `status`, `history` and the operator actions.

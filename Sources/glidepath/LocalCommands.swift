@@ -1,4 +1,5 @@
 import GlidepathCore
+import GlidepathCLI
 import GlidepathServer
 
 /// Commands that need no server: `lint`, `bucket`.

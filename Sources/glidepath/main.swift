@@ -1,4 +1,5 @@
 import Foundation
+import GlidepathCLI
 import GlidepathServer
 
 // Exit codes: 0 success, 1 failure, 2 usage error. Messages go to stderr, results to stdout.

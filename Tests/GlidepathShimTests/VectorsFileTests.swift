@@ -56,21 +56,4 @@ struct VectorsFileTests {
         }
         #expect(mismatches == [])
     }
-
-    @Test(arguments: [
-        (["bucket", "--vectors", "5000"], Command.bucketVectors(count: 5000)),
-        (["bucket", "--vectors=0"], Command.bucketVectors(count: 0)),
-    ])
-    func vectorsOptionParses(args: [String], expected: Command) throws {
-        #expect(try CommandLineArguments.parse(args) == expected)
-    }
-
-    @Test(arguments: [
-        (["bucket", "--vectors", "-1"], "bucket: --vectors must be a non-negative integer, got \"-1\""),
-        (["bucket", "--vectors", "x"], "bucket: --vectors must be a non-negative integer, got \"x\""),
-        (["bucket", "--vectors", "3", "--key", "k"], "bucket: --vectors cannot be combined with --migration or --key"),
-    ])
-    func vectorsOptionRejects(args: [String], message: String) {
-        #expect(throws: UsageError(message)) { try CommandLineArguments.parse(args) }
-    }
 }

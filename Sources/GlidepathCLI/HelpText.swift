@@ -1,3 +1,4 @@
+import GlidepathServer
 /// The `--help` texts of the command-line tool.
 public enum HelpText {
     public static let topLevel = """

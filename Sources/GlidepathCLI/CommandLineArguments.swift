@@ -1,3 +1,4 @@
+import GlidepathServer
 import GlidepathCore
 import GlidepathSimulator
 

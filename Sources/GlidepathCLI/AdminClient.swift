@@ -1,3 +1,4 @@
+import GlidepathServer
 import Foundation
 import HTTPServer
 

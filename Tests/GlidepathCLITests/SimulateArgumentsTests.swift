@@ -1,3 +1,4 @@
+import GlidepathCLI
 import GlidepathServer
 import GlidepathSimulator
 import Testing

@@ -1,3 +1,4 @@
+import GlidepathServer
 import Foundation
 
 /// Human-readable renderings of the API's JSON for `status` and `history`.

@@ -1,31 +1,7 @@
 import GlidepathCore
 import Testing
-@testable import GlidepathServer
-
-@Suite struct ServeConfigTests {
-    @Test func defaults() throws {
-        let c = try ServeConfig.make(listen: nil, db: nil, policies: nil, environment: [:])
-        #expect(c.host == "127.0.0.1" && c.port == 8470)
-        #expect(c.databasePath == "./glidepath.db" && c.policiesDirectory == "./policies")
-        #expect(c.adminToken == nil && c.ingestToken == nil)
-    }
-
-    @Test func nonLoopbackNeedsBothTokens() throws {
-        #expect(throws: ConfigError(message: "refusing to listen on 0.0.0.0:9000 without both GLIDEPATH_ADMIN_TOKEN and "
-            + "GLIDEPATH_INGEST_TOKEN set; set both tokens or listen on 127.0.0.1")) {
-            try ServeConfig.make(listen: "0.0.0.0:9000", db: nil, policies: nil, environment: ["GLIDEPATH_ADMIN_TOKEN": "a"])
-        }
-        let c = try ServeConfig.make(listen: "0.0.0.0:9000", db: "/tmp/x.db", policies: "/p",
-                                     environment: ["GLIDEPATH_ADMIN_TOKEN": "a", "GLIDEPATH_INGEST_TOKEN": "b"])
-        #expect(c.host == "0.0.0.0" && c.port == 9000 && c.adminToken == "a" && c.ingestToken == "b")
-        #expect(try ServeConfig.make(listen: "[::1]:0", db: nil, policies: nil, environment: [:]).host == "::1")
-    }
-
-    @Test(arguments: ["8470", "host:", "host:70000", "host:x"])
-    func badListenAddresses(text: String) {
-        #expect(throws: ConfigError.self) { try ServeConfig.parseListen(text) }
-    }
-}
+@testable import GlidepathCLI
+import GlidepathServer
 
 @Suite struct CommandLineArgumentsTests {
     @Test(arguments: [
@@ -76,5 +52,25 @@ import Testing
         #expect(AdminClient(server: nil, environment: ["GLIDEPATH_SERVER": "http://x:1/"]).server == "http://x:1")
         let c = AdminClient(server: "http://y:2", environment: ["GLIDEPATH_SERVER": "http://x:1", "GLIDEPATH_ADMIN_TOKEN": "t"])
         #expect(c.server == "http://y:2" && c.token == "t")
+    }
+}
+
+/// `glidepath bucket --vectors N` (writes the cross-language vectors file).
+@Suite struct BucketVectorsArgumentsTests {
+    @Test(arguments: [
+        (["bucket", "--vectors", "5000"], Command.bucketVectors(count: 5000)),
+        (["bucket", "--vectors=0"], Command.bucketVectors(count: 0)),
+    ])
+    func vectorsOptionParses(args: [String], expected: Command) throws {
+        #expect(try CommandLineArguments.parse(args) == expected)
+    }
+
+    @Test(arguments: [
+        (["bucket", "--vectors", "-1"], "bucket: --vectors must be a non-negative integer, got \"-1\""),
+        (["bucket", "--vectors", "x"], "bucket: --vectors must be a non-negative integer, got \"x\""),
+        (["bucket", "--vectors", "3", "--key", "k"], "bucket: --vectors cannot be combined with --migration or --key"),
+    ])
+    func vectorsOptionRejects(args: [String], message: String) {
+        #expect(throws: UsageError(message)) { try CommandLineArguments.parse(args) }
     }
 }

@@ -1,0 +1,28 @@
+import GlidepathCore
+import Testing
+@testable import GlidepathServer
+
+@Suite struct ServeConfigTests {
+    @Test func defaults() throws {
+        let c = try ServeConfig.make(listen: nil, db: nil, policies: nil, environment: [:])
+        #expect(c.host == "127.0.0.1" && c.port == 8470)
+        #expect(c.databasePath == "./glidepath.db" && c.policiesDirectory == "./policies")
+        #expect(c.adminToken == nil && c.ingestToken == nil)
+    }
+
+    @Test func nonLoopbackNeedsBothTokens() throws {
+        #expect(throws: ConfigError(message: "refusing to listen on 0.0.0.0:9000 without both GLIDEPATH_ADMIN_TOKEN and "
+            + "GLIDEPATH_INGEST_TOKEN set; set both tokens or listen on 127.0.0.1")) {
+            try ServeConfig.make(listen: "0.0.0.0:9000", db: nil, policies: nil, environment: ["GLIDEPATH_ADMIN_TOKEN": "a"])
+        }
+        let c = try ServeConfig.make(listen: "0.0.0.0:9000", db: "/tmp/x.db", policies: "/p",
+                                     environment: ["GLIDEPATH_ADMIN_TOKEN": "a", "GLIDEPATH_INGEST_TOKEN": "b"])
+        #expect(c.host == "0.0.0.0" && c.port == 9000 && c.adminToken == "a" && c.ingestToken == "b")
+        #expect(try ServeConfig.make(listen: "[::1]:0", db: nil, policies: nil, environment: [:]).host == "::1")
+    }
+
+    @Test(arguments: ["8470", "host:", "host:70000", "host:x"])
+    func badListenAddresses(text: String) {
+        #expect(throws: ConfigError.self) { try ServeConfig.parseListen(text) }
+    }
+}
