@@ -70,9 +70,9 @@ public enum ServeCommand {
             store.close()
             return 1
         }
-        let scrapeHost = (config.host == "0.0.0.0" || config.host == "::") ? "127.0.0.1" : config.host
-        let hostPart = scrapeHost.contains(":") ? "[\(scrapeHost)]" : scrapeHost
-        let loop = ControlLoop(controller: controller, source: ScrapeMetricsSource(url: "http://\(hostPart):\(port)/metrics"),
+        // The loop reads the controller's own metrics in-process (text format, strict parser): no socket,
+        // so no client can starve it of descriptors or connections.
+        let loop = ControlLoop(controller: controller, source: SelfMetricsSource(registry: controller.metrics.registry),
                                time: time)
         loop.start()
         Log.info("glidepath \(ServerMetrics.version) listening on \(config.host):\(port), "

@@ -52,3 +52,21 @@ import Testing
         #expect(e.judge.step.candidate.requests == 0)
     }
 }
+
+/// The control loop's default source reads the registry in-process, through the text format.
+@Suite struct SelfMetricsSourceTests {
+    @Test func readsWhatIngestRecordedWithoutASocket() throws {
+        let w = Fixture.world()
+        _ = w.router.handle(Fixture.request("PUT", "/v1/migrations/chat-completions", body: Fixture.policy(), headers: Fixture.admin))
+        let lines = String(repeating: "openai 200 100\nholysheep 503 40\n", count: 30)
+        let r = w.router.handle(Fixture.request("POST", "/v1/migrations/chat-completions/observations", body: lines,
+                                                headers: Fixture.ingest))
+        #expect(r.status == 202)
+        let source = SelfMetricsSource(registry: w.controller.metrics.registry)
+        let counts = try #require(try source.fetch([MetricsQuery(migration: "chat-completions", baseline: "openai",
+                                                                 candidate: "holysheep")])["chat-completions"])
+        #expect(counts.baseline.requests == 30 && counts.baseline.errors == 0)
+        #expect(counts.candidate.requests == 30 && counts.candidate.errors == 30)
+        #expect(counts.baseline.latency.reduce(0, +) == 30)
+    }
+}
