@@ -62,6 +62,9 @@ public final class SQLiteMigrationStore: MigrationStore, @unchecked Sendable {
         let evidenceText = try change.decision.map { try json.encode($0.evidence) }
         let status = change.status
         try withConnection("save") { db in
+            // A failed rollback (the disk went away mid-write) can leave a transaction open; clear it so
+            // the store works again once the disk does.
+            if !db.isAutocommit { try? db.exec("ROLLBACK") }
             try db.transaction {
                 let stored = try Self.storedRevision(db, migration: status.migration)
                 let hasVersion = try Self.policyVersionExists(db, migration: status.migration,
