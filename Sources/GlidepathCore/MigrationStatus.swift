@@ -12,6 +12,9 @@ public struct MigrationStatus: Hashable, Sendable, Codable {
     public var stepStartedAt: Int64
     /// When the status last changed (ms since the Unix epoch).
     public var updatedAt: Int64
+    /// The wall time (ms since the Unix epoch) at which the current step began, for people; nil from the
+    /// state machine until `Transition.recorded(atWall:)` stamps it. `stepStartedAt` is what durations use.
+    public var stepStartedWall: Int64?
     /// The last decision's human-readable reason ("" before any).
     public var reason: String
 

@@ -16,6 +16,7 @@ extension StateMachine {
         var nextJudge = judge
         if restartsStep || step != status.step || (phase.isTerminal && !status.phase.isTerminal) {
             next.stepStartedAt = now
+            next.stepStartedWall = nil
             nextJudge = judge.resetForNewStep()
         }
         let decision = Decision(at: now, revision: next.revision, action: action, fromStep: status.step,

@@ -53,7 +53,7 @@ public enum StatusJSON {
             ("step", .int(Int64(s.step))), ("steps", .int(Int64(p.steps.count))),
             ("baseline", .string(p.baseline)), ("candidate", .string(p.candidate)),
             ("weights", weights(s, p)),
-            ("stepStartedAt", wall(s.stepStartedAt)),
+            ("stepStartedAt", s.stepStartedWall.map { .string(ISOTime.format(milliseconds: $0)) } ?? wall(s.stepStartedAt)),
             ("stepElapsedSeconds", .int(max(0, Ticker.elapsed(from: s.stepStartedAt, to: now.steady)) / 1000)),
             ("durable", .bool(e.durable)),
             ("updatedAt", .string(ISOTime.format(milliseconds: s.updatedAt))),

@@ -4,7 +4,7 @@ import GlidepathCore
 extension SQLiteMigrationStore {
     static let selectAllSQL = """
         SELECT m.name, m.policy_version, m.phase, m.step, m.revision, m.step_started_at, m.updated_at,
-               m.reason, p.source, j.state
+               m.reason, p.source, j.state, m.step_started_wall
         FROM migrations m
         JOIN policy_versions p ON p.migration = m.name AND p.version = m.policy_version
         LEFT JOIN judge_state j ON j.migration = m.name
@@ -30,16 +30,19 @@ extension SQLiteMigrationStore {
 
     static func upsertStatus(_ db: SQLiteConnection, _ status: MigrationStatus) throws {
         let statement = try db.prepare("""
-            INSERT INTO migrations (name, policy_version, phase, step, revision, step_started_at, updated_at, reason)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO migrations (name, policy_version, phase, step, revision, step_started_at, updated_at, reason,
+                                    step_started_wall)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (name) DO UPDATE SET
                 policy_version = excluded.policy_version, phase = excluded.phase, step = excluded.step,
                 revision = excluded.revision, step_started_at = excluded.step_started_at,
-                updated_at = excluded.updated_at, reason = excluded.reason
+                updated_at = excluded.updated_at, reason = excluded.reason,
+                step_started_wall = excluded.step_started_wall
             """)
         try statement.bind(.text(status.migration), .int(status.policyVersion), .text(status.phase.rawValue),
                            .int(status.step), .integer(status.revision), .integer(status.stepStartedAt),
-                           .integer(status.updatedAt), .text(status.reason))
+                           .integer(status.updatedAt), .text(status.reason),
+                           status.stepStartedWall.map { .integer($0) } ?? .null)
         try statement.step()
     }
 
@@ -83,10 +86,11 @@ extension SQLiteMigrationStore {
         var problem: StoredProblem?
         let phase = Phase(rawValue: phaseText) ?? .paused
         if Phase(rawValue: phaseText) == nil { problem = .status("unknown phase \"\(phaseText)\"") }
-        let status = MigrationStatus(migration: name, policyVersion: row.int(at: 1), phase: phase,
+        var status = MigrationStatus(migration: name, policyVersion: row.int(at: 1), phase: phase,
                                      step: row.int(at: 3), revision: row.int64(at: 4),
                                      stepStartedAt: row.int64(at: 5), updatedAt: row.int64(at: 6),
                                      reason: row.text(at: 7))
+        status.stepStartedWall = row.optionalInt64(at: 10)
         var judge = JudgeState.initial
         if problem == nil, let text = row.optionalText(at: 9) {
             switch StoredJudgeState.decode(text, json: json) {

@@ -61,6 +61,11 @@ public enum SQLiteSchema {
                 updated_at INTEGER NOT NULL
             );
             """),
+        SchemaMigration(id: 2, name: "step-started-wall", sql: """
+            -- step_started_at is the steady (monotonic, restart-continued) clock; this is the wall time for people.
+            ALTER TABLE migrations ADD COLUMN step_started_wall INTEGER;
+            UPDATE migrations SET step_started_wall = step_started_at;
+            """),
     ]
 
     /// Creates `schema_migrations` if needed and applies every migration not yet recorded there,

@@ -143,3 +143,10 @@ public final class SQLiteStatement {
         isNull(at: column) ? nil : text(at: column)
     }
 }
+
+extension SQLiteStatement {
+    /// The column as an integer, nil for NULL.
+    public func optionalInt64(at column: Int32) -> Int64? {
+        isNull(at: column) ? nil : int64(at: column)
+    }
+}

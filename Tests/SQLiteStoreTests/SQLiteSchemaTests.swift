@@ -22,13 +22,13 @@ import Testing
             let path = directory.file("glidepath.db")
             try SQLiteMigrationStore(path: path).close()
             let reader = try SQLiteConnection(path: path, flags: [.readOnly])
-            #expect(try records(reader) == ["1 create-store-tables 1"])
+            #expect(try records(reader) == ["1 create-store-tables 1", "2 step-started-wall 1"])
             let appliedAt = try reader.scalarInt("SELECT applied_at FROM schema_migrations WHERE id = 1")
             #expect(try tables(reader) == ["decisions", "decisions_by_migration", "judge_state", "migrations",
                                            "policy_versions", "schema_migrations"])
 
             try SQLiteMigrationStore(path: path).close()
-            #expect(try records(reader) == ["1 create-store-tables 1"])
+            #expect(try records(reader) == ["1 create-store-tables 1", "2 step-started-wall 1"])
             #expect(try reader.scalarInt("SELECT applied_at FROM schema_migrations WHERE id = 1") == appliedAt)
         }
     }
@@ -54,5 +54,23 @@ import Testing
         try db.exec("INSERT INTO schema_migrations VALUES (99, 'from-the-future', 0)")
         let error = #expect(throws: SQLiteError.self) { try SQLiteSchema.migrate(db) }
         #expect(error?.message == "database has schema migration 99, unknown to this build (newer glidepath?)")
+    }
+}
+
+/// Schema 2: a database written before it keeps its step start as the wall time people see.
+@Suite struct StepStartedWallMigrationTests {
+    @Test func oldRowsGetTheirStepStartAsWallTime() throws {
+        try TempDirectory.with { directory in
+            let path = directory.file("glidepath.db")
+            let db = try SQLiteConnection(path: path)
+            try SQLiteSchema.migrate(db, migrations: [SQLiteSchema.migrations[0]])
+            try db.exec("""
+                INSERT INTO policy_versions VALUES ('m', 1, '{}', 5);
+                INSERT INTO migrations VALUES ('m', 1, 'ramping', 0, 1, 1764000000000, 1764000000000, 'created');
+                """)
+            try SQLiteSchema.migrate(db)
+            #expect(try db.scalarInt("SELECT step_started_wall FROM migrations WHERE name = 'm'") == 1_764_000_000_000)
+            try db.close()
+        }
     }
 }
