@@ -21,7 +21,7 @@ public enum CLIFormat {
             rows.append([
                 s["migration"] as? String ?? "?", s["state"] as? String ?? "?",
                 "\(number(s["step"]))\(steps)", "\(candidate) \(number(weights[candidate]))%",
-                number(s["revision"]), s["reason"] as? String ?? "",
+                number(s["revision"]), s["reason"] as? String ?? (s["brokenReason"] as? String).map { "quarantined: \($0)" } ?? "",
             ])
         }
         return table(rows)

@@ -29,6 +29,7 @@ public enum StatusJSON {
         .object([
             ("migration", .string(b.name)), ("revision", .int(b.revision)), ("state", .string("broken")),
             ("brokenReason", .string(b.reason)),
+            ("baseline", .optional(b.lastDecision?.baseline)), ("candidate", .optional(b.lastDecision?.candidate)),
             ("repair", .string("apply a valid policy for this migration (glidepath apply FILE) to repair it")),
             ("policyVersion", .int(Int64(b.policyVersion))),
             ("lastKnownState", b.lastPhase.map { .string($0.rawValue) } ?? .null),

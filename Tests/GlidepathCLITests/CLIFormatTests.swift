@@ -17,6 +17,12 @@ import GlidepathServer
             """)
     }
 
+    @Test func aQuarantinedMigrationShowsWhy() {
+        let text = CLIFormat.statusTable([["migration": "m", "state": "broken", "revision": 7, "candidate": "new",
+                                           "weights": ["old": 50, "new": 50], "brokenReason": "stored policy no longer parses"]])
+        #expect(text.hasSuffix("m          broken  -     new 50%    7         quarantined: stored policy no longer parses\n"))
+    }
+
     @Test func historyLinesReadLeftToRight() {
         let rows: [[String: Any]] = [[
             "at": "2025-11-24T16:00:00.000Z", "revision": 2, "action": "rollback", "fromStep": 1, "toStep": 1,
