@@ -62,9 +62,10 @@ public enum ControlTick {
                                   + verdict.reason,
                               evidence: verdict.evidence)
         } else if verdict.action == .hold, let maxHold = policy.maxHold,
-                  now - status.stepStartedAt >= maxHold.milliseconds {
+                  now.subtractingSaturating(status.stepStartedAt) >= maxHold.milliseconds {
             let held = "\(ReasonFormat.step(status.step, policy)) held for "
-                + "\(ReasonFormat.duration(milliseconds: now - status.stepStartedAt)) without a decision "
+                + "\(ReasonFormat.duration(milliseconds: now.subtractingSaturating(status.stepStartedAt))) "
+                + "without a decision "
                 + "(max hold \(ReasonFormat.duration(maxHold)))"
             switch policy.onStuck {
             case .rollback:

@@ -87,13 +87,11 @@ public final class Controller: @unchecked Sendable {
     public func apply(policySource: String, name: String) throws(APIError) -> (ApplyOutcome, MigrationEntry) {
         let policy: Policy
         switch PolicyParser.parse(policySource) {
-        case .failure(let e):
-            var problems = e.problems
+        case .failure(var e):
             if let declared = Self.declaredName(policySource), declared != name {
-                problems.append(Self.mismatch(url: name, declared: declared))
+                e.append(Self.mismatch(url: name, declared: declared))
             }
-            throw APIError(status: 422, message: "the policy has \(problems.count) problem(s); nothing was stored",
-                           problems: problems)
+            throw APIError(status: 422, message: e.summary, problems: e.problems)
         case .success(let p): policy = p
         }
         guard policy.migration == name else {
