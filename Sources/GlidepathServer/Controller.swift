@@ -108,8 +108,13 @@ public final class Controller: @unchecked Sendable {
                 return (.created, e)
             }
             if old.policy == policy { return (.unchanged, old) }
-            let t = StateMachine.updatePolicy(from: old.policy, to: policy, newVersion: old.status.policyVersion + 1,
-                                              status: old.status, judge: old.judge, now: now)
+            let t: Transition
+            do throws(PolicyEditRefused) {
+                t = try StateMachine.updatePolicy(from: old.policy, to: policy, newVersion: old.status.policyVersion + 1,
+                                                  status: old.status, judge: old.judge, now: now)
+            } catch {
+                throw APIError(status: 409, message: error.message)
+            }
             let e = try commitLocked(t, policy: policy, policySource: policySource, newPolicy: true)
             return (.updated, e)
         }

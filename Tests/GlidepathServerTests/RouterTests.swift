@@ -21,11 +21,18 @@ import Testing
         let same = create()
         #expect(same.status == 200)
         #expect(same.object["revision"] as? Int == 1)
-        let changed = create(Fixture.policy(steps: #"[{"weight": 10, "bake": "1m"}, {"weight": 100}]"#))
+        let changed = create(Fixture.policy(steps: #"[{"weight": 5, "bake": "2m"}, {"weight": 100}]"#))
         #expect(changed.status == 200)
         #expect((changed.object["policy"] as? [String: Any])?["version"] as? Int == 2)
         #expect(changed.object["revision"] as? Int == 2)
         #expect(w.store.saves.count == 2)
+        // Every step above the current 5 %: refused, nothing stored.
+        let higher = create(Fixture.policy(steps: #"[{"weight": 10, "bake": "1m"}, {"weight": 100}]"#))
+        #expect(higher.status == 409)
+        #expect((higher.object["error"] as? String)?.hasPrefix(
+            "cannot apply policy version 3 to \"chat-completions\": every step is above the candidate's current 5%") == true)
+        #expect(w.store.saves.count == 2)
+        #expect(w.controller.entry("chat-completions")?.status.policyVersion == 2)
     }
 
     @Test func weightsAreTheExactBytesWithETagAnd304() {
