@@ -20,10 +20,13 @@ public struct TickOutcome: Sendable {
 public enum ControlTick {
     /// Runs one tick.
     ///
-    /// - Increments are taken against `state.lastSnapshot`; without one (the first tick) the whole
-    ///   snapshot is the increment, since the controller's own counters for a migration start at zero.
-    ///   They are added to the step's evidence; `lastSnapshot`, `lastTickAt` and (when either arm saw
-    ///   a request) `lastDataAt` move on, and `lastCandidateAt` when the candidate saw one.
+    /// - Increments are taken against `state.lastSnapshot` and added to the step's evidence;
+    ///   `lastSnapshot`, `lastTickAt` and (when either arm saw a request) `lastDataAt` move on, and
+    ///   `lastCandidateAt` when the candidate saw one.
+    /// - Without a snapshot (the first tick of a migration, or the first after its arms were renamed)
+    ///   the tick only takes one and judges nothing: a hold under rule `snapshot`. Counters already
+    ///   there (an arm renamed back to a name with old failures, a scraped source that ran before the
+    ///   migration) are not evidence; evidence counts from the next tick's increments.
     /// - `noDataAfter` (`NoDataCheck`): a candidate idle that long holds under rule `no-data`, whatever the judge.
     /// - Terminal phases are not judged (verdict hold, rule `terminal`; `lastVerdict` keeps the verdict
     ///   that ended the migration).
@@ -35,7 +38,7 @@ public enum ControlTick {
     ///   (reset for the new step) when the verdict changed the state.
     public static func run(policy: Policy, status: MigrationStatus, state: JudgeState, snapshot: ArmPair,
                            judge: any Judge, now: Int64) -> TickOutcome {
-        let increment = snapshot.increment(since: state.lastSnapshot)
+        let increment = state.lastSnapshot.map { snapshot.increment(since: $0) } ?? .zero
         var next = state
         next.step.merge(increment)
         next.lastSnapshot = snapshot
@@ -51,6 +54,15 @@ public enum ControlTick {
             return TickOutcome(judge: next, verdict: verdict, transition: nil)
         }
 
+        if state.lastSnapshot == nil {
+            let verdict = Verdict(action: .hold, rule: "snapshot",
+                                  reason: "first tick for \(policy.baseline) → \(policy.candidate) at "
+                                      + "\(ReasonFormat.step(status.step, policy)): counter snapshot taken; evidence "
+                                      + "counts from the next tick")
+            next.lastVerdict = verdict
+            return TickOutcome(judge: next, verdict: verdict, transition: nil)
+        }
+
         let assessment = judge.assess(JudgeInput(policy: policy, status: status, step: next.step, tick: increment,
                                                  memory: next.memory), now: now)
         next.memory = assessment.memory
@@ -62,9 +74,10 @@ public enum ControlTick {
                                   + verdict.reason,
                               evidence: verdict.evidence)
         } else if verdict.action == .hold, let maxHold = policy.maxHold,
-                  now - status.stepStartedAt >= maxHold.milliseconds {
+                  now.subtractingSaturating(status.stepStartedAt) >= maxHold.milliseconds {
             let held = "\(ReasonFormat.step(status.step, policy)) held for "
-                + "\(ReasonFormat.duration(milliseconds: now - status.stepStartedAt)) without a decision "
+                + "\(ReasonFormat.duration(milliseconds: now.subtractingSaturating(status.stepStartedAt))) "
+                + "without a decision "
                 + "(max hold \(ReasonFormat.duration(maxHold)))"
             switch policy.onStuck {
             case .rollback:

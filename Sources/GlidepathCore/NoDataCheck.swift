@@ -11,7 +11,7 @@ public enum NoDataCheck {
     public static func idleMilliseconds(policy: Policy, status: MigrationStatus, lastCandidateAt: Int64?,
                                         now: Int64) -> Int64? {
         guard policy.noDataAfter != nil else { return nil }
-        return now - max(status.stepStartedAt, lastCandidateAt ?? status.stepStartedAt)
+        return now.subtractingSaturating(max(status.stepStartedAt, lastCandidateAt ?? status.stepStartedAt))
     }
 
     /// The verdict with the idle evidence added, turned into a `no-data` hold when the candidate has been

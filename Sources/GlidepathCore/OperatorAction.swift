@@ -1,6 +1,10 @@
 /// What an operator can ask for (`POST /v1/migrations/{name}/{action}`).
 public enum OperatorAction: String, Sendable, CaseIterable {
     case pause, resume, advance, promote, rollback, restart
+
+    /// The longest reason an operator may give with an action, in UTF-8 bytes (1 KiB): it is stored
+    /// in every decision, logged and shown in the status.
+    public static let maxReasonBytes = 1024
 }
 
 /// An action that makes no sense in the current state (HTTP 409); nothing changes.

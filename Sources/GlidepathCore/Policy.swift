@@ -37,7 +37,7 @@ public enum OnStuck: String, Hashable, Sendable, CaseIterable {
 }
 
 /// A validated ramp policy. Only `PolicyParser` builds one from JSON, applying every default in one place,
-/// so the rest of the code can trust every field.
+/// so the rest of the code can trust every field. Every duration is at most `TimeSpan.maximum` (366 days).
 public struct Policy: Hashable, Sendable {
     /// Name of the migration, `[a-z0-9][a-z0-9._-]*`, at most 63 characters.
     public var migration: String
@@ -45,7 +45,7 @@ public struct Policy: Hashable, Sendable {
     public var baseline: String
     /// The arm traffic moves to.
     public var candidate: String
-    /// How often the control loop judges this migration (minimum 1 s, default 10 s).
+    /// How often the control loop judges this migration (1 s to 1 h, default 10 s).
     public var interval: TimeSpan
     /// Candidate weights, strictly increasing, each > 0 and ≤ 100 %.
     public var steps: [Step]
@@ -56,7 +56,7 @@ public struct Policy: Hashable, Sendable {
     /// A step held this long without a decision raises an alert and applies `onStuck` (nil: never).
     public var maxHold: TimeSpan?
     public var onStuck: OnStuck
-    /// How often shims should poll (`pollAfter`, default 5 s).
+    /// How often shims should poll (`pollAfter`, 1 s to 1 h, default 5 s).
     public var pollAfter: TimeSpan
     /// Settings of the sequential judge.
     public var sequential: SequentialSettings

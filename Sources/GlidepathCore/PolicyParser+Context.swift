@@ -1,11 +1,21 @@
 extension PolicyParser {
     /// Collects problems while walking a policy's JSON; every reader reports what is wrong and
     /// returns nil, so the walk goes on and finds every problem, not just the first.
+    ///
+    /// Past `PolicyError.maxListed` problems are only counted: their path and message (and the
+    /// did-you-mean search behind an unknown key's message) are never built.
     struct Context {
         var problems: [PolicyProblem] = []
+        /// Problems found past `PolicyError.maxListed`.
+        var moreProblems = 0
 
-        mutating func report(_ path: String, _ message: String, at position: JSONPosition?) {
-            problems.append(PolicyProblem(path: path, message: message, line: position?.line))
+        mutating func report(_ path: @autoclosure () -> String, _ message: @autoclosure () -> String,
+                             at position: JSONPosition?) {
+            guard problems.count < PolicyError.maxListed else {
+                moreProblems += 1
+                return
+            }
+            problems.append(PolicyProblem(path: path(), message: message(), line: position?.line))
         }
 
         /// `value` as an object whose keys are all in `keys` (unknown ones are reported, with a
@@ -16,12 +26,17 @@ extension PolicyParser {
                 return nil
             }
             for member in members where !keys.contains(member.key) {
-                let hint = DidYouMean.suggestion(for: member.key, among: keys).map { "did you mean \(jsonQuoted($0))?" }
-                    ?? "expected one of \(keys.map(jsonQuoted).joined(separator: ", "))"
-                report(PolicyParser.path(path, key: member.key), "unknown key \(jsonQuoted(member.key)); \(hint)",
+                report(PolicyParser.path(path, key: member.key), Self.unknownKey(member.key, among: keys),
                        at: member.keyPosition)
             }
             return ObjectView(path: path, position: value.position, members: members)
+        }
+
+        /// `unknown key "x"; did you mean "y"?` (or the list of known keys when none is close).
+        static func unknownKey(_ key: String, among keys: [String]) -> String {
+            let hint = DidYouMean.suggestion(for: key, among: keys).map { "did you mean \(jsonQuoted($0))?" }
+                ?? "expected one of \(keys.map(jsonQuoted).joined(separator: ", "))"
+            return "unknown key \(jsonQuoted(key)); \(hint)"
         }
 
         /// The value of a required key; reports it when missing. `null` comes back as itself so
@@ -48,8 +63,10 @@ extension PolicyParser {
             return s
         }
 
-        /// A duration string (`"30s"`), at least `minimum` when one is given.
-        mutating func duration(_ value: JSONValue, path: String, minimum: TimeSpan? = nil) -> TimeSpan? {
+        /// A duration string (`"30s"`), at least `minimum` when one is given and at most `maximum`
+        /// (366 days unless the field has a tighter bound).
+        mutating func duration(_ value: JSONValue, path: String, minimum: TimeSpan? = nil,
+                               maximum: TimeSpan = TimeSpan.maximum) -> TimeSpan? {
             guard let text = value.stringValue else {
                 report(path, "expected a duration string like \"30s\", found \(value.typeName)", at: value.position)
                 return nil
@@ -63,6 +80,10 @@ extension PolicyParser {
             }
             if let minimum, span < minimum {
                 report(path, "must be at least \(minimum), found \(span)", at: value.position)
+                return nil
+            }
+            if span > maximum {
+                report(path, "must be at most \(maximum), found \(jsonQuoted(text))", at: value.position)
                 return nil
             }
             return span

@@ -16,13 +16,21 @@ extension PolicyParser {
         return key.unicodeScalars.allSatisfy { isLetter($0) || ("0"..."9").contains($0) }
     }
 
-    /// A JSON object inside a policy, with its path, for the parser's lookups.
+    /// A JSON object inside a policy, with its path, for the parser's lookups (by key, so an object
+    /// with thousands of unknown keys costs one pass, not one per known key).
     struct ObjectView {
         var path: String
         var position: JSONPosition
-        var members: [JSONMember]
+        private var values: [String: JSONValue]
 
-        subscript(key: String) -> JSONValue? { members.first(where: { $0.key == key })?.value }
+        /// `members` have distinct keys (the JSON parser refuses duplicates).
+        init(path: String, position: JSONPosition, members: [JSONMember]) {
+            self.path = path
+            self.position = position
+            values = Dictionary(members.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+        }
+
+        subscript(key: String) -> JSONValue? { values[key] }
 
         /// The JSON path of one of this object's keys.
         func path(_ key: String) -> String { PolicyParser.path(path, key: key) }

@@ -14,13 +14,51 @@ public struct PolicyProblem: Hashable, Sendable, CustomStringConvertible {
     public var description: String { path.isEmpty ? message : "\(path): \(message)" }
 }
 
-/// Every problem found in a policy (never just the first).
+/// Every problem found in a policy (never just the first), listing at most `maxListed` of them.
+///
+/// A hostile or generated policy can have any number of problems (20,000 unknown keys): past the
+/// first `maxListed` they are only counted (`moreProblems`), so an answer stays small and quick.
 public struct PolicyError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// At most this many problems are listed.
+    public static let maxListed = 100
+
+    /// The listed problems (at most `maxListed`).
     public var problems: [PolicyProblem]
+    /// Problems found beyond those listed.
+    public var moreProblems: Int
 
-    public init(problems: [PolicyProblem]) { self.problems = problems }
+    public init(problems: [PolicyProblem], moreProblems: Int = 0) {
+        self.problems = Array(problems.prefix(Self.maxListed))
+        self.moreProblems = moreProblems + max(0, problems.count - Self.maxListed)
+    }
 
-    public var description: String { problems.map(\.description).joined(separator: "\n") }
+    /// Every problem found, listed or not.
+    public var count: Int { problems.count + moreProblems }
+
+    /// Adds a problem, listed while fewer than `maxListed` are, else counted.
+    public mutating func append(_ problem: PolicyProblem) {
+        if problems.count < Self.maxListed { problems.append(problem) } else { moreProblems += 1 }
+    }
+
+    /// `… and 19,900 more problems` when some are not listed, else nil.
+    public var moreSentence: String? {
+        guard moreProblems > 0 else { return nil }
+        return "… and \(ReasonFormat.count(moreProblems)) more \(moreProblems == 1 ? "problem" : "problems")"
+    }
+
+    /// The one-line summary of a refused policy: `the policy has 2 problems; nothing was stored`, and when
+    /// not all are listed, `the policy has 20,000 problems; nothing was stored (the first 100 are listed
+    /// … and 19,900 more problems)`.
+    public var summary: String {
+        let head = "the policy has \(ReasonFormat.count(count)) \(count == 1 ? "problem" : "problems"); nothing was stored"
+        guard let more = moreSentence else { return head }
+        return "\(head) (the first \(problems.count) are listed \(more))"
+    }
+
+    /// One problem a line, then the `… and N more problems` line when some are not listed.
+    public var description: String {
+        (problems.map(\.description) + (moreSentence.map { [$0] } ?? [])).joined(separator: "\n")
+    }
 }
 
 /// Parses and validates a policy (JSON text) into a `Policy`, applying every default.
@@ -38,6 +76,8 @@ public enum PolicyParser {
     public static let defaultInterval = TimeSpan.seconds(10)
     public static let defaultPollAfter = TimeSpan.seconds(5)
     public static let minimumInterval = TimeSpan.seconds(1)
+    /// `interval` and `pollAfter` are at most an hour: a loop or a poll slower than that is a typo.
+    public static let maximumInterval = TimeSpan.hours(1)
     public static let defaultMinRequests = 100
     public static let maxSteps = 50
     public static let defaultJudge = JudgeKind.sequential
@@ -52,12 +92,13 @@ public enum PolicyParser {
         }
         var context = Context()
         let policy = read(root, &context)
-        if let policy, context.problems.isEmpty { return .success(policy) }
+        if let policy, context.problems.isEmpty, context.moreProblems == 0 { return .success(policy) }
         // Document order reads best; the sort is stable, so problems on one line keep schema order.
+        // (Past `PolicyError.maxListed` problems are only counted: the listed ones are the first found.)
         let sorted = context.problems.enumerated()
             .sorted { ($0.element.line ?? 0, $0.offset) < ($1.element.line ?? 0, $1.offset) }
             .map(\.element)
-        return .failure(PolicyError(problems: sorted))
+        return .failure(PolicyError(problems: sorted, moreProblems: context.moreProblems))
     }
 
     /// Reads every field even after a problem, so all problems get reported.
@@ -75,10 +116,12 @@ public enum PolicyParser {
             c.report("candidate", "must differ from baseline \(jsonQuoted(b))", at: value.position)
             candidate = nil
         }
-        let interval = c.optional(object, "interval").map { c.duration($0, path: "interval", minimum: minimumInterval) }
-            ?? defaultInterval
-        let pollAfter = c.optional(object, "pollAfter").map { c.duration($0, path: "pollAfter", minimum: minimumInterval) }
-            ?? defaultPollAfter
+        let interval = c.optional(object, "interval").map {
+            c.duration($0, path: "interval", minimum: minimumInterval, maximum: maximumInterval)
+        } ?? defaultInterval
+        let pollAfter = c.optional(object, "pollAfter").map {
+            c.duration($0, path: "pollAfter", minimum: minimumInterval, maximum: maximumInterval)
+        } ?? defaultPollAfter
         let steps = c.required(object, "steps").flatMap { readSteps($0, &c) }
         let minRequests = c.optional(object, "minRequests").map { c.integer($0, path: "minRequests", minimum: 0) }
             ?? defaultMinRequests

@@ -46,7 +46,7 @@ enum ReasonFormat {
 
     /// Compact duration: `750ms`, `45s`, `3m 20s`, `2h 5m`, `1d 2h`.
     static func duration(milliseconds ms: Int64) -> String {
-        if ms < 0 { return "-" + duration(milliseconds: -ms) }
+        if ms < 0 { return "-" + duration(milliseconds: ms == .min ? .max : -ms) }
         if ms < 1000 { return "\(ms)ms" }
         let s = ms / 1000
         if s < 60 { return "\(s)s" }

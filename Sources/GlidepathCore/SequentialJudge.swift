@@ -99,9 +99,13 @@ public struct SequentialJudge: Judge {
         return Assessment(verdict: view.verdict(), memory: memory)
     }
 
-    /// The memory to continue from: a fresh one for a new or changed step (keeping the carried baseline).
+    /// The memory to continue from: a fresh one for a new step, or when a limit changed (keeping the
+    /// carried baseline). A memory stored without its limits takes them on when it still matches.
     static func prepared(_ memory: SequentialMemory?, _ policy: Policy) -> SequentialMemory {
-        if let memory, memory.ticks > 0, memory.matches(policy.sequential, policy.guards) { return memory }
+        if var memory, memory.ticks > 0, memory.matches(policy.sequential, policy.guards) {
+            if memory.limits == nil { memory.limits = SequentialMemory.limits(policy.sequential, policy.guards) }
+            return memory
+        }
         return SequentialMemory(settings: policy.sequential, guards: policy.guards,
                                 previousBaseline: memory?.previousBaseline ?? [])
     }

@@ -125,14 +125,14 @@ struct SequentialView {
             }
         }
         let bake = policy.steps.indices.contains(input.status.step) ? policy.steps[input.status.step].bake : .zero
-        let elapsed = now - input.status.stepStartedAt
+        let elapsed = now.subtractingSaturating(input.status.stepStartedAt)
         let safe = sole
             ? "candidate takes all traffic: \(ReasonFormat.count(c.requests)) requests, no absolute limit crossed"
             : "safe: candidate no worse than \(ReasonFormat.ratio(policy.sequential.badRatio)) the baseline on "
                 + "\(gatedNames) (evidence ≥ \(ReasonFormat.threshold(safetyThreshold)) each) after "
                 + "\(ReasonFormat.count(c.requests)) candidate requests"
         if elapsed < bake.milliseconds {
-            return make(.hold, "bake", "\(safe); \(ReasonFormat.duration(milliseconds: bake.milliseconds - elapsed)) "
+            return make(.hold, "bake", "\(safe); \(ReasonFormat.duration(milliseconds: bake.milliseconds.subtractingSaturating(elapsed))) "
                 + "of the \(ReasonFormat.duration(bake)) bake left at \(here)")
         }
         return make(.advance, "healthy", bake.milliseconds > 0 ? "\(safe); bake done" : safe)

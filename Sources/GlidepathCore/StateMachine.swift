@@ -68,20 +68,25 @@ public enum StateMachine {
         }
     }
 
-    /// A changed policy becomes version `newVersion`; keeps progress where that is safe.
+    /// A changed policy becomes version `newVersion`. Editing a policy never raises the traffic any arm
+    /// gets; the rule (the README's table, "Editing a policy"):
     ///
-    /// The rule (quoted in the README):
-    /// - If the baseline or candidate name changed, or the migration had ended (promoted or rolled
-    ///   back), it starts over at step 0, `ramping`, with fresh evidence.
-    /// - Otherwise the phase is kept and the migration moves to the highest new step whose weight is at
-    ///   most the candidate's current weight (step 0 if there is none): editing a policy never raises
-    ///   the candidate's traffic by itself.
-    /// - If that leaves the step index and its weight unchanged, the step's clock (bake time) and its
-    ///   evidence carry on; otherwise the step starts afresh.
+    /// - **ramping, waiting, paused.** The migration moves to the highest new step whose weight is at most
+    ///   the candidate's current weight. If the step index, its weight and the arms are unchanged, the
+    ///   step's clock (bake time) and its evidence carry on; otherwise the step starts afresh (and a
+    ///   `waiting` migration goes back to `ramping`: the judge must pass the step again). If the baseline
+    ///   or candidate name changed, the counter snapshot is dropped too: the arms' evidence starts from
+    ///   zero, and the first tick under the new names only takes a snapshot. `paused` stays paused.
+    ///   If every new step is above the current weight, the edit is refused.
+    /// - **promoted, rolled back.** The new version is recorded and the migration stays where it is, with
+    ///   the same weights: nothing restarts by itself (`restart` starts it over under the newest policy).
+    ///   Renaming the arm that holds all traffic (the candidate when promoted, the baseline when rolled
+    ///   back) is refused: all traffic would go to an arm nobody tested.
     ///
-    /// Always a transition (decision `policy`, actor operator): the revision moves with the policy version.
+    /// A transition (decision `policy`, actor operator) when applied: the revision moves with the policy
+    /// version. Refused: `PolicyEditRefused` (HTTP 409), with a sentence saying why and what to do.
     public static func updatePolicy(from old: Policy, to new: Policy, newVersion: Int, status: MigrationStatus,
-                                    judge: JudgeState, now: Int64) -> Transition {
-        policyTransition(from: old, to: new, newVersion: newVersion, status: status, judge: judge, now: now)
+                                    judge: JudgeState, now: Int64) throws(PolicyEditRefused) -> Transition {
+        try policyTransition(from: old, to: new, newVersion: newVersion, status: status, judge: judge, now: now)
     }
 }

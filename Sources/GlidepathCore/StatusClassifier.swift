@@ -18,6 +18,11 @@ public struct StatusClassifier: Hashable, Sendable {
     public static let defaultErrorStatuses: Set<Int> = Set([0, 429] + Array(500...599))
     public static let standard = StatusClassifier(errorStatuses: defaultErrorStatuses)
 
+    /// The statuses counted as errors, ascending.
+    public var errorStatuses: [Int] {
+        table.indices.filter { table[$0] == UInt8(OutcomeClass.error.index) }
+    }
+
     /// The class of `status`; `status` must be 0 or 100...599 (the line parser checks that).
     @inline(__always)
     public func classIndex(_ status: Int) -> Int { Int(table[status]) }

@@ -74,10 +74,10 @@ public struct ThresholdJudge: Judge {
         let evidence = checks.evidence(failedChecks: 0)
         let bake = policy.steps.indices.contains(input.status.step)
             ? policy.steps[input.status.step].bake : .zero
-        let elapsed = now - input.status.stepStartedAt
+        let elapsed = now.subtractingSaturating(input.status.stepStartedAt)
         if elapsed < bake.milliseconds {
             let reason = "checks pass (\(checks.summary)); "
-                + "\(ReasonFormat.duration(milliseconds: bake.milliseconds - elapsed)) of the "
+                + "\(ReasonFormat.duration(milliseconds: bake.milliseconds.subtractingSaturating(elapsed))) of the "
                 + "\(ReasonFormat.duration(bake)) bake left at \(here)"
             return Assessment(verdict: Verdict(action: .hold, rule: "bake", reason: reason, evidence: evidence),
                               memory: memory)

@@ -175,13 +175,11 @@ public final class Controller: @unchecked Sendable {
     public func apply(policySource: String, name: String) throws(APIError) -> (ApplyOutcome, MigrationEntry) {
         let policy: Policy
         switch PolicyParser.parse(policySource) {
-        case .failure(let e):
-            var problems = e.problems
+        case .failure(var e):
             if let declared = Self.declaredName(policySource), declared != name {
-                problems.append(Self.mismatch(url: name, declared: declared))
+                e.append(Self.mismatch(url: name, declared: declared))
             }
-            throw APIError(status: 422, message: "the policy has \(problems.count) problem(s); nothing was stored",
-                           problems: problems)
+            throw APIError(status: 422, message: e.summary, problems: e.problems)
         case .success(let p): policy = p
         }
         guard policy.migration == name else {
@@ -213,8 +211,13 @@ public final class Controller: @unchecked Sendable {
             return (.created, try commitLocked(t, policy: policy, policySource: policySource, newPolicy: true, at: now))
         }
         if old.policy == policy { return (.unchanged, old) }
-        let t = StateMachine.updatePolicy(from: old.policy, to: policy, newVersion: old.status.policyVersion + 1,
-                                          status: old.status, judge: old.judge, now: now.steady)
+        let t: Transition
+        do throws(PolicyEditRefused) {
+            t = try StateMachine.updatePolicy(from: old.policy, to: policy, newVersion: old.status.policyVersion + 1,
+                                              status: old.status, judge: old.judge, now: now.steady)
+        } catch {
+            throw APIError(status: 409, message: error.message)
+        }
         return (.updated, try commitLocked(t, policy: policy, policySource: policySource, newPolicy: true, at: now))
     }
 

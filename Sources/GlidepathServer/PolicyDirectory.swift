@@ -16,10 +16,12 @@ public struct PolicyFile: Sendable {
         return PolicyFile(path: path, source: text, result: PolicyParser.parse(text))
     }
 
-    /// Every problem as `file:line: path: message` (line and path left out when unknown).
+    /// Every listed problem as `file:line: path: message` (line and path left out when unknown), then
+    /// `file: … and N more problems` when the parser listed only the first `PolicyError.maxListed`.
     public var problemLines: [String] {
         guard case .failure(let e) = result else { return [] }
         return e.problems.map { PolicyFile.format(file: path, problem: $0) }
+            + (e.moreSentence.map { ["\(path): \($0)"] } ?? [])
     }
 
     public static func format(file: String, problem p: PolicyProblem) -> String {

@@ -94,6 +94,12 @@ extension Router {
                 guard let text = value as? String else {
                     return Self.error(APIError(status: 400, message: "reason must be a string", field: "reason"))
                 }
+                let bytes = text.utf8.count
+                guard bytes <= OperatorAction.maxReasonBytes else {
+                    return Self.error(APIError(status: 422, message: "reason is \(bytes) bytes long; at most "
+                                               + "\(OperatorAction.maxReasonBytes) bytes (1 KiB) are allowed, nothing changed",
+                                               field: "reason"))
+                }
                 reason = text.isEmpty ? nil : text
             }
         }

@@ -28,7 +28,10 @@ public struct ScrapeMetricsSource: MetricsSource {
 
     /// Builds cumulative per-arm counts from parsed families. Histogram buckets are converted from
     /// cumulative `le` to non-cumulative over `LatencyBuckets`; a bucket bound we do not know is an error
-    /// (the latency thresholds would be wrong, which is worse than no tick).
+    /// (the latency thresholds would be wrong, which is worse than no tick). So is a count that is not a
+    /// whole number of requests a `UInt64` holds (negative, NaN, infinite, 2^64 or more, or a sum of
+    /// classes that overflows) and a latency sum that is negative or not finite: the source is broken,
+    /// and a tick on made-up numbers would be worse than none.
     public static func extract(_ families: [MetricFamily], queries: [MetricsQuery], url: String = "") throws -> [String: ArmPair] {
         var wanted: [String: [String: Arm]] = [:]
         for q in queries { wanted[q.migration] = [q.baseline: .baseline, q.candidate: .candidate] }
@@ -43,28 +46,37 @@ public struct ScrapeMetricsSource: MetricsSource {
         for family in families {
             for s in family.samples {
                 guard let (m, arm) = locate(s) else { continue }
-                let v = s.value.isFinite && s.value >= 0 ? UInt64(s.value.rounded()) : 0
                 var pair = out[m] ?? .zero
+                func add(_ v: UInt64, to total: inout UInt64) throws(ScrapeError) {
+                    let (sum, overflow) = total.addingReportingOverflow(v)
+                    if overflow { throw ScrapeError(url: url, message: "\(s.name) for arm \(jsonQuoted(s.label("arm") ?? "")) "
+                                                   + "of \(jsonQuoted(m)) adds up past \(UInt64.max)") }
+                    total = sum
+                }
                 switch s.name {
                 case "glidepath_requests_total":
                     seen.insert(m)
-                    pair[arm].requests += v
+                    let v = try count(s, url: url)
+                    try add(v, to: &pair[arm].requests)
                     switch s.label("class") {
-                    case "error": pair[arm].errors += v
-                    case "client_error": pair[arm].clientErrors += v
+                    case "error": try add(v, to: &pair[arm].errors)
+                    case "client_error": try add(v, to: &pair[arm].clientErrors)
                     default: break
                     }
                 case "glidepath_request_duration_seconds_bucket":
                     guard let le = s.label("le"), let index = bucketIndex(le) else {
-                        throw ScrapeError(url: url, message: "unknown histogram bound le=\"\(s.label("le") ?? "")\"")
+                        throw ScrapeError(url: url, message: "unknown histogram bound le=\(jsonQuoted(s.label("le") ?? ""))")
                     }
                     var arms = cumulative[m] ?? [[UInt64?]](repeating: [UInt64?](repeating: nil, count: LatencyBuckets.count), count: 2)
-                    arms[arm.rawValue][index] = v
+                    arms[arm.rawValue][index] = try count(s, url: url)
                     cumulative[m] = arms
                 case "glidepath_request_duration_seconds_sum":
-                    pair[arm].latencySum = s.value.isFinite ? s.value : 0
+                    guard s.value.isFinite, s.value >= 0 else {
+                        throw ScrapeError(url: url, message: "\(s.name) is \(s.value), expected a finite sum of seconds ≥ 0")
+                    }
+                    pair[arm].latencySum = s.value
                 case "glidepath_tokens_total":
-                    pair[arm].tokens += v
+                    try add(try count(s, url: url), to: &pair[arm].tokens)
                 default: continue
                 }
                 out[m] = pair
@@ -85,6 +97,18 @@ public struct ScrapeMetricsSource: MetricsSource {
             out[m] = pair
         }
         return out.filter { seen.contains($0.key) }
+    }
+
+    /// A sample's value as a count: finite, at least 0 and below 2^64 once rounded; otherwise a
+    /// `ScrapeError` naming the series (never a trap).
+    static func count(_ s: Sample, url: String) throws(ScrapeError) -> UInt64 {
+        let rounded = s.value.rounded()
+        guard rounded.isFinite, rounded >= 0, rounded < 0x1p64, let v = UInt64(exactly: rounded) else {
+            let labels = s.labels.map { "\($0.name)=\(jsonQuoted($0.value))" }.joined(separator: ",")
+            throw ScrapeError(url: url, message: "\(s.name){\(labels)} is \(s.value), "
+                              + "expected a count from 0 to \(UInt64.max)")
+        }
+        return v
     }
 
     static func bucketIndex(_ le: String) -> Int? {

@@ -37,6 +37,8 @@ public struct SimulationRun: Sendable {
         var status = start.status
         var state = start.judge
         var counters = ArmPair()
+        // The simulated counters start at zero: that is the first snapshot, so the first tick judges.
+        state.lastSnapshot = counters
         let interval = policy.interval.milliseconds
         let intervalSeconds = Double(interval) / 1000
         var onset: Int64? = scenario.healthy ? nil : (scenario.onset == .start ? 0 : nil)

@@ -41,7 +41,7 @@ public struct ZTestJudge: Judge {
                               memory: memory)
         }
         let bake = policy.steps.indices.contains(input.status.step) ? policy.steps[input.status.step].bake : .zero
-        if now - input.status.stepStartedAt < bake.milliseconds {
+        if now.subtractingSaturating(input.status.stepStartedAt) < bake.milliseconds {
             return Assessment(verdict: Verdict(action: .hold, rule: "bake", reason: "baking"), memory: memory)
         }
         return Assessment(verdict: Verdict(action: .advance, rule: "healthy", reason: "no tick rejected"),

@@ -15,6 +15,7 @@ struct Loop {
         let t = StateMachine.start(policy: policy, policyVersion: 1, now: 0)
         status = t.status
         state = t.judge
+        state.lastSnapshot = snapshot  // the counters start at zero, and the loop has seen them
         decisions = [t.decision]
     }
 
@@ -122,9 +123,9 @@ struct Loop {
         let policy = Fixture.policy(steps: Self.steps)
         let status = Fixture.status(.ramping, step: 0, stepStartedAt: 0)
         let first = ArmPair(baseline: Fixture.arm(1_000, errors: 10), candidate: Fixture.arm(100, errors: 1))
-        let a = ControlTick.run(policy: policy, status: status, state: .initial, snapshot: first,
+        let a = ControlTick.run(policy: policy, status: status, state: JudgeState(lastSnapshot: .zero), snapshot: first,
                                 judge: ThresholdJudge(), now: 10_000)
-        #expect(a.judge.step == first, "without a previous snapshot everything is new")
+        #expect(a.judge.step == first, "from a zero snapshot everything is new")
         #expect(a.judge.lastDataAt == 10_000 && a.judge.lastCandidateAt == 10_000)
         let restarted = ArmPair(baseline: Fixture.arm(1_050, errors: 10), candidate: Fixture.arm(30, errors: 0))
         let b = ControlTick.run(policy: policy, status: status, state: a.judge, snapshot: restarted,
@@ -147,7 +148,8 @@ struct Loop {
         let policy = Fixture.policy(steps: Self.steps)
         let status = Fixture.status(.paused, step: 0, stepStartedAt: 0)
         let bad = ArmPair(baseline: Fixture.arm(1_000, errors: 10), candidate: Fixture.arm(1_000, errors: 200))
-        let out = ControlTick.run(policy: policy, status: status, state: JudgeState(memory: JudgeMemory(failedChecks: 5)),
+        let out = ControlTick.run(policy: policy, status: status,
+                                  state: JudgeState(lastSnapshot: .zero, memory: JudgeMemory(failedChecks: 5)),
                                   snapshot: bad, judge: ThresholdJudge(), now: 600_000)
         #expect(out.transition == nil)
         #expect(out.verdict.action == .hold)
@@ -160,15 +162,16 @@ struct Loop {
     @Test func waitingStaysAtTheGateWhenHealthy() {
         let policy = Fixture.policy(steps: [Fixture.step(10, bake: .zero), Fixture.step(50, gate: true)])
         let status = Fixture.status(.waiting, step: 0, stepStartedAt: 0)
-        let out = ControlTick.run(policy: policy, status: status, state: .initial, snapshot: Self.healthyTick,
-                                  judge: ThresholdJudge(), now: 600_000)
+        let out = ControlTick.run(policy: policy, status: status, state: JudgeState(lastSnapshot: .zero),
+                                  snapshot: Self.healthyTick, judge: ThresholdJudge(), now: 600_000)
         #expect(out.transition == nil)
         #expect(out.verdict.rule == "healthy")
     }
 
     @Test func terminalIsNotJudged() {
-        let out = ControlTick.run(policy: Fixture.policy(), status: Fixture.status(.rolledBack), state: .initial,
-                                  snapshot: Self.healthyTick, judge: ThresholdJudge(), now: 1)
+        let out = ControlTick.run(policy: Fixture.policy(), status: Fixture.status(.rolledBack),
+                                  state: JudgeState(lastSnapshot: .zero), snapshot: Self.healthyTick,
+                                  judge: ThresholdJudge(), now: 1)
         #expect(out.verdict == Verdict(action: .hold, rule: "terminal", reason: "the migration is rolled back; nothing to judge"))
         #expect(out.judge.step == Self.healthyTick)
         #expect(out.judge.lastSnapshot == Self.healthyTick)

@@ -45,6 +45,17 @@ import Testing
         PolicyCase([("pollAfter", #""0s""#)], "pollAfter", "must be at least 1s, found 0s"),
         PolicyCase([("maxHold", #""0s""#)], "maxHold", "must be at least 1s, found 0s"),
         PolicyCase([("maxHold", "true")], "maxHold", #"expected a duration string like "30s", found boolean"#),
+        // Every duration has a bound (366 days; interval and pollAfter 1 hour)
+        PolicyCase([("interval", #""30d""#)], "interval", #"must be at most 1h, found "30d""#),
+        PolicyCase([("interval", #""1h1ms""#)], "interval", #"must be at most 1h, found "1h1ms""#),
+        PolicyCase([("pollAfter", #""200000d""#)], "pollAfter", #"must be at most 1h, found "200000d""#),
+        PolicyCase([("pollAfter", #""61m""#)], "pollAfter", #"must be at most 1h, found "61m""#),
+        PolicyCase([("maxHold", #""367d""#)], "maxHold", #"must be at most 366d, found "367d""#),
+        PolicyCase([("noDataAfter", #""366d1ms""#)], "noDataAfter", #"must be at most 366d, found "366d1ms""#),
+        PolicyCase([("steps", #"[{"weight": 100, "bake": "9223372036854775807ms"}]"#)], "steps[0].bake",
+                   #"must be at most 366d, found "9223372036854775807ms""#),
+        PolicyCase([("guards", #"{"latency": {"maxP99": "400d"}}"#)], "guards.latency.maxP99",
+                   #"must be at most 366d, found "400d""#),
         // Steps
         PolicyCase([("steps", "{}")], "steps", "expected an array, found object"),
         PolicyCase([("steps", "[]")], "steps", "must have at least 1 step"),
@@ -149,6 +160,47 @@ import Testing
         let problems = PolicyFixtures.problems(row.source)
         #expect(problems.map(\.path) == [row.path])
         #expect(problems.map(\.message) == [row.message])
+    }
+
+    @Test("durations at their bound are accepted", arguments: [
+        ("interval", #""1h""#), ("pollAfter", #""60m""#), ("maxHold", #""366d""#), ("noDataAfter", #""365d24h""#),
+        ("steps", #"[{"weight": 100, "bake": "366d"}]"#), ("guards", #"{"latency": {"maxP99": "366d"}}"#),
+    ])
+    func durationAtItsBound(key: String, value: String) {
+        #expect(PolicyFixtures.problems(PolicyFixtures.policy([(key, value)])).isEmpty)
+    }
+
+    /// 20,000 unknown keys: the first 100 problems are listed, the rest counted, and the did-you-mean
+    /// search runs only for the listed ones.
+    @Test func problemsPastTheFirst100AreCounted() throws {
+        let source = #"{"migration": "chat", "baseline": "a", "candidate": "b", "steps": [{"weight": 100}]"#
+            + (0..<20_000).map { #", "unknownKey\#($0)": 1"# }.joined() + "}"
+        let clock = ContinuousClock()
+        let start = clock.now
+        let result = PolicyParser.parse(source)
+        let elapsed = clock.now - start
+        guard case .failure(let error) = result else { Issue.record("parsed"); return }
+        #expect(error.problems.count == 100)
+        #expect(error.moreProblems == 19_900)
+        #expect(error.count == 20_000)
+        #expect(error.problems.first?.path == "unknownKey0")
+        #expect(error.problems.last?.path == "unknownKey99")
+        #expect(error.summary == "the policy has 20,000 problems; nothing was stored "
+                + "(the first 100 are listed … and 19,900 more problems)")
+        #expect(error.description.hasSuffix("\n… and 19,900 more problems"))
+        #expect(elapsed < .seconds(4), "took \(elapsed)")  // 0.45 s in a debug build
+    }
+
+    @Test func aFewProblemsAreAllListed() {
+        guard case .failure(let error) = PolicyParser.parse(PolicyFixtures.policy([("interval", "1"), ("judge", "2")]))
+        else { Issue.record("parsed"); return }
+        #expect(error.count == 2 && error.moreProblems == 0 && error.moreSentence == nil)
+        #expect(error.summary == "the policy has 2 problems; nothing was stored")
+        var one = PolicyError(problems: [PolicyProblem(path: "a", message: "b")])
+        #expect(one.summary == "the policy has 1 problem; nothing was stored")
+        for _ in 0..<100 { one.append(PolicyProblem(path: "x", message: "y")) }
+        #expect(one.problems.count == 100 && one.moreProblems == 1)
+        #expect(one.moreSentence == "… and 1 more problem")
     }
 }
 

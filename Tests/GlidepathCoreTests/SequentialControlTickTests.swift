@@ -19,6 +19,7 @@ struct SeqLoop {
         let t = StateMachine.start(policy: policy, policyVersion: 1, now: 0)
         status = t.status
         state = t.judge
+        state.lastSnapshot = snapshot  // the counters start at zero, and the loop has seen them
     }
 
     /// `count` of `total` so far at `rate`, spread evenly.

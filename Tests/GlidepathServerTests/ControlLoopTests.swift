@@ -111,7 +111,7 @@ import Testing
     @Test func sequentialIsTheDefaultAndExplainsItself() throws {
         let e = try #require(w.controller.entry("chat-completions"))
         #expect(e.policy.judge == .sequential)
-        _ = drive(traffic(100, baselineErrors: 1, candidateErrors: 1), limit: 3)
+        _ = drive(traffic(100, baselineErrors: 1, candidateErrors: 1), limit: 4)  // the first tick takes a snapshot
         let verdict = try #require(w.controller.entry("chat-completions")?.judge.lastVerdict)
         #expect(verdict.rule == "evidence")
         #expect(verdict.reason.hasPrefix("waiting for evidence that the candidate is no worse than 2.0× the baseline (20 each) after 300 candidate requests: errors "))

@@ -21,11 +21,18 @@ import Testing
         let same = create()
         #expect(same.status == 200)
         #expect(same.object["revision"] as? Int == 1)
-        let changed = create(Fixture.policy(steps: #"[{"weight": 10, "bake": "1m"}, {"weight": 100}]"#))
+        let changed = create(Fixture.policy(steps: #"[{"weight": 5, "bake": "2m"}, {"weight": 100}]"#))
         #expect(changed.status == 200)
         #expect((changed.object["policy"] as? [String: Any])?["version"] as? Int == 2)
         #expect(changed.object["revision"] as? Int == 2)
         #expect(w.store.saves.count == 2)
+        // Every step above the current 5 %: refused, nothing stored.
+        let higher = create(Fixture.policy(steps: #"[{"weight": 10, "bake": "1m"}, {"weight": 100}]"#))
+        #expect(higher.status == 409)
+        #expect((higher.object["error"] as? String)?.hasPrefix(
+            "cannot apply policy version 3 to \"chat-completions\": every step is above the candidate's current 5%") == true)
+        #expect(w.store.saves.count == 2)
+        #expect(w.controller.entry("chat-completions")?.status.policyVersion == 2)
     }
 
     @Test func weightsAreTheExactBytesWithETagAnd304() {
@@ -193,6 +200,40 @@ import Testing
         #expect(w.router.handle(Fixture.request("GET", "/v1/migrations/chat-completions/decisions?limit=x",
                                                 headers: Fixture.admin)).status == 400)
         #expect(w.controller.metrics.decisions.value(labels: ["chat-completions", "rollback"]) == 1)
+    }
+
+    @Test("a reason is at most 1 KiB", arguments: [(1024, 200), (1025, 422), (1_000_000, 422)])
+    func reasonIsAtMost1KiB(bytes: Int, status: Int) {
+        create()
+        let reason = String(repeating: "é", count: bytes / 2) + String(repeating: "x", count: bytes % 2)
+        let r = w.router.handle(Fixture.request("POST", "/v1/migrations/chat-completions/pause",
+                                                body: #"{"reason": "\#(reason)"}"#, headers: Fixture.admin))
+        #expect(r.status == status)
+        if status == 422 {
+            #expect(r.object["error"] as? String == "reason is \(bytes) bytes long; at most 1024 bytes (1 KiB) "
+                    + "are allowed, nothing changed")
+            #expect(r.object["field"] as? String == "reason")
+            #expect(w.controller.entry("chat-completions")?.status.phase == .ramping)
+        } else {
+            #expect(w.controller.entry("chat-completions")?.status.reason.hasSuffix(reason) == true)
+        }
+    }
+
+    /// 20,000 unknown keys used to answer 20,000 problems (5.9 MB, 6 s in a debug build): now the first
+    /// 100, and how many more.
+    @Test func aPolicyWithManyProblemsListsTheFirst100() {
+        var body = #"{"migration": "chat-completions", "baseline": "a", "candidate": "b", "steps": [{"weight": 10}]"#
+        for i in 0..<20_000 { body += #", "unknownKey\#(i)": 1"# }
+        body += "}"
+        let r = w.router.handle(Fixture.request("PUT", "/v1/migrations/chat-completions", body: body, headers: Fixture.admin))
+        #expect(r.status == 422)
+        #expect(r.object["error"] as? String == "the policy has 20,000 problems; nothing was stored "
+                + "(the first 100 are listed … and 19,900 more problems)")
+        let problems = r.object["problems"] as? [[String: Any]] ?? []
+        #expect(problems.count == 100)
+        #expect(problems.first?["field"] as? String == "unknownKey0")
+        #expect(r.body.count < 50_000)
+        #expect(w.controller.entry("chat-completions") == nil)
     }
 
     @Test func aFailedStoreWriteOfAnAdvanceChangesNothing() {

@@ -54,4 +54,60 @@ import Testing
     @Test func migrationWithoutRequestSeriesIsAbsent() throws {
         #expect(try ScrapeMetricsSource.extract([], queries: [query]).isEmpty)
     }
+
+    /// A value that is not a count a `UInt64` holds is a scrape error naming the series, never a trap
+    /// (`UInt64(2^64)` used to trap, and negative or NaN counts were read as 0).
+    @Test("a value that is not a count is a scrape error", arguments: [
+        ("glidepath_requests_total", 0x1p64),
+        ("glidepath_requests_total", 1e30),
+        ("glidepath_requests_total", -1),
+        ("glidepath_requests_total", .nan),
+        ("glidepath_requests_total", .infinity),
+        ("glidepath_request_duration_seconds_bucket", 0x1p64),
+        ("glidepath_request_duration_seconds_bucket", -.infinity),
+        ("glidepath_tokens_total", 0x1p70),
+        ("glidepath_tokens_total", -0.6),
+        ("glidepath_request_duration_seconds_sum", .nan),
+        ("glidepath_request_duration_seconds_sum", -1),
+    ] as [(String, Double)])
+    func valueThatIsNotACountIsAnError(name: String, value: Double) {
+        var labels = [("migration", "m"), ("arm", "old")]
+        if name == "glidepath_requests_total" { labels.append(("class", "ok")) }
+        if name.hasSuffix("_bucket") { labels.append(("le", "+Inf")) }
+        let families = [
+            MetricFamily(name: "glidepath_requests_total", type: .counter, help: nil, samples: [
+                sample("glidepath_requests_total", [("migration", "m"), ("arm", "new"), ("class", "ok")], 1),
+            ]),
+            MetricFamily(name: name, type: .untyped, help: nil, samples: [sample(name, labels, value)]),
+        ]
+        #expect {
+            try ScrapeMetricsSource.extract(families, queries: [query], url: "http://x/metrics")
+        } throws: { error in
+            let text = "\(error)"
+            return text.hasPrefix("scrape of http://x/metrics failed: \(name)") && text.contains("expected a")
+        }
+    }
+
+    @Test func largestCountsStillRead() throws {
+        let below = 0x1p64 - 2048  // the largest Double below 2^64
+        let families = [MetricFamily(name: "glidepath_requests_total", type: .counter, help: nil, samples: [
+            sample("glidepath_requests_total", [("migration", "m"), ("arm", "old"), ("class", "ok")], below),
+            sample("glidepath_requests_total", [("migration", "m"), ("arm", "new"), ("class", "ok")], 0.4),
+        ])]
+        let out = try #require(try ScrapeMetricsSource.extract(families, queries: [query])["m"])
+        #expect(out.baseline.requests == UInt64.max - 2047)
+        #expect(out.candidate.requests == 0)
+    }
+
+    @Test func classesThatAddUpPastUInt64AreAnError() {
+        let families = [MetricFamily(name: "glidepath_requests_total", type: .counter, help: nil, samples: [
+            sample("glidepath_requests_total", [("migration", "m"), ("arm", "old"), ("class", "ok")], 1e19),
+            sample("glidepath_requests_total", [("migration", "m"), ("arm", "old"), ("class", "error")], 1e19),
+        ])]
+        #expect {
+            try ScrapeMetricsSource.extract(families, queries: [query], url: "u")
+        } throws: { error in
+            "\(error)" == "scrape of u failed: glidepath_requests_total for arm \"old\" of \"m\" adds up past \(UInt64.max)"
+        }
+    }
 }
