@@ -81,6 +81,15 @@ final class TestSocket {
         }
     }
 
+    /// Reads whatever arrives within the read timeout without parsing it (nil on EOF).
+    func readSome() throws -> [UInt8]? {
+        if !pending.isEmpty {
+            defer { pending = [] }
+            return pending
+        }
+        return try readMore()
+    }
+
     /// True when the peer closes the connection (EOF or reset) with no further bytes.
     func isClosedByPeer() throws -> Bool {
         guard pending.isEmpty else { return false }
@@ -90,12 +99,13 @@ final class TestSocket {
 
 /// Runs `body` against a started server on a free port and always shuts the server down.
 func withServer(_ configure: (inout HTTPServerConfig) -> Void = { _ in },
+                headCheck: @escaping @Sendable (HTTPRequestHead) -> HTTPHeadVerdict = { _ in .inline },
                 handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse = echoHandler,
                 _ body: (HTTPServer, UInt16) throws -> Void) throws {
     var config = HTTPServerConfig()
     config.port = 0
     configure(&config)
-    let server = HTTPServer(config: config, handler: handler)
+    let server = HTTPServer(config: config, headCheck: headCheck, handler: handler)
     let port = try server.start()
     defer { server.shutdown() }
     try body(server, port)
