@@ -10,6 +10,26 @@ public struct HTTPRequestHead: Sendable, Equatable {
     public internal(set) var chunked: Bool
     public internal(set) var expectsContinue: Bool
 
+    /// A head as the parser would hand it over (for tests of head checks); `request.body` is ignored.
+    public init(request: HTTPRequest, contentLength: Int = 0, chunked: Bool = false,
+                framing: HTTPRequestFraming = HTTPRequestFraming(keepAlive: true, isHTTP10: false)) {
+        var bodiless = request
+        bodiless.body = []
+        self.request = bodiless
+        self.framing = framing
+        self.contentLength = chunked ? 0 : max(0, contentLength)
+        self.chunked = chunked
+        self.expectsContinue = false
+    }
+
+    init(request: HTTPRequest, framing: HTTPRequestFraming, contentLength: Int, chunked: Bool, expectsContinue: Bool) {
+        self.request = request
+        self.framing = framing
+        self.contentLength = contentLength
+        self.chunked = chunked
+        self.expectsContinue = expectsContinue
+    }
+
     /// True when a body follows the head.
     public var hasBody: Bool { chunked || contentLength > 0 }
 
