@@ -173,7 +173,11 @@ final class EventLoop: @unchecked Sendable {
     /// Accepts a bounded batch so one busy listener cannot starve the loop's connections.
     private func acceptBatch() {
         for _ in 0..<64 {
-            let fd = accept(core.listenFD, nil, nil)
+            var peer = sockaddr_storage()
+            var peerLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            let fd = withUnsafeMutablePointer(to: &peer) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { accept(core.listenFD, $0, &peerLength) }
+            }
             if fd < 0 {
                 let code = errno
                 if code == EINTR || code == ECONNABORTED { continue }
@@ -185,7 +189,8 @@ final class EventLoop: @unchecked Sendable {
                 return
             }
             let count = core.counters.connections.wrappingAdd(1, ordering: .relaxed).newValue
-            if count > core.maxConnections {
+            if count > core.maxConnections
+                && !(count <= core.maxConnections + core.config.loopbackReserve && Socket.isLoopback(peer)) {
                 // Uncount first: whoever sees the close must also see the count back at the cap.
                 core.counters.connections.subtract(1, ordering: .relaxed)
                 core.counters.refused.add(1, ordering: .relaxed)

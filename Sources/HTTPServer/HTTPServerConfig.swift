@@ -11,6 +11,10 @@ public struct HTTPServerConfig: Sendable {
     /// Connections beyond this are closed at once (and counted in `HTTPServer.refusedConnections`). The
     /// server lowers it to stay `fileDescriptorReserve` below the process's file-descriptor limit.
     public var maxConnections: Int = 20_000
+    /// Connections admitted beyond `maxConnections` only from loopback addresses, so the control loop's
+    /// scrape of its own `/metrics` (and a local operator) still get in while remote clients hold every
+    /// slot. Counted inside `fileDescriptorReserve`.
+    public var loopbackReserve: Int = 16
     /// Descriptors kept free of client connections: the listener, epoll sets, the store's files and the
     /// control loop's own scrape connection must always be able to open.
     public var fileDescriptorReserve: Int = 256

@@ -96,4 +96,28 @@ enum Socket {
             throw HTTPServerError.errno("setsockopt \(what)")
         }
     }
+
+    /// True for 127.0.0.0/8, ::1 and IPv4-mapped loopback peers.
+    static func isLoopback(_ address: sockaddr_storage) -> Bool {
+        var a = address
+        switch Int32(a.ss_family) {
+        case AF_INET:
+            return withUnsafePointer(to: &a) {
+                $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt32(bigEndian: $0.pointee.sin_addr.s_addr) >> 24 == 127 }
+            }
+        case AF_INET6:
+            return withUnsafePointer(to: &a) {
+                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { p -> Bool in
+                    var bytes = p.pointee.sin6_addr
+                    return withUnsafeBytes(of: &bytes) { b in
+                        let loop6 = b[0..<15].allSatisfy { $0 == 0 } && b[15] == 1
+                        let mapped = b[0..<10].allSatisfy { $0 == 0 } && b[10] == 0xff && b[11] == 0xff && b[12] == 127
+                        return loop6 || mapped
+                    }
+                }
+            }
+        default:
+            return false
+        }
+    }
 }

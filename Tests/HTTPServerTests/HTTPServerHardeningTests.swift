@@ -180,7 +180,7 @@ struct HTTPServerHardeningTests {
             #expect(server.maxConnectionsInEffect <= Int(min(limit.rlim_max, rlim_t(Int32.max))) - 256)
             #expect(server.maxConnectionsInEffect >= 1)
         }
-        try withServer({ $0.maxConnections = 2 }) { server, port in
+        try withServer({ $0.maxConnections = 2; $0.loopbackReserve = 0 }) { server, port in
             let a = try TestSocket(port: port)
             let b = try TestSocket(port: port)
             for s in [a, b] {
@@ -195,6 +195,44 @@ struct HTTPServerHardeningTests {
             #expect(server.refusedConnections == 3)
             #expect(server.connectionCount == 2)
         }
+    }
+
+    @Test("past the cap, loopback peers (the control loop's own scrape) still get loopbackReserve slots")
+    func loopbackReserve() throws {
+        try withServer({ $0.maxConnections = 2; $0.loopbackReserve = 1 }) { server, port in
+            let held = try (0..<2).map { _ in try TestSocket(port: port) }
+            #expect(eventually { server.connectionCount == 2 })
+            let scrape = try TestSocket(port: port)
+            try scrape.send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try scrape.readResponse().status == 200)
+            let over = try TestSocket(port: port)
+            #expect(try over.isClosedByPeer())
+            #expect(server.refusedConnections == 1)
+            #expect(held.count == 2)
+        }
+    }
+
+    @Test("loopback addresses", arguments: [("127.0.0.1", true), ("127.9.8.7", true), ("10.0.0.1", false),
+                                            ("::1", true), ("::ffff:127.0.0.1", true), ("::ffff:10.0.0.1", false),
+                                            ("fe80::1", false)])
+    func loopback(_ address: String, _ expected: Bool) {
+        var storage = sockaddr_storage()
+        if address.contains(":") {
+            withUnsafeMutablePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
+                    $0.pointee.sin6_family = sa_family_t(AF_INET6)
+                    _ = inet_pton(AF_INET6, address, &$0.pointee.sin6_addr)
+                }
+            }
+        } else {
+            withUnsafeMutablePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) {
+                    $0.pointee.sin_family = sa_family_t(AF_INET)
+                    _ = inet_pton(AF_INET, address, &$0.pointee.sin_addr)
+                }
+            }
+        }
+        #expect(Socket.isLoopback(storage) == expected)
     }
 
     @Test("bare CRLFs between requests do not reset the idle timer")

@@ -105,7 +105,7 @@ struct HTTPServerLiveTests {
 
     @Test("connections beyond maxConnections are closed at once")
     func connectionCap() throws {
-        try withServer({ $0.maxConnections = 2 }) { server, port in
+        try withServer({ $0.maxConnections = 2; $0.loopbackReserve = 0 }) { server, port in
             let a = try TestSocket(port: port)
             let b = try TestSocket(port: port)
             for s in [a, b] {
