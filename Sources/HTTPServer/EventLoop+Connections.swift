@@ -98,6 +98,7 @@ extension EventLoop {
         } else {
             c.requestStart = 0
         }
+        core.counters.notePeak(queuedBefore + out.count)
         send(out, to: c)
         if out.capacity > 1 << 20 { out = [] }
     }

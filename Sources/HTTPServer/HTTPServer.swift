@@ -53,6 +53,10 @@ public final class HTTPServer: @unchecked Sendable {
     /// Answer bytes not yet taken by the sockets, all connections together.
     public var queuedOutputBytes: Int { counters.queuedOutput.load(ordering: .relaxed) }
 
+    /// The most answer bytes one connection held in the server at once since `init` (its unwritten
+    /// answers plus the batch being written): bounded by `maxQueuedOutputBytes` plus one answer.
+    public var peakConnectionOutputBytes: Int { counters.peakConnectionOutput.load(ordering: .relaxed) }
+
     /// Body bytes reserved by requests still arriving, all connections together.
     public var bufferedBodyBytes: Int { counters.bodyBytes.load(ordering: .relaxed) }
 

@@ -59,4 +59,16 @@ final class ServerCounters: Sendable {
     let queuedOutput = Atomic<Int>(0)
     /// Body bytes reserved by requests being received, all connections together.
     let bodyBytes = Atomic<Int>(0)
+    /// The most answer bytes one connection held at once (queued plus the batch being written).
+    let peakConnectionOutput = Atomic<Int>(0)
+
+    func notePeak(_ bytes: Int) {
+        var seen = peakConnectionOutput.load(ordering: .relaxed)
+        while bytes > seen {
+            let (exchanged, current) = peakConnectionOutput.compareExchange(
+                expected: seen, desired: bytes, ordering: .relaxed)
+            if exchanged { return }
+            seen = current
+        }
+    }
 }

@@ -10,10 +10,18 @@ final class TestSocket {
         var description: String
     }
 
-    /// Connects to 127.0.0.1:`port`; reads give up after `readTimeout` seconds.
-    init(port: UInt16, readTimeout: Double = 5) throws {
+    /// Connects to 127.0.0.1:`port`; reads give up after `readTimeout` seconds. `receiveBuffer` caps the
+    /// kernel's receive buffer (and so the TCP window), so a test can stop reading and make the server's
+    /// answers back up in the server instead of in the kernel.
+    init(port: UInt16, readTimeout: Double = 5, receiveBuffer: Int32? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket failed") }
+        if var size = receiveBuffer {
+            guard setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size)) == 0 else {
+                close(fd)
+                throw Failure(description: "SO_RCVBUF failed")
+            }
+        }
         var tv = timeval(tv_sec: Int(readTimeout), tv_usec: Int((readTimeout - Double(Int(readTimeout))) * 1_000_000))
         guard setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size)) == 0 else {
             close(fd)
