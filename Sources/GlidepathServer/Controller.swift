@@ -23,10 +23,8 @@ public final class Controller: @unchecked Sendable {
     private let readyLock = NSLock()
     private var roundCompleted = false
 
-    private let shimLock = NSLock()
-    private var shimRevisions: [String: [String: Int64]] = [:]
-    /// Bounds the memory a misbehaving client can make us spend on shim ids.
-    static let maxShimsPerMigration = 10_000
+    /// Which revision each shim last fetched (`glidepath_shims`), bounded whatever ids clients send.
+    public let shims: ShimTracker
 
     public init(store: any MigrationStore, metrics: ServerMetrics = ServerMetrics(),
                 time: any TimeSource = SystemTimeSource()) {
@@ -35,6 +33,7 @@ public final class Controller: @unchecked Sendable {
         self.time = time
         storeHealth = StoreHealth(metrics: metrics)
         table = MigrationTable(metrics: metrics)
+        shims = ShimTracker(gauge: metrics.shims)
     }
 
     /// Loads every migration from the store (after a restart: state, step, weights, revision, evidence) and
@@ -333,25 +332,6 @@ public final class Controller: @unchecked Sendable {
     static func storeUnavailable(_ error: any Error) -> APIError {
         APIError(status: 503, message: "the store cannot be written right now (\(StoreHealth.plainReason(error))); "
             + "nothing changed. Rollbacks and pauses still take effect; retry this once /readyz answers 200")
-    }
-
-    /// Counts which revision each shim last fetched (cheap: only a revision change touches the gauge).
-    public func noteShim(_ shim: String, migration: String, revision: Int64) {
-        shimLock.lock()
-        defer { shimLock.unlock() }
-        var table = shimRevisions[migration] ?? [:]
-        let previous = table[shim]
-        if previous == revision { return }
-        if previous == nil && table.count >= Self.maxShimsPerMigration { return }
-        table[shim] = revision
-        shimRevisions[migration] = table
-        if let previous {
-            let labels = [migration, String(previous)]
-            let left = (metrics.shims.value(labels: labels) ?? 1) - 1
-            if left <= 0 { metrics.shims.remove(labels: labels) } else { metrics.shims.set(left, labels: labels) }
-        }
-        let labels = [migration, String(revision)]
-        metrics.shims.set((metrics.shims.value(labels: labels) ?? 0) + 1, labels: labels)
     }
 
     // MARK: Helpers

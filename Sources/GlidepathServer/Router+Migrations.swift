@@ -20,7 +20,8 @@ extension Router {
         guard let served = controller.served(name) else { return Self.error(.notFound(migration: name)) }
         let doc = served.weights
         if let shim = r.headers["Glidepath-Shim"], !shim.isEmpty {
-            controller.noteShim(shim, migration: name, revision: doc.revision)
+            shims.note(shim, migration: name, revision: doc.revision, pollAfterMs: doc.pollAfterMs,
+                       now: SystemTimeSource.monotonic())
         }
         var h = HTTPHeaders([("ETag", doc.etag), ("Cache-Control", doc.cacheControl)])
         if let inm = r.headers["If-None-Match"], doc.matches(ifNoneMatch: inm) {

@@ -7,8 +7,16 @@ import HTTPServer
 public final class Router: Sendable {
     public let controller: Controller
     public let auth: Authorizer
+    /// Which revision each shim last fetched (`glidepath_shims`); bounded whatever ids clients send.
+    public var shims: ShimTracker { controller.shims }
     /// Bodies above this answer 413 (the transport has its own, equal limit).
     public static let maxObservationBytes = 1 << 20
+    /// A policy document above this answers 413.
+    public static let maxPolicyBytes = 1 << 20
+    /// An operator action's body (`{"reason": ...}`) above this answers 413.
+    public static let maxActionBytes = 64 * 1024
+    /// Endpoints that read no body still accept a small one (some clients send `{}`), no more.
+    public static let maxBodylessRouteBytes = 64 * 1024
 
     public init(controller: Controller, auth: Authorizer = Authorizer(adminToken: nil, ingestToken: nil)) {
         self.controller = controller
@@ -40,7 +48,9 @@ public final class Router: Sendable {
         }
     }
 
-    /// The `{name}` of `/v1/migrations/{name}/weights`, without splitting the whole path.
+    /// The `{name}` of `/v1/migrations/{name}/weights`, without splitting the whole path. The path keeps
+    /// `%2F` encoded, so `/v1/migrations/m1%2fweights` is not a weights path; a name's `%2F` and `%25`
+    /// are decoded (`a%2Fb` names the migration "a/b").
     @inline(__always)
     static func weightsName(_ path: String) -> String? {
         let prefix = "/v1/migrations/", suffix = "/weights"
@@ -49,58 +59,40 @@ public final class Router: Sendable {
         let start = utf8.index(utf8.startIndex, offsetBy: prefix.utf8.count)
         let end = utf8.index(utf8.endIndex, offsetBy: -suffix.utf8.count)
         guard start < end else { return nil }
+        var escaped = false
+        for b in utf8[start..<end] {
+            if b == 47 { return nil }
+            if b == 37 { escaped = true }
+        }
         let name = path[start..<end]
-        return name.contains("/") ? nil : String(name)
+        return escaped ? HTTPRequest.decodedSegment(name) : String(name)
     }
 
     /// The route template and the answer.
     func dispatch(_ r: HTTPRequest) -> (String, HTTPResponse) {
-        let parts = r.path.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count >= 2, parts[0].isEmpty else { return ("other", Self.notFound(r.path)) }
-        switch parts.count {
-        case 2:
-            switch parts[1] {
-            case "healthz": return ("/healthz", only("GET", r) { HTTPResponse.text(200, "ok\n") })
-            case "readyz":
-                return ("/readyz", only("GET", r) {
-                    controller.notReadyReason().map { HTTPResponse.text(503, "not ready: \($0)\n") }
-                        ?? HTTPResponse.text(200, "ready\n")
-                })
-            case "metrics":
-                return ("/metrics", only("GET", r) {
-                    flushHotCounters()
-                    return HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "text/plain; version=0.0.4; charset=utf-8")]),
-                                 body: controller.metrics.registry.render())
-                })
-            default: break
-            }
-        case 3 where parts[1] == "v1" && parts[2] == "migrations":
-            return ("/v1/migrations", only("GET", r) { listMigrations() })
-        case 4 where parts[1] == "v1" && parts[2] == "migrations" && !parts[3].isEmpty:
-            let name = String(parts[3])
-            switch r.method {
-            case "GET": return ("/v1/migrations/{name}", getMigration(name))
-            case "PUT": return ("/v1/migrations/{name}", putMigration(name, r))
-            default: return ("/v1/migrations/{name}", Self.methodNotAllowed(r.method, allow: "GET, PUT"))
-            }
-        case 5 where parts[1] == "v1" && parts[2] == "migrations" && !parts[3].isEmpty:
-            let name = String(parts[3])
-            switch parts[4] {
-            case "weights": return ("/v1/migrations/{name}/weights", only("GET", r) { weights(name, r) })
-            case "observations": return ("/v1/migrations/{name}/observations", only("POST", r) { observations(name, r) })
-            case "decisions": return ("/v1/migrations/{name}/decisions", only("GET", r) { decisions(name, r) })
-            default:
-                if let action = OperatorAction(rawValue: String(parts[4])) {
-                    return ("/v1/migrations/{name}/\(action.rawValue)", only("POST", r) { act(action, name, r) })
-                }
-            }
-        default: break
+        guard let endpoint = Endpoint.of(r.path) else { return ("other", Self.notFound(r.path)) }
+        guard endpoint.allows(r.method) else {
+            return (endpoint.template, Self.methodNotAllowed(r.method, allow: endpoint.allow))
         }
-        return ("other", Self.notFound(r.path))
-    }
-
-    private func only(_ method: String, _ r: HTTPRequest, _ handler: () -> HTTPResponse) -> HTTPResponse {
-        r.method == method ? handler() : Self.methodNotAllowed(r.method, allow: method)
+        let response: HTTPResponse
+        switch endpoint {
+        case .healthz: response = HTTPResponse.text(200, "ok\n")
+        case .readyz:
+            response = controller.notReadyReason().map { HTTPResponse.text(503, "not ready: \($0)\n") }
+                ?? HTTPResponse.text(200, "ready\n")
+        case .metrics:
+            flushHotCounters()
+            shims.expireAll(now: SystemTimeSource.monotonic())
+            response = HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "text/plain; version=0.0.4; charset=utf-8")]),
+                                    body: controller.metrics.registry.render())
+        case .list: response = listMigrations()
+        case .migration(let name): response = r.method == "PUT" ? putMigration(name, r) : getMigration(name)
+        case .weights(let name): response = weights(name, r)
+        case .observations(let name): response = observations(name, r)
+        case .decisions(let name): response = decisions(name, r)
+        case .action(let action, let name): response = act(action, name, r)
+        }
+        return (endpoint.template, response)
     }
 
     // MARK: Answers

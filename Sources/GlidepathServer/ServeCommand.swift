@@ -63,7 +63,9 @@ public enum ServeCommand {
         httpConfig.host = config.host
         httpConfig.port = config.port
         let router = Router(controller: controller, auth: Authorizer(adminToken: config.adminToken, ingestToken: config.ingestToken))
-        let server = HTTPServer(config: httpConfig, handler: { router.handle($0) })
+        // The head check refuses unauthenticated or oversized bodies before they are read and sends the
+        // handlers that write to the store to worker threads.
+        let server = HTTPServer(config: httpConfig, headCheck: { router.head($0) }, handler: { router.handle($0) })
         let port: UInt16
         do { port = try server.start() } catch {
             Log.error("cannot listen on \(config.host):\(config.port): \(error)")

@@ -9,6 +9,8 @@ public struct WeightsDocument: Sendable {
     public var etag: String
     /// `max-age=5`.
     public var cacheControl: String
+    /// How often shims are told to poll, in milliseconds (whole seconds, at least one).
+    public var pollAfterMs: Int64
 
     public init(status: MigrationStatus, policy: Policy) {
         self.init(migration: status.migration, revision: status.revision, phase: status.phase, step: status.step,
@@ -34,6 +36,7 @@ public struct WeightsDocument: Sendable {
         body = Array(json.utf8)
         etag = "\"\(revision)\""
         cacheControl = "max-age=\(poll)"
+        pollAfterMs = Int64(poll) * 1000
     }
 
     /// True when an `If-None-Match` value names this document: `*`, `"7"`, `W/"7"`, or a list holding one.

@@ -11,73 +11,197 @@ extension EventLoop {
         }
         if n == 0 {
             // The client finished sending; it may still read what we owe it.
-            if c.hasPendingOutput { c.closeAfterFlush = true } else { closeConnection(c) }
+            if c.hasPendingOutput || c.inFlight || c.parser.isPaused { c.closeAfterFlush = true } else { closeConnection(c) }
             return
         }
+        if c.lingerDeadline > 0 {  // draining after an error answer: discard
+            c.lastActivity = now
+            return
+        }
+        let bytes = UnsafeRawBufferPointer(rebasing: scratch[0..<n])
+        // Stray line breaks between requests are skipped by the parser and are not activity: a client
+        // sending "\r\n" every second must not hold its connection past the idle timeout.
+        if !c.parser.hasPartialRequest && Self.onlyLineBreaks(bytes) { return }
         c.lastActivity = now
-        if c.lingerDeadline > 0 { return }  // draining after an error answer: discard
-        process(c, UnsafeRawBufferPointer(rebasing: scratch[0..<n]))
+        process(c, bytes)
     }
 
-    /// Runs the handler for every complete request in `bytes`, in order, and writes all answers at once.
-    private func process(_ c: Connection, _ bytes: UnsafeRawBufferPointer) {
+    static func onlyLineBreaks(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        for b in bytes where b != 13 && b != 10 { return false }
+        return true
+    }
+
+    /// Handles the requests in `bytes` (nil: the ones kept by a paused parser), in order, and writes all
+    /// answers at once. Stops early (pausing the parser, which keeps the rest) when the connection's
+    /// unwritten answers pass `maxQueuedOutputBytes` or a request goes to a worker.
+    func process(_ c: Connection, _ bytes: UnsafeRawBufferPointer?) {
         out.removeAll(keepingCapacity: true)
         var closeAfter = false
         var linger = false
         var completed = false
         let handler = core.handler
         let stopping = core.isStopping
-        c.parser.feed(bytes) { event in
-            if closeAfter { return }
+        let cap = core.config.maxQueuedOutputBytes
+        let queuedBefore = c.pendingOutput
+        let steer: (HTTPParserEvent) -> HTTPParserAction = { event in
             switch event {
+            case .head(let head):
+                return self.checkHead(head, c, &closeAfter, &linger)
             case .sendContinue:
-                out.append(contentsOf: HTTPResponse.continueBytes)
+                self.out.append(contentsOf: HTTPResponse.continueBytes)
+                return .proceed
             case .request(let request, let framing):
                 completed = true
-                let response = handler(request)
+                self.core.releaseBody(c.reservedBody)
+                c.reservedBody = 0
+                let headOnly = request.method == "HEAD"
+                let response: HTTPResponse
+                switch c.verdict {
+                case .respond(let answer):
+                    response = answer
+                case .offload:
+                    c.verdict = .inline
+                    if self.offload(request, framing, headOnly, c) { return .pause }
+                    response = HTTPResponse.error(.busy)
+                case .inline:
+                    response = handler(request)
+                }
+                c.verdict = .inline
                 let close = !framing.keepAlive || stopping || response.asksToClose
-                response.serialize(into: &out, headOnly: request.method == "HEAD", close: close,
-                                   keepAliveHeader: framing.isHTTP10)
-                closeAfter = close
+                response.serialize(into: &self.out, headOnly: headOnly, close: close,
+                                   keepAliveHeader: framing.isHTTP10, dateLine: self.date.line)
+                if close {
+                    closeAfter = true
+                    return .stop
+                }
+                // A client pipelining without reading: answer no more until what it owes drains.
+                return queuedBefore + self.out.count >= cap ? .pause : .proceed
             case .error(let error):
-                HTTPResponse.error(error).serialize(into: &out, close: true)
+                HTTPResponse.error(error).serialize(into: &self.out, close: true, dateLine: self.date.line)
                 closeAfter = true
                 linger = true
+                return .stop
             }
+        }
+        if let bytes {
+            c.parser.feed(bytes, steering: steer)
+        } else {
+            c.parser.resume(steering: steer)
         }
         if closeAfter {
             c.parser.stop()
             c.closeAfterFlush = true
             c.lingerAfterFlush = linger
         }
-        if c.parser.hasPartialRequest {
+        if c.parser.hasPartialRequest && !c.parser.isPaused {
             if completed || c.requestStart == 0 { c.requestStart = now }
         } else {
             c.requestStart = 0
         }
+        core.counters.notePeak(queuedBefore + out.count)
         send(out, to: c)
         if out.capacity > 1 << 20 { out = [] }
+    }
+
+    /// The head check, the server-wide body budget and the verdict for the request whose head arrived.
+    private func checkHead(_ head: HTTPRequestHead, _ c: Connection, _ closeAfter: inout Bool,
+                           _ linger: inout Bool) -> HTTPParserAction {
+        let verdict = core.headCheck(head)
+        if head.hasBody, case .respond(let answer) = verdict {
+            // Refused before the body: answer now, never buffer it, close (draining what was sent).
+            refuse(answer, head, &closeAfter, &linger)
+            return .stop
+        }
+        if head.hasBody {
+            let size = head.chunked ? core.config.maxBodyBytes : head.contentLength
+            guard core.reserveBody(size) else {
+                refuse(HTTPResponse.error(.bodiesOverBudget), head, &closeAfter, &linger)
+                return .stop
+            }
+            c.reservedBody = size
+        }
+        c.verdict = verdict
+        return .proceed
+    }
+
+    private func refuse(_ answer: HTTPResponse, _ head: HTTPRequestHead, _ closeAfter: inout Bool,
+                        _ linger: inout Bool) {
+        answer.serialize(into: &out, headOnly: head.request.method == "HEAD", close: true,
+                         keepAliveHeader: false, dateLine: date.line)
+        closeAfter = true
+        linger = true
+    }
+
+    /// Sends the request to a worker; false when the workers' queue is full.
+    private func offload(_ request: HTTPRequest, _ framing: HTTPRequestFraming, _ headOnly: Bool,
+                         _ c: Connection) -> Bool {
+        let token = ConnectionToken(connection: c)
+        let handler = core.handler
+        let accepted = core.workers.submit { [self] in
+            complete(token, handler(request))
+        }
+        guard accepted else { return false }
+        c.inFlight = true
+        c.inFlightHeadOnly = headOnly
+        c.inFlightFraming = framing
+        return true
+    }
+
+    /// Writes the answer of an offloaded request and resumes the requests kept behind it.
+    func finishOffloaded(_ completion: Completion) {
+        let c = completion.token.connection
+        guard Int(c.fd) < connections.count, connections[Int(c.fd)] === c, c.inFlight else { return }
+        c.inFlight = false
+        let framing = c.inFlightFraming
+        let close = !framing.keepAlive || core.isStopping || completion.response.asksToClose || c.closeAfterFlush
+        out.removeAll(keepingCapacity: true)
+        completion.response.serialize(into: &out, headOnly: c.inFlightHeadOnly, close: close,
+                                      keepAliveHeader: framing.isHTTP10, dateLine: date.line)
+        if close {
+            c.parser.stop()
+            c.closeAfterFlush = true
+        }
+        send(out, to: c)
+    }
+
+    /// Resumes the paused parsers whose connections drained, once each per loop iteration.
+    func resumeReady() {
+        guard !ready.isEmpty else { return }
+        let list = ready
+        ready = []
+        for c in list {
+            c.readyListed = false
+            guard Int(c.fd) < connections.count, connections[Int(c.fd)] === c else { continue }
+            if c.parser.isPaused && !c.inFlight && !c.hasPendingOutput { process(c, nil) }
+        }
     }
 
     /// Writes `bytes` after anything already pending; keeps the rest for EPOLLOUT.
     private func send(_ bytes: [UInt8], to c: Connection) {
         if c.hasPendingOutput {
             c.outbound.append(contentsOf: bytes)
+            core.counters.queuedOutput.add(bytes.count, ordering: .relaxed)
+            updateInterest(c)
             return
         }
-        let written = bytes.withUnsafeBytes { writeSome(c.fd, $0) }
+        let written = bytes.isEmpty ? 0 : bytes.withUnsafeBytes { writeSome(c.fd, $0) }
         guard written >= 0 else {
             closeConnection(c)
             return
         }
         if written > 0 { c.lastActivity = now }
         if written == bytes.count {
-            if c.closeAfterFlush { finish(c) }
+            if c.closeAfterFlush && !c.inFlight {
+                finish(c)
+                return
+            }
+            updateInterest(c)
             return
         }
         c.outbound = Array(bytes[written...])
         c.outboundOffset = 0
-        setWaitingToWrite(c, true)
+        core.counters.queuedOutput.add(c.outbound.count, ordering: .relaxed)
+        updateInterest(c)
     }
 
     func onWritable(_ c: Connection) {
@@ -88,15 +212,18 @@ extension EventLoop {
             closeConnection(c)
             return
         }
-        if written > 0 { c.lastActivity = now }
+        if written > 0 {
+            c.lastActivity = now
+            core.counters.queuedOutput.subtract(written, ordering: .relaxed)
+        }
         c.outboundOffset += written
         guard !c.hasPendingOutput else { return }
         c.outbound = []
         c.outboundOffset = 0
-        if c.closeAfterFlush {
+        if c.closeAfterFlush && !c.inFlight && !c.parser.isPaused {
             finish(c)
         } else {
-            setWaitingToWrite(c, false)
+            updateInterest(c)
         }
     }
 
@@ -118,18 +245,27 @@ extension EventLoop {
         return offset
     }
 
-    /// While output is pending the loop stops reading, so a client that pipelines without reading
-    /// cannot make the server buffer without bound.
-    private func setWaitingToWrite(_ c: Connection, _ waiting: Bool) {
-        guard c.waitingToWrite != waiting else { return }
+    /// Registers what the connection waits for: EPOLLOUT while output is pending, EPOLLIN only when
+    /// nothing is pending, no request is on a worker and the parser is not paused (so a client that
+    /// pipelines without reading cannot make the server buffer its requests or answers without bound).
+    /// A paused parser whose output drained is listed for a resume.
+    func updateInterest(_ c: Connection) {
+        let paused = c.parser.isPaused
+        if paused && !c.inFlight && !c.hasPendingOutput && !c.readyListed {
+            c.readyListed = true
+            ready.append(c)
+        }
+        let reading = !c.hasPendingOutput && !c.inFlight && !paused
+        let wanted = (c.hasPendingOutput ? CEPOLL_OUT : 0) | (reading ? CEPOLL_IN : 0)
+        guard c.registered != wanted else { return }
         var event = epoll_event()
-        event.events = waiting ? CEPOLL_OUT : CEPOLL_IN
+        event.events = wanted
         event.data.fd = c.fd
         guard epoll_ctl(epfd, EPOLL_CTL_MOD, c.fd, &event) == 0 else {
             closeConnection(c)
             return
         }
-        c.waitingToWrite = waiting
+        c.registered = wanted
     }
 
     /// Everything owed is written and the connection must end.
@@ -145,7 +281,7 @@ extension EventLoop {
             return
         }
         c.lingerDeadline = now + Self.lingerMs
-        setWaitingToWrite(c, false)
+        updateInterest(c)
     }
 
     func closeConnection(_ c: Connection) {
@@ -153,16 +289,22 @@ extension EventLoop {
         connections[Int(c.fd)] = nil
         liveCount -= 1
         core.counters.connections.subtract(1, ordering: .relaxed)
+        if c.hasPendingOutput { core.counters.queuedOutput.subtract(c.pendingOutput, ordering: .relaxed) }
+        core.releaseBody(c.reservedBody)
+        c.reservedBody = 0
         close(c.fd)
     }
 
-    /// Applies the idle, request (408), stalled-writer and linger timeouts.
+    /// Applies the idle, request (408), stalled-writer and linger timeouts. A request on a worker and
+    /// requests kept by a paused parser are not timed: the server is the one they wait for.
     func sweep() {
         for case let c? in connections {
             if c.lingerDeadline > 0 {
                 if now >= c.lingerDeadline { closeConnection(c) }
             } else if c.hasPendingOutput {
                 if now - c.lastActivity >= idleMs { closeConnection(c) }
+            } else if c.inFlight || c.parser.isPaused {
+                continue
             } else if c.parser.hasPartialRequest {
                 if now - c.requestStart >= requestMs { timeOut(c) }
             } else if now - c.lastActivity >= idleMs {
@@ -177,6 +319,8 @@ extension EventLoop {
         c.closeAfterFlush = true
         c.lingerAfterFlush = true
         c.requestStart = 0
-        send(HTTPResponse.error(.timeout).serialized(close: true), to: c)
+        core.releaseBody(c.reservedBody)
+        c.reservedBody = 0
+        send(HTTPResponse.error(.timeout).serialized(close: true, dateLine: date.line), to: c)
     }
 }

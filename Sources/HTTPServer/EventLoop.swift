@@ -3,8 +3,8 @@ import Glibc
 import Synchronization
 
 /// One event-loop thread: its own epoll set, the connections it owns, a scratch read buffer and an
-/// output buffer shared by all its connections. Everything but `enqueue` and `wake` runs on the loop's
-/// own thread.
+/// output buffer shared by all its connections. Everything but `enqueue`, `complete` and `wake` runs on
+/// the loop's own thread.
 final class EventLoop: @unchecked Sendable {
     unowned let core: ServerCore
     let epfd: Int32
@@ -17,7 +17,13 @@ final class EventLoop: @unchecked Sendable {
     var now: Int64 = 0
     let scratch: UnsafeMutableRawBufferPointer
     var out: [UInt8] = []
+    /// The `Date` line of this second.
+    var date = HTTPDate()
+    /// Connections whose parser paused and whose output drained: resumed before the next wait.
+    var ready: [Connection] = []
     private let inbox = Mutex<[Int32]>([])
+    /// Answers of offloaded requests, handed back by workers; `closed` once the loop released its fds.
+    private let completions = Mutex<(items: [Completion], closed: Bool)>(([], false))
     private var acceptPausedUntil: Int64 = 0
     let idleMs: Int64
     let requestMs: Int64
@@ -61,7 +67,12 @@ final class EventLoop: @unchecked Sendable {
             close(fd)
             core.counters.connections.subtract(1, ordering: .relaxed)
         }
-        close(wakeFD)
+        // A worker finishing later must not write to a closed (maybe reused) eventfd.
+        completions.withLock { state in
+            state.closed = true
+            state.items = []
+            close(wakeFD)
+        }
         close(epfd)
         scratch.deallocate()
     }
@@ -79,6 +90,19 @@ final class EventLoop: @unchecked Sendable {
         wake()
     }
 
+    /// Hands the answer of an offloaded request back to this loop (from a worker thread).
+    func complete(_ token: ConnectionToken, _ response: HTTPResponse) {
+        completions.withLock { state in
+            guard !state.closed else { return }
+            state.items.append(Completion(token: token, response: response))
+            wake()
+        }
+    }
+
+    func takeCompletions() -> [Completion] {
+        completions.withLock { state in defer { state.items = [] }; return state.items }
+    }
+
     func wake() {
         var one: UInt64 = 1
         // EAGAIN means the counter is already non-zero: the loop will wake anyway.
@@ -94,14 +118,16 @@ final class EventLoop: @unchecked Sendable {
         var lastSweep = now
         var stopDeadline: Int64 = 0
         while true {
-            let timeout = stopDeadline > 0 ? 20 : Int32(sweepMs)
+            let timeout = !ready.isEmpty ? 0 : stopDeadline > 0 ? 20 : Int32(sweepMs)
             let n = epoll_wait(epfd, events, maxEvents, timeout)
             now = MonotonicClock.nowMs()
+            date.refresh()
             if n < 0 && errno != EINTR {
                 report(HTTPServerError.errno("epoll_wait"))
                 break
             }
             for i in 0..<Int(max(n, 0)) { dispatch(events[i]) }
+            resumeReady()
             if stopDeadline == 0 && core.isStopping {
                 stopDeadline = now + Self.shutdownGraceMs
                 beginStop()
@@ -125,11 +151,17 @@ final class EventLoop: @unchecked Sendable {
             var value: UInt64 = 0
             _ = read(wakeFD, &value, 8)  // EAGAIN only means another wake already drained it
             adoptInbox()
+            for completion in takeCompletions() { finishOffloaded(completion) }
         } else if fd == core.listenFD {
             if !core.isStopping { acceptBatch() }
         } else if fd >= 0, Int(fd) < connections.count, let c = connections[Int(fd)] {
             let flags = event.events
             if flags & CEPOLL_ERR != 0 {
+                closeConnection(c)
+                return
+            }
+            // Both directions are gone: nobody can read what a paused or offloaded request would answer.
+            if flags & CEPOLL_HUP != 0, c.registered & CEPOLL_IN == 0, !c.hasPendingOutput {
                 closeConnection(c)
                 return
             }
@@ -153,9 +185,10 @@ final class EventLoop: @unchecked Sendable {
                 return
             }
             let count = core.counters.connections.wrappingAdd(1, ordering: .relaxed).newValue
-            if count > core.config.maxConnections {
+            if count > core.maxConnections {
                 // Uncount first: whoever sees the close must also see the count back at the cap.
                 core.counters.connections.subtract(1, ordering: .relaxed)
+                core.counters.refused.add(1, ordering: .relaxed)
                 close(fd)
                 continue
             }
@@ -195,8 +228,8 @@ final class EventLoop: @unchecked Sendable {
             connections.append(contentsOf: repeatElement(nil, count: Int(fd) + 1 - connections.count + 64))
         }
         let parser = HTTPRequestParser(maxHeaderBytes: core.config.maxHeaderBytes,
-                                       maxBodyBytes: core.config.maxBodyBytes)
-        connections[Int(fd)] = Connection(fd: fd, parser: parser, now: now)
+                                       maxBodyBytes: core.config.maxBodyBytes, reportsHeads: true)
+        connections[Int(fd)] = Connection(fd: fd, parser: parser, now: now, registered: CEPOLL_IN)
         liveCount += 1
     }
 
@@ -204,7 +237,7 @@ final class EventLoop: @unchecked Sendable {
     private func beginStop() {
         _ = epoll_ctl(epfd, EPOLL_CTL_DEL, core.listenFD, nil)  // ENOENT when accepting was paused
         for case let c? in connections {
-            if c.hasPendingOutput && c.lingerDeadline == 0 {
+            if (c.hasPendingOutput || c.inFlight) && c.lingerDeadline == 0 {
                 c.closeAfterFlush = true
                 c.lingerAfterFlush = false
             } else {
@@ -217,4 +250,10 @@ final class EventLoop: @unchecked Sendable {
         let line = Array("glidepath http: \(error)\n".utf8)
         _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
     }
+}
+
+/// The answer of an offloaded request, on its way back to the connection's loop.
+struct Completion {
+    let token: ConnectionToken
+    let response: HTTPResponse
 }

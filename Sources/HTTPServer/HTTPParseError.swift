@@ -25,6 +25,12 @@ public struct HTTPParseError: Error, Equatable, Sendable, CustomStringConvertibl
         status: 400, message: "Transfer-Encoding in an HTTP/1.0 request")
     static let chunkedNotFinal = HTTPParseError(
         status: 400, message: "Transfer-Encoding must end with chunked")
+    static let missingHost = HTTPParseError(status: 400, message: "an HTTP/1.1 request needs a Host header")
+    static let duplicateHost = HTTPParseError(status: 400, message: "more than one Host header")
+    static let duplicateAuthorization = HTTPParseError(status: 400, message: "more than one Authorization header")
+    static let busy = HTTPParseError(status: 503, message: "the server is busy; retry shortly")
+    static let bodiesOverBudget = HTTPParseError(
+        status: 503, message: "the server is receiving too many request bodies; retry shortly")
     static let timeout = HTTPParseError(status: 408, message: "request not completed in time")
 
     static func headerTooLarge(limit: Int) -> HTTPParseError {

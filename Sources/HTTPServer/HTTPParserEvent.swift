@@ -1,5 +1,8 @@
 /// What `HTTPRequestParser.feed` found in the bytes it was given, in arrival order.
 public enum HTTPParserEvent: Sendable, Equatable {
+    /// A head was parsed and its body (if any) not yet read; only with `reportsHeads`. The callback may
+    /// answer `.stop` to refuse the request before its body is buffered.
+    case head(HTTPRequestHead)
     /// A complete request with its whole body.
     case request(HTTPRequest, HTTPRequestFraming)
     /// The client sent `Expect: 100-continue` and waits: answer `HTTP/1.1 100 Continue` now.
@@ -19,4 +22,14 @@ public struct HTTPRequestFraming: Sendable, Equatable {
         self.keepAlive = keepAlive
         self.isHTTP10 = isHTTP10
     }
+}
+
+/// What the parser does after an event (the answer of a `feed(_:steering:)` callback).
+public enum HTTPParserAction: Sendable, Equatable {
+    /// Go on parsing.
+    case proceed
+    /// After a request: keep the unparsed bytes until `resume(steering:)`. Treated as `.proceed` elsewhere.
+    case pause
+    /// Ignore every later byte (as after an error).
+    case stop
 }

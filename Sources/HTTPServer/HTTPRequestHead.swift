@@ -1,14 +1,42 @@
 /// The request line and header fields of one request, with the framing facts the parser needs.
-struct HTTPRequestHead {
-    var request: HTTPRequest
-    var framing: HTTPRequestFraming
-    var contentLength: Int
+/// Handed to the server's head check before any of the body is read.
+public struct HTTPRequestHead: Sendable, Equatable {
+    /// The request without its body.
+    public internal(set) var request: HTTPRequest
+    public internal(set) var framing: HTTPRequestFraming
+    /// The declared `Content-Length` (0 when absent or chunked).
+    public internal(set) var contentLength: Int
     /// `Transfer-Encoding: chunked`: the body arrives in chunks (`contentLength` is then 0).
-    var chunked: Bool
-    var expectsContinue: Bool
+    public internal(set) var chunked: Bool
+    public internal(set) var expectsContinue: Bool
+
+    /// A head as the parser would hand it over (for tests of head checks); `request.body` is ignored.
+    public init(request: HTTPRequest, contentLength: Int = 0, chunked: Bool = false,
+                framing: HTTPRequestFraming = HTTPRequestFraming(keepAlive: true, isHTTP10: false)) {
+        var bodiless = request
+        bodiless.body = []
+        self.request = bodiless
+        self.framing = framing
+        self.contentLength = chunked ? 0 : max(0, contentLength)
+        self.chunked = chunked
+        self.expectsContinue = false
+    }
+
+    init(request: HTTPRequest, framing: HTTPRequestFraming, contentLength: Int, chunked: Bool, expectsContinue: Bool) {
+        self.request = request
+        self.framing = framing
+        self.contentLength = contentLength
+        self.chunked = chunked
+        self.expectsContinue = expectsContinue
+    }
+
+    /// True when a body follows the head.
+    public var hasBody: Bool { chunked || contentLength > 0 }
 
     /// Parses a head: the request line and header lines, each ending in CRLF, without the blank line.
-    static func parse(_ buf: UnsafeBufferPointer<UInt8>) -> Result<HTTPRequestHead, HTTPParseError> {
+    /// `requireHost`: an HTTP/1.1 head without `Host` is refused (RFC 9112 §3.2).
+    static func parse(_ buf: UnsafeBufferPointer<UInt8>,
+                      requireHost: Bool = true) -> Result<HTTPRequestHead, HTTPParseError> {
         guard let lineEnd = ByteScan.crlf(buf, from: 0) else { return .failure(.malformedRequestLine) }
         let line: RequestLine
         switch RequestLine.parse(UnsafeBufferPointer(rebasing: buf[0..<lineEnd])) {
@@ -22,6 +50,8 @@ struct HTTPRequestHead {
         var hasKeepAlive = false
         var expectValue: String?
         var codings: [String] = []
+        var hosts = 0
+        var authorizations = 0
         var pos = lineEnd + 2
         while pos < buf.count {
             guard let end = ByteScan.crlf(buf, from: pos) else { return .failure(.malformedHeader) }
@@ -53,10 +83,19 @@ struct HTTPRequestHead {
                 }
             } else if ByteScan.equalsIgnoringCase(name, "expect") {
                 expectValue = String(decoding: value, as: UTF8.self)
+            } else if ByteScan.equalsIgnoringCase(name, "host") {
+                hosts += 1
+            } else if ByteScan.equalsIgnoringCase(name, "authorization") {
+                authorizations += 1
             }
             fields.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
             pos = end + 2
         }
+        // RFC 9112 §3.2: exactly one Host on HTTP/1.1, never two on any version.
+        if hosts > 1 { return .failure(.duplicateHost) }
+        if hosts == 0, requireHost, !line.isHTTP10 { return .failure(.missingHost) }
+        // Two credentials are ambiguous: which one would be checked depends on the reader.
+        if authorizations > 1 { return .failure(.duplicateAuthorization) }
         // Transfer-Encoding (RFC 9112 §6): only `chunked`, which must come last; never with Content-Length
         // (the request-smuggling ambiguity) and never from HTTP/1.0.
         if !codings.isEmpty {

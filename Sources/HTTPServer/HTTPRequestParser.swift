@@ -3,9 +3,18 @@
 /// Requests may be pipelined in one chunk or split across chunks at any byte. Only the bytes of an
 /// unfinished request are kept, so an idle parser holds no allocation. After an error, or after a
 /// request that does not keep the connection alive, every later byte is ignored.
+///
+/// The caller can steer the parser from its event callback (`feed(_:steering:)`): `.pause` after a
+/// request keeps the bytes not yet parsed until `resume(steering:)` (the server pauses while a
+/// connection's answers are not written or its request is handled off the loop), and `.stop` after a
+/// head refuses the request before its body is buffered.
 public struct HTTPRequestParser: Sendable {
     public let maxHeaderBytes: Int
     public let maxBodyBytes: Int
+    /// HTTP/1.1 requests without `Host` are refused with 400 (RFC 9112 §3.2).
+    public let requireHost: Bool
+    /// Emit `.head` for every request as soon as its head is parsed, before its body is read.
+    public let reportsHeads: Bool
 
     /// Bytes of the unfinished request (the head, or the head's body so far).
     private var buffer: [UInt8] = []
@@ -14,6 +23,7 @@ public struct HTTPRequestParser: Sendable {
     /// The parsed head whose body is still arriving.
     private var pendingBody: PendingBody?
     private var stopped = false
+    private var paused = false
 
     struct PendingBody: Sendable {
         var request: HTTPRequest
@@ -24,9 +34,12 @@ public struct HTTPRequestParser: Sendable {
         var chunked: ChunkedBodyDecoder?
     }
 
-    public init(maxHeaderBytes: Int = 16 * 1024, maxBodyBytes: Int = 1 << 20) {
+    public init(maxHeaderBytes: Int = 16 * 1024, maxBodyBytes: Int = 1 << 20, requireHost: Bool = true,
+                reportsHeads: Bool = false) {
         self.maxHeaderBytes = maxHeaderBytes
         self.maxBodyBytes = maxBodyBytes
+        self.requireHost = requireHost
+        self.reportsHeads = reportsHeads
     }
 
     /// True while a request has begun arriving but is not complete (the request timer runs).
@@ -35,9 +48,25 @@ public struct HTTPRequestParser: Sendable {
     /// True once an error or a closing request was seen; later bytes are ignored.
     public var isStopped: Bool { stopped }
 
+    /// True after a callback answered `.pause`: bytes are kept, not parsed, until `resume(steering:)`.
+    public var isPaused: Bool { paused && !stopped }
+
+    /// Bytes held for a later parse: an unfinished head or body, or the requests kept while paused.
+    public var bufferedBytes: Int { buffer.count }
+
     /// Parses `chunk`, calling `onEvent` for each request, continue prompt or error, in order.
     public mutating func feed(_ chunk: UnsafeRawBufferPointer, _ onEvent: (HTTPParserEvent) -> Void) {
+        feed(chunk, steering: { onEvent($0); return .proceed })
+    }
+
+    /// Parses `chunk` like `feed(_:_:)`; the callback's answer says whether to go on (see
+    /// `HTTPParserAction`). While paused, `chunk` is only appended to the kept bytes.
+    public mutating func feed(_ chunk: UnsafeRawBufferPointer, steering onEvent: (HTTPParserEvent) -> HTTPParserAction) {
         guard !stopped, !chunk.isEmpty else { return }
+        if paused {
+            buffer.append(contentsOf: chunk)
+            return
+        }
         if buffer.isEmpty {
             // Fast path: parse straight from the caller's buffer, keep only the leftover.
             let consumed = chunk.withMemoryRebound(to: UInt8.self) { process($0, onEvent) }
@@ -55,6 +84,19 @@ public struct HTTPRequestParser: Sendable {
         buffer = data
     }
 
+    /// Ends a pause: parses the kept bytes (no new bytes are needed), possibly pausing again.
+    public mutating func resume(steering onEvent: (HTTPParserEvent) -> HTTPParserAction) {
+        guard paused, !stopped else { return }
+        paused = false
+        guard !buffer.isEmpty else { return }
+        var data = buffer
+        buffer = []
+        let consumed = data.withUnsafeBufferPointer { process($0, onEvent) }
+        if stopped || consumed == data.count { return }
+        if consumed > 0 { data.removeFirst(consumed) }
+        buffer = data
+    }
+
     /// Convenience for tests and callers holding an array: returns the events instead of calling back.
     public mutating func feed(_ bytes: [UInt8]) -> [HTTPParserEvent] {
         var events: [HTTPParserEvent] = []
@@ -65,14 +107,16 @@ public struct HTTPRequestParser: Sendable {
     /// Gives up on the connection: later bytes are ignored (used after a timeout).
     public mutating func stop() {
         stopped = true
+        paused = false
         buffer = []
         pendingBody = nil
     }
 
     /// Consumes whole requests from `buf`; returns how many bytes were used.
-    private mutating func process(_ buf: UnsafeBufferPointer<UInt8>, _ onEvent: (HTTPParserEvent) -> Void) -> Int {
+    private mutating func process(_ buf: UnsafeBufferPointer<UInt8>,
+                                  _ onEvent: (HTTPParserEvent) -> HTTPParserAction) -> Int {
         var pos = 0
-        while !stopped {
+        while !stopped && !paused {
             if var pending = pendingBody, var decoder = pending.chunked {
                 // Own the decoder while it appends, so its body is not copied.
                 pending.chunked = nil
@@ -121,7 +165,8 @@ public struct HTTPRequestParser: Sendable {
                 return fail(.headerTooLarge(limit: maxHeaderBytes), buf, onEvent)
             }
             let head: HTTPRequestHead
-            switch HTTPRequestHead.parse(UnsafeBufferPointer(rebasing: buf[start..<(headEnd - 2)])) {
+            switch HTTPRequestHead.parse(UnsafeBufferPointer(rebasing: buf[start..<(headEnd - 2)]),
+                                         requireHost: requireHost) {
             case .success(let parsed): head = parsed
             case .failure(let error): return fail(error, buf, onEvent)
             }
@@ -129,8 +174,12 @@ public struct HTTPRequestParser: Sendable {
             if head.contentLength > maxBodyBytes {
                 return fail(.bodyTooLarge(limit: maxBodyBytes), buf, onEvent)
             }
+            if reportsHeads, onEvent(.head(head)) == .stop {
+                stop()
+                return buf.count
+            }
             if head.chunked {
-                if head.expectsContinue, pos == buf.count { onEvent(.sendContinue) }
+                if head.expectsContinue, pos == buf.count { _ = onEvent(.sendContinue) }
                 let decoder = ChunkedBodyDecoder(maxBodyBytes: maxBodyBytes, maxTrailerBytes: maxHeaderBytes)
                 pendingBody = PendingBody(request: head.request, framing: head.framing, length: 0, chunked: decoder)
                 continue
@@ -140,23 +189,28 @@ public struct HTTPRequestParser: Sendable {
                 continue
             }
             if head.expectsContinue, buf.count - pos < head.contentLength {
-                onEvent(.sendContinue)
+                _ = onEvent(.sendContinue)
             }
             pendingBody = PendingBody(request: head.request, framing: head.framing, length: head.contentLength)
         }
-        return buf.count
+        return stopped ? buf.count : pos
     }
 
+    /// Delivers a complete request and applies the callback's answer.
     private mutating func emit(_ request: HTTPRequest, _ framing: HTTPRequestFraming,
-                               _ onEvent: (HTTPParserEvent) -> Void) {
+                               _ onEvent: (HTTPParserEvent) -> HTTPParserAction) {
         if !framing.keepAlive { stop() }
-        onEvent(.request(request, framing))
+        switch onEvent(.request(request, framing)) {
+        case .proceed: break
+        case .pause: if !stopped { paused = true }
+        case .stop: stop()
+        }
     }
 
     private mutating func fail(_ error: HTTPParseError, _ buf: UnsafeBufferPointer<UInt8>,
-                               _ onEvent: (HTTPParserEvent) -> Void) -> Int {
+                               _ onEvent: (HTTPParserEvent) -> HTTPParserAction) -> Int {
         stop()
-        onEvent(.error(error))
+        _ = onEvent(.error(error))
         return buf.count
     }
 

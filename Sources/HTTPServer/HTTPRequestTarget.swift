@@ -1,4 +1,8 @@
 /// Splits a request target into a percent-decoded path and query parameters.
+///
+/// The path is decoded segment by segment: `%2F` (an encoded slash) and `%25` (an encoded percent sign)
+/// stay encoded, as `%2F` and `%25`, so every `/` in the decoded path separates segments and
+/// `/v1/migrations/m1%2fweights` never reads as `/v1/migrations/m1/weights`.
 enum HTTPRequestTarget {
     /// Accepts origin-form (`/a/b?x=1`), absolute-form (`http://host/a`) and `*`.
     static func split(_ target: UnsafeBufferPointer<UInt8>) -> Result<(String, [String: String]), HTTPParseError> {
@@ -13,7 +17,8 @@ enum HTTPRequestTarget {
             if start == target.count { return .success(("/", [:])) }
         }
         let question = ByteScan.index(of: 63, target, from: start, to: target.count) ?? target.count
-        guard let path = decode(UnsafeBufferPointer(rebasing: target[start..<question]), plusIsSpace: false) else {
+        guard let path = decode(UnsafeBufferPointer(rebasing: target[start..<question]), plusIsSpace: false,
+                                keepingSeparators: true) else {
             return .failure(.invalidPercentEncoding)
         }
         var query: [String: String] = [:]
@@ -33,7 +38,8 @@ enum HTTPRequestTarget {
     }
 
     /// Decodes `%XX` escapes (and `+` in queries); nil on a bad escape or invalid UTF-8.
-    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, plusIsSpace: Bool) -> String? {
+    /// `keepingSeparators`: `%2F` and `%25` stay encoded (uppercase), so segments keep their boundaries.
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, plusIsSpace: Bool, keepingSeparators: Bool = false) -> String? {
         if ByteScan.index(of: 37, bytes, from: 0, to: bytes.count) == nil,
            !plusIsSpace || ByteScan.index(of: 43, bytes, from: 0, to: bytes.count) == nil {
             return String(decoding: bytes, as: UTF8.self)
@@ -47,7 +53,12 @@ enum HTTPRequestTarget {
                 guard i + 2 < bytes.count, let hi = hexValue(bytes[i + 1]), let lo = hexValue(bytes[i + 2]) else {
                     return nil
                 }
-                out.append(hi << 4 | lo)
+                let byte = hi << 4 | lo
+                if keepingSeparators && (byte == 47 || byte == 37) {
+                    out += [37, 50, byte == 47 ? 70 : 53]
+                } else {
+                    out.append(byte)
+                }
                 i += 3
             } else {
                 out.append(plusIsSpace && b == 43 ? 32 : b)

@@ -16,27 +16,31 @@ extension HTTPResponse {
     }
 
     /// The response as it goes on the wire (see `serialize(into:headOnly:close:keepAliveHeader:)`).
-    public func serialized(headOnly: Bool = false, close: Bool = false, keepAliveHeader: Bool = false) -> [UInt8] {
+    public func serialized(headOnly: Bool = false, close: Bool = false, keepAliveHeader: Bool = false,
+                           dateLine: [UInt8] = []) -> [UInt8] {
         var out: [UInt8] = []
-        serialize(into: &out, headOnly: headOnly, close: close, keepAliveHeader: keepAliveHeader)
+        serialize(into: &out, headOnly: headOnly, close: close, keepAliveHeader: keepAliveHeader, dateLine: dateLine)
         return out
     }
 
-    /// Appends the response to `out`: status line with reason phrase, the handler's headers (its own
+    /// Appends the response to `out`: status line with reason phrase, `dateLine` (the server's
+    /// `Date: ...\r\n`, which then replaces any `Date` of the handler), the handler's headers (its own
     /// `Content-Length`, `Connection` and `Transfer-Encoding` are replaced by the server's framing),
     /// `Content-Length`, then `Connection: close` when `close` or `Connection: keep-alive` when
     /// `keepAliveHeader` (HTTP/1.0 clients), and the body. `headOnly` (HEAD) keeps the length but drops
     /// the body; 1xx, 204 and 304 have neither.
     public func serialize(into out: inout [UInt8], headOnly: Bool = false, close: Bool = false,
-                          keepAliveHeader: Bool = false) {
+                          keepAliveHeader: Bool = false, dateLine: [UInt8] = []) {
         out.append(contentsOf: "HTTP/1.1 ".utf8)
         Self.appendDecimal(status, to: &out)
         out.append(32)
         out.append(contentsOf: HTTPStatus.reasonPhrase(status).utf8)
         out.append(contentsOf: "\r\n".utf8)
+        out.append(contentsOf: dateLine)
         for field in headers.fields {
             if HTTPHeaders.sameName(field.name, "Content-Length") || HTTPHeaders.sameName(field.name, "Connection")
                 || HTTPHeaders.sameName(field.name, "Transfer-Encoding") { continue }
+            if !dateLine.isEmpty, HTTPHeaders.sameName(field.name, "Date") { continue }
             Self.appendFieldText(field.name, to: &out)
             out.append(contentsOf: ": ".utf8)
             Self.appendFieldText(field.value, to: &out)

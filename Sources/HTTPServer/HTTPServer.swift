@@ -2,8 +2,12 @@ import CEpoll
 import Glibc
 import Synchronization
 
-/// An HTTP/1.1 server on non-blocking sockets and epoll. The handler runs on an event-loop thread and must
-/// not block for long.
+/// An HTTP/1.1 server on non-blocking sockets and epoll.
+///
+/// Each request goes through two steps: the head check, on the event loop as soon as the head is parsed
+/// and before any body byte is buffered, which may answer at once (refusing a body never costs memory)
+/// or say where the handler runs; then the handler, on the event loop (`.inline`: must not block) or on
+/// a worker thread (`.offload`: may block; its connection waits, so answers stay in order).
 ///
 /// One listening socket is shared by all loops (EPOLLEXCLUSIVE); accepted connections are dealt out
 /// round-robin, and each connection stays on its loop for life, so a request never changes threads.
@@ -11,6 +15,7 @@ import Synchronization
 public final class HTTPServer: @unchecked Sendable {
     private let config: HTTPServerConfig
     private let handler: @Sendable (HTTPRequest) -> HTTPResponse
+    private let headCheck: @Sendable (HTTPRequestHead) -> HTTPHeadVerdict
     private let counters = ServerCounters()
     private let state = Mutex<State>(.idle)
 
@@ -26,8 +31,13 @@ public final class HTTPServer: @unchecked Sendable {
         var port: UInt16
     }
 
-    public init(config: HTTPServerConfig, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) {
+    /// `headCheck` runs on the event loop for every request head (keep it cheap); the default handles
+    /// every request inline.
+    public init(config: HTTPServerConfig,
+                headCheck: @escaping @Sendable (HTTPRequestHead) -> HTTPHeadVerdict = { _ in .inline },
+                handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) {
         self.config = config
+        self.headCheck = headCheck
         self.handler = handler
     }
 
@@ -36,6 +46,34 @@ public final class HTTPServer: @unchecked Sendable {
 
     /// Open connections right now (all loops).
     public var connectionCount: Int { counters.connections.load(ordering: .relaxed) }
+
+    /// Connections closed at accept because `maxConnectionsInEffect` were open (since `init`).
+    public var refusedConnections: Int { counters.refused.load(ordering: .relaxed) }
+
+    /// Answer bytes not yet taken by the sockets, all connections together.
+    public var queuedOutputBytes: Int { counters.queuedOutput.load(ordering: .relaxed) }
+
+    /// The most answer bytes one connection held in the server at once since `init` (its unwritten
+    /// answers plus the batch being written): bounded by `maxQueuedOutputBytes` plus one answer.
+    public var peakConnectionOutputBytes: Int { counters.peakConnectionOutput.load(ordering: .relaxed) }
+
+    /// Body bytes reserved by requests still arriving, all connections together.
+    public var bufferedBodyBytes: Int { counters.bodyBytes.load(ordering: .relaxed) }
+
+    /// The connection cap of the running server (0 before `start()`): `config.maxConnections`, lowered
+    /// to leave `config.fileDescriptorReserve` descriptors of the process limit free.
+    public var maxConnectionsInEffect: Int {
+        state.withLock { state in
+            if case .running(let running) = state { return running.core.maxConnections }
+            return 0
+        }
+    }
+
+    /// The connection cap for a descriptor limit: at most `configured`, and `reserve` below `fdLimit`
+    /// (at least 1, so a tiny limit still serves someone).
+    public static func connectionLimit(configured: Int, fdLimit: Int, reserve: Int) -> Int {
+        max(1, min(configured, fdLimit - max(0, reserve)))
+    }
 
     /// Binds, listens and starts the event loops. Returns the bound port (useful with port 0).
     /// Calling it again while running returns the same port; after `shutdown()` it throws.
@@ -53,9 +91,12 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     private func launch() throws -> Running {
-        Self.prepareProcess()
+        let fdLimit = Self.prepareProcess()
+        let cap = Self.connectionLimit(configured: config.maxConnections, fdLimit: fdLimit,
+                                       reserve: config.fileDescriptorReserve)
         let (listenFD, port) = try Socket.listen(host: config.host, port: config.port, backlog: 4096)
-        let core = ServerCore(config: config, handler: handler, listenFD: listenFD, counters: counters)
+        let core = ServerCore(config: config, handler: handler, headCheck: headCheck, listenFD: listenFD,
+                              counters: counters, maxConnections: cap)
         do {
             for _ in 0..<max(1, config.eventLoops) { core.loops.append(try EventLoop(core: core)) }
         } catch {
@@ -95,18 +136,25 @@ public final class HTTPServer: @unchecked Sendable {
         for thread in running.threads { pthread_join(thread, nil) }
         close(core.listenFD)
         for loop in core.loops { loop.releaseResources() }
+        // Handlers still running on workers finish before the caller closes what they use (the store).
+        core.workers.drain()
         core.loops = []
     }
 
     /// Process-wide settings a server needs: no SIGPIPE on writes to closed sockets, and as many file
-    /// descriptors as the hard limit allows (idle keep-alive clients each hold one).
-    private static func prepareProcess() {
+    /// descriptors as the hard limit allows (idle keep-alive clients each hold one). Returns the
+    /// descriptor limit in effect afterwards.
+    private static func prepareProcess() -> Int {
         _ = signal(SIGPIPE, SIG_IGN)  // cannot fail for a valid, catchable signal
         var limit = rlimit()
-        if getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max {
-            limit.rlim_cur = limit.rlim_max
-            _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)  // best effort: the old limit still works
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
+        if limit.rlim_cur < limit.rlim_max {
+            var raised = limit
+            raised.rlim_cur = limit.rlim_max
+            // Best effort: the old limit still works.
+            if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
         }
+        return limit.rlim_cur >= rlim_t(Int32.max) ? Int(Int32.max) : Int(limit.rlim_cur)
     }
 
     private final class ThreadBody {

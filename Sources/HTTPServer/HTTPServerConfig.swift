@@ -8,8 +8,23 @@ public struct HTTPServerConfig: Sendable {
     public var maxHeaderBytes: Int = 16 * 1024
     /// Bodies larger than this answer 413.
     public var maxBodyBytes: Int = 1 << 20
-    /// Connections beyond this are closed at once.
+    /// Connections beyond this are closed at once (and counted in `HTTPServer.refusedConnections`). The
+    /// server lowers it to stay `fileDescriptorReserve` below the process's file-descriptor limit.
     public var maxConnections: Int = 20_000
+    /// Descriptors kept free of client connections: the listener, epoll sets, the store's files, worker
+    /// and log descriptors must always be able to open. (The control loop reads its metrics in-process,
+    /// so it needs no connection slot.)
+    public var fileDescriptorReserve: Int = 256
+    /// Once this many answer bytes wait unwritten on one connection (a client pipelining without reading),
+    /// no further request of that connection is handled until they drain.
+    public var maxQueuedOutputBytes: Int = 4 << 20
+    /// All request bodies being received at once, server-wide (each reserves its declared length, or
+    /// `maxBodyBytes` when chunked); a request beyond it answers 503 and the connection closes.
+    public var maxBufferedBodyBytes: Int = 64 << 20
+    /// Threads running the requests the head check sends off the event loops (blocking work).
+    public var workerThreads: Int = 2
+    /// Requests waiting for or running on a worker, server-wide; beyond this they answer 503.
+    public var maxQueuedWork: Int = 256
     /// A keep-alive connection with no request for this long is closed (seconds).
     public var idleTimeout: Double = 75
     /// A request that has started but not finished arriving within this long answers 408 (seconds).

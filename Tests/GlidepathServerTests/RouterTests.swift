@@ -282,3 +282,91 @@ import Testing
         #expect(w.controller.metrics.httpRequests.value(labels: ["other", "404"]) == 1)
     }
 }
+
+/// The head check: what the router decides before a body is read.
+@Suite struct RouterHeadTests {
+    let w = Fixture.world()
+
+    struct HeadCase: Sendable, CustomTestStringConvertible {
+        let method: String
+        let target: String
+        var headers: [(String, String)] = []
+        var length = 0
+        /// The status answered from the head, 0 for "inline", -1 for "offload".
+        let expected: Int
+        var testDescription: String { "\(method) \(target) \(headers.map(\.0)) \(length) → \(expected)" }
+    }
+
+    static let cases: [HeadCase] = [
+        HeadCase(method: "GET", target: "/v1/migrations/m/weights", expected: 0),
+        HeadCase(method: "HEAD", target: "/v1/migrations/m/weights", expected: 0),
+        HeadCase(method: "GET", target: "/metrics", expected: 0),
+        HeadCase(method: "GET", target: "/v1/migrations", expected: 0),
+        HeadCase(method: "GET", target: "/v1/migrations/m", expected: 0),
+        HeadCase(method: "GET", target: "/nope", expected: 404),
+        HeadCase(method: "POST", target: "/nope", length: 900_000, expected: 404),
+        HeadCase(method: "DELETE", target: "/v1/migrations/m", expected: 405),
+        HeadCase(method: "POST", target: "/v1/migrations/m/weights", length: 10, expected: 405),
+        HeadCase(method: "PUT", target: "/v1/migrations/m", length: 900_000, expected: 401),
+        HeadCase(method: "PUT", target: "/v1/migrations/m", headers: [("Authorization", "Bearer ingest-secret")],
+                 length: 900_000, expected: 403),
+        HeadCase(method: "PUT", target: "/v1/migrations/m", headers: Fixture.admin, length: 900_000, expected: -1),
+        HeadCase(method: "PUT", target: "/v1/migrations/m", headers: Fixture.admin, length: (1 << 20) + 1, expected: 413),
+        HeadCase(method: "POST", target: "/v1/migrations/m/observations", length: 500_000, expected: 401),
+        HeadCase(method: "POST", target: "/v1/migrations/m/observations", headers: Fixture.ingest, length: 500_000,
+                 expected: 0),
+        HeadCase(method: "POST", target: "/v1/migrations/m/observations", headers: Fixture.admin, length: 10, expected: 0),
+        HeadCase(method: "POST", target: "/v1/migrations/m/observations", headers: Fixture.ingest,
+                 length: (1 << 20) + 1, expected: 413),
+        HeadCase(method: "POST", target: "/v1/migrations/m/pause", length: 20, expected: 401),
+        HeadCase(method: "POST", target: "/v1/migrations/m/rollback", headers: Fixture.ingest, length: 20, expected: 403),
+        HeadCase(method: "POST", target: "/v1/migrations/m/rollback", headers: Fixture.admin, length: 20, expected: -1),
+        HeadCase(method: "POST", target: "/v1/migrations/m/rollback", headers: Fixture.admin, length: 70_000, expected: 413),
+        HeadCase(method: "GET", target: "/v1/migrations/m/decisions", expected: 401),
+        HeadCase(method: "GET", target: "/v1/migrations/m/decisions", headers: Fixture.admin, expected: -1),
+        HeadCase(method: "GET", target: "/healthz", length: 100_000, expected: 413),
+    ]
+
+    @Test(arguments: cases)
+    func headCheck(_ c: HeadCase) {
+        let head = HTTPRequestHead(request: Fixture.request(c.method, c.target, headers: c.headers), contentLength: c.length)
+        switch w.router.head(head) {
+        case .inline: #expect(c.expected == 0)
+        case .offload: #expect(c.expected == -1)
+        case .respond(let response):
+            #expect(response.status == c.expected)
+            if c.expected == 401 { #expect(response.headers["WWW-Authenticate"] == "Bearer") }
+        }
+    }
+
+    @Test func refusalsFromTheHeadAreCounted() {
+        _ = w.router.head(HTTPRequestHead(request: Fixture.request("PUT", "/v1/migrations/m"), contentLength: 5))
+        _ = w.router.head(HTTPRequestHead(request: Fixture.request("GET", "/nope")))
+        #expect(w.controller.metrics.httpRequests.value(labels: ["/v1/migrations/{name}", "401"]) == 1)
+        #expect(w.controller.metrics.httpRequests.value(labels: ["other", "404"]) == 1)
+    }
+
+    /// Parses `raw` with the server's parser and routes it, as the transport does.
+    func route(_ raw: String) -> HTTPResponse {
+        var parser = HTTPRequestParser()
+        guard case .request(let request, _)? = parser.feed(Array(raw.utf8)).first else {
+            Issue.record("did not parse: \(raw)")
+            return HTTPResponse(status: 0)
+        }
+        return w.router.handle(request)
+    }
+
+    @Test func anEncodedSlashNeverReachesTheWeightsDocument() {
+        _ = w.router.handle(Fixture.request("PUT", "/v1/migrations/chat-completions", body: Fixture.policy(), headers: Fixture.admin))
+        #expect(route("GET /v1/migrations/chat-completions/weights HTTP/1.1\r\nHost: x\r\n\r\n").status == 200)
+        let slash = route("GET /v1/migrations/chat-completions%2fweights HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(slash.status == 404)
+        #expect(slash.object["error"] as? String == #"no migration named "chat-completions/weights""#)
+        #expect(route("GET /v1/migrations/chat-completions%2Fweights/weights HTTP/1.1\r\nHost: x\r\n\r\n").status == 404)
+        #expect(route("GET /v1/migrations/chat-%63ompletions/weights HTTP/1.1\r\nHost: x\r\n\r\n").status == 200)
+        #expect(Router.weightsName("/v1/migrations/a%2Fb/weights") == "a/b")
+        #expect(Router.weightsName("/v1/migrations/a%2Fweights") == nil)
+        #expect(Endpoint.of("/v1/migrations/m1%2Fweights") == .migration("m1/weights"))
+        #expect(Endpoint.of("/v1/migrations/m1%252F/pause") == .action(.pause, "m1%2F"))
+    }
+}

@@ -2,9 +2,12 @@ import Testing
 @testable import HTTPServer
 
 /// Feeds `raw` to a fresh parser in pieces of `step` bytes (0: all at once) and collects the events.
-func parse(_ raw: [UInt8], step: Int = 0, maxHeaderBytes: Int = 16 * 1024, maxBodyBytes: Int = 1 << 20)
-    -> [HTTPParserEvent] {
-    var parser = HTTPRequestParser(maxHeaderBytes: maxHeaderBytes, maxBodyBytes: maxBodyBytes)
+/// The tables below are about framing, so most of their HTTP/1.1 requests omit `Host` and parse with
+/// `requireHost: false`; the Host rule has its own table (`headRuleCases`).
+func parse(_ raw: [UInt8], step: Int = 0, maxHeaderBytes: Int = 16 * 1024, maxBodyBytes: Int = 1 << 20,
+           requireHost: Bool = false) -> [HTTPParserEvent] {
+    var parser = HTTPRequestParser(maxHeaderBytes: maxHeaderBytes, maxBodyBytes: maxBodyBytes,
+                                   requireHost: requireHost)
     guard step > 0 else { return parser.feed(raw) }
     var events: [HTTPParserEvent] = []
     var i = 0
@@ -39,8 +42,17 @@ let validCases: [ValidCase] = [
               expected: [.request(req("GET", "/v1/migrations/a/decisions?limit=5&q=a%20b+c&flag",
                                       "/v1/migrations/a/decisions", query: ["limit": "5", "q": "a b c", "flag": ""]),
                                   keep)]),
-    ValidCase(name: "percent-decoded UTF-8 path", raw: "GET /m/tenant%2F%CE%B1+x HTTP/1.1\r\n\r\n",
-              expected: [.request(req("GET", "/m/tenant%2F%CE%B1+x", "/m/tenant/α+x"), keep)]),
+    ValidCase(name: "percent-decoded UTF-8 path; an encoded slash or percent stays encoded",
+              raw: "GET /m/tenant%2f%CE%B1+x/%25z HTTP/1.1\r\n\r\n",
+              expected: [.request(req("GET", "/m/tenant%2f%CE%B1+x/%25z", "/m/tenant%2Fα+x/%25z"), keep)]),
+    ValidCase(name: "an encoded slash does not make a segment",
+              raw: "GET /v1/migrations/m1%2fweights HTTP/1.1\r\n\r\n",
+              expected: [.request(req("GET", "/v1/migrations/m1%2fweights", "/v1/migrations/m1%2Fweights"), keep)]),
+    ValidCase(name: "HTTP/1.1 with Host, HTTP/1.0 without",
+              raw: "GET /a HTTP/1.1\r\nhost: h\r\n\r\nGET /b HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
+              expected: [.request(req("GET", "/a", "/a", headers: [("host", "h")]), keep),
+                         .request(req("GET", "/b", "/b", headers: [("Connection", "keep-alive")]),
+                                  HTTPRequestFraming(keepAlive: true, isHTTP10: true))]),
     ValidCase(name: "POST with Content-Length body",
               raw: "POST /o HTTP/1.1\r\nContent-Length: 11\r\n\r\nhello world",
               expected: [.request(req("POST", "/o", "/o", headers: [("Content-Length", "11")], body: "hello world"),
@@ -98,7 +110,7 @@ func validRequest(_ c: ValidCase) {
 func validRequestSplitEverywhere(_ c: ValidCase) {
     let raw = Array(c.raw.utf8)
     for cut in 0...raw.count {
-        var parser = HTTPRequestParser()
+        var parser = HTTPRequestParser(requireHost: false)
         let events = parser.feed(Array(raw[..<cut])) + parser.feed(Array(raw[cut...]))
         #expect(events == c.expected, "cut at \(cut)")
     }
@@ -176,9 +188,91 @@ func malformedRequest(_ c: MalformedCase) {
     #expect(parse(raw, step: 1) == expected)
 }
 
+/// Rules on the head as a whole (RFC 9112 §3.2 Host; one set of credentials), with `Host` required.
+let headRuleCases: [MalformedCase] = [
+    MalformedCase(raw: "GET / HTTP/1.1\r\n\r\n", status: 400, message: "an HTTP/1.1 request needs a Host header"),
+    MalformedCase(raw: "GET / HTTP/1.1\r\nX-Host: h\r\n\r\n", status: 400,
+                  message: "an HTTP/1.1 request needs a Host header"),
+    MalformedCase(raw: "GET / HTTP/1.1\r\nHost: a\r\nhost: b\r\n\r\n", status: 400, message: "more than one Host header"),
+    MalformedCase(raw: "GET / HTTP/1.0\r\nHost: a\r\nHost: a\r\n\r\n", status: 400, message: "more than one Host header"),
+    MalformedCase(raw: "POST /v1/migrations/m/pause HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer a\r\n"
+                      + "authorization: Bearer b\r\nContent-Length: 2\r\n\r\n{}", status: 400,
+                  message: "more than one Authorization header"),
+    MalformedCase(raw: "GET / HTTP/1.0\r\nAuthorization: Bearer a\r\nAuthorization: Bearer a\r\n\r\n", status: 400,
+                  message: "more than one Authorization header"),
+]
+
+@Test("head rules: Host required once on HTTP/1.1, Authorization at most once", arguments: headRuleCases)
+func headRule(_ c: MalformedCase) {
+    let expected = [HTTPParserEvent.error(HTTPParseError(status: c.status, message: c.message))]
+    let raw = Array(c.raw.utf8)
+    #expect(parse(raw, requireHost: true) == expected)
+    #expect(parse(raw, step: 1, requireHost: true) == expected)
+}
+
+@Test("an HTTP/1.0 request needs no Host; one Host and one Authorization parse")
+func headRulesAccept() {
+    let raw = Array("GET /a HTTP/1.0\r\n\r\nGET /b HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer t\r\n\r\n".utf8)
+    var parser = HTTPRequestParser()
+    let first = parser.feed(raw)
+    #expect(first == [.request(req("GET", "/a", "/a"), HTTPRequestFraming(keepAlive: false, isHTTP10: true))])
+    var second = HTTPRequestParser()
+    let events = second.feed(Array(raw[19...]))
+    #expect(events == [.request(req("GET", "/b", "/b", headers: [("Host", "h"), ("Authorization", "Bearer t")]), keep)])
+}
+
+@Test("decodedSegment turns the kept %2F and %25 back into / and %")
+func decodedSegment() {
+    #expect(HTTPRequest.decodedSegment("m1%2Fweights") == "m1/weights")
+    #expect(HTTPRequest.decodedSegment("a%25b%2Fc") == "a%b/c")
+    #expect(HTTPRequest.decodedSegment("plain") == "plain")
+}
+
+@Test("with reportsHeads the head comes before the body is read, and .stop refuses the body")
+func headEvent() {
+    var parser = HTTPRequestParser(requireHost: false, reportsHeads: true)
+    var events: [HTTPParserEvent] = []
+    let raw = Array("POST /o HTTP/1.1\r\nContent-Length: 5\r\n\r\nhel".utf8)
+    raw.withUnsafeBytes { parser.feed($0, steering: { events.append($0); return .proceed }) }
+    guard events.count == 1, case .head(let head) = events[0] else {
+        Issue.record("expected one head, got \(events)")
+        return
+    }
+    #expect(head.request.path == "/o" && head.contentLength == 5 && head.hasBody && head.request.body.isEmpty)
+    var refusing = HTTPRequestParser(requireHost: false, reportsHeads: true)
+    var seen = 0
+    raw.withUnsafeBytes { refusing.feed($0, steering: { _ in seen += 1; return .stop }) }
+    #expect(seen == 1)
+    #expect(refusing.isStopped && refusing.bufferedBytes == 0)
+}
+
+@Test("pause keeps the unparsed requests; resume parses them without new bytes")
+func pauseAndResume() {
+    var parser = HTTPRequestParser(requireHost: false)
+    var seen: [String] = []
+    let steer: (HTTPParserEvent) -> HTTPParserAction = { event in
+        if case .request(let r, _) = event { seen.append(r.path) }
+        return .pause
+    }
+    let raw = Array("GET /1 HTTP/1.1\r\n\r\nGET /2 HTTP/1.1\r\n\r\nGET /3 HTTP/1.1\r\n\r\nGET /4 HT".utf8)
+    raw.withUnsafeBytes { parser.feed($0, steering: steer) }
+    #expect(seen == ["/1"])
+    #expect(parser.isPaused && parser.bufferedBytes == raw.count - 19)
+    // Bytes arriving while paused are only kept.
+    Array("TP/1.1\r\n\r\n".utf8).withUnsafeBytes { parser.feed($0, steering: steer) }
+    #expect(seen == ["/1"])
+    parser.resume(steering: steer)
+    #expect(seen == ["/1", "/2"])
+    parser.resume(steering: steer)
+    parser.resume(steering: steer)
+    #expect(seen == ["/1", "/2", "/3", "/4"])
+    parser.resume(steering: steer)
+    #expect(!parser.isPaused && parser.bufferedBytes == 0 && !parser.hasPartialRequest)
+}
+
 @Test("after an error the parser ignores every later byte")
 func errorStopsParser() {
-    var parser = HTTPRequestParser()
+    var parser = HTTPRequestParser(requireHost: false)
     let first = parser.feed(Array("GET /ok HTTP/1.1\r\n\r\nBAD LINE\r\n\r\n".utf8))
     #expect(first == [.request(req("GET", "/ok", "/ok"), keep), .error(.malformedRequestLine)])
     #expect(parser.isStopped)
@@ -187,7 +281,7 @@ func errorStopsParser() {
 
 @Test("Expect: 100-continue asks for the body before it arrives, then delivers the request")
 func expectContinue() {
-    var parser = HTTPRequestParser()
+    var parser = HTTPRequestParser(requireHost: false)
     let head = parser.feed(Array("POST /o HTTP/1.1\r\nExpect: 100-Continue\r\nContent-Length: 5\r\n\r\n".utf8))
     #expect(head == [.sendContinue])
     #expect(parser.hasPartialRequest)
@@ -213,7 +307,7 @@ func chunkedLargeBytewise() {
     let piece = [UInt8](repeating: 120, count: 4096)
     for _ in 0..<255 { raw += Array("1000\r\n".utf8) + piece + [13, 10] }
     raw += Array("0\r\n\r\n".utf8)
-    var parser = HTTPRequestParser()
+    var parser = HTTPRequestParser(requireHost: false)
     var events: [HTTPParserEvent] = []
     raw.withUnsafeBytes { all in
         for i in 0..<all.count { parser.feed(UnsafeRawBufferPointer(rebasing: all[i..<(i + 1)])) { events.append($0) } }
@@ -228,7 +322,7 @@ func chunkedLargeBytewise() {
 
 @Test("Expect: 100-continue with a chunked body asks for it, then delivers the request")
 func expectContinueChunked() {
-    var parser = HTTPRequestParser()
+    var parser = HTTPRequestParser(requireHost: false)
     let head = parser.feed(Array("POST /o HTTP/1.1\r\nExpect: 100-continue\r\nTransfer-Encoding: chunked\r\n\r\n".utf8))
     #expect(head == [.sendContinue])
     #expect(parser.hasPartialRequest)
@@ -260,7 +354,7 @@ func expectIgnoredForHTTP10() {
 
 @Test("hasPartialRequest tracks a request under way")
 func partialRequest() {
-    var parser = HTTPRequestParser()
+    var parser = HTTPRequestParser(requireHost: false)
     #expect(!parser.hasPartialRequest)
     #expect(parser.feed(Array("GET / HT".utf8)).isEmpty)
     #expect(parser.hasPartialRequest)

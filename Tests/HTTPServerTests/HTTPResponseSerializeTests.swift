@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 @testable import HTTPServer
 
@@ -7,6 +8,7 @@ struct SerializeCase: Sendable, CustomTestStringConvertible {
     var headOnly = false
     var close = false
     var keepAliveHeader = false
+    var dateLine = ""
     let wire: String
     var testDescription: String { name }
 }
@@ -45,11 +47,20 @@ let serializeCases: [SerializeCase] = [
     SerializeCase(name: "parse error as JSON", response: .error(.bodyTooLarge(limit: 1_048_576)), close: true,
                   wire: "HTTP/1.1 413 Content Too Large\r\nContent-Type: application/json\r\nContent-Length: 56\r\n"
                       + "Connection: close\r\n\r\n{\"error\":\"request body too large (limit 1048576 bytes)\"}"),
+    SerializeCase(name: "the server's Date line follows the status line", response: .text(200, "ok"),
+                  dateLine: "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n",
+                  wire: "HTTP/1.1 200 OK\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                      + "Content-Length: 2\r\n\r\nok"),
+    SerializeCase(name: "the server's Date replaces the handler's",
+                  response: HTTPResponse(status: 204, headers: HTTPHeaders([("date", "yesterday"), ("X-A", "1")])),
+                  dateLine: "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n",
+                  wire: "HTTP/1.1 204 No Content\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\nX-A: 1\r\n\r\n"),
 ]
 
 @Test("responses serialize to exact bytes", arguments: serializeCases)
 func serialize(_ c: SerializeCase) {
-    let bytes = c.response.serialized(headOnly: c.headOnly, close: c.close, keepAliveHeader: c.keepAliveHeader)
+    let bytes = c.response.serialized(headOnly: c.headOnly, close: c.close, keepAliveHeader: c.keepAliveHeader,
+                                      dateLine: Array(c.dateLine.utf8))
     #expect(String(decoding: bytes, as: UTF8.self) == c.wire)
 }
 
@@ -82,4 +93,26 @@ func headerLookup() {
     #expect(headers["Content-Typ"] == nil)
     #expect(headers.values("X-DUP") == ["1", "2"])
     #expect(!HTTPHeaders.sameName("a@", "a`"))
+}
+
+@Test("IMF-fixdate (RFC 9110 §5.6.7)", arguments: [
+    (784_111_777, "Sun, 06 Nov 1994 08:49:37 GMT"), (0, "Thu, 01 Jan 1970 00:00:00 GMT"),
+    (951_782_400, "Tue, 29 Feb 2000 00:00:00 GMT"), (1_798_761_599, "Thu, 31 Dec 2026 23:59:59 GMT"),
+])
+func imfFixdate(_ seconds: Int, _ text: String) {
+    #expect(HTTPDate.imfFixdate(seconds) == text)
+}
+
+@Test("the Date line is the current second's IMF-fixdate, reused within the second")
+func dateCache() {
+    var date = HTTPDate()
+    let before = time(nil)
+    date.refresh()
+    let first = date.line
+    date.refresh()
+    let after = time(nil)
+    let text = String(decoding: first, as: UTF8.self)
+    #expect(text.hasPrefix("Date: ") && text.hasSuffix(" GMT\r\n") && first.count == 37)
+    #expect(text == "Date: \(HTTPDate.imfFixdate(Int(before)))\r\n" || before != after)
+    if before == after { #expect(date.line == first) }
 }

@@ -15,11 +15,11 @@ struct HTTPServerLifecycleTests {
         #expect(try server.start() == port)
         let sockets = try (0..<3).map { _ in try TestSocket(port: port) }
         for s in sockets {
-            try s.send("GET / HTTP/1.1\r\n\r\n")
+            try s.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
             #expect(try s.readResponse().status == 200)
         }
         let half = try TestSocket(port: port)
-        try half.send("GET / HTTP/1.1\r\n")
+        try half.send("GET / HTTP/1.1\r\nHost: x\r\n")
         #expect(eventually { server.connectionCount == 4 })
         let started = MonotonicClock.nowMs()
         server.shutdown()
@@ -39,7 +39,7 @@ struct HTTPServerLifecycleTests {
         let server = HTTPServer(config: config, handler: { _ in HTTPResponse(status: 200, body: big) })
         let port = try server.start()
         let s = try TestSocket(port: port)
-        try s.send("GET /big HTTP/1.1\r\n\r\n")
+        try s.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\n")
         usleep(100_000)  // the server fills the socket buffers and waits for EPOLLOUT
         let done = DispatchGroup()
         DispatchQueue.global().async(group: done) { server.shutdown() }
@@ -98,7 +98,7 @@ struct HTTPServerLifecycleTests {
         }) { _, port in
             let sockets = try (0..<40).map { _ in try TestSocket(port: port) }
             for round in 0..<5 {
-                for s in sockets { try s.send("GET /\(round) HTTP/1.1\r\n\r\n") }
+                for s in sockets { try s.send("GET /\(round) HTTP/1.1\r\nHost: x\r\n\r\n") }
                 for s in sockets { #expect(try s.readResponse().text == "GET /\(round) limit=- body=0") }
             }
             #expect(served.load(ordering: .relaxed) == 200)

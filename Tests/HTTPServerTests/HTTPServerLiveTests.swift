@@ -13,7 +13,7 @@ struct HTTPServerLiveTests {
             #expect(first.status == 200)
             #expect(first.text == "GET /a limit=5 body=0")
             #expect(first.headers["Connection"] == nil)
-            try s.send("POST /b HTTP/1.1\r\nContent-Length: 4\r\n\r\nabcd")
+            try s.send("POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nabcd")
             #expect(try s.readResponse().text == "POST /b limit=- body=4")
             #expect(server.connectionCount == 1)
         }
@@ -23,7 +23,7 @@ struct HTTPServerLiveTests {
     func pipelining() throws {
         try withServer { _, port in
             let s = try TestSocket(port: port)
-            try s.send("GET /1 HTTP/1.1\r\n\r\nPOST /2 HTTP/1.1\r\nContent-Length: 2\r\n\r\nhiHEAD /3 HTTP/1.1\r\n\r\nGET /4 HTTP/1.1\r\n\r\n")
+            try s.send("GET /1 HTTP/1.1\r\nHost: x\r\n\r\nPOST /2 HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhiHEAD /3 HTTP/1.1\r\nHost: x\r\n\r\nGET /4 HTTP/1.1\r\nHost: x\r\n\r\n")
             #expect(try s.readResponse().text == "GET /1 limit=- body=0")
             #expect(try s.readResponse().text == "POST /2 limit=- body=2")
             let head = try s.readResponse(head: true)
@@ -36,7 +36,7 @@ struct HTTPServerLiveTests {
     func headerTooLarge() throws {
         try withServer { _, port in
             let s = try TestSocket(port: port)
-            try s.send("GET / HTTP/1.1\r\nX-Big: " + String(repeating: "a", count: 20_000) + "\r\n\r\n")
+            try s.send("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + String(repeating: "a", count: 20_000) + "\r\n\r\n")
             let response = try s.readResponse()
             #expect(response.status == 431)
             #expect(response.text == "{\"error\":\"request header fields too large (limit 16384 bytes)\"}")
@@ -49,7 +49,7 @@ struct HTTPServerLiveTests {
     func bodyTooLarge() throws {
         try withServer { _, port in
             let s = try TestSocket(port: port)
-            try s.send("POST /o HTTP/1.1\r\nContent-Length: \(2 << 20)\r\n\r\n")
+            try s.send("POST /o HTTP/1.1\r\nHost: x\r\nContent-Length: \(2 << 20)\r\n\r\n")
             let response = try s.readResponse()
             #expect(response.status == 413)
             #expect(response.text == "{\"error\":\"request body too large (limit 1048576 bytes)\"}")
@@ -94,7 +94,7 @@ struct HTTPServerLiveTests {
     func idleTimeout() throws {
         try withServer({ $0.idleTimeout = 0.3 }) { server, port in
             let s = try TestSocket(port: port)
-            try s.send("GET / HTTP/1.1\r\n\r\n")
+            try s.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
             #expect(try s.readResponse().status == 200)
             let started = MonotonicClock.nowMs()
             #expect(try s.isClosedByPeer())
@@ -109,13 +109,13 @@ struct HTTPServerLiveTests {
             let a = try TestSocket(port: port)
             let b = try TestSocket(port: port)
             for s in [a, b] {
-                try s.send("GET / HTTP/1.1\r\n\r\n")
+                try s.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
                 #expect(try s.readResponse().status == 200)
             }
             let c = try TestSocket(port: port)
             #expect(try c.isClosedByPeer())
             #expect(server.connectionCount == 2)
-            try a.send("GET /again HTTP/1.1\r\n\r\n")
+            try a.send("GET /again HTTP/1.1\r\nHost: x\r\n\r\n")
             #expect(try a.readResponse().text == "GET /again limit=- body=0")
         }
     }
@@ -124,7 +124,7 @@ struct HTTPServerLiveTests {
     func expectContinue() throws {
         try withServer { _, port in
             let s = try TestSocket(port: port)
-            try s.send("POST /up HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2000\r\n\r\n")
+            try s.send("POST /up HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2000\r\n\r\n")
             let interim = try s.readBytes(25)
             #expect(String(decoding: interim, as: UTF8.self) == "HTTP/1.1 100 Continue\r\n\r\n")
             try s.send([UInt8](repeating: 66, count: 2000))
@@ -140,7 +140,7 @@ struct HTTPServerLiveTests {
             #expect(viaClient.body.isEmpty)
             #expect(viaClient.headers["Content-Length"] == "\("HEAD /h limit=- body=0".utf8.count)")
             let s = try TestSocket(port: port)
-            try s.send("HEAD /h HTTP/1.1\r\n\r\nGET /g HTTP/1.1\r\n\r\n")
+            try s.send("HEAD /h HTTP/1.1\r\nHost: x\r\n\r\nGET /g HTTP/1.1\r\nHost: x\r\n\r\n")
             _ = try s.readResponse(head: true)
             #expect(try s.readResponse().text == "GET /g limit=- body=0")
         }

@@ -10,10 +10,18 @@ final class TestSocket {
         var description: String
     }
 
-    /// Connects to 127.0.0.1:`port`; reads give up after `readTimeout` seconds.
-    init(port: UInt16, readTimeout: Double = 5) throws {
+    /// Connects to 127.0.0.1:`port`; reads give up after `readTimeout` seconds. `receiveBuffer` caps the
+    /// kernel's receive buffer (and so the TCP window), so a test can stop reading and make the server's
+    /// answers back up in the server instead of in the kernel.
+    init(port: UInt16, readTimeout: Double = 5, receiveBuffer: Int32? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket failed") }
+        if var size = receiveBuffer {
+            guard setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size)) == 0 else {
+                close(fd)
+                throw Failure(description: "SO_RCVBUF failed")
+            }
+        }
         var tv = timeval(tv_sec: Int(readTimeout), tv_usec: Int((readTimeout - Double(Int(readTimeout))) * 1_000_000))
         guard setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size)) == 0 else {
             close(fd)
@@ -81,6 +89,15 @@ final class TestSocket {
         }
     }
 
+    /// Reads whatever arrives within the read timeout without parsing it (nil on EOF).
+    func readSome() throws -> [UInt8]? {
+        if !pending.isEmpty {
+            defer { pending = [] }
+            return pending
+        }
+        return try readMore()
+    }
+
     /// True when the peer closes the connection (EOF or reset) with no further bytes.
     func isClosedByPeer() throws -> Bool {
         guard pending.isEmpty else { return false }
@@ -90,12 +107,13 @@ final class TestSocket {
 
 /// Runs `body` against a started server on a free port and always shuts the server down.
 func withServer(_ configure: (inout HTTPServerConfig) -> Void = { _ in },
+                headCheck: @escaping @Sendable (HTTPRequestHead) -> HTTPHeadVerdict = { _ in .inline },
                 handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse = echoHandler,
                 _ body: (HTTPServer, UInt16) throws -> Void) throws {
     var config = HTTPServerConfig()
     config.port = 0
     configure(&config)
-    let server = HTTPServer(config: config, handler: handler)
+    let server = HTTPServer(config: config, headCheck: headCheck, handler: handler)
     let port = try server.start()
     defer { server.shutdown() }
     try body(server, port)
