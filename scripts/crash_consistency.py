@@ -22,7 +22,8 @@ the database, and the controller restarts on it. Checks (each reported once over
   integrity          PRAGMA integrity_check = ok after every kill
   restart            the controller comes back on the same database every time
   decisions-kept     every decision seen before a kill is still there, unchanged (no loss)
-  decisions-order    revisions in the audit log strictly increase, no duplicate
+  decisions-order    revisions in the audit log strictly increase, no duplicate revision, no decision
+                     written twice (two neighbours identical but for revision and time)
   state-is-last      the state after restart (revision, step, weights, state) is the last committed decision's
   evidence-continues same revision across the kill: the step start is kept and the step's request counts
                      do not go down (beyond what may not have been persisted yet: one interval's traffic)
@@ -188,13 +189,13 @@ class Run:
         failing = body_of(503, LINES_PER_POST, 99)
         headers = {"Authorization": f"Bearer {INGEST}", "Content-Type": "text/plain"}
         rnd = random.Random(self.args.seed + 1)
-        phase_until = time.monotonic() + rnd.uniform(3, 8)
+        phase_until = time.monotonic() + rnd.uniform(2, 5)
         i = 0
         while not self.stop.is_set():
             now = time.monotonic()
-            if now >= phase_until:   # cc-flaky: healthy for 3-8 s, then failing for 1.5-3 s
+            if now >= phase_until:   # cc-flaky: healthy for 2-5 s, then failing for 1.5-3 s
                 self.flaky_failing = not self.flaky_failing
-                phase_until = now + (rnd.uniform(1.5, 3) if self.flaky_failing else rnd.uniform(3, 8))
+                phase_until = now + (rnd.uniform(1.5, 3) if self.flaky_failing else rnd.uniform(2, 5))
             for m in MIGRATIONS:
                 body = failing if (m == "cc-flaky" and self.flaky_failing) else healthy[i % 4]
                 code, _ = c.request("POST", f"/v1/migrations/{m}/observations", body, headers)
@@ -297,7 +298,7 @@ class Run:
         except sqlite3.Error as e:
             self.checked("integrity", False, f"kill {k}: {e}")
 
-    def compare(self, k, before, after, downtime):
+    def compare(self, k, before, after, downtime, acked_count):
         for m in MIGRATIONS:
             ds_a, st_a = after[m]
             by_rev = {d["revision"]: d for d in ds_a}
@@ -305,6 +306,12 @@ class Run:
             revs = [d["revision"] for d in ds_a]
             self.checked("decisions-order", all(x > y for x, y in zip(revs, revs[1:])),
                          f"kill {k}: {m}: revisions not strictly decreasing newest-first: {revs[:12]}")
+            # a decision written twice (under two revisions) shows as two identical neighbours
+            def what(d):
+                return (d["action"], d["fromStep"], d["toStep"], json.dumps(d["weights"], sort_keys=True),
+                        d["actor"], d["reason"])
+            twins = [(x["revision"], y["revision"]) for x, y in zip(ds_a, ds_a[1:]) if what(x) == what(y)]
+            self.checked("decisions-order", not twins, f"kill {k}: {m}: the same decision twice, revisions {twins[:3]}")
             # decisions-kept
             if before is not None:
                 ds_b, st_b = before[m]
@@ -350,9 +357,9 @@ class Run:
                             else:
                                 problems.append(f"{arm} step requests {nb} -> {na}")
                     self.checked("evidence-continues", not problems, f"kill {k}: {m}: " + "; ".join(problems))
-        # acked-durable: every operator action answered 200 before this restart
+        # acked-durable: every operator action answered 200 before the snapshot `after` was begun
         with self.lock:
-            acked = list(self.acked)
+            acked = list(self.acked[:acked_count])
         for m, d in acked:
             ds_a = after[m][0]
             if len(ds_a) >= 1000 and d["revision"] < ds_a[-1]["revision"]:
@@ -420,21 +427,24 @@ class Run:
                 # This round's kill hit a controller that may not have finished starting: compare with the last
                 # snapshot anyway (nothing committed may be lost).
                 pass
+            with self.lock:
+                acked_count = len(self.acked)
             after = self.consistent_snapshot(c)
             if after is None:
                 self.checked("restart", False, f"kill {k}: no snapshot after restart")
                 break
-            self.compare(k, before, after, downtime)
+            self.compare(k, before, after, downtime, acked_count)
             revs = " ".join(f"{m.split('-')[1]}={after[m][1]['revision']}:{after[m][1]['state']}" for m in MIGRATIONS)
             print(f"kill {k}/{kills}: up {up}, back in {downtime:.2f}s; {revs}", flush=True)
         self.stop.set()
         for w in workers:
             w.join(timeout=5)
+        acked_count = len(self.acked)
         final = self.consistent_snapshot(c)
         self.terminate()
         self.integrity("final")
         if final is not None:
-            self.compare("final", after, final, 0.0)
+            self.compare("final", after, final, 0.0, acked_count)
         self.poll_log.close()
 
         # exercised: the ramps really moved (otherwise the checks above prove little)

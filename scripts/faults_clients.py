@@ -366,6 +366,9 @@ def flood(args):
                 rolled_back_after = round(time.monotonic() - start, 2)
                 break
         time.sleep(0.5)
+    # Hold the flood for a while in any case, so the round count below covers a real stretch of it.
+    while time.monotonic() - t0 < args.min_hold:
+        time.sleep(0.2)
     result["post_codes"] = post_codes
     result["rolled_back_after_s"] = rolled_back_after
     result["last_weights"] = last_doc
@@ -412,6 +415,7 @@ def main():
     f.add_argument("--probe-timeout", type=float, default=3.0)
     f.add_argument("--judge-timeout", type=float, default=20.0)
     f.add_argument("--recover-timeout", type=float, default=10.0)
+    f.add_argument("--min-hold", type=float, default=12.0, help="seconds the flood is held at least")
     a = p.parse_args()
     {"slowloris": slowloris, "flood": flood}[a.cmd](a)
 
