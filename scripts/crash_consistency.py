@@ -243,6 +243,8 @@ class Run:
             state = json.loads(data)["state"] if code == 200 else None
             if state in ("promoted", "rolled_back") and rnd.random() < 0.8:
                 action = "restart"
+            elif m == "cc-healthy" and state == "ramping" and rnd.random() < 0.8:
+                continue   # mostly left alone, so that it reaches promotion even in a short run
             elif state in ("waiting", "paused") and rnd.random() < 0.7:
                 action = "resume"
             else:
