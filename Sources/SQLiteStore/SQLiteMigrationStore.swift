@@ -11,14 +11,19 @@ import Synchronization
 /// Other processes may read the file concurrently (WAL readers never block the writer).
 public final class SQLiteMigrationStore: MigrationStore, @unchecked Sendable {
     public let path: String
-    /// nil once closed.
-    private let connection: Mutex<SQLiteConnection?>
+    /// The connection (nil once closed), and whether the next write should reopen it first.
+    private let connection: Mutex<(db: SQLiteConnection?, reopen: Bool)>
 
     /// How long a write waits for another connection's lock before failing with `SQLITE_BUSY`.
     public static let busyTimeoutMilliseconds: Int32 = 5_000
 
     /// Opens (creating if needed) the database at `path`, sets WAL (verified) and runs schema migrations.
     public init(path: String) throws {
+        self.path = path
+        connection = Mutex((try Self.open(path), false))
+    }
+
+    private static func open(_ path: String) throws -> SQLiteConnection {
         let db = try SQLiteConnection(path: path)
         do {
             try db.setBusyTimeout(milliseconds: Self.busyTimeoutMilliseconds)
@@ -29,19 +34,33 @@ public final class SQLiteMigrationStore: MigrationStore, @unchecked Sendable {
             try? db.close()
             throw error
         }
-        self.path = path
-        connection = Mutex(db)
+        return db
     }
 
     /// Runs `body` on the open connection, holding the lock.
+    ///
+    /// A write that failed because the file could not be written (read-only, I/O error, cannot open)
+    /// marks the connection for reopening: SQLite keeps a connection that fell back to read-only
+    /// read-only for good, so once the filesystem is writable again only a new connection can write.
     private func withConnection<T: Sendable>(_ operation: String, _ body: (SQLiteConnection) throws -> T) throws -> T {
-        try connection.withLock { db throws -> T in
-            guard let db else {
+        try connection.withLock { state throws -> T in
+            guard let current = state.db else {
                 throw SQLiteError(resultCode: SQLITE_MISUSE, extendedCode: SQLITE_MISUSE,
                                   message: "store \(path) is closed", operation: operation,
                                   location: "\(#fileID):\(#line)")
             }
-            return try body(db)
+            var db = current
+            if state.reopen, let fresh = try? Self.open(path) {
+                try? current.close()
+                state = (fresh, false)
+                db = fresh
+            }
+            do {
+                return try body(db)
+            } catch let error as SQLiteError {
+                if [SQLITE_READONLY, SQLITE_IOERR, SQLITE_CANTOPEN].contains(error.resultCode) { state.reopen = true }
+                throw error
+            }
         }
     }
 
@@ -107,9 +126,9 @@ public final class SQLiteMigrationStore: MigrationStore, @unchecked Sendable {
 
     /// Closes the connection. Idempotent; later calls on the store throw `SQLITE_MISUSE`.
     public func close() {
-        let db = connection.withLock { db -> SQLiteConnection? in
-            let current = db
-            db = nil
+        let db = connection.withLock { state -> SQLiteConnection? in
+            let current = state.db
+            state = (nil, false)
             return current
         }
         // close_v2 fails only on a bad handle; nothing useful can be done with that at shutdown.
