@@ -68,7 +68,7 @@ extension Controller {
             if let t = outcome.transition {
                 do {
                     _ = try commitLocked(t, policy: e.policy, policySource: e.policySource, newPolicy: false)
-                    action = t.decision.action
+                    action = t.decision.action.rawValue
                 } catch {
                     Log.error("control loop: migration \(name): \(error)")
                     return nil
@@ -108,7 +108,7 @@ extension Controller {
     /// `exposure/no_data` evidence `NoDataCheck` adds to every verdict when the policy sets it).
     private func publishNoDataLocked(_ name: String, verdict: Verdict) {
         guard let e = entries[name] else { return }
-        var flag = verdict.evidence.first { $0.guardName == "exposure" && $0.test == "no_data" }?.value ?? 0
+        var flag = verdict.evidence.first { $0.guardName == .exposure && $0.test == .noData }?.value ?? 0
         if e.status.phase.isTerminal { flag = 0 }
         metrics.noData.set(flag, labels: [name])
     }

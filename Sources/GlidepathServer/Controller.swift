@@ -145,7 +145,7 @@ public final class Controller: @unchecked Sendable {
         let entry = MigrationEntry(policy: policy, policySource: policySource, status: t.status, judge: t.judge,
                                    lastDecision: t.decision)
         installLocked(entry)
-        metrics.decisions.add(1, labels: [t.status.migration, t.decision.action])
+        metrics.decisions.add(1, labels: [t.status.migration, t.decision.action.rawValue])
         let d = t.decision
         Log.info("decision migration=\(t.status.migration) revision=\(d.revision) "
             + "action=\(d.action) step=\(d.fromStep)->\(d.toStep) candidate_weight=\(d.candidateWeight)% actor=\(d.actor.rawValue): \(d.reason)")
@@ -174,7 +174,7 @@ public final class Controller: @unchecked Sendable {
     /// Exports the last verdict's numbers, dropping series the judge no longer computes. Caller holds `lock`.
     func publishEvidenceLocked(_ entry: MigrationEntry) {
         let evidence = entry.judge.lastVerdict?.evidence ?? []
-        let labels = evidence.map { [entry.name, $0.guardName, $0.test] }
+        let labels = evidence.map { [entry.name, $0.guardName.rawValue, $0.test.rawValue] }
         for old in evidenceLabels[entry.name] ?? [] where !labels.contains(old) {
             metrics.guardEvidence.remove(labels: old)
         }

@@ -14,15 +14,15 @@ public struct WeightsDocument: Sendable {
         let w = status.candidateWeight(policy)
         let poll = max(1, policy.pollAfter.milliseconds / 1000)
         var json = "{\"migration\":"
-        JSON.quote(status.migration, into: &json)
+        appendJSONQuoted(status.migration, to: &json)
         json += ",\"revision\":\(status.revision),\"state\":\"\(status.phase.rawValue)\",\"step\":\(status.step),\"baseline\":"
-        JSON.quote(policy.baseline, into: &json)
+        appendJSONQuoted(policy.baseline, to: &json)
         json += ",\"candidate\":"
-        JSON.quote(policy.candidate, into: &json)
+        appendJSONQuoted(policy.candidate, to: &json)
         json += ",\"weights\":{"
-        JSON.quote(policy.baseline, into: &json)
+        appendJSONQuoted(policy.baseline, to: &json)
         json += ":\(w.complement.description),"
-        JSON.quote(policy.candidate, into: &json)
+        appendJSONQuoted(policy.candidate, to: &json)
         json += ":\(w.description)},\"pollAfterSeconds\":\(poll)}"
         revision = status.revision
         body = Array(json.utf8)
