@@ -48,14 +48,14 @@ public enum ControlTick {
 
         if status.phase.isTerminal {
             // Only the snapshot moves on; the last verdict (the one that ended the migration) stays.
-            let verdict = Verdict(action: .hold, rule: "terminal",
+            let verdict = Verdict(action: .hold, rule: .terminal,
                                   reason: "the migration is \(status.phase == .promoted ? "promoted" : "rolled back"); "
                                       + "nothing to judge")
             return TickOutcome(judge: next, verdict: verdict, transition: nil)
         }
 
         if state.lastSnapshot == nil {
-            let verdict = Verdict(action: .hold, rule: "snapshot",
+            let verdict = Verdict(action: .hold, rule: .snapshot,
                                   reason: "first tick for \(policy.baseline) → \(policy.candidate) at "
                                       + "\(ReasonFormat.step(status.step, policy)): counter snapshot taken; evidence "
                                       + "counts from the next tick")
@@ -69,7 +69,7 @@ public enum ControlTick {
         var verdict = NoDataCheck.apply(assessment.verdict, policy: policy, status: status,
                                         lastCandidateAt: next.lastCandidateAt, now: now)
         if status.phase == .paused {
-            verdict = Verdict(action: .hold, rule: "paused",
+            verdict = Verdict(action: .hold, rule: .paused,
                               reason: "paused by an operator; the judge would \(wouldDo(verdict.action)): "
                                   + verdict.reason,
                               evidence: verdict.evidence)
@@ -81,11 +81,11 @@ public enum ControlTick {
                 + "(max hold \(ReasonFormat.duration(maxHold)))"
             switch policy.onStuck {
             case .rollback:
-                verdict = Verdict(action: .rollback, rule: "max-hold",
+                verdict = Verdict(action: .rollback, rule: .maxHold,
                                   reason: "\(held), rolling back; last check: \(verdict.reason)",
                                   evidence: verdict.evidence)
             case .hold:
-                verdict = Verdict(action: .hold, rule: "stuck",
+                verdict = Verdict(action: .hold, rule: .stuck,
                                   reason: "\(held), still holding; last check: \(verdict.reason)",
                                   evidence: verdict.evidence)
             }

@@ -1,21 +1,93 @@
-/// Who took a decision.
-public enum Actor: String, Hashable, Sendable, Codable {
+/// Who took a decision (raw values `judge` and `operator`, as the API and the store spell them).
+///
+/// Named `DecisionActor` to stay clear of Swift's `DecisionActor` protocol.
+public enum DecisionActor: String, Hashable, Sendable, Codable {
     case judge
     case `operator`
+}
+
+/// The guard a piece of evidence belongs to: the `guard` label of `glidepath_guard_evidence`.
+///
+/// An open set (one latency guard per quantile of the sequential judge), so a struct with the known
+/// names as constants rather than an enum; it encodes as its name.
+public struct EvidenceGuard: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    public static let errors = EvidenceGuard(rawValue: "errors")
+    /// Threshold judge: the guards' latency quantile.
+    public static let latency = EvidenceGuard(rawValue: "latency")
+    /// Sequential judge: the `maxP99` limit.
+    public static let latencyMax = EvidenceGuard(rawValue: "latency_max")
+    /// Request counts and idle time.
+    public static let exposure = EvidenceGuard(rawValue: "exposure")
+    /// Threshold judge: consecutive failed checks.
+    public static let checks = EvidenceGuard(rawValue: "checks")
+    /// Sequential judge: the combined e-value and the thresholds.
+    public static let combined = EvidenceGuard(rawValue: "combined")
+    /// Sequential judge: the latency threshold at baseline quantile `q`, `latency_p99`.
+    public static func latency(quantile q: Double) -> EvidenceGuard {
+        EvidenceGuard(rawValue: "latency_" + ReasonFormat.quantileName(q))
+    }
+
+    public var description: String { rawValue }
+
+    public init(from decoder: Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(rawValue)
+    }
+}
+
+/// What a piece of evidence measures: the `test` label of `glidepath_guard_evidence`.
+public enum EvidenceTest: String, Hashable, Sendable, Codable, CaseIterable, CustomStringConvertible {
+    case candidateRate = "candidate_rate"
+    case baselineRate = "baseline_rate"
+    case ratio
+    case candidateQuantileSeconds = "candidate_quantile_seconds"
+    case baselineQuantileSeconds = "baseline_quantile_seconds"
+    case candidateRequests = "candidate_requests"
+    case baselineRequests = "baseline_requests"
+    case failedChecks = "failed_checks"
+    /// `noDataAfter`: seconds since the candidate's last request in this step.
+    case candidateIdleSeconds = "candidate_idle_seconds"
+    /// `noDataAfter`: 1 when the candidate has been idle that long, else 0 (`glidepath_no_data`).
+    case noData = "no_data"
+    case rollbackEValue = "rollback_evalue"
+    case safetyEValue = "safety_evalue"
+    case maxRateEValue = "max_rate_evalue"
+    case thresholdSeconds = "threshold_seconds"
+    case candidateShareAbove = "candidate_share_above"
+    case baselineShareAbove = "baseline_share_above"
+    case eValue = "evalue"
+    case rollbackThreshold = "rollback_threshold"
+    case absoluteThreshold = "absolute_threshold"
+    case safetyThreshold = "safety_threshold"
+
+    public var description: String { rawValue }
 }
 
 /// One number the judge computed for one guard, exported as `glidepath_guard_evidence{guard,test}`.
 public struct GuardEvidence: Hashable, Sendable, Codable {
     /// `errors`, `latency`, `exposure`, ...
-    public var guardName: String
+    public var guardName: EvidenceGuard
     /// What was computed: `candidate_rate`, `baseline_rate`, `ratio`, `failed_checks`, ...
-    public var test: String
+    public var test: EvidenceTest
     public var value: Double
 
-    public init(guardName: String, test: String, value: Double) {
+    public init(guardName: EvidenceGuard, test: EvidenceTest, value: Double) {
         self.guardName = guardName
         self.test = test
         self.value = value
+    }
+}
+
+extension Array where Element == GuardEvidence {
+    /// The value of the `guard`/`test` entry, if there is one.
+    public func value(_ guardName: EvidenceGuard, _ test: EvidenceTest) -> Double? {
+        first { $0.guardName == guardName && $0.test == test }?.value
     }
 }
 
@@ -25,22 +97,44 @@ public struct Decision: Hashable, Sendable, Codable {
     public var at: Int64
     /// The revision this decision produced.
     public var revision: Int64
-    /// `created`, `policy`, `advance`, `wait`, `promote`, `rollback`, `pause`, `resume`, `restart`, `stuck`.
-    public var action: String
+    /// What was decided. The raw values are the names the API, the store and the metrics use.
+    public enum Action: String, Hashable, Sendable, Codable, CaseIterable, CustomStringConvertible {
+        /// The migration was created (operator).
+        case created
+        /// A new policy version was applied (operator).
+        case policy
+        /// To the next step (judge or operator).
+        case advance
+        /// At a manual gate: waiting for an operator (judge).
+        case wait
+        /// To 100 % (judge or operator).
+        case promote
+        /// To 0 % (judge or operator).
+        case rollback
+        case pause
+        case resume
+        /// Started over at the first step (operator).
+        case restart
+
+        public var description: String { rawValue }
+    }
+
+    /// What was decided.
+    public var action: Action
     public var fromStep: Int
     public var toStep: Int
     public var baseline: String
     public var candidate: String
     /// The candidate's weight after the decision (the baseline has the complement).
     public var candidateWeight: Weight
-    public var actor: Actor
+    public var actor: DecisionActor
     /// A sentence a human understands without reading code.
     public var reason: String
     /// The numbers behind the decision.
     public var evidence: [GuardEvidence]
 
-    public init(at: Int64, revision: Int64, action: String, fromStep: Int, toStep: Int,
-                baseline: String, candidate: String, candidateWeight: Weight, actor: Actor,
+    public init(at: Int64, revision: Int64, action: Action, fromStep: Int, toStep: Int,
+                baseline: String, candidate: String, candidateWeight: Weight, actor: DecisionActor,
                 reason: String, evidence: [GuardEvidence] = []) {
         self.at = at
         self.revision = revision

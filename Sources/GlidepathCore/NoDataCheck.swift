@@ -23,11 +23,11 @@ public enum NoDataCheck {
         else { return verdict }
         let isIdle = idle >= limit.milliseconds
         var out = verdict
-        out.evidence.append(GuardEvidence(guardName: "exposure", test: "candidate_idle_seconds", value: Double(idle) / 1000))
-        out.evidence.append(GuardEvidence(guardName: "exposure", test: "no_data", value: isIdle ? 1 : 0))
-        guard isIdle, verdict.action != .rollback, verdict.rule != "no-data" else { return out }
+        out.evidence.append(GuardEvidence(guardName: .exposure, test: .candidateIdleSeconds, value: Double(idle) / 1000))
+        out.evidence.append(GuardEvidence(guardName: .exposure, test: .noData, value: isIdle ? 1 : 0))
+        guard isIdle, verdict.action != .rollback, verdict.rule != .noData else { return out }
         out.action = .hold
-        out.rule = "no-data"
+        out.rule = .noData
         out.reason = "no candidate request for \(ReasonFormat.duration(milliseconds: idle)) at "
             + "\(ReasonFormat.step(status.step, policy)) (noDataAfter \(ReasonFormat.duration(limit))); "
             + "no data never advances or rolls back"

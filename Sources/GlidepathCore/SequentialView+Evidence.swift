@@ -36,37 +36,37 @@ extension SequentialView {
     func evidence() -> [GuardEvidence] {
         let c = input.step.candidate, b = input.step.baseline
         var out = [
-            GuardEvidence(guardName: "errors", test: "candidate_rate", value: c.errorRate),
-            GuardEvidence(guardName: "errors", test: "baseline_rate", value: b.errorRate),
-            GuardEvidence(guardName: "errors", test: "rollback_evalue", value: exp(errorsRollback)),
-            GuardEvidence(guardName: "errors", test: "safety_evalue", value: exp(errorsSafety)),
+            GuardEvidence(guardName: .errors, test: .candidateRate, value: c.errorRate),
+            GuardEvidence(guardName: .errors, test: .baselineRate, value: b.errorRate),
+            GuardEvidence(guardName: .errors, test: .rollbackEValue, value: exp(errorsRollback)),
+            GuardEvidence(guardName: .errors, test: .safetyEValue, value: exp(errorsSafety)),
         ]
         if let e = mem.maxRate {
-            out.append(GuardEvidence(guardName: "errors", test: "max_rate_evalue", value: exp(e.logEValue)))
+            out.append(GuardEvidence(guardName: .errors, test: .maxRateEValue, value: exp(e.logEValue)))
         }
         for (j, l) in mem.latency.enumerated() {
             let name = latencyNames[j]
             if let seconds = l.seconds {
-                out.append(GuardEvidence(guardName: name, test: "threshold_seconds", value: seconds))
-                out.append(GuardEvidence(guardName: name, test: "candidate_share_above", value: l.state.candidateShare))
-                out.append(GuardEvidence(guardName: name, test: "baseline_share_above", value: l.state.baselineShare))
+                out.append(GuardEvidence(guardName: name, test: .thresholdSeconds, value: seconds))
+                out.append(GuardEvidence(guardName: name, test: .candidateShareAbove, value: l.state.candidateShare))
+                out.append(GuardEvidence(guardName: name, test: .baselineShareAbove, value: l.state.baselineShare))
             }
-            out.append(GuardEvidence(guardName: name, test: "rollback_evalue", value: exp(latencyRollback[j])))
-            out.append(GuardEvidence(guardName: name, test: "safety_evalue", value: exp(latencySafety[j])))
+            out.append(GuardEvidence(guardName: name, test: .rollbackEValue, value: exp(latencyRollback[j])))
+            out.append(GuardEvidence(guardName: name, test: .safetyEValue, value: exp(latencySafety[j])))
         }
         if let e = mem.maxP99 {
-            out.append(GuardEvidence(guardName: "latency_max", test: "evalue", value: exp(e.logEValue)))
+            out.append(GuardEvidence(guardName: .latencyMax, test: .eValue, value: exp(e.logEValue)))
         }
-        out.append(GuardEvidence(guardName: "combined", test: "rollback_evalue", value: exp(combinedLog)))
+        out.append(GuardEvidence(guardName: .combined, test: .rollbackEValue, value: exp(combinedLog)))
         if rollbackThreshold.isFinite {
-            out.append(GuardEvidence(guardName: "combined", test: "rollback_threshold", value: rollbackThreshold))
+            out.append(GuardEvidence(guardName: .combined, test: .rollbackThreshold, value: rollbackThreshold))
         }
         if mem.maxRate != nil || mem.maxP99 != nil {
-            out.append(GuardEvidence(guardName: "combined", test: "absolute_threshold", value: absoluteThreshold))
+            out.append(GuardEvidence(guardName: .combined, test: .absoluteThreshold, value: absoluteThreshold))
         }
-        out.append(GuardEvidence(guardName: "combined", test: "safety_threshold", value: safetyThreshold))
-        out.append(GuardEvidence(guardName: "exposure", test: "candidate_requests", value: Double(c.requests)))
-        out.append(GuardEvidence(guardName: "exposure", test: "baseline_requests", value: Double(b.requests)))
+        out.append(GuardEvidence(guardName: .combined, test: .safetyThreshold, value: safetyThreshold))
+        out.append(GuardEvidence(guardName: .exposure, test: .candidateRequests, value: Double(c.requests)))
+        out.append(GuardEvidence(guardName: .exposure, test: .baselineRequests, value: Double(b.requests)))
         return out
     }
 }

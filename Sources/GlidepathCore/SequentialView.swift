@@ -24,7 +24,7 @@ struct SequentialView {
     let logSafetyThreshold: Double
     /// Weighted contributions (log) of each relative guard to the combined rollback e-value:
     /// errors first, then the latency thresholds.
-    let rollbackTerms: [(name: String, log: Double)]
+    let rollbackTerms: [(name: EvidenceGuard, log: Double)]
     /// `log` of the combined rollback e-value (weights sum to 1).
     let combinedLog: Double
     /// Each guard's e-values in logs and the latency guards' names, computed once per tick
@@ -33,7 +33,7 @@ struct SequentialView {
     let errorsSafety: Double
     let latencyRollback: [Double]
     let latencySafety: [Double]
-    let latencyNames: [String]
+    let latencyNames: [EvidenceGuard]
 
     init(input: JudgeInput, memory: SequentialMemory, sole: Bool, now: Int64) {
         self.input = input
@@ -55,7 +55,7 @@ struct SequentialView {
         latencySafety = memory.latency.map(\.state.safetyLogEValue)
         latencyNames = memory.latency.map { Self.guardName($0.quantile) }
         let weights = SequentialJudge.rollbackWeights(latencyQuantiles: memory.latency.map(\.quantile))
-        var terms: [(name: String, log: Double)] = [("errors", errorsRollback + log(weights[0]))]
+        var terms: [(name: EvidenceGuard, log: Double)] = [(.errors, errorsRollback + log(weights[0]))]
         for (j, w) in weights.dropFirst().enumerated() where j < latencyRollback.count {
             terms.append((latencyNames[j], latencyRollback[j] + log(w)))
         }
@@ -64,28 +64,28 @@ struct SequentialView {
     }
 
     /// The latency guards' names: `latency_p99`.
-    static func guardName(_ q: Double) -> String { "latency_" + ReasonFormat.quantileName(q) }
+    static func guardName(_ q: Double) -> EvidenceGuard { .latency(quantile: q) }
 
     func verdict() -> Verdict {
         let evidence = self.evidence()
-        func make(_ action: Verdict.Action, _ rule: String, _ reason: String) -> Verdict {
+        func make(_ action: Verdict.Action, _ rule: Verdict.Rule, _ reason: String) -> Verdict {
             Verdict(action: action, rule: rule, reason: reason, evidence: evidence)
         }
         let c = input.step.candidate, b = input.step.baseline
 
         if !sole, combinedLog >= logRollbackThreshold {
-            let top = rollbackTerms.max { $0.log < $1.log }?.name ?? "errors"
-            if top == "errors" {
-                return make(.rollback, "error-evidence", "candidate error rate \(ReasonFormat.percent(c.errorRate)) vs "
+            let top = rollbackTerms.max { $0.log < $1.log }?.name ?? .errors
+            if top == .errors {
+                return make(.rollback, .errorEvidence, "candidate error rate \(ReasonFormat.percent(c.errorRate)) vs "
                     + "baseline \(ReasonFormat.percent(b.errorRate)) after \(ReasonFormat.count(c.requests)) candidate "
                     + "requests; \(relativeConfidence)")
             }
             let l = mem.latency[latencyNames.firstIndex(of: top) ?? 0]
-            return make(.rollback, "latency-evidence", "\(latencySentence(l)) after "
+            return make(.rollback, .latencyEvidence, "\(latencySentence(l)) after "
                 + "\(ReasonFormat.count(c.requests)) candidate requests; \(relativeConfidence)")
         }
         if let e = mem.maxRate, e.logEValue >= logAbsoluteThreshold {
-            return make(.rollback, "error-rate", "candidate error rate \(ReasonFormat.percent(c.errorRate)) above the "
+            return make(.rollback, .errorRate, "candidate error rate \(ReasonFormat.percent(c.errorRate)) above the "
                 + "limit of \(ReasonFormat.percent(e.null)) after \(ReasonFormat.count(c.requests)) candidate requests; "
                 + absoluteConfidence(e.logEValue))
         }
@@ -94,7 +94,7 @@ struct SequentialView {
             let above = LatencyThresholds.countAbove(index: LatencyBuckets.index(ofSeconds: cap.seconds), histogram: c.latency)
             let total = LatencyThresholds.total(c.latency)
             let share = total == 0 ? 0 : Double(above) / Double(total)
-            return make(.rollback, "latency-max", "\(ReasonFormat.percent(share)) of candidate requests slower than "
+            return make(.rollback, .latencyMax, "\(ReasonFormat.percent(share)) of candidate requests slower than "
                 + "\(ReasonFormat.latency(seconds: bound)), above the \(ReasonFormat.percent(e.null)) that a "
                 + "\(ReasonFormat.quantileName(policy.guards.latencyQuantile)) of at most "
                 + "\(ReasonFormat.latency(seconds: cap.seconds)) allows, after \(ReasonFormat.count(c.requests)) "
@@ -102,23 +102,23 @@ struct SequentialView {
         }
 
         if c.requests == 0 && b.requests == 0 {
-            return make(.hold, "no-data", "no requests on either arm since \(here) began; "
+            return make(.hold, .noData, "no requests on either arm since \(here) began; "
                 + "no data never advances or rolls back")
         }
         let minimum = UInt64(max(0, policy.minRequests))
         if sole, c.requests < minimum {
-            return make(.hold, "min-requests", "waiting for \(ReasonFormat.count(minimum)) candidate requests at "
+            return make(.hold, .minRequests, "waiting for \(ReasonFormat.count(minimum)) candidate requests at "
                 + "\(here), where the candidate takes all traffic: \(ReasonFormat.count(c.requests)) so far")
         }
         if !sole, c.requests < minimum || b.requests < minimum {
-            return make(.hold, "min-requests", "waiting for \(ReasonFormat.count(minimum)) requests per arm at \(here): "
+            return make(.hold, .minRequests, "waiting for \(ReasonFormat.count(minimum)) requests per arm at \(here): "
                 + "baseline has \(ReasonFormat.count(min(b.requests, minimum))) of \(ReasonFormat.count(minimum)), "
                 + "candidate \(ReasonFormat.count(min(c.requests, minimum))) of \(ReasonFormat.count(minimum))")
         }
         if !sole {
             let pending = pendingSafety
             if !pending.isEmpty {
-                return make(.hold, "evidence", "waiting for evidence that the candidate is no worse than "
+                return make(.hold, .evidence, "waiting for evidence that the candidate is no worse than "
                     + "\(ReasonFormat.ratio(policy.sequential.badRatio)) the baseline (\(ReasonFormat.threshold(safetyThreshold)) "
                     + "each) after \(ReasonFormat.count(c.requests)) candidate requests: "
                     + pending.joined(separator: ", "))
@@ -132,10 +132,10 @@ struct SequentialView {
                 + "\(gatedNames) (evidence ≥ \(ReasonFormat.threshold(safetyThreshold)) each) after "
                 + "\(ReasonFormat.count(c.requests)) candidate requests"
         if elapsed < bake.milliseconds {
-            return make(.hold, "bake", "\(safe); \(ReasonFormat.duration(milliseconds: bake.milliseconds.subtractingSaturating(elapsed))) "
+            return make(.hold, .bake, "\(safe); \(ReasonFormat.duration(milliseconds: bake.milliseconds.subtractingSaturating(elapsed))) "
                 + "of the \(ReasonFormat.duration(bake)) bake left at \(here)")
         }
-        return make(.advance, "healthy", bake.milliseconds > 0 ? "\(safe); bake done" : safe)
+        return make(.advance, .healthy, bake.milliseconds > 0 ? "\(safe); bake done" : safe)
     }
 
     /// True when the baseline has latency data to take thresholds from (this step's, or a frozen

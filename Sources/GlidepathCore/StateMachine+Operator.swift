@@ -3,7 +3,7 @@ extension StateMachine {
                                    judge: JudgeState, policy: Policy, now: Int64) throws(TransitionRefused) -> Transition {
         let phase = status.phase
         let here = ReasonFormat.step(status.step, policy)
-        func make(_ to: Phase, step: Int, _ decision: String, _ sentence: String,
+        func make(_ to: Phase, step: Int, _ decision: Decision.Action, _ sentence: String,
                   restartsStep: Bool = false) -> Transition {
             transition(from: status, judge: judge, policy: policy, phase: to, step: step, action: decision,
                        actor: .operator, reason: withOperatorText(sentence, text), now: now,
@@ -13,10 +13,10 @@ extension StateMachine {
         func forward(_ sentence: (String) -> String) -> Transition {
             let next = status.step + 1
             if next >= policy.steps.count {
-                return make(.promoted, step: status.step, "promote",
+                return make(.promoted, step: status.step, .promote,
                             sentence("100% (\(here) was the last step)"))
             }
-            return make(.ramping, step: next, "advance", sentence(ReasonFormat.step(next, policy)))
+            return make(.ramping, step: next, .advance, sentence(ReasonFormat.step(next, policy)))
         }
 
         switch action {
@@ -24,11 +24,11 @@ extension StateMachine {
             guard phase == .ramping || phase == .waiting else {
                 throw refusal(action, status, allowed: "ramping or waiting", target: .paused)
             }
-            return make(.paused, step: status.step, "pause", "operator paused at \(here)")
+            return make(.paused, step: status.step, .pause, "operator paused at \(here)")
         case .resume:
             switch phase {
             case .paused:
-                return make(.ramping, step: status.step, "resume", "operator resumed at \(here)")
+                return make(.ramping, step: status.step, .resume, "operator resumed at \(here)")
             case .waiting:
                 return forward { "operator opened the gate: moving to \($0)" }
             default:
@@ -43,17 +43,17 @@ extension StateMachine {
             guard !phase.isTerminal else {
                 throw refusal(action, status, allowed: "ramping, waiting or paused", target: .promoted)
             }
-            return make(.promoted, step: status.step, "promote", "operator promoted to 100% from \(here)")
+            return make(.promoted, step: status.step, .promote, "operator promoted to 100% from \(here)")
         case .rollback:
             guard !phase.isTerminal else {
                 throw refusal(action, status, allowed: "ramping, waiting or paused", target: .rolledBack)
             }
-            return make(.rolledBack, step: status.step, "rollback", "operator rolled back to 0% from \(here)")
+            return make(.rolledBack, step: status.step, .rollback, "operator rolled back to 0% from \(here)")
         case .restart:
             guard phase.isTerminal else {
                 throw refusal(action, status, allowed: "promoted or rolled_back", target: nil)
             }
-            return make(.ramping, step: 0, "restart", "operator restarted at \(ReasonFormat.step(0, policy))",
+            return make(.ramping, step: 0, .restart, "operator restarted at \(ReasonFormat.step(0, policy))",
                         restartsStep: true)
         }
     }

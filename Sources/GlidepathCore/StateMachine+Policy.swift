@@ -25,7 +25,7 @@ extension StateMachine {
             }
             let stays = "the migration stays \(promoted ? "promoted (candidate at 100%)" : "rolled back (candidate at 0%)")"
             return transition(from: status, judge: next, policy: new, phase: status.phase, step: status.step,
-                              action: "policy", actor: .operator,
+                              action: .policy, actor: .operator,
                               reason: "\(applied)\(renamed ? "; \(arms)" : ""); \(stays); restart starts it over "
                                   + "under this policy",
                               now: now, policyVersion: newVersion)
@@ -56,7 +56,7 @@ extension StateMachine {
             reason = "\(applied); moving to \(ReasonFormat.step(target, new)), the highest step not above "
                 + "the current \(ReasonFormat.weight(current))"
         }
-        var t = transition(from: status, judge: next, policy: new, phase: phase, step: target, action: "policy",
+        var t = transition(from: status, judge: next, policy: new, phase: phase, step: target, action: .policy,
                            actor: .operator, reason: reason, now: now, restartsStep: !keeps, policyVersion: newVersion)
         // The latency thresholds come from the baseline's previous step: another baseline's say nothing.
         if old.baseline != new.baseline { t.judge.memory.sequential?.previousBaseline = [] }

@@ -38,7 +38,7 @@ extension StateMachine {
         }
         let status = MigrationStatus(migration: policy.migration, policyVersion: policyVersion, phase: phase,
                                      step: step, revision: revision, stepStartedAt: now, updatedAt: now, reason: "")
-        return transition(from: status, judge: .initial, policy: policy, phase: phase, step: step, action: "policy",
+        return transition(from: status, judge: .initial, policy: policy, phase: phase, step: step, action: .policy,
                           actor: .operator, reason: "\(applied); \(why)", now: now, restartsStep: true,
                           policyVersion: policyVersion)
     }

@@ -3,7 +3,7 @@ extension StateMachine {
     /// decision describing it. A new step, a terminal phase or `restartsStep` starts the step clock and
     /// resets the step's evidence and the judge's memory.
     static func transition(from status: MigrationStatus, judge: JudgeState, policy: Policy,
-                           phase: Phase, step: Int, action: String, actor: Actor, reason: String,
+                           phase: Phase, step: Int, action: Decision.Action, actor: DecisionActor, reason: String,
                            evidence: [GuardEvidence] = [], now: Int64, restartsStep: Bool = false,
                            policyVersion: Int? = nil) -> Transition {
         var next = status

@@ -11,7 +11,7 @@ public enum StateMachine {
             + ReasonFormat.step(0, policy)
         let status = MigrationStatus(migration: policy.migration, policyVersion: policyVersion, phase: .ramping,
                                      step: 0, revision: 1, stepStartedAt: now, updatedAt: now, reason: reason)
-        let decision = Decision(at: now, revision: 1, action: "created", fromStep: 0, toStep: 0,
+        let decision = Decision(at: now, revision: 1, action: .created, fromStep: 0, toStep: 0,
                                 baseline: policy.baseline, candidate: policy.candidate,
                                 candidateWeight: status.candidateWeight(policy), actor: .operator, reason: reason)
         return Transition(status: status, decision: decision, judge: .initial)
@@ -48,20 +48,20 @@ public enum StateMachine {
             let next = current + 1
             if next >= policy.steps.count {
                 return transition(from: status, judge: judge, policy: policy, phase: .promoted, step: current,
-                                  action: "promote", actor: .judge, reason: verdict.reason,
+                                  action: .promote, actor: .judge, reason: verdict.reason,
                                   evidence: verdict.evidence, now: now)
             }
             if policy.steps[next].manualGate {
                 return transition(from: status, judge: judge, policy: policy, phase: .waiting, step: current,
-                                  action: "wait", actor: .judge, reason: verdict.reason,
+                                  action: .wait, actor: .judge, reason: verdict.reason,
                                   evidence: verdict.evidence, now: now)
             }
             return transition(from: status, judge: judge, policy: policy, phase: .ramping, step: next,
-                              action: "advance", actor: .judge, reason: verdict.reason,
+                              action: .advance, actor: .judge, reason: verdict.reason,
                               evidence: verdict.evidence, now: now)
         case (.rollback, .ramping), (.rollback, .waiting):
             return transition(from: status, judge: judge, policy: policy, phase: .rolledBack, step: current,
-                              action: "rollback", actor: .judge, reason: verdict.reason,
+                              action: .rollback, actor: .judge, reason: verdict.reason,
                               evidence: verdict.evidence, now: now)
         default:
             return nil

@@ -3,7 +3,7 @@
 struct ThresholdChecks {
     struct Failure {
         /// `error-ratio`, `error-rate`, `latency-ratio` or `latency-max`.
-        var rule: String
+        var rule: Verdict.Rule
         var sentence: String
     }
 
@@ -51,23 +51,23 @@ struct ThresholdChecks {
         if c.judgedRequests > 0 {
             let limit = max(baselineRate * guards.maxErrorRatio, baselineRate + guards.errorRateSlackPercent / 100)
             if relative, candidateRate > limit {
-                failures.append(Failure(rule: "error-ratio", sentence: "\(rates) vs baseline "
+                failures.append(Failure(rule: .errorRatio, sentence: "\(rates) vs baseline "
                     + "\(ReasonFormat.percent(baselineRate)) (limit \(ReasonFormat.ratio(guards.maxErrorRatio)) "
                     + "or +\(ReasonFormat.fixed(guards.errorRateSlackPercent, 1)) pt)"))
             }
             if let cap = guards.maxErrorRatePercent, candidateRate * 100 > cap {
-                failures.append(Failure(rule: "error-rate", sentence: "\(rates) above the limit of "
+                failures.append(Failure(rule: .errorRate, sentence: "\(rates) above the limit of "
                     + "\(ReasonFormat.fixed(cap, 1))%"))
             }
         }
         if let cl = candidateLatency {
             let latency = "candidate \(quantileName) latency \(ReasonFormat.latency(seconds: cl))"
             if relative, let bl = baselineLatency, bl > 0, cl > bl * guards.maxLatencyRatio {
-                failures.append(Failure(rule: "latency-ratio", sentence: "\(latency) vs baseline "
+                failures.append(Failure(rule: .latencyRatio, sentence: "\(latency) vs baseline "
                     + "\(ReasonFormat.latency(seconds: bl)) (limit \(ReasonFormat.ratio(guards.maxLatencyRatio)))"))
             }
             if let cap = guards.maxP99, cl > cap.seconds {
-                failures.append(Failure(rule: "latency-max", sentence: "\(latency) above the limit of "
+                failures.append(Failure(rule: .latencyMax, sentence: "\(latency) above the limit of "
                     + ReasonFormat.latency(seconds: cap.seconds)))
             }
         }
@@ -88,20 +88,20 @@ struct ThresholdChecks {
     /// rather than written as infinities.
     func evidence(failedChecks: Int) -> [GuardEvidence] {
         var out = [
-            GuardEvidence(guardName: "errors", test: "candidate_rate", value: candidateRate),
-            GuardEvidence(guardName: "errors", test: "baseline_rate", value: baselineRate),
+            GuardEvidence(guardName: .errors, test: .candidateRate, value: candidateRate),
+            GuardEvidence(guardName: .errors, test: .baselineRate, value: baselineRate),
         ]
-        if let errorRatio { out.append(GuardEvidence(guardName: "errors", test: "ratio", value: errorRatio)) }
+        if let errorRatio { out.append(GuardEvidence(guardName: .errors, test: .ratio, value: errorRatio)) }
         if let candidateLatency {
-            out.append(GuardEvidence(guardName: "latency", test: "candidate_quantile_seconds", value: candidateLatency))
+            out.append(GuardEvidence(guardName: .latency, test: .candidateQuantileSeconds, value: candidateLatency))
         }
         if let baselineLatency {
-            out.append(GuardEvidence(guardName: "latency", test: "baseline_quantile_seconds", value: baselineLatency))
+            out.append(GuardEvidence(guardName: .latency, test: .baselineQuantileSeconds, value: baselineLatency))
         }
-        if let latencyRatio { out.append(GuardEvidence(guardName: "latency", test: "ratio", value: latencyRatio)) }
-        out.append(GuardEvidence(guardName: "exposure", test: "candidate_requests", value: Double(candidateRequests)))
-        out.append(GuardEvidence(guardName: "exposure", test: "baseline_requests", value: Double(baselineRequests)))
-        out.append(GuardEvidence(guardName: "checks", test: "failed_checks", value: Double(failedChecks)))
+        if let latencyRatio { out.append(GuardEvidence(guardName: .latency, test: .ratio, value: latencyRatio)) }
+        out.append(GuardEvidence(guardName: .exposure, test: .candidateRequests, value: Double(candidateRequests)))
+        out.append(GuardEvidence(guardName: .exposure, test: .baselineRequests, value: Double(baselineRequests)))
+        out.append(GuardEvidence(guardName: .checks, test: .failedChecks, value: Double(failedChecks)))
         return out
     }
 }

@@ -27,7 +27,7 @@ public struct ThresholdJudge: Judge {
         let c = input.step.candidate, b = input.step.baseline
 
         if c.requests == 0 && b.requests == 0 {
-            return Assessment(verdict: Verdict(action: .hold, rule: "no-data",
+            return Assessment(verdict: Verdict(action: .hold, rule: .noData,
                                                reason: "no requests on either arm since \(here) began; "
                                                    + "no data never advances or rolls back",
                                                evidence: checks.evidence(failedChecks: memory.failedChecks)),
@@ -37,7 +37,7 @@ public struct ThresholdJudge: Judge {
         if sole, c.requests < minimum {
             let reason = "waiting for \(ReasonFormat.count(minimum)) candidate requests at \(here), where the "
                 + "candidate takes all traffic: \(ReasonFormat.count(c.requests)) so far"
-            return Assessment(verdict: Verdict(action: .hold, rule: "min-requests", reason: reason,
+            return Assessment(verdict: Verdict(action: .hold, rule: .minRequests, reason: reason,
                                                evidence: checks.evidence(failedChecks: memory.failedChecks)),
                               memory: memory)
         }
@@ -45,7 +45,7 @@ public struct ThresholdJudge: Judge {
             let reason = "waiting for \(ReasonFormat.count(minimum)) requests per arm at \(here): "
                 + "baseline has \(ReasonFormat.count(min(b.requests, minimum))) of \(ReasonFormat.count(minimum)), "
                 + "candidate \(ReasonFormat.count(min(c.requests, minimum))) of \(ReasonFormat.count(minimum))"
-            return Assessment(verdict: Verdict(action: .hold, rule: "min-requests", reason: reason,
+            return Assessment(verdict: Verdict(action: .hold, rule: .minRequests, reason: reason,
                                                evidence: checks.evidence(failedChecks: memory.failedChecks)),
                               memory: memory)
         }
@@ -79,13 +79,13 @@ public struct ThresholdJudge: Judge {
             let reason = "checks pass (\(checks.summary)); "
                 + "\(ReasonFormat.duration(milliseconds: bake.milliseconds.subtractingSaturating(elapsed))) of the "
                 + "\(ReasonFormat.duration(bake)) bake left at \(here)"
-            return Assessment(verdict: Verdict(action: .hold, rule: "bake", reason: reason, evidence: evidence),
+            return Assessment(verdict: Verdict(action: .hold, rule: .bake, reason: reason, evidence: evidence),
                               memory: memory)
         }
         var reason = "checks pass after \(ReasonFormat.count(c.requests)) candidate and "
             + "\(ReasonFormat.count(b.requests)) baseline requests (\(checks.summary))"
         if bake.milliseconds > 0 { reason += "; the \(ReasonFormat.duration(bake)) bake at \(here) is done" }
-        return Assessment(verdict: Verdict(action: .advance, rule: "healthy", reason: reason, evidence: evidence),
+        return Assessment(verdict: Verdict(action: .advance, rule: .healthy, reason: reason, evidence: evidence),
                           memory: memory)
     }
 }

@@ -9,15 +9,55 @@ public struct Verdict: Hashable, Sendable, Codable {
         case rollback
     }
 
+    /// The rule that decided. The raw values are the names status JSON, logs and stored judge states use.
+    public enum Rule: String, Hashable, Sendable, Codable, CaseIterable, CustomStringConvertible {
+        /// Every check passed and the bake is done: advance.
+        case healthy
+        /// No request on either arm in this step, or (`noDataAfter`) none on the candidate for that long.
+        case noData = "no-data"
+        /// Fewer than `minRequests` requests per arm so far.
+        case minRequests = "min-requests"
+        /// Checks pass; the step's bake time is not over.
+        case bake
+        /// Threshold judge: the candidate's error rate above `maxRatio` × the baseline's (or `minDelta`).
+        case errorRatio = "error-ratio"
+        /// The candidate's error rate above `maxRate` (both judges).
+        case errorRate = "error-rate"
+        /// Threshold judge: the candidate's latency quantile above `maxRatio` × the baseline's.
+        case latencyRatio = "latency-ratio"
+        /// The candidate's latency quantile above `maxP99` (both judges).
+        case latencyMax = "latency-max"
+        /// Sequential judge: waiting for the safety evidence.
+        case evidence
+        /// Sequential judge: the combined evidence says the candidate's errors are worse.
+        case errorEvidence = "error-evidence"
+        /// Sequential judge: the combined evidence says the candidate's latency is worse.
+        case latencyEvidence = "latency-evidence"
+        /// Paused by an operator: the judge ran but takes no action.
+        case paused
+        /// Promoted or rolled back: nothing to judge.
+        case terminal
+        /// Held longer than `maxHold` (`onStuck: hold`).
+        case stuck
+        /// Held longer than `maxHold` (`onStuck: rollback`).
+        case maxHold = "max-hold"
+        /// The first tick of a migration or after its arms changed: counter snapshot taken, nothing judged.
+        case snapshot
+        /// The simulator's per-tick z-test judge (a baseline for comparison, not used by the server).
+        case zTest = "z-test"
+
+        /// The raw value, so an interpolated rule reads as on the wire (`no-data`).
+        public var description: String { rawValue }
+    }
+
     public var action: Action
-    /// Short machine name of the rule that decided: `healthy`, `no-data`, `min-requests`, `bake`,
-    /// `error-ratio`, `error-rate`, `latency-ratio`, `latency-max`, ...
-    public var rule: String
+    /// The rule that decided.
+    public var rule: Rule
     /// A sentence a human understands.
     public var reason: String
     public var evidence: [GuardEvidence]
 
-    public init(action: Action, rule: String, reason: String, evidence: [GuardEvidence] = []) {
+    public init(action: Action, rule: Rule, reason: String, evidence: [GuardEvidence] = []) {
         self.action = action
         self.rule = rule
         self.reason = reason

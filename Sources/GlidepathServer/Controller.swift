@@ -110,12 +110,12 @@ public final class Controller: @unchecked Sendable {
     }
 
     /// The phase a decision left a migration in, as far as its action tells.
-    static func phase(after action: String, weight: Weight) -> Phase {
+    static func phase(after action: Decision.Action, weight: Weight) -> Phase {
         switch action {
-        case "rollback": .rolledBack
-        case "promote": .promoted
-        case "pause": .paused
-        case "wait": .waiting
+        case .rollback: .rolledBack
+        case .promote: .promoted
+        case .pause: .paused
+        case .wait: .waiting
         default: .ramping
         }
     }
@@ -272,7 +272,7 @@ public final class Controller: @unchecked Sendable {
                                    lastDecision: t.decision)
         entry.durable = durable
         table.install(entry)
-        metrics.decisions.add(1, labels: [name, t.decision.action])
+        metrics.decisions.add(1, labels: [name, t.decision.action.rawValue])
         let d = t.decision
         Log.info("decision migration=\(name) revision=\(d.revision) "
             + "action=\(d.action) step=\(d.fromStep)->\(d.toStep) candidate_weight=\(d.candidateWeight)% actor=\(d.actor.rawValue): \(d.reason)")
@@ -301,7 +301,7 @@ public final class Controller: @unchecked Sendable {
                     + "dropped: \(refused.message)")
             }
             queue.removeFirst()
-            Log.info("migration \(name): pending revision \(first.status.revision) (\(first.decision?.action ?? "state")) "
+            Log.info("migration \(name): pending revision \(first.status.revision) (\(first.decision?.action.rawValue ?? "state")) "
                 + "written")
         }
         if var e = table.entries[name], !e.durable {

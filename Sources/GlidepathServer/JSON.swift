@@ -26,7 +26,7 @@ public indirect enum JSON: Sendable, Equatable {
 
     public func render(into out: inout String) {
         switch self {
-        case .string(let s): JSON.quote(s, into: &out)
+        case .string(let s): appendJSONQuoted(s, to: &out)
         case .int(let i): out += String(i)
         case .number(let d): out += JSON.format(d)
         case .bool(let b): out += b ? "true" : "false"
@@ -43,7 +43,7 @@ public indirect enum JSON: Sendable, Equatable {
             out += "{"
             for (i, (key, value)) in members.enumerated() {
                 if i > 0 { out += "," }
-                JSON.quote(key, into: &out)
+                appendJSONQuoted(key, to: &out)
                 out += ":"
                 value.render(into: &out)
             }
@@ -56,10 +56,5 @@ public indirect enum JSON: Sendable, Equatable {
         guard d.isFinite else { return "null" }
         if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
         return "\(d)"
-    }
-
-    /// Appends `s` as a JSON string literal.
-    public static func quote(_ s: String, into out: inout String) {
-        appendJSONQuoted(s, to: &out)
     }
 }

@@ -69,7 +69,7 @@ final class MigrationTable: @unchecked Sendable {
     /// Exports the last verdict's numbers, dropping series the judge no longer computes.
     private func publishEvidence(_ entry: MigrationEntry) {
         let evidence = entry.judge.lastVerdict?.evidence ?? []
-        let labels = evidence.map { [entry.name, $0.guardName, $0.test] }
+        let labels = evidence.map { [entry.name, $0.guardName.rawValue, $0.test.rawValue] }
         for old in evidenceLabels[entry.name] ?? [] where !labels.contains(old) {
             metrics.guardEvidence.remove(labels: old)
         }

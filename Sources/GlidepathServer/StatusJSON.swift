@@ -47,7 +47,7 @@ public enum StatusJSON {
         let s = e.status, p = e.policy, j = e.judge
         func wall(_ steady: Int64) -> JSON { .string(ISOTime.format(milliseconds: now.wall(atSteady: steady))) }
         let verdict: JSON = j.lastVerdict.map { v in
-            .object([("action", .string(v.action.rawValue)), ("rule", .string(v.rule)), ("reason", .string(v.reason))])
+            .object([("action", .string(v.action.rawValue)), ("rule", .string(v.rule.rawValue)), ("reason", .string(v.reason))])
         } ?? .null
         return .object([
             ("migration", .string(e.name)), ("revision", .int(s.revision)), ("state", .string(s.phase.rawValue)),
@@ -96,14 +96,14 @@ public enum StatusJSON {
     }
 
     static func evidence(_ list: [GuardEvidence]) -> JSON {
-        .array(list.map { .object([("guard", .string($0.guardName)), ("test", .string($0.test)), ("value", .number($0.value))]) })
+        .array(list.map { .object([("guard", .string($0.guardName.rawValue)), ("test", .string($0.test.rawValue)), ("value", .number($0.value))]) })
     }
 
     /// One audit-log entry.
     public static func decision(_ d: Decision) -> JSON {
         .object([
             ("at", .string(ISOTime.format(milliseconds: d.at))), ("revision", .int(d.revision)),
-            ("action", .string(d.action)), ("fromStep", .int(Int64(d.fromStep))), ("toStep", .int(Int64(d.toStep))),
+            ("action", .string(d.action.rawValue)), ("fromStep", .int(Int64(d.fromStep))), ("toStep", .int(Int64(d.toStep))),
             ("weights", decisionWeights(d)),
             ("actor", .string(d.actor.rawValue)), ("reason", .string(d.reason)),
             ("evidence", evidence(d.evidence)),

@@ -98,13 +98,13 @@ public struct Ticker: Sendable {
                   e.policy.candidate == d.candidate else { return .skipped }
             let outcome = ControlTick.run(policy: e.policy, status: e.status, state: e.judge, snapshot: counts,
                                           judge: e.policy.judge.makeJudge(), now: now.steady)
-            var action: String?
+            var action: Decision.Action?
             if let t = outcome.transition {
                 do throws(APIError) {
                     _ = try c.commitLocked(t, policy: e.policy, policySource: e.policySource, newPolicy: false, at: now)
                     action = t.decision.action
                 } catch {
-                    Log.error("control loop: migration \(d.name): \(t.decision.action) not taken: \(error.message)")
+                    Log.error("control loop: migration \(d.name): \(t.decision.action.rawValue) not taken: \(error.message)")
                     return .judged(nil)
                 }
             } else {
@@ -125,7 +125,7 @@ public struct Ticker: Sendable {
             }
             publishStuck(d.name, now: now.steady)
             publishNoData(d.name, verdict: outcome.verdict)
-            return .judged(action)
+            return .judged(action?.rawValue)
         }
     }
 
@@ -149,7 +149,7 @@ public struct Ticker: Sendable {
     /// `exposure/no_data` evidence `NoDataCheck` adds to every verdict when the policy sets it).
     private func publishNoData(_ name: String, verdict: Verdict) {
         guard let e = controller.table.entries[name] else { return }
-        var flag = verdict.evidence.first { $0.guardName == "exposure" && $0.test == "no_data" }?.value ?? 0
+        var flag = verdict.evidence.value(.exposure, .noData) ?? 0
         if e.status.phase.isTerminal { flag = 0 }
         controller.metrics.noData.set(flag, labels: [name])
     }

@@ -22,15 +22,15 @@ public struct WeightsDocument: Sendable {
     public init(migration: String, revision: Int64, phase: Phase, step: Int, baseline: String, candidate: String,
                 candidateWeight w: Weight, pollAfterSeconds poll: Int64) {
         var json = "{\"migration\":"
-        JSON.quote(migration, into: &json)
+        appendJSONQuoted(migration, to: &json)
         json += ",\"revision\":\(revision),\"state\":\"\(phase.rawValue)\",\"step\":\(step),\"baseline\":"
-        JSON.quote(baseline, into: &json)
+        appendJSONQuoted(baseline, to: &json)
         json += ",\"candidate\":"
-        JSON.quote(candidate, into: &json)
+        appendJSONQuoted(candidate, to: &json)
         json += ",\"weights\":{"
-        JSON.quote(baseline, into: &json)
+        appendJSONQuoted(baseline, to: &json)
         json += ":\(w.complement.description),"
-        JSON.quote(candidate, into: &json)
+        appendJSONQuoted(candidate, to: &json)
         json += ":\(w.description)},\"pollAfterSeconds\":\(poll)}"
         self.revision = revision
         body = Array(json.utf8)

@@ -82,7 +82,7 @@ public struct SimulationRun: Sendable {
             }
         }
         return RunResult(outcome: .held, endSeconds: scenario.horizonSeconds, onsetSeconds: onset,
-                         excessFailures: excess, stuck: state.lastVerdict?.rule == "stuck")
+                         excessFailures: excess, stuck: state.lastVerdict?.rule == .stuck)
     }
 
     /// Whether the regression has begun by the interval starting at `seconds`.

@@ -28,7 +28,7 @@ public struct ZTestJudge: Judge {
     public func assess(_ input: JudgeInput, now: Int64) -> Assessment {
         let memory = input.memory
         if let z = Self.z(input.tick), z > Self.critical {
-            return Assessment(verdict: Verdict(action: .rollback, rule: "z-test",
+            return Assessment(verdict: Verdict(action: .rollback, rule: .zTest,
                                                reason: "this tick's z = \((z * 100).rounded() / 100) > \(Self.critical)"),
                               memory: memory)
         }
@@ -37,14 +37,14 @@ public struct ZTestJudge: Judge {
         let minimum = UInt64(max(0, policy.minRequests))
         let c = input.step.candidate.requests, b = input.step.baseline.requests
         if c < minimum || (!sole && b < minimum) {
-            return Assessment(verdict: Verdict(action: .hold, rule: "min-requests", reason: "waiting for requests"),
+            return Assessment(verdict: Verdict(action: .hold, rule: .minRequests, reason: "waiting for requests"),
                               memory: memory)
         }
         let bake = policy.steps.indices.contains(input.status.step) ? policy.steps[input.status.step].bake : .zero
         if now.subtractingSaturating(input.status.stepStartedAt) < bake.milliseconds {
-            return Assessment(verdict: Verdict(action: .hold, rule: "bake", reason: "baking"), memory: memory)
+            return Assessment(verdict: Verdict(action: .hold, rule: .bake, reason: "baking"), memory: memory)
         }
-        return Assessment(verdict: Verdict(action: .advance, rule: "healthy", reason: "no tick rejected"),
+        return Assessment(verdict: Verdict(action: .advance, rule: .healthy, reason: "no tick rejected"),
                           memory: memory)
     }
 }

@@ -71,7 +71,7 @@ extension SQLiteMigrationStore {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         try statement.bind(.text(migration), .integer(decision.at), .integer(decision.revision),
-                           .text(decision.action), .int(decision.fromStep), .int(decision.toStep),
+                           .text(decision.action.rawValue), .int(decision.fromStep), .int(decision.toStep),
                            .text(decision.baseline), .text(decision.candidate),
                            .int(decision.candidateWeight.basisPoints), .text(decision.actor.rawValue),
                            .text(decision.reason), .text(evidence))
@@ -105,8 +105,12 @@ extension SQLiteMigrationStore {
     static func decision(from row: SQLiteStatement, json: StoreJSON) throws -> Decision {
         let revision = row.int64(at: 1)
         let actorText = row.text(at: 8)
-        guard let actor = Actor(rawValue: actorText) else {
+        guard let actor = DecisionActor(rawValue: actorText) else {
             throw SQLiteStoreError(table: "decisions", key: "revision \(revision)", message: "unknown actor \"\(actorText)\"")
+        }
+        let actionText = row.text(at: 2)
+        guard let action = Decision.Action(rawValue: actionText) else {
+            throw SQLiteStoreError(table: "decisions", key: "revision \(revision)", message: "unknown action \"\(actionText)\"")
         }
         let evidence: [GuardEvidence]
         do {
@@ -114,7 +118,7 @@ extension SQLiteMigrationStore {
         } catch {
             throw SQLiteStoreError(table: "decisions", key: "revision \(revision)", message: "undecodable evidence: \(error)")
         }
-        return Decision(at: row.int64(at: 0), revision: revision, action: row.text(at: 2),
+        return Decision(at: row.int64(at: 0), revision: revision, action: action,
                         fromStep: row.int(at: 3), toStep: row.int(at: 4), baseline: row.text(at: 5),
                         candidate: row.text(at: 6), candidateWeight: Weight(basisPoints: row.int(at: 7)),
                         actor: actor, reason: row.text(at: 9), evidence: evidence)

@@ -62,7 +62,7 @@ import Testing
     func renamedBackIgnoresOldCounters(_ judge: JudgeKind) throws {
         var w = World(policy: Self.policy.with(judge: judge))
         w.tick()
-        #expect(w.verdicts.last?.rule == "snapshot")
+        #expect(w.verdicts.last?.rule == .snapshot)
         #expect(w.verdicts.last?.reason == "first tick for openai → alpha at step 0 (10%): counter snapshot taken; "
                 + "evidence counts from the next tick")
         for _ in 0..<3 { w.healthyTick() }
@@ -72,12 +72,12 @@ import Testing
         // Meanwhile stale clients still send to alpha, and fail.
         w.add("alpha", requests: 2_000, errors: 1_500)
         w.tick()
-        #expect(w.verdicts.last?.rule == "snapshot")
+        #expect(w.verdicts.last?.rule == .snapshot)
         for _ in 0..<3 { w.healthyTick() }
 
         try w.apply(candidate: "alpha")
         w.tick()
-        #expect(w.verdicts.last?.rule == "snapshot")
+        #expect(w.verdicts.last?.rule == .snapshot)
         #expect(w.state.step == .zero)
         for _ in 0..<10 { w.healthyTick() }
         #expect(w.status.phase == .ramping)
@@ -94,7 +94,7 @@ import Testing
         w.add("alpha", requests: 5_000, errors: 5_000)
         w.tick()
         #expect(w.status.phase == .ramping)
-        #expect(w.verdicts == [Verdict(action: .hold, rule: "snapshot",
+        #expect(w.verdicts == [Verdict(action: .hold, rule: .snapshot,
                                        reason: "first tick for openai → alpha at step 0 (10%): counter snapshot taken; "
                                            + "evidence counts from the next tick")])
         #expect(w.state.step == .zero)

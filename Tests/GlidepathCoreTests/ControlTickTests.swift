@@ -58,14 +58,14 @@ struct Loop {
     @Test func healthyCandidateIsPromotedOverTicks() {
         var loop = Loop(policy: Fixture.policy(steps: Self.steps))
         loop.run(every: 10_000, until: 300_000, adding: Self.healthyTick)
-        #expect(loop.decisions.map(\.action) == ["created", "advance", "advance", "promote"])
+        #expect(loop.decisions.map(\.action) == [.created, .advance, .advance, .promote])
         #expect(loop.decisions.map(\.at) == [0, 60_000, 120_000, 180_000])
         #expect(loop.decisions.map(\.revision) == [1, 2, 3, 4])
         #expect(loop.decisions.dropFirst().allSatisfy { $0.actor == .judge })
         #expect(loop.decisions[1].reason == "checks pass after 600 candidate and 600 baseline requests (candidate error "
                 + "rate 1.0% vs baseline 1.0%, p99 100 ms vs 100 ms); the 1m bake at step 0 (10%) is done")
         #expect(loop.status.phase == .promoted)
-        #expect(loop.last?.verdict == Verdict(action: .hold, rule: "terminal",
+        #expect(loop.last?.verdict == Verdict(action: .hold, rule: .terminal,
                                               reason: "the migration is promoted; nothing to judge"))
     }
 
@@ -73,7 +73,7 @@ struct Loop {
         var loop = Loop(policy: Fixture.policy(steps: Self.steps))
         loop.run(every: 10_000, until: 50_000, adding: Self.healthyTick)
         #expect(loop.state.step.candidate.requests == 500)
-        #expect(loop.last?.verdict.rule == "bake")
+        #expect(loop.last?.verdict.rule == .bake)
         loop.tick(at: 60_000, adding: Self.healthyTick)
         #expect(loop.status.step == 1)
         #expect(loop.state.step == .zero)
@@ -86,24 +86,24 @@ struct Loop {
         var loop = Loop(policy: Fixture.policy(steps: Self.steps))
         let bad = ArmPair(baseline: Fixture.arm(100, errors: 1), candidate: Fixture.arm(100, errors: 20))
         loop.run(every: 10_000, until: 60_000, adding: bad)
-        #expect(loop.decisions.map(\.action) == ["created", "rollback"])
+        #expect(loop.decisions.map(\.action) == [.created, .rollback])
         let rollback = loop.decisions[1]
         #expect(rollback.at == 30_000)
         #expect(rollback.candidateWeight == .zero)
         #expect(rollback.reason == "candidate error rate 20.0% vs baseline 1.0% (limit 2.0× or +1.0 pt): 3 consecutive "
                 + "failed checks after 300 candidate requests")
-        #expect(rollback.evidence.contains(GuardEvidence(guardName: "checks", test: "failed_checks", value: 3)))
+        #expect(rollback.evidence.contains(GuardEvidence(guardName: .checks, test: .failedChecks, value: 3)))
         #expect(loop.status.phase == .rolledBack)
     }
 
     @Test func maxHoldWithRollbackRollsBackAStuckStep() {
         var loop = Loop(policy: Fixture.policy(steps: Self.steps, maxHold: .minutes(5), onStuck: .rollback))
         loop.run(every: 60_000, until: 240_000, adding: .zero)
-        #expect(loop.last?.verdict.rule == "no-data")
+        #expect(loop.last?.verdict.rule == .noData)
         loop.tick(at: 300_000, adding: .zero)
         #expect(loop.last?.verdict.action == .rollback)
-        #expect(loop.last?.verdict.rule == "max-hold")
-        #expect(loop.decisions.map(\.action) == ["created", "rollback"])
+        #expect(loop.last?.verdict.rule == .maxHold)
+        #expect(loop.decisions.map(\.action) == [.created, .rollback])
         #expect(loop.status.reason == "step 0 (10%) held for 5m without a decision (max hold 5m), rolling back; last "
                 + "check: no requests on either arm since step 0 (10%) began; no data never advances or rolls back")
     }
@@ -111,10 +111,10 @@ struct Loop {
     @Test func maxHoldWithHoldOnlySaysStuck() {
         var loop = Loop(policy: Fixture.policy(steps: Self.steps, maxHold: .minutes(5), onStuck: .hold))
         loop.run(every: 60_000, until: 360_000, adding: .zero)
-        #expect(loop.decisions.map(\.action) == ["created"])
+        #expect(loop.decisions.map(\.action) == [.created])
         #expect(loop.status.phase == .ramping)
         #expect(loop.last?.verdict.action == .hold)
-        #expect(loop.last?.verdict.rule == "stuck")
+        #expect(loop.last?.verdict.rule == .stuck)
         #expect(loop.last?.verdict.reason == "step 0 (10%) held for 6m without a decision (max hold 5m), still holding; "
                 + "last check: no requests on either arm since step 0 (10%) began; no data never advances or rolls back")
     }
@@ -153,7 +153,7 @@ struct Loop {
                                   snapshot: bad, judge: ThresholdJudge(), now: 600_000)
         #expect(out.transition == nil)
         #expect(out.verdict.action == .hold)
-        #expect(out.verdict.rule == "paused")
+        #expect(out.verdict.rule == .paused)
         #expect(out.verdict.reason == "paused by an operator; the judge would roll back: candidate error rate 20.0% vs "
                 + "baseline 1.0% (limit 2.0× or +1.0 pt): 6 consecutive failed checks after 1,000 candidate requests")
         #expect(out.judge.memory.failedChecks == 6)
@@ -165,14 +165,14 @@ struct Loop {
         let out = ControlTick.run(policy: policy, status: status, state: JudgeState(lastSnapshot: .zero),
                                   snapshot: Self.healthyTick, judge: ThresholdJudge(), now: 600_000)
         #expect(out.transition == nil)
-        #expect(out.verdict.rule == "healthy")
+        #expect(out.verdict.rule == .healthy)
     }
 
     @Test func terminalIsNotJudged() {
         let out = ControlTick.run(policy: Fixture.policy(), status: Fixture.status(.rolledBack),
                                   state: JudgeState(lastSnapshot: .zero), snapshot: Self.healthyTick,
                                   judge: ThresholdJudge(), now: 1)
-        #expect(out.verdict == Verdict(action: .hold, rule: "terminal", reason: "the migration is rolled back; nothing to judge"))
+        #expect(out.verdict == Verdict(action: .hold, rule: .terminal, reason: "the migration is rolled back; nothing to judge"))
         #expect(out.judge.step == Self.healthyTick)
         #expect(out.judge.lastSnapshot == Self.healthyTick)
         #expect(out.transition == nil)
@@ -180,9 +180,9 @@ struct Loop {
 
     @Test func terminalKeepsTheVerdictThatEndedIt() {
         var state = JudgeState.initial
-        state.lastVerdict = Verdict(action: .rollback, rule: "error-ratio", reason: "candidate failed")
+        state.lastVerdict = Verdict(action: .rollback, rule: .errorRatio, reason: "candidate failed")
         let out = ControlTick.run(policy: Fixture.policy(), status: Fixture.status(.rolledBack), state: state,
                                   snapshot: Self.healthyTick, judge: ThresholdJudge(), now: 1)
-        #expect(out.judge.lastVerdict?.rule == "error-ratio")
+        #expect(out.judge.lastVerdict?.rule == .errorRatio)
     }
 }

@@ -80,13 +80,13 @@ struct SeqLoop {
         #expect(loop.status.phase == .rolledBack)
         #expect(loop.verdicts.count <= 4)
         let last = try #require(loop.verdicts.last)
-        #expect(last.action == .rollback && last.rule == "error-evidence")
+        #expect(last.action == .rollback && last.rule == .errorEvidence)
         #expect(last.reason.hasPrefix("candidate error rate 10.0% vs baseline 1.0% after "))
         // Step 0 (5 %) gets 20/36 of alpha 0.01 (see the alpha-split test): a threshold of 180.
         #expect(last.reason.hasSuffix("≥ 180 (99% confidence over 4 steps)"))
-        let combined = try #require(last.evidence.first { $0.guardName == "combined" && $0.test == "rollback_evalue" })
+        let combined = try #require(last.evidence.first { $0.guardName == .combined && $0.test == .rollbackEValue })
         #expect(combined.value >= 180)
-        let threshold = try #require(last.evidence.first { $0.guardName == "combined" && $0.test == "rollback_threshold" })
+        let threshold = try #require(last.evidence.first { $0.guardName == .combined && $0.test == .rollbackThreshold })
         #expect(abs(threshold.value - 180) < 1e-9)
     }
 
@@ -95,7 +95,7 @@ struct SeqLoop {
         var loop = SeqLoop(policy: Self.policy)
         loop.run(limit: 400, perTick: 1_000)
         #expect(loop.status.phase == .promoted)
-        #expect(loop.transitions.map(\.decision.action) == ["advance", "advance", "advance", "advance", "promote"])
+        #expect(loop.transitions.map(\.decision.action) == [.advance, .advance, .advance, .advance, .promote])
         #expect(!loop.verdicts.contains { $0.action == .rollback })
         // Step 0 waits for the safety evidence past its 2-minute bake.
         let firstAdvance = try #require(loop.verdicts.firstIndex { $0.action == .advance })
@@ -103,8 +103,8 @@ struct SeqLoop {
         #expect(loop.verdicts[firstAdvance].reason.hasPrefix(
             "safe: candidate no worse than 2.0× the baseline on errors and p50/p90/p99 latency (evidence ≥ 20 each) after "))
         #expect(loop.verdicts[firstAdvance].reason.hasSuffix(" candidate requests; bake done"))
-        #expect(loop.verdicts[0].rule == "min-requests")
-        #expect(loop.verdicts.contains { $0.rule == "evidence" && $0.reason.contains("waiting for evidence") })
+        #expect(loop.verdicts[0].rule == .minRequests)
+        #expect(loop.verdicts.contains { $0.rule == .evidence && $0.reason.contains("waiting for evidence") })
         #expect(loop.now <= 15 * 60_000)
     }
 
@@ -115,7 +115,7 @@ struct SeqLoop {
         #expect(loop.status.phase == .rolledBack)
         #expect(loop.verdicts.count <= 4)
         let last = try #require(loop.verdicts.last)
-        #expect(last.rule == "latency-evidence")
+        #expect(last.rule == .latencyEvidence)
         #expect(last.reason.hasPrefix("candidate share of requests slower than the baseline's p"))
     }
 }

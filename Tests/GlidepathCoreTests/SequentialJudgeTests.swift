@@ -33,17 +33,17 @@ import Testing
         var loop = SeqLoop(policy: policy)
         loop.tick(perTick: 1_000)
         for _ in 0..<5 { loop.tick(perTick: 0) }
-        #expect(loop.verdicts.last?.rule == "min-requests")
-        #expect(loop.verdicts.last?.evidence.contains(GuardEvidence(guardName: "exposure", test: "no_data", value: 0)) == true)
+        #expect(loop.verdicts.last?.rule == .minRequests)
+        #expect(loop.verdicts.last?.evidence.contains(GuardEvidence(guardName: .exposure, test: .noData, value: 0)) == true)
         loop.tick(perTick: 0)
         let v = try #require(loop.verdicts.last)
-        #expect(v.action == .hold && v.rule == "no-data")
+        #expect(v.action == .hold && v.rule == .noData)
         #expect(v.reason == "no candidate request for 1m at step 0 (5%) (noDataAfter 1m); no data never advances or rolls back")
-        #expect(v.evidence.contains(GuardEvidence(guardName: "exposure", test: "no_data", value: 1)))
-        #expect(v.evidence.contains(GuardEvidence(guardName: "exposure", test: "candidate_idle_seconds", value: 60)))
+        #expect(v.evidence.contains(GuardEvidence(guardName: .exposure, test: .noData, value: 1)))
+        #expect(v.evidence.contains(GuardEvidence(guardName: .exposure, test: .candidateIdleSeconds, value: 60)))
         #expect(loop.state.lastCandidateAt == 10_000)
         loop.tick(perTick: 1_000)
-        #expect(loop.verdicts.last?.evidence.contains(GuardEvidence(guardName: "exposure", test: "no_data", value: 0)) == true)
+        #expect(loop.verdicts.last?.evidence.contains(GuardEvidence(guardName: .exposure, test: .noData, value: 0)) == true)
     }
 
     @Test("noDataAfter stops the threshold judge advancing on old evidence; without it the step advances")
@@ -58,7 +58,7 @@ import Testing
             if limit == nil {
                 #expect(v.action == .advance && loop.status.step == 1)
             } else {
-                #expect(v.action == .hold && v.rule == "no-data" && loop.status.step == 0)
+                #expect(v.action == .hold && v.rule == .noData && loop.status.step == 0)
                 #expect(v.reason.hasPrefix("no candidate request for 1m 50s at step 0 (5%)"))
             }
         }
@@ -72,15 +72,15 @@ import Testing
         policy.onStuck = onStuck
         var loop = SeqLoop(policy: policy)
         for _ in 0..<29 { loop.tick(perTick: 10) }  // 1 req/s: far too little evidence to decide
-        #expect(loop.status.phase == .ramping && loop.verdicts.last?.rule == "min-requests")
+        #expect(loop.status.phase == .ramping && loop.verdicts.last?.rule == .minRequests)
         loop.tick(perTick: 10)
         let v = try #require(loop.verdicts.last)
         switch onStuck {
         case .rollback:
-            #expect(v.action == .rollback && v.rule == "max-hold")
+            #expect(v.action == .rollback && v.rule == .maxHold)
             #expect(loop.status.phase == .rolledBack)
         case .hold:
-            #expect(v.action == .hold && v.rule == "stuck")
+            #expect(v.action == .hold && v.rule == .stuck)
             #expect(v.reason.hasPrefix("step 0 (5%) held for 5m without a decision (max hold 5m), still holding; last check: "))
             #expect(loop.status.phase == .ramping)
         }
@@ -113,7 +113,7 @@ import Testing
             let status = Fixture.status(.ramping, step: step, revision: 1, stepStartedAt: 0)
             let out = SequentialJudge().assess(JudgeInput(policy: policy, status: status, step: .zero, tick: .zero,
                                                           memory: JudgeMemory()), now: 1)
-            let value = out.verdict.evidence.first { $0.guardName == "combined" && $0.test == "rollback_threshold" }?.value
+            let value = out.verdict.evidence.first { $0.guardName == .combined && $0.test == .rollbackThreshold }?.value
             if let expected {
                 #expect(abs((value ?? 0) - expected) < 1e-6 * expected, "step \(step)")
             } else {
@@ -144,7 +144,7 @@ import Testing
         let tick = ArmPair(candidate: ArmCounts(requests: 100, errors: 12))
         let first = SequentialJudge().assess(JudgeInput(policy: policy, status: status, step: tick, tick: tick,
                                                         memory: JudgeMemory()), now: 10_000)
-        #expect(first.verdict.action == .hold && first.verdict.rule == "bake")
+        #expect(first.verdict.action == .hold && first.verdict.rule == .bake)
         #expect(first.verdict.reason.hasPrefix("candidate takes all traffic: 100 requests, no absolute limit crossed; "))
         let e1 = try #require(first.memory.sequential?.maxRate?.eValue)
         #expect(abs(e1 - 15.525251249162176) < 1e-8)
@@ -160,9 +160,9 @@ import Testing
             memory = out.memory
             verdict = out.verdict
         }
-        #expect(verdict.action == .rollback && verdict.rule == "error-rate")
+        #expect(verdict.action == .rollback && verdict.rule == .errorRate)
         #expect(verdict.reason.hasPrefix("candidate error rate 12.0% above the limit of 5.0% after "))
-        #expect(verdict.evidence.contains { $0.guardName == "errors" && $0.test == "max_rate_evalue" && $0.value >= 500 })
+        #expect(verdict.evidence.contains { $0.guardName == .errors && $0.test == .maxRateEValue && $0.value >= 500 })
     }
 
     @Test("a 100% step promotes on exposure and bake alone")
@@ -171,7 +171,7 @@ import Testing
         let tick = ArmPair(candidate: ArmCounts(requests: 200, errors: 2))
         let out = SequentialJudge().assess(JudgeInput(policy: Self.policy, status: status, step: tick, tick: tick,
                                                       memory: JudgeMemory()), now: 120_000)
-        #expect(out.verdict.action == .advance && out.verdict.rule == "healthy")
+        #expect(out.verdict.action == .advance && out.verdict.rule == .healthy)
         #expect(out.verdict.reason == "candidate takes all traffic: 200 requests, no absolute limit crossed; bake done")
     }
 
@@ -211,7 +211,7 @@ import Testing
         #expect(out.verdict.action == .advance)
         #expect(out.verdict.reason == "safe: candidate no worse than 2.0× the baseline on errors (evidence ≥ 20 each) "
             + "after 10,000 candidate requests; bake done")
-        let safety = try #require(out.verdict.evidence.first { $0.guardName == "errors" && $0.test == "safety_evalue" })
+        let safety = try #require(out.verdict.evidence.first { $0.guardName == .errors && $0.test == .safetyEValue })
         #expect(safety.value > 20)
     }
 

@@ -101,7 +101,7 @@ import Testing
         loop.run(limit: 20, perTick: 1_000, baselineErrors: 0.05, candidateErrors: 0.05)
         #expect(loop.status.phase == .rolledBack)
         let last = try #require(loop.verdicts.last)
-        #expect(last.rule == "error-rate")
+        #expect(last.rule == .errorRate)
         #expect(last.reason.hasPrefix("candidate error rate 5.0% above the limit of 1.0% after "))
     }
 }

@@ -101,7 +101,7 @@ import Testing
             #expect(t.status.revision == 8)
             #expect(t.status.updatedAt == 9_000)
             #expect(t.status.reason == reason)
-            #expect(t.decision.action == "policy" && t.decision.actor == .operator)
+            #expect(t.decision.action == .policy && t.decision.actor == .operator)
             #expect(t.decision.fromStep == 1 && t.decision.toStep == step)
             #expect(t.decision.baseline == new.baseline && t.decision.candidate == new.candidate)
             // Never more traffic for the candidate, and the same weights for a finished migration.

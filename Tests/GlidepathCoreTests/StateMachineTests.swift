@@ -31,8 +31,8 @@ struct Harness {
     /// Returns whether the verdict changed anything.
     @discardableResult
     mutating func verdict(_ action: Verdict.Action, _ reason: String = "judge says so", at now: Int64) -> Bool {
-        let v = Verdict(action: action, rule: "test", reason: reason,
-                        evidence: [GuardEvidence(guardName: "errors", test: "ratio", value: 1)])
+        let v = Verdict(action: action, rule: .healthy, reason: reason,
+                        evidence: [GuardEvidence(guardName: .errors, test: .ratio, value: 1)])
         guard let t = StateMachine.judged(v, status: status, judge: judge, policy: policy, now: now) else { return false }
         #expect(t.decision.actor == .judge)
         #expect(t.decision.reason == reason)
@@ -41,7 +41,7 @@ struct Harness {
         return true
     }
 
-    var actions: [String] { decisions.map(\.action) }
+    var actions: [String] { decisions.map(\.action.rawValue) }
 }
 
 @Suite struct StateMachineTests {
@@ -50,7 +50,7 @@ struct Harness {
         #expect(t.status == MigrationStatus(migration: "chat", policyVersion: 1, phase: .ramping, step: 0, revision: 1,
                                             stepStartedAt: 42, updatedAt: 42,
                                             reason: "migration created with policy version 1; starting at step 0 (5%)"))
-        #expect(t.decision == Decision(at: 42, revision: 1, action: "created", fromStep: 0, toStep: 0,
+        #expect(t.decision == Decision(at: 42, revision: 1, action: .created, fromStep: 0, toStep: 0,
                                        baseline: "openai", candidate: "holysheep",
                                        candidateWeight: Weight(basisPoints: 500), actor: .operator,
                                        reason: "migration created with policy version 1; starting at step 0 (5%)"))
@@ -91,14 +91,14 @@ struct Harness {
         h.judge = Fixture.someEvidence
         do { let changed = h.verdict(.advance, "healthy", at: 2000); #expect(changed) }
         #expect(h.status.phase == .waiting && h.status.step == 1)
-        #expect(h.decisions.last?.action == "wait")
+        #expect(h.decisions.last?.action == .wait)
         #expect(h.status.stepStartedAt == 1000, "waiting is the same step: the clock carries on")
         #expect(h.judge == Fixture.someEvidence, "and so does its evidence")
         do { let changed = h.verdict(.advance, at: 3000); #expect(!changed, "the judge cannot open a gate") }
         try h.op(.resume, at: 4000)
         #expect(h.status.phase == .ramping && h.status.step == 2 && h.status.stepStartedAt == 4000)
         #expect(h.decisions.last?.reason == "operator opened the gate: moving to step 2 (25%)")
-        #expect(h.decisions.last?.action == "advance")
+        #expect(h.decisions.last?.action == .advance)
         #expect(h.judge.step == .zero && h.judge.memory.failedChecks == 0)
         #expect(h.judge.lastSnapshot == Fixture.someEvidence.lastSnapshot, "the snapshot survives a step change")
         #expect(h.judge.lastTickAt == 900 && h.judge.lastDataAt == 800)

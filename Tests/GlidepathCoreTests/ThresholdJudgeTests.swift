@@ -18,74 +18,74 @@ import Testing
         var elapsedMs: Int64 = 10 * Fixture.minute
         var failed = 0
         var action: Verdict.Action
-        var rule: String
+        var rule: Verdict.Rule
         var reason: String
         var failedAfter: Int
         var testDescription: String { name }
     }
 
     static let cases: [Case] = [
-        .init(name: "no data", step: .zero, failed: 1, action: .hold, rule: "no-data",
+        .init(name: "no data", step: .zero, failed: 1, action: .hold, rule: .noData,
               reason: "no requests on either arm since step 1 (10%) began; no data never advances or rolls back",
               failedAfter: 1),
         .init(name: "min requests", step: ArmPair(baseline: Fixture.arm(57, errors: 0), candidate: Fixture.arm(3, errors: 3)),
-              action: .hold, rule: "min-requests",
+              action: .hold, rule: .minRequests,
               reason: "waiting for 100 requests per arm at step 1 (10%): baseline has 57 of 100, candidate 3 of 100",
               failedAfter: 0),
         .init(name: "candidate only", step: ArmPair(baseline: .zero, candidate: Fixture.arm(500, errors: 0)),
-              action: .hold, rule: "min-requests",
+              action: .hold, rule: .minRequests,
               reason: "waiting for 100 requests per arm at step 1 (10%): baseline has 0 of 100, candidate 100 of 100",
               failedAfter: 0),
-        .init(name: "bake", step: healthy, elapsedMs: 100_000, failed: 2, action: .hold, rule: "bake",
+        .init(name: "bake", step: healthy, elapsedMs: 100_000, failed: 2, action: .hold, rule: .bake,
               reason: "checks pass (candidate error rate 1.0% vs baseline 1.0%, p99 100 ms vs 100 ms); "
                   + "3m 20s of the 5m bake left at step 1 (10%)",
               failedAfter: 0),
-        .init(name: "healthy", step: healthy, elapsedMs: 5 * Fixture.minute, action: .advance, rule: "healthy",
+        .init(name: "healthy", step: healthy, elapsedMs: 5 * Fixture.minute, action: .advance, rule: .healthy,
               reason: "checks pass after 1,000 candidate and 10,000 baseline requests (candidate error rate 1.0% vs "
                   + "baseline 1.0%, p99 100 ms vs 100 ms); the 5m bake at step 1 (10%) is done",
               failedAfter: 0),
         .init(name: "slack tolerates a small rate over a zero baseline",
               step: ArmPair(baseline: Fixture.arm(1_000, errors: 0), candidate: Fixture.arm(1_000, errors: 9)),
-              action: .advance, rule: "healthy",
+              action: .advance, rule: .healthy,
               reason: "checks pass after 1,000 candidate and 1,000 baseline requests (candidate error rate 0.9% vs "
                   + "baseline 0.0%, p99 100 ms vs 100 ms); the 5m bake at step 1 (10%) is done",
               failedAfter: 0),
         .init(name: "client errors count against nobody",
               step: ArmPair(baseline: Fixture.arm(1_000, errors: 10), candidate: Fixture.arm(1_000, errors: 10, clientErrors: 900)),
-              guards: Guards(failureThreshold: 1), action: .rollback, rule: "error-ratio",
+              guards: Guards(failureThreshold: 1), action: .rollback, rule: .errorRatio,
               reason: "candidate error rate 10.0% vs baseline 1.0% (limit 2.0× or +1.0 pt): 1 consecutive failed check "
                   + "after 1,000 candidate requests",
               failedAfter: 1),
         .init(name: "error ratio, first failure", step: ArmPair(baseline: Fixture.arm(10_000, errors: 100),
                                                                 candidate: Fixture.arm(1_204, errors: 118)),
-              action: .hold, rule: "error-ratio",
+              action: .hold, rule: .errorRatio,
               reason: "candidate error rate 9.8% vs baseline 1.0% (limit 2.0× or +1.0 pt): failed check 1 of 3 before rollback",
               failedAfter: 1),
         .init(name: "error ratio, third failure", step: ArmPair(baseline: Fixture.arm(10_000, errors: 100),
                                                                 candidate: Fixture.arm(1_204, errors: 118)),
-              failed: 2, action: .rollback, rule: "error-ratio",
+              failed: 2, action: .rollback, rule: .errorRatio,
               reason: "candidate error rate 9.8% vs baseline 1.0% (limit 2.0× or +1.0 pt): 3 consecutive failed checks "
                   + "after 1,204 candidate requests",
               failedAfter: 3),
         .init(name: "absolute error rate", step: ArmPair(baseline: Fixture.arm(1_000, errors: 40),
                                                          candidate: Fixture.arm(1_000, errors: 60)),
-              guards: Guards(maxErrorRatePercent: 5), action: .hold, rule: "error-rate",
+              guards: Guards(maxErrorRatePercent: 5), action: .hold, rule: .errorRate,
               reason: "candidate error rate 6.0% above the limit of 5.0%: failed check 1 of 3 before rollback",
               failedAfter: 1),
         .init(name: "latency ratio", step: ArmPair(baseline: Fixture.arm(1_000, errors: 10),
                                                    candidate: Fixture.arm(1_000, errors: 10, bucket: 27)),
-              guards: Guards(failureThreshold: 1), action: .rollback, rule: "latency-ratio",
+              guards: Guards(failureThreshold: 1), action: .rollback, rule: .latencyRatio,
               reason: "candidate p99 latency 180 ms vs baseline 100 ms (limit 1.5×): 1 consecutive failed check after "
                   + "1,000 candidate requests",
               failedAfter: 1),
         .init(name: "latency max", step: ArmPair(baseline: Fixture.arm(1_000, errors: 10, bucket: 27),
                                                  candidate: Fixture.arm(1_000, errors: 10, bucket: 27)),
-              guards: Guards(maxP99: TimeSpan(milliseconds: 150)), action: .hold, rule: "latency-max",
+              guards: Guards(maxP99: TimeSpan(milliseconds: 150)), action: .hold, rule: .latencyMax,
               reason: "candidate p99 latency 180 ms above the limit of 150 ms: failed check 1 of 3 before rollback",
               failedAfter: 1),
         .init(name: "several failures, p50", step: ArmPair(baseline: Fixture.arm(1_000, errors: 10),
                                                            candidate: Fixture.arm(1_000, errors: 100, bucket: 30)),
-              guards: Guards(latencyQuantile: 0.5), failed: 2, action: .rollback, rule: "error-ratio",
+              guards: Guards(latencyQuantile: 0.5), failed: 2, action: .rollback, rule: .errorRatio,
               reason: "candidate error rate 10.0% vs baseline 1.0% (limit 2.0× or +1.0 pt); candidate p50 latency 300 ms "
                   + "vs baseline 91 ms (limit 1.5×): 3 consecutive failed checks after 1,000 candidate requests",
               failedAfter: 3),
@@ -100,7 +100,7 @@ import Testing
         #expect(a.verdict.rule == c.rule)
         #expect(a.verdict.reason == c.reason)
         #expect(a.memory.failedChecks == c.failedAfter)
-        #expect(a.verdict.evidence.last == GuardEvidence(guardName: "checks", test: "failed_checks",
+        #expect(a.verdict.evidence.last == GuardEvidence(guardName: .checks, test: .failedChecks,
                                                          value: Double(c.failedAfter)))
     }
 
@@ -132,7 +132,7 @@ import Testing
 
     @Test func atFullWeightOnlyTheCandidateNeedsExposure() {
         let waiting = assessAtFullWeight(ArmPair(baseline: .zero, candidate: Fixture.arm(40, errors: 0)))
-        #expect(waiting.verdict.rule == "min-requests")
+        #expect(waiting.verdict.rule == .minRequests)
         #expect(waiting.verdict.reason == "waiting for 100 candidate requests at step 4 (100%), where the candidate takes all traffic: 40 so far")
         let done = assessAtFullWeight(ArmPair(baseline: .zero, candidate: Fixture.arm(500, errors: 5)))
         #expect(done.verdict.action == .advance)
@@ -145,14 +145,14 @@ import Testing
         var capped = Guards()
         capped.maxErrorRatePercent = 2
         let a = assessAtFullWeight(step, guards: capped)
-        #expect(a.verdict.rule == "error-rate")
+        #expect(a.verdict.rule == .errorRate)
         #expect(a.memory.failedChecks == 1)
     }
 
     @Test func aPassingCheckResetsTheCount() {
         let a = assess(Self.healthy, failed: 2, stepStartedAt: 0, now: 1000)
         #expect(a.memory.failedChecks == 0)
-        #expect(a.verdict.rule == "bake")
+        #expect(a.verdict.rule == .bake)
     }
 
     @Test func evidenceListsEveryNumber() {

@@ -41,7 +41,7 @@ import Testing
         #expect(report.ticked == ["chat-completions"] && report.decisions.isEmpty)
         #expect(w.store.saves.count == saves)  // tracked in memory, not written
         #expect(w.controller.entry("chat-completions")?.status.phase == .promoted)
-        #expect(w.controller.entry("chat-completions")?.judge.lastVerdict?.rule == "healthy")
+        #expect(w.controller.entry("chat-completions")?.judge.lastVerdict?.rule == .healthy)
     }
 
     @Test func trafficSeenWhileOverDoesNotLeakIntoARestartedStep() throws {
@@ -70,7 +70,7 @@ import Testing
         #expect(e.lastDecision?.actor == .judge)
         #expect(e.lastDecision?.reason.isEmpty == false)
         let log = try w.controller.decisions(migration: "chat-completions", limit: 10)
-        #expect(log.first?.action == "rollback")
+        #expect(log.first?.action == .rollback)
         #expect(log.first?.evidence.isEmpty == false)
     }
 
@@ -113,7 +113,7 @@ import Testing
         #expect(e.policy.judge == .sequential)
         _ = drive(traffic(100, baselineErrors: 1, candidateErrors: 1), limit: 4)  // the first tick takes a snapshot
         let verdict = try #require(w.controller.entry("chat-completions")?.judge.lastVerdict)
-        #expect(verdict.rule == "evidence")
+        #expect(verdict.rule == .evidence)
         #expect(verdict.reason.hasPrefix("waiting for evidence that the candidate is no worse than 2.0× the baseline (20 each) after 300 candidate requests: errors "))
         // Steps 5/50/100: the 5 % step gets 20/(20 + 2) of alpha 0.01, a threshold of 110.
         #expect(abs((w.controller.metrics.guardEvidence.value(labels: ["chat-completions", "combined", "rollback_threshold"]) ?? 0) - 110) < 1e-9)
@@ -136,7 +136,7 @@ import Testing
         _ = w.controller.runOnce(now: w.clock.now(), source: w.source)
         #expect(w.controller.metrics.noData.value(labels: ["idle"]) == 1)
         let verdict = try #require(w.controller.entry("idle")?.judge.lastVerdict)
-        #expect(verdict.rule == "no-data")
+        #expect(verdict.rule == .noData)
         #expect(verdict.reason.hasPrefix("no candidate request for 1m at step 0 (5%)"))
         w.clock.advance(milliseconds: 10_000)
         w.source.add(traffic(100), for: "idle")

@@ -63,9 +63,9 @@ import Testing
         #expect(after.status == before.status)
         #expect(after.judge == before.judge)
         #expect(after.policy == before.policy)
-        #expect(after.lastDecision?.action == "pause")
+        #expect(after.lastDecision?.action == .pause)
         #expect(again.served("chat-completions")?.weights.body == controller.served("chat-completions")?.weights.body)
-        #expect(try again.decisions(migration: "chat-completions", limit: 10).map(\.action) == ["pause", "created"])
+        #expect(try again.decisions(migration: "chat-completions", limit: 10).map(\.action) == [.pause, .created])
     }
 
     /// 300 clients each starting a 1 MiB policy upload without a token: each gets 401 from the head, before

@@ -46,12 +46,12 @@ import Testing
         #expect(w.controller.metrics.storeUp.value(labels: []) == 0)
         #expect((w.controller.metrics.storeErrors.value(labels: ["decision"])) >= 1)
         #expect(w.controller.metrics.storePending.value(labels: []) == 1)
-        #expect(w.store.saves.last?.decision?.action != "rollback")
+        #expect(w.store.saves.last?.decision?.action != .rollback)
 
         // Recovery: the next round writes the pending rollback, with its decision.
         w.store.failSaves = false
         _ = tick(traffic(10))
-        #expect(w.store.saves.contains { $0.decision?.action == "rollback" && $0.status.phase == .rolledBack })
+        #expect(w.store.saves.contains { $0.decision?.action == .rollback && $0.status.phase == .rolledBack })
         #expect(readyz().0 == 200)
         #expect(w.controller.metrics.storeUp.value(labels: []) == 1)
         #expect(w.controller.metrics.storePending.value(labels: []) == 0)

@@ -30,7 +30,7 @@ import Testing
             try store.save(Fixture.creation("chat-completions"))
             try store.save(StoreChange(status: Fixture.status("chat-completions", revision: 2, policyVersion: 2),
                                        judge: .initial, newPolicySource: Fixture.policyV2,
-                                       decision: Fixture.decision(revision: 2, action: "policy", from: 0, to: 0)))
+                                       decision: Fixture.decision(revision: 2, action: .policy, from: 0, to: 0)))
 
             let all = try store.loadAll()
             #expect(all.map(\.status.migration) == ["chat-completions", "image-tagging"])
@@ -52,10 +52,10 @@ import Testing
             #expect(try store.decisions(migration: "chat-completions", limit: 3).map(\.revision) == [5, 4, 3])
             #expect(try store.decisions(migration: "chat-completions", limit: 100).map(\.revision) == [5, 4, 3, 2, 1])
             #expect(try store.decisions(migration: "chat-completions", limit: 0).isEmpty)
-            #expect(try store.decisions(migration: "other", limit: 10).map(\.action) == ["created"])
+            #expect(try store.decisions(migration: "other", limit: 10).map(\.action) == [.created])
             #expect(try store.decisions(migration: "unknown", limit: 10).isEmpty)
             #expect(try store.decisions(migration: "chat-completions", limit: 1).first?.evidence
-                    == [GuardEvidence(guardName: "errors", test: "ratio", value: 1.5)])
+                    == [GuardEvidence(guardName: .errors, test: .ratio, value: 1.5)])
         }
     }
 
@@ -160,9 +160,9 @@ import Testing
     func nonFiniteEvidenceIsSavedAndLoaded(kind: StoreKind) throws {
         try kind.with { store throws in
             try store.save(Fixture.creation())
-            let evidence = [GuardEvidence(guardName: "errors", test: "ratio", value: .nan),
-                            GuardEvidence(guardName: "latency", test: "ratio", value: .infinity),
-                            GuardEvidence(guardName: "latency", test: "delta", value: -.infinity)]
+            let evidence = [GuardEvidence(guardName: .errors, test: .ratio, value: .nan),
+                            GuardEvidence(guardName: .latency, test: .ratio, value: .infinity),
+                            GuardEvidence(guardName: .latency, test: .ratio, value: -.infinity)]
             var change = Fixture.advance(revision: 2)
             change.decision?.evidence = evidence
             change.judge.lastVerdict?.evidence = evidence

@@ -28,7 +28,7 @@ import Testing
             let policyChange = StoreChange(status: Fixture.status(revision: 3, policyVersion: 2, step: 0),
                                            judge: Fixture.judge(requests: 77, failedChecks: 3),
                                            newPolicySource: Fixture.policyV2,
-                                           decision: Fixture.decision(revision: 3, action: "policy", from: 1, to: 0))
+                                           decision: Fixture.decision(revision: 3, action: .policy, from: 1, to: 0))
             try store.save(policyChange)
             try store.save(Fixture.creation("image-tagging"))
             let before = try store.decisions(migration: "chat-completions", limit: 10)
