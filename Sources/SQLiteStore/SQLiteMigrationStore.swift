@@ -11,8 +11,9 @@ import Synchronization
 /// Other processes may read the file concurrently (WAL readers never block the writer).
 public final class SQLiteMigrationStore: MigrationStore, @unchecked Sendable {
     public let path: String
-    /// The connection (nil once closed), and whether the next write should reopen it first.
-    private let connection: Mutex<(db: SQLiteConnection?, reopen: Bool)>
+    /// The connection, whether the next call should reopen it first, and whether `close()` was called.
+    /// `db` is nil after `close()`, or after a reopen that failed (retried at the next call).
+    private let connection: Mutex<(db: SQLiteConnection?, reopen: Bool, closed: Bool)>
 
     /// How long a write waits for another connection's lock before failing with `SQLITE_BUSY`.
     public static let busyTimeoutMilliseconds: Int32 = 5_000
@@ -20,7 +21,7 @@ public final class SQLiteMigrationStore: MigrationStore, @unchecked Sendable {
     /// Opens (creating if needed) the database at `path`, sets WAL (verified) and runs schema migrations.
     public init(path: String) throws {
         self.path = path
-        connection = Mutex((try Self.open(path), false))
+        connection = Mutex((try Self.open(path), false, false))
     }
 
     private static func open(_ path: String) throws -> SQLiteConnection {
@@ -39,22 +40,26 @@ public final class SQLiteMigrationStore: MigrationStore, @unchecked Sendable {
 
     /// Runs `body` on the open connection, holding the lock.
     ///
-    /// A write that failed because the file could not be written (read-only, I/O error, cannot open)
-    /// marks the connection for reopening: SQLite keeps a connection that fell back to read-only
-    /// read-only for good, so once the filesystem is writable again only a new connection can write.
+    /// A call that failed because the file could not be written (read-only, I/O error, cannot open)
+    /// marks the connection for reopening: SQLite keeps a connection that fell back to read-only — and
+    /// the shared-memory index every connection of the process to that file shares — read-only for
+    /// good, so once the filesystem is writable again only a fresh connection, opened after the old one
+    /// is closed, can write.
     private func withConnection<T: Sendable>(_ operation: String, _ body: (SQLiteConnection) throws -> T) throws -> T {
         try connection.withLock { state throws -> T in
-            guard let current = state.db else {
+            guard !state.closed else {
                 throw SQLiteError(resultCode: SQLITE_MISUSE, extendedCode: SQLITE_MISUSE,
                                   message: "store \(path) is closed", operation: operation,
                                   location: "\(#fileID):\(#line)")
             }
-            var db = current
-            if state.reopen, let fresh = try? Self.open(path) {
-                try? current.close()
-                state = (fresh, false)
-                db = fresh
+            if state.reopen || state.db == nil {
+                try? state.db?.close()
+                state.db = nil
+                state.reopen = true
+                state.db = try Self.open(path)
+                state.reopen = false
             }
+            guard let db = state.db else { preconditionFailure("opened above") }
             do {
                 return try body(db)
             } catch let error as SQLiteError {
@@ -128,7 +133,7 @@ public final class SQLiteMigrationStore: MigrationStore, @unchecked Sendable {
     public func close() {
         let db = connection.withLock { state -> SQLiteConnection? in
             let current = state.db
-            state = (nil, false)
+            state = (nil, false, true)
             return current
         }
         // close_v2 fails only on a bad handle; nothing useful can be done with that at shutdown.
