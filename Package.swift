@@ -13,14 +13,16 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
 
+        // The JSON string escaper every module shares.
+        .target(name: "JSONText"),
         // Pure core: policy, state machine, judges, bucketing, line protocol. No I/O, no clock.
-        .target(name: "GlidepathCore", linkerSettings: [.linkedLibrary("m")]),
+        .target(name: "GlidepathCore", dependencies: ["JSONText"], linkerSettings: [.linkedLibrary("m")]),
         // Prometheus text format: metric registry, exposition writer, strict parser.
         .target(name: "PromText"),
         // SQLite C-API wrapper and the durable migration store.
         .target(name: "SQLiteStore", dependencies: ["CSQLite", "GlidepathCore"]),
         // HTTP/1.1 parser, response writer, epoll transport, tiny blocking client.
-        .target(name: "HTTPServer", dependencies: ["CEpoll"]),
+        .target(name: "HTTPServer", dependencies: ["CEpoll", "JSONText"]),
         // The benchmark: the real judges and state machine on a seeded virtual clock and simulated traffic.
         .target(name: "GlidepathSimulator", dependencies: ["GlidepathCore"], linkerSettings: [.linkedLibrary("m")]),
         // Wiring: API handlers, control loop, metric sources, `serve`.

@@ -80,7 +80,7 @@ public final class Controller: @unchecked Sendable {
                                 policyVersion: s.status.policyVersion, lastDecision: last)
         if case .status = s.problem {
             if let d = last {
-                b.lastPhase = Self.phase(after: d.action, weight: d.candidateWeight)
+                b.lastPhase = Self.phase(after: d.action)
                 b.lastCandidateWeight = d.candidateWeight
                 let doc = WeightsDocument(migration: name, revision: b.revision, phase: b.lastPhase ?? .paused,
                                           step: d.toStep, baseline: d.baseline, candidate: d.candidate,
@@ -110,7 +110,7 @@ public final class Controller: @unchecked Sendable {
     }
 
     /// The phase a decision left a migration in, as far as its action tells.
-    static func phase(after action: Decision.Action, weight: Weight) -> Phase {
+    static func phase(after action: Decision.Action) -> Phase {
         switch action {
         case .rollback: .rolledBack
         case .promote: .promoted

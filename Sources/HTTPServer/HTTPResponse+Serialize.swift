@@ -1,3 +1,5 @@
+import JSONText
+
 extension HTTPResponse {
     /// The interim answer to `Expect: 100-continue`.
     public static let continueBytes: [UInt8] = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
@@ -12,7 +14,7 @@ extension HTTPResponse {
 
     /// The JSON error body the server sends for a refused request.
     public static func error(_ error: HTTPParseError) -> HTTPResponse {
-        .json(error.status, "{\"error\":\"\(jsonEscaped(error.message))\"}")
+        .json(error.status, "{\"error\":\(jsonQuoted(error.message))}")
     }
 
     /// The response as it goes on the wire (see `serialize(into:headOnly:close:keepAliveHeader:)`).
@@ -74,26 +76,5 @@ extension HTTPResponse {
     /// Header text with CR and LF replaced by spaces so that no handler can split the response.
     private static func appendFieldText(_ text: String, to out: inout [UInt8]) {
         for b in text.utf8 { out.append(b == 13 || b == 10 ? 32 : b) }
-    }
-
-    static func jsonEscaped(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out
     }
 }
