@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Runs a libFuzzer harness for a number of seconds, starting from its seed corpus in the repo.
 #
-#   scripts/fuzz.sh HARNESS SECONDS     HARNESS: http, observations, promtext, policy, or all (each in turn)
+#   scripts/fuzz.sh HARNESS SECONDS     HARNESS: http, observations, promtext, policy, or all (each in turn);
+#                                       SECONDS 0 only builds
 #
-# Builds the harnesses once (release, -sanitize=fuzzer; with FUZZ_ASAN=1 also address) into .build-fuzz,
+# Builds the harnesses once (release, -sanitize=fuzzer) into .build-fuzz (FUZZ_ASAN=1: also AddressSanitizer,
+# into .build-fuzz-asan),
 # then runs with the seeds in scripts/fuzz/corpus/HARNESS (read only: new inputs go to a temporary
 # directory, printed at the end; set FUZZ_KEEP=DIR to keep them there). A crash, trap or hang exits
 # non-zero and leaves the input in FUZZ_ARTIFACTS (default: the temporary directory). Prints the
@@ -31,8 +33,8 @@ all=(http observations promtext policy)
 if [[ $harness == all ]]; then harnesses=("${all[@]}"); else target_of "$harness" >/dev/null; harnesses=("$harness"); fi
 
 sanitizers=(--sanitize=fuzzer)
-[[ "${FUZZ_ASAN:-0}" == 1 ]] && sanitizers+=(--sanitize=address)
 build_dir=.build-fuzz
+if [[ "${FUZZ_ASAN:-0}" == 1 ]]; then sanitizers+=(--sanitize=address); build_dir=.build-fuzz-asan; fi
 for h in "${harnesses[@]}"; do
     target=$(target_of "$h")
     echo "== fuzz: building $target"
@@ -42,6 +44,7 @@ for h in "${harnesses[@]}"; do
     [[ ${PIPESTATUS[0]} -eq 0 ]] || { echo "fuzz: build of $target failed" >&2; exit 1; }
     echo "== fuzz: built $target in $(( $(date +%s) - start )) s"
 done
+[[ $seconds -gt 0 ]] || exit 0  # 0 seconds: build only
 bin=$(GLIDEPATH_FUZZ=1 swift build -c release "${sanitizers[@]}" --scratch-path "$build_dir" --show-bin-path)
 
 status=0
