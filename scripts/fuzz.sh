@@ -12,6 +12,8 @@
 # run's figures at the end: executions, exec/s, coverage (cov) and features (ft), corpus size.
 # Extra libFuzzer flags: FUZZ_FLAGS="-max_len=8192 ...". Runs under `nice -n 10`.
 set -euo pipefail
+# One compound command: bash reads it whole before running, so editing this file mid-run is harmless.
+{
 cd "$(dirname "$0")/.."
 
 usage() { echo "usage: $0 {http|observations|promtext|policy|all} SECONDS" >&2; exit 2; }
@@ -39,9 +41,15 @@ for h in "${harnesses[@]}"; do
     target=$(target_of "$h")
     echo "== fuzz: building $target"
     start=$(date +%s)
-    GLIDEPATH_FUZZ=1 nice -n 10 swift build -c release "${sanitizers[@]}" --scratch-path "$build_dir" \
-        --product "$target" 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Write|Linking|Planning|Build)' || true
-    [[ ${PIPESTATUS[0]} -eq 0 ]] || { echo "fuzz: build of $target failed" >&2; exit 1; }
+    log=$(mktemp /tmp/glidepath-fuzz-build.XXXXXX)
+    if ! GLIDEPATH_FUZZ=1 nice -n 10 swift build -c release "${sanitizers[@]}" --scratch-path "$build_dir" \
+        --product "$target" >"$log" 2>&1; then
+        cat "$log" >&2
+        echo "fuzz: build of $target failed" >&2
+        exit 1
+    fi
+    grep -E 'error|warning: .*\.swift|complete' "$log" || true
+    rm -f "$log"
     echo "== fuzz: built $target in $(( $(date +%s) - start )) s"
 done
 [[ $seconds -gt 0 ]] || exit 0  # 0 seconds: build only
@@ -78,3 +86,4 @@ for h in "${harnesses[@]}"; do
     fi
 done
 exit $status
+}
