@@ -6,10 +6,11 @@ import HTTPServer
 /// The first input byte picks how the rest is split into `feed` calls (0: whole, 1: byte by byte,
 /// otherwise up to 7 pseudo-random cut points); the rest is the byte stream of one connection. The
 /// stream is parsed once whole and once split, with small limits so that they are reached. Checked:
-/// both runs give the same requests and, after a final blank line, both end in an error or neither; nothing follows an error or
-/// a closing request; every body is within `maxBodyBytes` and matches its `Content-Length`; every head
-/// is within `maxHeaderBytes`; the requests' bytes add up to at most the input; error statuses are
-/// 4xx/5xx ones the parser documents. A broken invariant traps (libFuzzer records the input).
+/// both runs give the same requests and, after a final blank line, both end in an error or neither;
+/// nothing follows an error or a closing request; every body is within `maxBodyBytes` and matches its
+/// `Content-Length`; every head is within `maxHeaderBytes`; the requests' bytes add up to at most the
+/// input; error statuses are 4xx/5xx ones the parser documents. A broken invariant traps (libFuzzer
+/// records the input). `FUZZ_DEBUG=1 .build-fuzz/release/FuzzHTTP FILE` prints both runs' events.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzHTTPRequestParser(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size > 0 else { return 0 }
