@@ -45,3 +45,15 @@ let package = Package(
         .testTarget(name: "GlidepathCLITests", dependencies: ["GlidepathCLI", "GlidepathServer", "GlidepathSimulator"]),
     ]
 )
+
+// libFuzzer harnesses (scripts/fuzz.sh), declared only when GLIDEPATH_FUZZ=1 so that a normal build and
+// `swift test` never see them. Build: GLIDEPATH_FUZZ=1 swift build -c release --sanitize=fuzzer
+// --scratch-path .build-fuzz --product FuzzHTTP.
+if Context.environment["GLIDEPATH_FUZZ"] == "1" {
+    package.targets += [
+        .executableTarget(name: "FuzzHTTP", dependencies: ["HTTPServer"]),
+        .executableTarget(name: "FuzzObservations", dependencies: ["GlidepathCore"]),
+        .executableTarget(name: "FuzzPromText", dependencies: ["PromText"]),
+        .executableTarget(name: "FuzzPolicy", dependencies: ["GlidepathCore"]),
+    ]
+}

@@ -38,7 +38,9 @@ struct ChunkedBodyDecoder: Sendable {
         while true {
             switch phase {
             case .size:
-                guard let end = ByteScan.crlf(buf, from: pos) else {
+                // The same limit whether the line arrives whole or in pieces: a complete line (with its
+                // CRLF) of more than `maxLineBytes`, or a partial one already longer, is refused.
+                guard let end = ByteScan.crlf(buf, from: pos), end + 2 - pos <= Self.maxLineBytes else {
                     return buf.count - pos > Self.maxLineBytes ? .failed(.malformedChunk("chunk-size line too long")) : .needMore
                 }
                 guard let size = Self.chunkSize(UnsafeBufferPointer(rebasing: buf[pos..<end])) else {
@@ -68,7 +70,9 @@ struct ChunkedBodyDecoder: Sendable {
                 phase = .size
             case .trailer:
                 guard let end = ByteScan.crlf(buf, from: pos) else {
-                    return trailerBytes + buf.count - pos > maxTrailerBytes
+                    // A lone CR may be the start of the blank line that ends the trailer, which costs nothing.
+                    let pending = buf.count - pos == 1 && buf[pos] == 13 ? 0 : buf.count - pos
+                    return trailerBytes + pending > maxTrailerBytes
                         ? .failed(.headerTooLarge(limit: maxTrailerBytes)) : .needMore
                 }
                 if end == pos {
