@@ -3,21 +3,21 @@ import Foundation
 import HTTPServer
 
 /// A failed client call: the server's own error message when it sent one (exit code 1).
-public struct ClientError: Error, Equatable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+package struct ClientError: Error, Equatable, CustomStringConvertible {
+    package var message: String
+    package init(_ message: String) { self.message = message }
+    package var description: String { message }
 }
 
 /// The CLI's side of the admin API.
-public struct AdminClient: Sendable {
-    public var server: String
-    public var token: String?
+package struct AdminClient: Sendable {
+    package var server: String
+    package var token: String?
 
-    public static let defaultServer = "http://127.0.0.1:8470"
+    package static let defaultServer = "http://127.0.0.1:8470"
 
     /// `--server` wins over `GLIDEPATH_SERVER`, which wins over the default.
-    public init(server: String?, environment: [String: String]) {
+    package init(server: String?, environment: [String: String]) {
         var s = server ?? environment["GLIDEPATH_SERVER"] ?? Self.defaultServer
         while s.hasSuffix("/") { s.removeLast() }
         self.server = s
@@ -26,7 +26,7 @@ public struct AdminClient: Sendable {
 
     /// Sends a request and returns the decoded JSON of a 2xx answer; anything else throws with the
     /// server's message (and every policy problem, for a 422).
-    public func call(_ method: String, _ path: String, body: [UInt8] = [], contentType: String = "application/json") throws(ClientError) -> Any {
+    package func call(_ method: String, _ path: String, body: [UInt8] = [], contentType: String = "application/json") throws(ClientError) -> Any {
         var headers: [(String, String)] = []
         if let token { headers.append(("Authorization", "Bearer \(token)")) }
         if !body.isEmpty { headers.append(("Content-Type", contentType)) }
@@ -63,7 +63,7 @@ public struct AdminClient: Sendable {
     }
 
     /// Path segment escaping for a migration name.
-    public static func escape(_ s: String) -> String {
+    package static func escape(_ s: String) -> String {
         s.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? s
     }
 }

@@ -2,9 +2,9 @@ import GlidepathServer
 import Foundation
 
 /// Human-readable renderings of the API's JSON for `status` and `history`.
-public enum CLIFormat {
+package enum CLIFormat {
     /// A number as the API wrote it (`5`, `12.5`).
-    public static func number(_ v: Any?) -> String {
+    package static func number(_ v: Any?) -> String {
         guard let n = v as? NSNumber else { return "-" }
         let d = n.doubleValue
         if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
@@ -12,7 +12,7 @@ public enum CLIFormat {
     }
 
     /// One row per migration: name, state, step, candidate weight, revision, last reason.
-    public static func statusTable(_ statuses: [[String: Any]]) -> String {
+    package static func statusTable(_ statuses: [[String: Any]]) -> String {
         var rows = [["MIGRATION", "STATE", "STEP", "CANDIDATE", "REVISION", "REASON"]]
         for s in statuses {
             let steps = s["steps"].map { "/\(number($0))" } ?? ""
@@ -28,7 +28,7 @@ public enum CLIFormat {
     }
 
     /// One line per decision: time, revision, action, steps, weights, actor, reason.
-    public static func historyLines(_ decisions: [[String: Any]]) -> String {
+    package static func historyLines(_ decisions: [[String: Any]]) -> String {
         var rows = [["TIME", "REV", "ACTION", "STEP", "WEIGHTS", "ACTOR", "REASON"]]
         for d in decisions {
             let weights = (d["weights"] as? [String: Any] ?? [:]).sorted { $0.key < $1.key }
@@ -43,7 +43,7 @@ public enum CLIFormat {
     }
 
     /// Left-aligned columns separated by two spaces; the last column is not padded.
-    public static func table(_ rows: [[String]]) -> String {
+    package static func table(_ rows: [[String]]) -> String {
         guard let width = rows.first?.count else { return "" }
         var widths = [Int](repeating: 0, count: width)
         for r in rows { for (i, c) in r.enumerated() where i < width - 1 { widths[i] = max(widths[i], c.count) } }

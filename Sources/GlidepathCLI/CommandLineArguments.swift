@@ -3,7 +3,7 @@ import GlidepathCore
 import GlidepathSimulator
 
 /// A parsed `glidepath` command line. Parsing is pure so tests can cover every usage error.
-public enum Command: Equatable, Sendable {
+package enum Command: Equatable, Sendable {
     /// `--help`: the top-level text (nil) or a command's.
     case help(String?)
     case version
@@ -20,14 +20,14 @@ public enum Command: Equatable, Sendable {
 }
 
 /// A command line that does not make sense (exit code 2), with the message to print.
-public struct UsageError: Error, Equatable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+package struct UsageError: Error, Equatable, CustomStringConvertible {
+    package var message: String
+    package init(_ message: String) { self.message = message }
+    package var description: String { message }
 }
 
 /// Parses `glidepath`'s arguments (without the program name). No argument-parser package: a small table.
-public enum CommandLineArguments {
+package enum CommandLineArguments {
     struct Spec {
         var valueFlags: Set<String>
         var boolFlags: Set<String>
@@ -52,7 +52,7 @@ public enum CommandLineArguments {
         return s
     }()
 
-    public static func parse(_ args: [String]) throws(UsageError) -> Command {
+    package static func parse(_ args: [String]) throws(UsageError) -> Command {
         guard let first = args.first else { throw UsageError("missing command; run glidepath --help") }
         if first == "--help" || first == "-h" || first == "help" {
             if args.count > 1, specs[args[1]] != nil { return .help(args[1]) }

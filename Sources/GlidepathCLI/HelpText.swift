@@ -1,7 +1,7 @@
 import GlidepathServer
 /// The `--help` texts of the command-line tool.
-public enum HelpText {
-    public static let topLevel = """
+package enum HelpText {
+    package static let topLevel = """
     glidepath — canary migration controller
 
     Usage: glidepath <command> [options]
@@ -30,7 +30,7 @@ public enum HelpText {
 
     """
 
-    public static func command(_ name: String) -> String {
+    package static func command(_ name: String) -> String {
         switch name {
         case "serve": return """
             Usage: glidepath serve [--listen HOST:PORT] [--db PATH] [--policies DIR]

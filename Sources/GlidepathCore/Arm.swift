@@ -1,5 +1,5 @@
 /// The two sides of a migration.
-public enum Arm: Int, Sendable, CaseIterable {
+package enum Arm: Int, Sendable, CaseIterable {
     /// The legacy provider, old key, old region.
     case baseline = 0
     /// The new provider, new key, new region.

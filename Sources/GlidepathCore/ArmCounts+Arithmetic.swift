@@ -1,7 +1,7 @@
 extension ArmCounts {
     /// Adds `other` into `self`: counters add, histograms add bucket by bucket (an empty histogram
     /// means "no latency seen" and counts as all zeros).
-    public mutating func merge(_ other: ArmCounts) {
+    package mutating func merge(_ other: ArmCounts) {
         requests &+= other.requests
         errors &+= other.errors
         clientErrors &+= other.clientErrors
@@ -15,19 +15,19 @@ extension ArmCounts {
         for i in other.latency.indices { latency[i] &+= other.latency[i] }
     }
 
-    public static func + (lhs: ArmCounts, rhs: ArmCounts) -> ArmCounts {
+    package static func + (lhs: ArmCounts, rhs: ArmCounts) -> ArmCounts {
         var out = lhs
         out.merge(rhs)
         return out
     }
 
-    public static func += (lhs: inout ArmCounts, rhs: ArmCounts) { lhs.merge(rhs) }
+    package static func += (lhs: inout ArmCounts, rhs: ArmCounts) { lhs.merge(rhs) }
 
     /// Requests that can count for or against the arm: every request except client errors.
-    public var judgedRequests: UInt64 { requests >= clientErrors ? requests - clientErrors : 0 }
+    package var judgedRequests: UInt64 { requests >= clientErrors ? requests - clientErrors : 0 }
 
     /// `errors / (requests − clientErrors)`, 0 when nothing was judged.
-    public var errorRate: Double {
+    package var errorRate: Double {
         let n = judgedRequests
         return n == 0 ? 0 : Double(errors) / Double(n)
     }
@@ -35,19 +35,19 @@ extension ArmCounts {
 
 extension ArmPair {
     /// Adds both arms of `other` into `self`.
-    public mutating func merge(_ other: ArmPair) {
+    package mutating func merge(_ other: ArmPair) {
         baseline.merge(other.baseline)
         candidate.merge(other.candidate)
     }
 
-    public static func + (lhs: ArmPair, rhs: ArmPair) -> ArmPair {
+    package static func + (lhs: ArmPair, rhs: ArmPair) -> ArmPair {
         var out = lhs
         out.merge(rhs)
         return out
     }
 
-    public static func += (lhs: inout ArmPair, rhs: ArmPair) { lhs.merge(rhs) }
+    package static func += (lhs: inout ArmPair, rhs: ArmPair) { lhs.merge(rhs) }
 
     /// Requests on both arms together.
-    public var totalRequests: UInt64 { baseline.requests &+ candidate.requests }
+    package var totalRequests: UInt64 { baseline.requests &+ candidate.requests }
 }

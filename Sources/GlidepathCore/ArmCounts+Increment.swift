@@ -4,7 +4,7 @@ extension ArmCounts {
     /// Prometheus's counter-reset rule, per arm: if any counter went down (requests, a class, tokens,
     /// any histogram bucket, the latency sum), the source restarted since `previous`, and the whole
     /// current value is the increment.
-    public func increment(since previous: ArmCounts) -> ArmCounts {
+    package func increment(since previous: ArmCounts) -> ArmCounts {
         if wentDown(from: previous) { return self }
         var out = ArmCounts(requests: requests - previous.requests,
                             errors: errors - previous.errors,
@@ -37,7 +37,7 @@ extension ArmCounts {
 extension ArmPair {
     /// Per-arm increments since `previous`; with no previous snapshot the whole snapshot is the
     /// increment (the controller's own counters for a migration start at zero).
-    public func increment(since previous: ArmPair?) -> ArmPair {
+    package func increment(since previous: ArmPair?) -> ArmPair {
         guard let previous else { return self }
         return ArmPair(baseline: baseline.increment(since: previous.baseline),
                        candidate: candidate.increment(since: previous.candidate))

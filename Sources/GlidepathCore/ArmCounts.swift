@@ -1,23 +1,23 @@
 /// Request counts for one arm: what the control loop reads off the metrics, and what the judge weighs.
 ///
 /// Used both for cumulative counter values (a snapshot) and for increments (a tick, a step).
-public struct ArmCounts: Hashable, Sendable, Codable {
+package struct ArmCounts: Hashable, Sendable, Codable {
     /// Requests of every class.
-    public var requests: UInt64
+    package var requests: UInt64
     /// Requests classified `error`.
-    public var errors: UInt64
+    package var errors: UInt64
     /// Requests classified `client_error` (they count against nobody).
-    public var clientErrors: UInt64
+    package var clientErrors: UInt64
     /// Latency histogram, *non-cumulative*: `latency[i]` counts requests with
     /// `bounds[i-1] < seconds ≤ bounds[i]`; the last element is the `+Inf` bucket.
     /// Length `LatencyBuckets.count`, or empty when no latency was seen.
-    public var latency: [UInt64]
+    package var latency: [UInt64]
     /// Sum of latencies in seconds.
-    public var latencySum: Double
+    package var latencySum: Double
     /// Tokens reported.
-    public var tokens: UInt64
+    package var tokens: UInt64
 
-    public init(requests: UInt64 = 0, errors: UInt64 = 0, clientErrors: UInt64 = 0,
+    package init(requests: UInt64 = 0, errors: UInt64 = 0, clientErrors: UInt64 = 0,
                 latency: [UInt64] = [], latencySum: Double = 0, tokens: UInt64 = 0) {
         self.requests = requests
         self.errors = errors
@@ -27,22 +27,22 @@ public struct ArmCounts: Hashable, Sendable, Codable {
         self.tokens = tokens
     }
 
-    public static let zero = ArmCounts()
+    package static let zero = ArmCounts()
 }
 
 /// Counts for both arms.
-public struct ArmPair: Hashable, Sendable, Codable {
-    public var baseline: ArmCounts
-    public var candidate: ArmCounts
+package struct ArmPair: Hashable, Sendable, Codable {
+    package var baseline: ArmCounts
+    package var candidate: ArmCounts
 
-    public init(baseline: ArmCounts = .zero, candidate: ArmCounts = .zero) {
+    package init(baseline: ArmCounts = .zero, candidate: ArmCounts = .zero) {
         self.baseline = baseline
         self.candidate = candidate
     }
 
-    public static let zero = ArmPair()
+    package static let zero = ArmPair()
 
-    public subscript(arm: Arm) -> ArmCounts {
+    package subscript(arm: Arm) -> ArmCounts {
         get { arm == .baseline ? baseline : candidate }
         set { if arm == .baseline { baseline = newValue } else { candidate = newValue } }
     }

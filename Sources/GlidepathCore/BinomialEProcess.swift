@@ -10,12 +10,12 @@ import Darwin
 /// events among `n` trials; the e-value is `mean_k exp(logL_k)`. With alternatives above `p0` it tests
 /// "p ≤ p0" (absolute limits: `maxRate`, `maxP99`); with alternatives below `p0` it tests "p ≥ p0"
 /// (the safety floors).
-public struct BinomialEProcess: Hashable, Sendable, Codable {
-    public var null: Double
-    public var alternatives: [Double]
-    public var logL: [Double]
+package struct BinomialEProcess: Hashable, Sendable, Codable {
+    package var null: Double
+    package var alternatives: [Double]
+    package var logL: [Double]
 
-    public init(null: Double, alternatives: [Double]) {
+    package init(null: Double, alternatives: [Double]) {
         self.null = null
         self.alternatives = alternatives
         self.logL = Array(repeating: 0, count: alternatives.count)
@@ -23,7 +23,7 @@ public struct BinomialEProcess: Hashable, Sendable, Codable {
 
     /// Tests "the rate is at most `limit`": alternatives `limit × {1.5, 2, 3, 5, 10}`, capped below 1
     /// (at `(1 + limit)/2`, duplicates dropped).
-    public static func above(_ limit: Double) -> BinomialEProcess {
+    package static func above(_ limit: Double) -> BinomialEProcess {
         var alts: [Double] = []
         for m in EProcess.aboveMultiples {
             let p = min(limit * m, (1 + limit) / 2)
@@ -33,12 +33,12 @@ public struct BinomialEProcess: Hashable, Sendable, Codable {
     }
 
     /// Tests "the rate is at least `floor`": alternatives `floor × {0.1, 0.25, 0.5, 0.75}`.
-    public static func below(_ floor: Double) -> BinomialEProcess {
+    package static func below(_ floor: Double) -> BinomialEProcess {
         BinomialEProcess(null: floor, alternatives: EProcess.belowMultiples.map { floor * $0 })
     }
 
     /// Adds `events` bad events among `trials` (no trial: no change).
-    public mutating func update(trials: UInt64, events: UInt64) {
+    package mutating func update(trials: UInt64, events: UInt64) {
         guard trials > 0 else { return }
         let x = Double(min(events, trials)), rest = Double(trials - min(events, trials))
         for k in alternatives.indices {
@@ -50,6 +50,6 @@ public struct BinomialEProcess: Hashable, Sendable, Codable {
         }
     }
 
-    public var logEValue: Double { EProcess.logMeanExp(logL) }
-    public var eValue: Double { exp(logEValue) }
+    package var logEValue: Double { EProcess.logMeanExp(logL) }
+    package var eValue: Double { exp(logEValue) }
 }

@@ -2,12 +2,12 @@
 ///
 /// A request key maps to one of 10,000 buckets; the candidate gets the buckets below its weight in
 /// basis points, so a key that is on the candidate stays there as the weight grows.
-public enum Bucketing {
+package enum Bucketing {
     /// Number of buckets: one per basis point of weight.
-    public static let bucketCount: UInt64 = 10_000
+    package static let bucketCount: UInt64 = 10_000
 
     /// FNV-1a 64 over bytes: offset `0xcbf29ce484222325`, prime `0x100000001b3`, xor then multiply.
-    public static func fnv1a64<S: Sequence>(_ bytes: S) -> UInt64 where S.Element == UInt8 {
+    package static func fnv1a64<S: Sequence>(_ bytes: S) -> UInt64 where S.Element == UInt8 {
         fnv1a64(bytes, continuing: fnvOffsetBasis)
     }
 
@@ -24,7 +24,7 @@ public enum Bucketing {
     }
 
     /// SplitMix64's finaliser; FNV alone spreads similar keys poorly over the low digits.
-    public static func mix64(_ z: UInt64) -> UInt64 {
+    package static func mix64(_ z: UInt64) -> UInt64 {
         var z = z
         z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
         z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
@@ -32,18 +32,18 @@ public enum Bucketing {
     }
 
     /// The hashed text is `migration + ":" + key` in UTF-8.
-    public static func hash(migration: String, key: String) -> UInt64 {
+    package static func hash(migration: String, key: String) -> UInt64 {
         let prefix = fnv1a64(CollectionOfOne(UInt8(ascii: ":")), continuing: fnv1a64(migration.utf8))
         return fnv1a64(key.utf8, continuing: prefix)
     }
 
     /// `mix64(fnv1a64(utf8(migration + ":" + key))) mod 10000`.
-    public static func bucket(migration: String, key: String) -> Int {
+    package static func bucket(migration: String, key: String) -> Int {
         Int(mix64(hash(migration: migration, key: key)) % bucketCount)
     }
 
     /// True when `bucket` routes to the candidate at `candidateWeight`.
-    public static func routesToCandidate(bucket: Int, candidateWeight: Weight) -> Bool {
+    package static func routesToCandidate(bucket: Int, candidateWeight: Weight) -> Bool {
         bucket < candidateWeight.basisPoints
     }
 }

@@ -1,13 +1,13 @@
 /// What one tick produced for one migration.
-public struct TickOutcome: Sendable {
+package struct TickOutcome: Sendable {
     /// The judge state to persist (always changes: evidence, last tick time).
-    public var judge: JudgeState
+    package var judge: JudgeState
     /// The verdict of this tick.
-    public var verdict: Verdict
+    package var verdict: Verdict
     /// A change of state, if the verdict caused one (it already carries the reset judge state).
-    public var transition: Transition?
+    package var transition: Transition?
 
-    public init(judge: JudgeState, verdict: Verdict, transition: Transition?) {
+    package init(judge: JudgeState, verdict: Verdict, transition: Transition?) {
         self.judge = judge
         self.verdict = verdict
         self.transition = transition
@@ -17,7 +17,7 @@ public struct TickOutcome: Sendable {
 /// One control-loop tick for one migration, pure: increments from the cumulative counters
 /// (a drop means the source restarted and the new value is the increment), step evidence, the judge,
 /// the state machine. The control loop and the simulator both call this.
-public enum ControlTick {
+package enum ControlTick {
     /// Runs one tick.
     ///
     /// - Increments are taken against `state.lastSnapshot` and added to the step's evidence;
@@ -36,7 +36,7 @@ public enum ControlTick {
     ///   rolls back (`onStuck: rollback`, rule `max-hold`) or stays held under rule `stuck`.
     /// - The verdict is stored in `lastVerdict` of the returned judge state, which is the transition's
     ///   (reset for the new step) when the verdict changed the state.
-    public static func run(policy: Policy, status: MigrationStatus, state: JudgeState, snapshot: ArmPair,
+    package static func run(policy: Policy, status: MigrationStatus, state: JudgeState, snapshot: ArmPair,
                            judge: any Judge, now: Int64) -> TickOutcome {
         let increment = state.lastSnapshot.map { snapshot.increment(since: $0) } ?? .zero
         var next = state

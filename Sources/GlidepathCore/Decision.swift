@@ -1,7 +1,7 @@
 /// Who took a decision (raw values `judge` and `operator`, as the API and the store spell them).
 ///
 /// Named `DecisionActor` to stay clear of Swift's `DecisionActor` protocol.
-public enum DecisionActor: String, Hashable, Sendable, Codable {
+package enum DecisionActor: String, Hashable, Sendable, Codable {
     case judge
     case `operator`
 }
@@ -10,39 +10,39 @@ public enum DecisionActor: String, Hashable, Sendable, Codable {
 ///
 /// An open set (one latency guard per quantile of the sequential judge), so a struct with the known
 /// names as constants rather than an enum; it encodes as its name.
-public struct EvidenceGuard: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
-    public var rawValue: String
-    public init(rawValue: String) { self.rawValue = rawValue }
+package struct EvidenceGuard: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    package var rawValue: String
+    package init(rawValue: String) { self.rawValue = rawValue }
 
-    public static let errors = EvidenceGuard(rawValue: "errors")
+    package static let errors = EvidenceGuard(rawValue: "errors")
     /// Threshold judge: the guards' latency quantile.
-    public static let latency = EvidenceGuard(rawValue: "latency")
+    package static let latency = EvidenceGuard(rawValue: "latency")
     /// Sequential judge: the `maxP99` limit.
-    public static let latencyMax = EvidenceGuard(rawValue: "latency_max")
+    package static let latencyMax = EvidenceGuard(rawValue: "latency_max")
     /// Request counts and idle time.
-    public static let exposure = EvidenceGuard(rawValue: "exposure")
+    package static let exposure = EvidenceGuard(rawValue: "exposure")
     /// Threshold judge: consecutive failed checks.
-    public static let checks = EvidenceGuard(rawValue: "checks")
+    package static let checks = EvidenceGuard(rawValue: "checks")
     /// Sequential judge: the combined e-value and the thresholds.
-    public static let combined = EvidenceGuard(rawValue: "combined")
+    package static let combined = EvidenceGuard(rawValue: "combined")
     /// Sequential judge: the latency threshold at baseline quantile `q`, `latency_p99`.
-    public static func latency(quantile q: Double) -> EvidenceGuard {
+    package static func latency(quantile q: Double) -> EvidenceGuard {
         EvidenceGuard(rawValue: "latency_" + ReasonFormat.quantileName(q))
     }
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 
-    public init(from decoder: Decoder) throws {
+    package init(from decoder: Decoder) throws {
         rawValue = try decoder.singleValueContainer().decode(String.self)
     }
-    public func encode(to encoder: Encoder) throws {
+    package func encode(to encoder: Encoder) throws {
         var c = encoder.singleValueContainer()
         try c.encode(rawValue)
     }
 }
 
 /// What a piece of evidence measures: the `test` label of `glidepath_guard_evidence`.
-public enum EvidenceTest: String, Hashable, Sendable, Codable, CaseIterable, CustomStringConvertible {
+package enum EvidenceTest: String, Hashable, Sendable, Codable, CaseIterable, CustomStringConvertible {
     case candidateRate = "candidate_rate"
     case baselineRate = "baseline_rate"
     case ratio
@@ -66,18 +66,18 @@ public enum EvidenceTest: String, Hashable, Sendable, Codable, CaseIterable, Cus
     case absoluteThreshold = "absolute_threshold"
     case safetyThreshold = "safety_threshold"
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 }
 
 /// One number the judge computed for one guard, exported as `glidepath_guard_evidence{guard,test}`.
-public struct GuardEvidence: Hashable, Sendable, Codable {
+package struct GuardEvidence: Hashable, Sendable, Codable {
     /// `errors`, `latency`, `exposure`, ...
-    public var guardName: EvidenceGuard
+    package var guardName: EvidenceGuard
     /// What was computed: `candidate_rate`, `baseline_rate`, `ratio`, `failed_checks`, ...
-    public var test: EvidenceTest
-    public var value: Double
+    package var test: EvidenceTest
+    package var value: Double
 
-    public init(guardName: EvidenceGuard, test: EvidenceTest, value: Double) {
+    package init(guardName: EvidenceGuard, test: EvidenceTest, value: Double) {
         self.guardName = guardName
         self.test = test
         self.value = value
@@ -86,19 +86,19 @@ public struct GuardEvidence: Hashable, Sendable, Codable {
 
 extension Array where Element == GuardEvidence {
     /// The value of the `guard`/`test` entry, if there is one.
-    public func value(_ guardName: EvidenceGuard, _ test: EvidenceTest) -> Double? {
+    package func value(_ guardName: EvidenceGuard, _ test: EvidenceTest) -> Double? {
         first { $0.guardName == guardName && $0.test == test }?.value
     }
 }
 
 /// One entry of the audit log: a change of weights or phase, who made it and why.
-public struct Decision: Hashable, Sendable, Codable {
+package struct Decision: Hashable, Sendable, Codable {
     /// When (ms since the Unix epoch).
-    public var at: Int64
+    package var at: Int64
     /// The revision this decision produced.
-    public var revision: Int64
+    package var revision: Int64
     /// What was decided. The raw values are the names the API, the store and the metrics use.
-    public enum Action: String, Hashable, Sendable, Codable, CaseIterable, CustomStringConvertible {
+    package enum Action: String, Hashable, Sendable, Codable, CaseIterable, CustomStringConvertible {
         /// The migration was created (operator).
         case created
         /// A new policy version was applied (operator).
@@ -116,24 +116,24 @@ public struct Decision: Hashable, Sendable, Codable {
         /// Started over at the first step (operator).
         case restart
 
-        public var description: String { rawValue }
+        package var description: String { rawValue }
     }
 
     /// What was decided.
-    public var action: Action
-    public var fromStep: Int
-    public var toStep: Int
-    public var baseline: String
-    public var candidate: String
+    package var action: Action
+    package var fromStep: Int
+    package var toStep: Int
+    package var baseline: String
+    package var candidate: String
     /// The candidate's weight after the decision (the baseline has the complement).
-    public var candidateWeight: Weight
-    public var actor: DecisionActor
+    package var candidateWeight: Weight
+    package var actor: DecisionActor
     /// A sentence a human understands without reading code.
-    public var reason: String
+    package var reason: String
     /// The numbers behind the decision.
-    public var evidence: [GuardEvidence]
+    package var evidence: [GuardEvidence]
 
-    public init(at: Int64, revision: Int64, action: Action, fromStep: Int, toStep: Int,
+    package init(at: Int64, revision: Int64, action: Action, fromStep: Int, toStep: Int,
                 baseline: String, candidate: String, candidateWeight: Weight, actor: DecisionActor,
                 reason: String, evidence: [GuardEvidence] = []) {
         self.at = at
@@ -151,10 +151,10 @@ public struct Decision: Hashable, Sendable, Codable {
 }
 
 extension Weight: Codable {
-    public init(from decoder: Decoder) throws {
+    package init(from decoder: Decoder) throws {
         basisPoints = try decoder.singleValueContainer().decode(Int.self)
     }
-    public func encode(to encoder: Encoder) throws {
+    package func encode(to encoder: Encoder) throws {
         var c = encoder.singleValueContainer()
         try c.encode(basisPoints)
     }

@@ -1,12 +1,12 @@
 /// "Did you mean …?" suggestions for misspelt names (policy keys, commands).
-public enum DidYouMean {
+package enum DidYouMean {
     /// The candidate closest to `word`, when it is close enough to be a likely typo.
     ///
     /// Compares case-insensitively and ignores `_` and `-` (so `max_ratio` finds `maxRatio`), using
     /// the optimal-string-alignment distance (a swap of two neighbours counts as one edit). Close
     /// enough: at most one edit per three characters of the candidate, and at least one. Ties go
     /// to the earlier candidate.
-    public static func suggestion(for word: String, among candidates: [String]) -> String? {
+    package static func suggestion(for word: String, among candidates: [String]) -> String? {
         let w = normalized(word)
         var best: (candidate: String, distance: Int)?
         for candidate in candidates {
@@ -23,7 +23,7 @@ public enum DidYouMean {
     }
 
     /// Optimal-string-alignment edit distance (Levenshtein plus adjacent transpositions).
-    public static func distance(_ a: String, _ b: String) -> Int {
+    package static func distance(_ a: String, _ b: String) -> Int {
         distance(Array(a.unicodeScalars), Array(b.unicodeScalars))
     }
 

@@ -1,26 +1,26 @@
 /// What the judge checks at every step. Every field has a default (applied by the policy parser).
-public struct Guards: Hashable, Sendable {
+package struct Guards: Hashable, Sendable {
     /// Which statuses count as errors (`guards.errors.statuses`, default `0`, `429`, `5xx`).
-    public var classifier: StatusClassifier
+    package var classifier: StatusClassifier
     /// Roll back when the candidate's error rate exceeds the baseline's by this factor
     /// (`guards.errors.maxRatio`, default 2).
-    public var maxErrorRatio: Double
+    package var maxErrorRatio: Double
     /// Error-rate difference (percentage points) the ratio rule tolerates, so 0.1 % vs 0 % is not
     /// an infinite ratio (`guards.errors.minDelta`, default 1 — i.e. one percentage point).
-    public var errorRateSlackPercent: Double
+    package var errorRateSlackPercent: Double
     /// Optional absolute cap on the candidate's error rate in percent (`guards.errors.maxRate`).
-    public var maxErrorRatePercent: Double?
+    package var maxErrorRatePercent: Double?
     /// Roll back when the candidate's p99 latency exceeds the baseline's by this factor
     /// (`guards.latency.maxRatio`, default 1.5).
-    public var maxLatencyRatio: Double
+    package var maxLatencyRatio: Double
     /// Optional absolute cap on the candidate's p99 latency (`guards.latency.maxP99`, a duration).
-    public var maxP99: TimeSpan?
+    package var maxP99: TimeSpan?
     /// Latency quantile compared, default 0.99 (`guards.latency.quantile`).
-    public var latencyQuantile: Double
+    package var latencyQuantile: Double
     /// Consecutive failed checks before the threshold judge rolls back (`guards.failureThreshold`, default 3).
-    public var failureThreshold: Int
+    package var failureThreshold: Int
 
-    public init(classifier: StatusClassifier = .standard, maxErrorRatio: Double = 2,
+    package init(classifier: StatusClassifier = .standard, maxErrorRatio: Double = 2,
                 errorRateSlackPercent: Double = 1, maxErrorRatePercent: Double? = nil,
                 maxLatencyRatio: Double = 1.5, maxP99: TimeSpan? = nil,
                 latencyQuantile: Double = 0.99, failureThreshold: Int = 3) {

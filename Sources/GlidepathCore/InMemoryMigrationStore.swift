@@ -4,7 +4,7 @@ import Synchronization
 ///
 /// Same rules and messages as the SQLite store; values are kept as they are (no encoding).
 /// Thread-safe: one lock around everything, so every `save` is atomic.
-public final class InMemoryMigrationStore: MigrationStore {
+package final class InMemoryMigrationStore: MigrationStore {
     private struct Entry {
         var status: MigrationStatus
         var judge: JudgeState
@@ -16,9 +16,9 @@ public final class InMemoryMigrationStore: MigrationStore {
 
     private let entries = Mutex<[String: Entry]>([:])
 
-    public init() {}
+    package init() {}
 
-    public func loadAll() throws -> [StoredMigration] {
+    package func loadAll() throws -> [StoredMigration] {
         entries.withLock { entries in
             entries.values
                 .map { entry in
@@ -30,7 +30,7 @@ public final class InMemoryMigrationStore: MigrationStore {
         }
     }
 
-    public func save(_ change: StoreChange) throws {
+    package func save(_ change: StoreChange) throws {
         try entries.withLock { entries throws(MigrationStoreError) in
             let name = change.status.migration
             let existing = entries[name]
@@ -49,13 +49,13 @@ public final class InMemoryMigrationStore: MigrationStore {
         }
     }
 
-    public func decisions(migration: String, limit: Int) throws -> [Decision] {
+    package func decisions(migration: String, limit: Int) throws -> [Decision] {
         entries.withLock { entries in
             Array((entries[migration]?.decisions ?? []).reversed().prefix(max(0, limit)))
         }
     }
 
-    public func policyVersions(migration: String) throws -> [(version: Int, source: String)] {
+    package func policyVersions(migration: String) throws -> [(version: Int, source: String)] {
         entries.withLock { entries in entries[migration]?.policies ?? [] }
     }
 }

@@ -3,7 +3,7 @@
 extension Int64 {
     /// `self - other`, clamped to `Int64.min...Int64.max` instead of trapping.
     @inlinable
-    public func subtractingSaturating(_ other: Int64) -> Int64 {
+    package func subtractingSaturating(_ other: Int64) -> Int64 {
         let (result, overflow) = subtractingReportingOverflow(other)
         guard overflow else { return result }
         return other < 0 ? .max : .min
@@ -11,7 +11,7 @@ extension Int64 {
 
     /// `self + other`, clamped to `Int64.min...Int64.max` instead of trapping.
     @inlinable
-    public func addingSaturating(_ other: Int64) -> Int64 {
+    package func addingSaturating(_ other: Int64) -> Int64 {
         let (result, overflow) = addingReportingOverflow(other)
         guard overflow else { return result }
         return other < 0 ? .min : .max
@@ -19,7 +19,7 @@ extension Int64 {
 
     /// `self * other`, clamped to `Int64.min...Int64.max` instead of trapping.
     @inlinable
-    public func multipliedSaturating(by other: Int64) -> Int64 {
+    package func multipliedSaturating(by other: Int64) -> Int64 {
         let (result, overflow) = multipliedReportingOverflow(by: other)
         guard overflow else { return result }
         return (self < 0) == (other < 0) ? .max : .min

@@ -1,11 +1,11 @@
 /// One `"key": value` pair of a JSON object, in source order.
-public struct JSONMember: Hashable, Sendable {
-    public var key: String
+package struct JSONMember: Hashable, Sendable {
+    package var key: String
     /// Where the key's opening quote is (unknown-key and duplicate-key errors point here).
-    public var keyPosition: JSONPosition
-    public var value: JSONValue
+    package var keyPosition: JSONPosition
+    package var value: JSONValue
 
-    public init(key: String, keyPosition: JSONPosition, value: JSONValue) {
+    package init(key: String, keyPosition: JSONPosition, value: JSONValue) {
         self.key = key
         self.keyPosition = keyPosition
         self.value = value

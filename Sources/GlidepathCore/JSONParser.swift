@@ -3,12 +3,12 @@
 /// Strict: no comments, no trailing commas, no single quotes, no leading zeros, no `NaN`;
 /// duplicate object keys are an error; nesting is limited (`maxDepth`). A leading byte-order
 /// mark is skipped. Errors carry the line and column where parsing stopped.
-public struct JSONParser {
+package struct JSONParser {
     /// Objects and arrays nested deeper than this are rejected (guards the recursion).
-    public static let defaultMaxDepth = 64
+    package static let defaultMaxDepth = 64
 
     /// Parses one JSON value that spans the whole of `text` (surrounding whitespace allowed).
-    public static func parse(_ text: String, maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
+    package static func parse(_ text: String, maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
         var parser = JSONParser(bytes: Array(text.utf8), maxDepth: maxDepth)
         if parser.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }
         parser.skipWhitespace()

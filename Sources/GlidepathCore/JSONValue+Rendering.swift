@@ -1,7 +1,7 @@
 extension JSONValue {
     /// JSON text for this value: compact (`{"a":1}`), or with two-space indentation and
     /// `"key": value` members when `pretty`. Members keep their order; numbers keep their text.
-    public func rendered(pretty: Bool = false) -> String {
+    package func rendered(pretty: Bool = false) -> String {
         var out = ""
         render(into: &out, pretty: pretty, indent: 0)
         return out
@@ -40,19 +40,19 @@ extension JSONValue {
 
 extension JSONValue {
     /// Builders for rendering; positions are meaningless for built values and left at 1:1.
-    public static func string(_ s: String) -> JSONValue { JSONValue(.string(s)) }
-    public static func integer(_ n: Int) -> JSONValue { JSONValue(.number(String(n))) }
+    package static func string(_ s: String) -> JSONValue { JSONValue(.string(s)) }
+    package static func integer(_ n: Int) -> JSONValue { JSONValue(.number(String(n))) }
 
     /// A finite `Double` as a JSON number (`2`, `1.5`, `0.99`, `1e-05`).
-    public static func number(_ d: Double) -> JSONValue {
+    package static func number(_ d: Double) -> JSONValue {
         precondition(d.isFinite, "JSON has no NaN or infinity")
         if d == d.rounded(), abs(d) < 1e15 { return JSONValue(.number(String(Int64(d)))) }
         return JSONValue(.number(d.description))
     }
 
-    public static func object(_ pairs: [(String, JSONValue)]) -> JSONValue {
+    package static func object(_ pairs: [(String, JSONValue)]) -> JSONValue {
         JSONValue(.object(pairs.map { JSONMember(key: $0.0, keyPosition: JSONPosition(line: 1, column: 1), value: $0.1) }))
     }
 
-    public static func array(_ elements: [JSONValue]) -> JSONValue { JSONValue(.array(elements)) }
+    package static func array(_ elements: [JSONValue]) -> JSONValue { JSONValue(.array(elements)) }
 }

@@ -3,8 +3,8 @@
 /// Objects keep their members in source order (keys are unique: the parser rejects duplicates).
 /// Numbers keep their exact source text so callers can check integers and decimal places
 /// without a round trip through `Double`.
-public struct JSONValue: Hashable, Sendable {
-    public enum Kind: Hashable, Sendable {
+package struct JSONValue: Hashable, Sendable {
+    package enum Kind: Hashable, Sendable {
         case object([JSONMember])
         case array([JSONValue])
         case string(String)
@@ -14,16 +14,16 @@ public struct JSONValue: Hashable, Sendable {
         case null
     }
 
-    public var kind: Kind
-    public var position: JSONPosition
+    package var kind: Kind
+    package var position: JSONPosition
 
-    public init(_ kind: Kind, at position: JSONPosition = JSONPosition(line: 1, column: 1)) {
+    package init(_ kind: Kind, at position: JSONPosition = JSONPosition(line: 1, column: 1)) {
         self.kind = kind
         self.position = position
     }
 
     /// The JSON type's name as error messages use it: `object`, `array`, `string`, `number`, `boolean`, `null`.
-    public var typeName: String {
+    package var typeName: String {
         switch kind {
         case .object: "object"
         case .array: "array"
@@ -34,30 +34,30 @@ public struct JSONValue: Hashable, Sendable {
         }
     }
 
-    public var members: [JSONMember]? {
+    package var members: [JSONMember]? {
         if case .object(let m) = kind { return m }
         return nil
     }
 
-    public var elements: [JSONValue]? {
+    package var elements: [JSONValue]? {
         if case .array(let e) = kind { return e }
         return nil
     }
 
-    public var stringValue: String? {
+    package var stringValue: String? {
         if case .string(let s) = kind { return s }
         return nil
     }
 
-    public var boolValue: Bool? {
+    package var boolValue: Bool? {
         if case .bool(let b) = kind { return b }
         return nil
     }
 
-    public var isNull: Bool { kind == .null }
+    package var isNull: Bool { kind == .null }
 
     /// The number's source text, for numbers.
-    public var numberText: String? {
+    package var numberText: String? {
         if case .number(let t) = kind { return t }
         return nil
     }
@@ -66,17 +66,17 @@ public struct JSONValue: Hashable, Sendable {
     ///
     /// Safe to use `Double(String)` here: the parser only lets JSON number grammar through,
     /// so hex floats, `nan` and `infinity` never reach it.
-    public var doubleValue: Double? { numberText.flatMap { Double($0) } }
+    package var doubleValue: Double? { numberText.flatMap { Double($0) } }
 
     /// The number as an `Int` when it is written as an integer (no fraction, no exponent) and fits.
-    public var integerValue: Int? {
+    package var integerValue: Int? {
         guard let t = numberText, !t.utf8.contains(where: { $0 == UInt8(ascii: ".") || $0 | 0x20 == UInt8(ascii: "e") })
         else { return nil }
         return Int(t)
     }
 
     /// The member named `key`, for objects.
-    public subscript(key: String) -> JSONValue? {
+    package subscript(key: String) -> JSONValue? {
         members?.first(where: { $0.key == key })?.value
     }
 }

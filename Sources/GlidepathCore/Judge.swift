@@ -1,14 +1,14 @@
 /// The inputs of one judgement.
-public struct JudgeInput: Sendable {
-    public var policy: Policy
-    public var status: MigrationStatus
+package struct JudgeInput: Sendable {
+    package var policy: Policy
+    package var status: MigrationStatus
     /// Everything since the current step began, this tick included.
-    public var step: ArmPair
+    package var step: ArmPair
     /// This tick's increments alone.
-    public var tick: ArmPair
-    public var memory: JudgeMemory
+    package var tick: ArmPair
+    package var memory: JudgeMemory
 
-    public init(policy: Policy, status: MigrationStatus, step: ArmPair, tick: ArmPair, memory: JudgeMemory) {
+    package init(policy: Policy, status: MigrationStatus, step: ArmPair, tick: ArmPair, memory: JudgeMemory) {
         self.policy = policy
         self.status = status
         self.step = step
@@ -18,17 +18,17 @@ public struct JudgeInput: Sendable {
 }
 
 /// A judge's answer: the verdict and what it remembers for the next tick.
-public struct Assessment: Sendable {
-    public var verdict: Verdict
-    public var memory: JudgeMemory
+package struct Assessment: Sendable {
+    package var verdict: Verdict
+    package var memory: JudgeMemory
 
-    public init(verdict: Verdict, memory: JudgeMemory) {
+    package init(verdict: Verdict, memory: JudgeMemory) {
         self.verdict = verdict
         self.memory = memory
     }
 }
 
 /// Decides advance, hold or roll back from counts. Pure: `now` is passed in, no I/O.
-public protocol Judge: Sendable {
+package protocol Judge: Sendable {
     func assess(_ input: JudgeInput, now: Int64) -> Assessment
 }

@@ -1,6 +1,6 @@
 extension JudgeKind {
     /// The judge this kind names.
-    public func makeJudge() -> any Judge {
+    package func makeJudge() -> any Judge {
         switch self {
         case .threshold: ThresholdJudge()
         case .sequential: SequentialJudge()

@@ -5,7 +5,7 @@ extension JudgeState {
     /// The sequential judge takes its latency thresholds from data it does not test: the step that just
     /// ended. So when it was in use, the ending step's baseline histogram is kept (added to the one
     /// carried before when the step saw too few baseline requests to estimate every threshold).
-    public func resetForNewStep() -> JudgeState {
+    package func resetForNewStep() -> JudgeState {
         var out = self
         out.step = .zero
         out.memory = JudgeMemory()

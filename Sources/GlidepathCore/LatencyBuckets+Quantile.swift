@@ -5,7 +5,7 @@ extension LatencyBuckets {
     ///
     /// Returns nil without data or for `q` outside 0...1. A rank in the `+Inf` bucket answers the
     /// highest finite bound (nothing better is known).
-    public static func quantile(_ q: Double, counts: [UInt64]) -> Double? {
+    package static func quantile(_ q: Double, counts: [UInt64]) -> Double? {
         guard q >= 0, q <= 1 else { return nil }
         var total: UInt64 = 0
         for c in counts { total &+= c }

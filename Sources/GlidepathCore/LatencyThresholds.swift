@@ -1,22 +1,22 @@
 /// Latency thresholds of the sequential judge: baseline quantiles rounded up to bucket bounds,
 /// and counts of requests slower than them.
-public enum LatencyThresholds {
+package enum LatencyThresholds {
     /// Baseline requests a histogram must hold before its `q`-quantile is trusted as a threshold:
     /// at least 100, and enough that about 3 requests lie above it (300 for p99, 3,000 for p99.9).
-    public static func minimumBaseline(for q: Double) -> UInt64 {
+    package static func minimumBaseline(for q: Double) -> UInt64 {
         guard q < 1 else { return UInt64.max }
         return max(100, UInt64((3 / (1 - q)).rounded(.up)))
     }
 
     /// The bucket index (into `LatencyBuckets.bounds`) of the `q`-quantile of `histogram` rounded up to
     /// a bucket bound; nil without data. A quantile in the `+Inf` bucket gives the highest finite bound.
-    public static func bucketIndex(quantile q: Double, histogram: [UInt64]) -> Int? {
+    package static func bucketIndex(quantile q: Double, histogram: [UInt64]) -> Int? {
         guard let seconds = LatencyBuckets.quantile(q, counts: histogram) else { return nil }
         return min(LatencyBuckets.index(ofSeconds: seconds), LatencyBuckets.bounds.count - 1)
     }
 
     /// Requests in `histogram` slower than `LatencyBuckets.bounds[index]` (every bucket above it).
-    public static func countAbove(index: Int, histogram: [UInt64]) -> UInt64 {
+    package static func countAbove(index: Int, histogram: [UInt64]) -> UInt64 {
         guard index + 1 < histogram.count else { return 0 }
         var n: UInt64 = 0
         for i in (index + 1)..<histogram.count { n &+= histogram[i] }
@@ -24,7 +24,7 @@ public enum LatencyThresholds {
     }
 
     /// Requests in a histogram.
-    public static func total(_ histogram: [UInt64]) -> UInt64 {
+    package static func total(_ histogram: [UInt64]) -> UInt64 {
         var n: UInt64 = 0
         for c in histogram { n &+= c }
         return n

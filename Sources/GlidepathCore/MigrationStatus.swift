@@ -1,24 +1,24 @@
 /// The durable state of one migration: what the weights endpoint serves and the store persists.
-public struct MigrationStatus: Hashable, Sendable, Codable {
-    public var migration: String
+package struct MigrationStatus: Hashable, Sendable, Codable {
+    package var migration: String
     /// Version of the policy this status was computed under (1, 2, ... per migration).
-    public var policyVersion: Int
-    public var phase: Phase
+    package var policyVersion: Int
+    package var phase: Phase
     /// 0-based index into the policy's steps.
-    public var step: Int
+    package var step: Int
     /// Bumped on every change of weights or phase; strictly increasing, never reused.
-    public var revision: Int64
+    package var revision: Int64
     /// When the current step began (ms since the Unix epoch); bake time counts from here, across restarts.
-    public var stepStartedAt: Int64
+    package var stepStartedAt: Int64
     /// When the status last changed (ms since the Unix epoch).
-    public var updatedAt: Int64
+    package var updatedAt: Int64
     /// The wall time (ms since the Unix epoch) at which the current step began, for people; nil from the
     /// state machine until `Transition.recorded(atWall:)` stamps it. `stepStartedAt` is what durations use.
-    public var stepStartedWall: Int64?
+    package var stepStartedWall: Int64?
     /// The last decision's human-readable reason ("" before any).
-    public var reason: String
+    package var reason: String
 
-    public init(migration: String, policyVersion: Int, phase: Phase, step: Int, revision: Int64,
+    package init(migration: String, policyVersion: Int, phase: Phase, step: Int, revision: Int64,
                 stepStartedAt: Int64, updatedAt: Int64, reason: String) {
         self.migration = migration
         self.policyVersion = policyVersion
@@ -31,7 +31,7 @@ public struct MigrationStatus: Hashable, Sendable, Codable {
     }
 
     /// The candidate's weight under `policy`: 100 % when promoted, 0 when rolled back, else the step's.
-    public func candidateWeight(_ policy: Policy) -> Weight {
+    package func candidateWeight(_ policy: Policy) -> Weight {
         switch phase {
         case .promoted: return .full
         case .rolledBack: return .zero

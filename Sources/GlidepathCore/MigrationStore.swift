@@ -1,14 +1,14 @@
 /// A migration as the store keeps it.
-public struct StoredMigration: Sendable {
-    public var status: MigrationStatus
+package struct StoredMigration: Sendable {
+    package var status: MigrationStatus
     /// The source text (JSON) of the policy version `status.policyVersion`.
-    public var policySource: String
-    public var judge: JudgeState
+    package var policySource: String
+    package var judge: JudgeState
     /// Set when part of the stored row could not be decoded by this build: the migration loads as broken
     /// (quarantined) instead of stopping the others. `judge` is then blank.
-    public var problem: StoredProblem?
+    package var problem: StoredProblem?
 
-    public init(status: MigrationStatus, policySource: String, judge: JudgeState, problem: StoredProblem? = nil) {
+    package init(status: MigrationStatus, policySource: String, judge: JudgeState, problem: StoredProblem? = nil) {
         self.status = status
         self.policySource = policySource
         self.judge = judge
@@ -17,14 +17,14 @@ public struct StoredMigration: Sendable {
 }
 
 /// What could not be decoded of a stored migration.
-public enum StoredProblem: Hashable, Sendable, CustomStringConvertible {
+package enum StoredProblem: Hashable, Sendable, CustomStringConvertible {
     /// The judge state (evidence) does not decode; the status and policy do.
     case judgeState(String)
     /// The status row itself does not decode (an unknown phase, say): only the name, revision and policy
     /// version can be trusted.
     case status(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .judgeState(let why): "stored judge state does not decode: \(why)"
         case .status(let why): "stored status does not decode: \(why)"
@@ -34,20 +34,20 @@ public enum StoredProblem: Hashable, Sendable, CustomStringConvertible {
 
 /// A store failure an operator can be told about in a plain sentence, without SQL or source locations
 /// ("the disk holding the database is full").
-public protocol PlainStoreFailure: Error {
+package protocol PlainStoreFailure: Error {
     var plainReason: String { get }
 }
 
 /// One atomic change to the store: everything in it is written in one transaction, or nothing is.
-public struct StoreChange: Sendable {
-    public var status: MigrationStatus
-    public var judge: JudgeState
+package struct StoreChange: Sendable {
+    package var status: MigrationStatus
+    package var judge: JudgeState
     /// A new policy version to record (`status.policyVersion` is its number), if any.
-    public var newPolicySource: String?
+    package var newPolicySource: String?
     /// An audit-log entry to append, if any.
-    public var decision: Decision?
+    package var decision: Decision?
 
-    public init(status: MigrationStatus, judge: JudgeState, newPolicySource: String? = nil, decision: Decision? = nil) {
+    package init(status: MigrationStatus, judge: JudgeState, newPolicySource: String? = nil, decision: Decision? = nil) {
         self.status = status
         self.judge = judge
         self.newPolicySource = newPolicySource
@@ -60,7 +60,7 @@ public struct StoreChange: Sendable {
 /// Implementations: `SQLiteMigrationStore` (SQLite, WAL) and `InMemoryMigrationStore` (tests, simulator).
 /// A failed `save` changes nothing. A `save` whose revision is lower than the stored one is refused,
 /// so revisions never go backwards.
-public protocol MigrationStore: AnyObject, Sendable {
+package protocol MigrationStore: AnyObject, Sendable {
     /// Every migration with its current policy source and judge state, ordered by name.
     func loadAll() throws -> [StoredMigration]
     /// Writes one change atomically.

@@ -1,6 +1,6 @@
 /// Why a store refused a `save`. Nothing was changed. Both stores throw it with the same messages.
-public struct MigrationStoreError: Error, Hashable, Sendable, CustomStringConvertible {
-    public enum Code: String, Hashable, Sendable {
+package struct MigrationStoreError: Error, Hashable, Sendable, CustomStringConvertible {
+    package enum Code: String, Hashable, Sendable {
         /// The change's revision is lower than the stored one.
         case staleRevision
         /// The decision's revision is not the status revision it comes with.
@@ -11,17 +11,17 @@ public struct MigrationStoreError: Error, Hashable, Sendable, CustomStringConver
         case missingPolicyVersion
     }
 
-    public var code: Code
-    public var migration: String
-    public var message: String
+    package var code: Code
+    package var migration: String
+    package var message: String
 
-    public init(code: Code, migration: String, message: String) {
+    package init(code: Code, migration: String, message: String) {
         self.code = code
         self.migration = migration
         self.message = message
     }
 
-    public var description: String { message }
+    package var description: String { message }
 }
 
 extension StoreChange {
@@ -30,7 +30,7 @@ extension StoreChange {
     /// - Parameters:
     ///   - storedRevision: the migration's stored revision, nil for a brand-new migration.
     ///   - policyVersionExists: whether `status.policyVersion` is already stored.
-    public func validate(storedRevision: Int64?, policyVersionExists: Bool) throws(MigrationStoreError) {
+    package func validate(storedRevision: Int64?, policyVersionExists: Bool) throws(MigrationStoreError) {
         let name = status.migration
         if let decision, decision.revision != status.revision {
             throw MigrationStoreError(code: .decisionRevisionMismatch, migration: name, message:

@@ -6,9 +6,9 @@
 /// It never rolls back (no data is no evidence) and it overrides an advance: a candidate nobody is
 /// using is not ramped further. A rollback the judge decided on earlier evidence stands, and so does a
 /// judge's own `no-data` hold (no request on either arm), whose reason is the more telling one.
-public enum NoDataCheck {
+package enum NoDataCheck {
     /// How long the candidate has been idle in this step, when the policy sets `noDataAfter`.
-    public static func idleMilliseconds(policy: Policy, status: MigrationStatus, lastCandidateAt: Int64?,
+    package static func idleMilliseconds(policy: Policy, status: MigrationStatus, lastCandidateAt: Int64?,
                                         now: Int64) -> Int64? {
         guard policy.noDataAfter != nil else { return nil }
         return now.subtractingSaturating(max(status.stepStartedAt, lastCandidateAt ?? status.stepStartedAt))
@@ -16,7 +16,7 @@ public enum NoDataCheck {
 
     /// The verdict with the idle evidence added, turned into a `no-data` hold when the candidate has been
     /// idle for `noDataAfter`. Unchanged when the policy does not set it.
-    public static func apply(_ verdict: Verdict, policy: Policy, status: MigrationStatus, lastCandidateAt: Int64?,
+    package static func apply(_ verdict: Verdict, policy: Policy, status: MigrationStatus, lastCandidateAt: Int64?,
                              now: Int64) -> Verdict {
         guard let limit = policy.noDataAfter,
               let idle = idleMilliseconds(policy: policy, status: status, lastCandidateAt: lastCandidateAt, now: now)

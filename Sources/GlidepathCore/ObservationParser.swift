@@ -13,15 +13,15 @@
 ///
 /// The parser walks the raw bytes once and aggregates straight into per-arm counters; nothing is
 /// allocated per line. The batch is all or nothing: the first bad line throws.
-public enum ObservationParser {
+package enum ObservationParser {
     /// Largest latency (and time to first token) accepted: one billion milliseconds, about 11.6 days;
     /// anything larger is a unit mistake, not a slow request.
-    public static let maxMilliseconds: Double = 1_000_000_000
+    package static let maxMilliseconds: Double = 1_000_000_000
     /// Largest `tokens` value accepted on one line.
-    public static let maxTokens: UInt64 = 1_000_000_000
+    package static let maxTokens: UInt64 = 1_000_000_000
 
     /// Parses a whole body. All or nothing: the first bad line throws and nothing is returned.
-    public static func parse(_ body: UnsafeRawBufferPointer, baseline: String, candidate: String,
+    package static func parse(_ body: UnsafeRawBufferPointer, baseline: String, candidate: String,
                              classifier: StatusClassifier) throws(ObservationError) -> ObservationBatch {
         guard body.count > 0, let raw = body.baseAddress else { throw emptyBody }
         let p = raw.assumingMemoryBound(to: UInt8.self)
@@ -47,7 +47,7 @@ public enum ObservationParser {
     }
 
     /// Convenience for tests and small bodies.
-    public static func parse(_ body: [UInt8], baseline: String, candidate: String,
+    package static func parse(_ body: [UInt8], baseline: String, candidate: String,
                              classifier: StatusClassifier) throws(ObservationError) -> ObservationBatch {
         let result = body.withUnsafeBytes { raw in
             Result { () throws(ObservationError) -> ObservationBatch in

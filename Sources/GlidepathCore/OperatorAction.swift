@@ -1,23 +1,23 @@
 /// What an operator can ask for (`POST /v1/migrations/{name}/{action}`).
-public enum OperatorAction: String, Sendable, CaseIterable {
+package enum OperatorAction: String, Sendable, CaseIterable {
     case pause, resume, advance, promote, rollback, restart
 
     /// The longest reason an operator may give with an action, in UTF-8 bytes (1 KiB): it is stored
     /// in every decision, logged and shown in the status.
-    public static let maxReasonBytes = 1024
+    package static let maxReasonBytes = 1024
 }
 
 /// An action that makes no sense in the current state (HTTP 409); nothing changes.
-public struct TransitionRefused: Error, Hashable, Sendable, CustomStringConvertible {
-    public var action: OperatorAction
-    public var phase: Phase
-    public var message: String
+package struct TransitionRefused: Error, Hashable, Sendable, CustomStringConvertible {
+    package var action: OperatorAction
+    package var phase: Phase
+    package var message: String
 
-    public init(action: OperatorAction, phase: Phase, message: String) {
+    package init(action: OperatorAction, phase: Phase, message: String) {
         self.action = action
         self.phase = phase
         self.message = message
     }
 
-    public var description: String { message }
+    package var description: String { message }
 }

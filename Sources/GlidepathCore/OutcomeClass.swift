@@ -1,5 +1,5 @@
 /// How one observed request counts for the judge.
-public enum OutcomeClass: String, Sendable, CaseIterable {
+package enum OutcomeClass: String, Sendable, CaseIterable {
     /// Counts as a healthy request.
     case ok
     /// Counts against the arm (by default: transport failure `0`, `429`, `5xx`).
@@ -8,7 +8,7 @@ public enum OutcomeClass: String, Sendable, CaseIterable {
     case clientError = "client_error"
 
     /// Dense index (0, 1, 2) for per-class counter arrays.
-    public var index: Int {
+    package var index: Int {
         switch self {
         case .ok: 0
         case .error: 1

@@ -1,5 +1,5 @@
 /// Where a migration is in its lifecycle (protocol.md, "Migration lifecycle").
-public enum Phase: String, Sendable, CaseIterable, Codable {
+package enum Phase: String, Sendable, CaseIterable, Codable {
     /// At `steps[step].weight`; the judge may advance or roll back.
     case ramping
     /// At a manual gate: only an operator's `resume` or `advance` moves on; the judge may still roll back.
@@ -11,5 +11,5 @@ public enum Phase: String, Sendable, CaseIterable, Codable {
     /// Terminal: candidate at 0 %, with a reason.
     case rolledBack = "rolled_back"
 
-    public var isTerminal: Bool { self == .promoted || self == .rolledBack }
+    package var isTerminal: Bool { self == .promoted || self == .rolledBack }
 }

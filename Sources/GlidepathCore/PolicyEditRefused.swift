@@ -1,8 +1,8 @@
 /// A policy edit refused because applying it would raise the traffic an arm gets (HTTP 409); nothing is
 /// stored and nothing changes. `message` is a plain sentence saying why and what to do instead.
-public struct PolicyEditRefused: Error, Hashable, Sendable, CustomStringConvertible {
+package struct PolicyEditRefused: Error, Hashable, Sendable, CustomStringConvertible {
     /// Why the edit was refused.
-    public enum Cause: String, Hashable, Sendable {
+    package enum Cause: String, Hashable, Sendable {
         /// Every step of the new policy is above the candidate's current weight.
         case noStepAtOrBelowCurrentWeight = "no_step_at_or_below_current_weight"
         /// A finished migration's arm that holds all traffic (the candidate when promoted, the baseline
@@ -10,14 +10,14 @@ public struct PolicyEditRefused: Error, Hashable, Sendable, CustomStringConverti
         case renamesTheArmWithAllTraffic = "renames_the_arm_with_all_traffic"
     }
 
-    public var migration: String
-    public var phase: Phase
-    public var cause: Cause
+    package var migration: String
+    package var phase: Phase
+    package var cause: Cause
     /// The candidate's weight when the edit was tried.
-    public var currentWeight: Weight
-    public var message: String
+    package var currentWeight: Weight
+    package var message: String
 
-    public init(migration: String, phase: Phase, cause: Cause, currentWeight: Weight, message: String) {
+    package init(migration: String, phase: Phase, cause: Cause, currentWeight: Weight, message: String) {
         self.migration = migration
         self.phase = phase
         self.cause = cause
@@ -25,5 +25,5 @@ public struct PolicyEditRefused: Error, Hashable, Sendable, CustomStringConverti
         self.message = message
     }
 
-    public var description: String { message }
+    package var description: String { message }
 }

@@ -1,7 +1,7 @@
 extension PolicyParser {
-    public static let guardsKeys = ["errors", "latency", "failureThreshold"]
-    public static let errorGuardKeys = ["statuses", "maxRatio", "minDelta", "maxRate"]
-    public static let latencyGuardKeys = ["quantile", "maxRatio", "maxP99"]
+    package static let guardsKeys = ["errors", "latency", "failureThreshold"]
+    package static let errorGuardKeys = ["statuses", "maxRatio", "minDelta", "maxRate"]
+    package static let latencyGuardKeys = ["quantile", "maxRatio", "maxP99"]
 
     /// `guards`; every field is optional and defaults to `Guards()`'s value.
     static func readGuards(_ value: JSONValue, _ c: inout Context) -> Guards? {

@@ -2,13 +2,13 @@
 /// the root is the empty string. A key that is not a plain identifier is written `["odd key"]`.
 extension PolicyParser {
     /// The path of `key` inside the object at `parent`.
-    public static func path(_ parent: String, key: String) -> String {
+    package static func path(_ parent: String, key: String) -> String {
         guard isIdentifier(key) else { return parent + "[" + jsonQuoted(key) + "]" }
         return parent.isEmpty ? key : parent + "." + key
     }
 
     /// The path of element `index` of the array at `parent`.
-    public static func path(_ parent: String, index: Int) -> String { "\(parent)[\(index)]" }
+    package static func path(_ parent: String, index: Int) -> String { "\(parent)[\(index)]" }
 
     static func isIdentifier(_ key: String) -> Bool {
         func isLetter(_ s: Unicode.Scalar) -> Bool { ("a"..."z").contains(s) || ("A"..."Z").contains(s) || s == "_" }

@@ -4,7 +4,7 @@ extension PolicyParser {
     /// `parse(render(p).rendered())` gives back `p`. Optional fields that are not set
     /// (`maxHold`, `noDataAfter`, `guards.errors.maxRate`, `guards.latency.maxP99`) are left out. A policy's
     /// `description` is not part of `Policy`, so it is not rendered.
-    public static func render(_ policy: Policy) -> JSONValue {
+    package static func render(_ policy: Policy) -> JSONValue {
         var top: [(String, JSONValue)] = [
             ("migration", .string(policy.migration)),
             ("baseline", .string(policy.baseline)),

@@ -1,7 +1,7 @@
 extension PolicyParser {
-    public static let sequentialKeys = ["alpha", "beta", "tolerance", "badRatio", "latencyQuantiles"]
+    package static let sequentialKeys = ["alpha", "beta", "tolerance", "badRatio", "latencyQuantiles"]
     /// At most this many `sequential.latencyQuantiles`.
-    public static let maxLatencyQuantiles = 6
+    package static let maxLatencyQuantiles = 6
 
     /// `sequential`; every field is optional and defaults to `SequentialSettings()`'s value.
     ///

@@ -1,5 +1,5 @@
 extension PolicyParser {
-    public static let stepKeys = ["weight", "bake", "gate"]
+    package static let stepKeys = ["weight", "bake", "gate"]
 
     /// `steps`: 1...50 objects with strictly increasing weights.
     static func readSteps(_ value: JSONValue, _ c: inout Context) -> [Step]? {

@@ -1,47 +1,47 @@
 /// One problem in a policy: where (a JSON path such as `steps[2].weight`) and what.
-public struct PolicyProblem: Hashable, Sendable, CustomStringConvertible {
-    public var path: String
-    public var message: String
+package struct PolicyProblem: Hashable, Sendable, CustomStringConvertible {
+    package var path: String
+    package var message: String
     /// 1-based line in the source, when known.
-    public var line: Int?
+    package var line: Int?
 
-    public init(path: String, message: String, line: Int? = nil) {
+    package init(path: String, message: String, line: Int? = nil) {
         self.path = path
         self.message = message
         self.line = line
     }
 
-    public var description: String { path.isEmpty ? message : "\(path): \(message)" }
+    package var description: String { path.isEmpty ? message : "\(path): \(message)" }
 }
 
 /// Every problem found in a policy (never just the first), listing at most `maxListed` of them.
 ///
 /// A hostile or generated policy can have any number of problems (20,000 unknown keys): past the
 /// first `maxListed` they are only counted (`moreProblems`), so an answer stays small and quick.
-public struct PolicyError: Error, Hashable, Sendable, CustomStringConvertible {
+package struct PolicyError: Error, Hashable, Sendable, CustomStringConvertible {
     /// At most this many problems are listed.
-    public static let maxListed = 100
+    package static let maxListed = 100
 
     /// The listed problems (at most `maxListed`).
-    public var problems: [PolicyProblem]
+    package var problems: [PolicyProblem]
     /// Problems found beyond those listed.
-    public var moreProblems: Int
+    package var moreProblems: Int
 
-    public init(problems: [PolicyProblem], moreProblems: Int = 0) {
+    package init(problems: [PolicyProblem], moreProblems: Int = 0) {
         self.problems = Array(problems.prefix(Self.maxListed))
         self.moreProblems = moreProblems + max(0, problems.count - Self.maxListed)
     }
 
     /// Every problem found, listed or not.
-    public var count: Int { problems.count + moreProblems }
+    package var count: Int { problems.count + moreProblems }
 
     /// Adds a problem, listed while fewer than `maxListed` are, else counted.
-    public mutating func append(_ problem: PolicyProblem) {
+    package mutating func append(_ problem: PolicyProblem) {
         if problems.count < Self.maxListed { problems.append(problem) } else { moreProblems += 1 }
     }
 
     /// `… and 19,900 more problems` when some are not listed, else nil.
-    public var moreSentence: String? {
+    package var moreSentence: String? {
         guard moreProblems > 0 else { return nil }
         return "… and \(ReasonFormat.count(moreProblems)) more \(moreProblems == 1 ? "problem" : "problems")"
     }
@@ -49,14 +49,14 @@ public struct PolicyError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The one-line summary of a refused policy: `the policy has 2 problems; nothing was stored`, and when
     /// not all are listed, `the policy has 20,000 problems; nothing was stored (the first 100 are listed
     /// … and 19,900 more problems)`.
-    public var summary: String {
+    package var summary: String {
         let head = "the policy has \(ReasonFormat.count(count)) \(count == 1 ? "problem" : "problems"); nothing was stored"
         guard let more = moreSentence else { return head }
         return "\(head) (the first \(problems.count) are listed \(more))"
     }
 
     /// One problem a line, then the `… and N more problems` line when some are not listed.
-    public var description: String {
+    package var description: String {
         (problems.map(\.description) + (moreSentence.map { [$0] } ?? [])).joined(separator: "\n")
     }
 }
@@ -68,22 +68,22 @@ public struct PolicyError: Error, Hashable, Sendable, CustomStringConvertible {
 /// the key; for a missing key, the object that lacks it). Malformed JSON is one problem at the
 /// root whose message starts with `line L, column C:`. An optional key given as `null` means
 /// "not given" (its default applies).
-public enum PolicyParser {
+package enum PolicyParser {
     /// Top-level keys, in the order the documentation lists them.
-    public static let keys = ["migration", "description", "baseline", "candidate", "interval", "pollAfter",
+    package static let keys = ["migration", "description", "baseline", "candidate", "interval", "pollAfter",
                               "steps", "minRequests", "judge", "maxHold", "onStuck", "noDataAfter", "guards",
                               "sequential"]
-    public static let defaultInterval = TimeSpan.seconds(10)
-    public static let defaultPollAfter = TimeSpan.seconds(5)
-    public static let minimumInterval = TimeSpan.seconds(1)
+    package static let defaultInterval = TimeSpan.seconds(10)
+    package static let defaultPollAfter = TimeSpan.seconds(5)
+    package static let minimumInterval = TimeSpan.seconds(1)
     /// `interval` and `pollAfter` are at most an hour: a loop or a poll slower than that is a typo.
-    public static let maximumInterval = TimeSpan.hours(1)
-    public static let defaultMinRequests = 100
-    public static let maxSteps = 50
-    public static let defaultJudge = JudgeKind.sequential
-    public static let defaultOnStuck = OnStuck.hold
+    package static let maximumInterval = TimeSpan.hours(1)
+    package static let defaultMinRequests = 100
+    package static let maxSteps = 50
+    package static let defaultJudge = JudgeKind.sequential
+    package static let defaultOnStuck = OnStuck.hold
 
-    public static func parse(_ source: String) -> Result<Policy, PolicyError> {
+    package static func parse(_ source: String) -> Result<Policy, PolicyError> {
         let root: JSONValue
         do {
             root = try JSONParser.parse(source)

@@ -17,15 +17,15 @@ import Darwin
 /// Valid for the composite null on the side of `r0` away from the alternatives (every likelihood
 /// ratio has expectation ≤ 1 there): rollback uses alternatives above `r0` ("no worse than r0"),
 /// safety uses alternatives below `r_bad` ("at least r_bad worse").
-public struct RatioEProcess: Hashable, Sendable, Codable {
+package struct RatioEProcess: Hashable, Sendable, Codable {
     /// The null ratio `r0`.
-    public var null: Double
+    package var null: Double
     /// The alternative ratios `r_k`.
-    public var alternatives: [Double]
+    package var alternatives: [Double]
     /// `logL_k`, one per alternative.
-    public var logL: [Double]
+    package var logL: [Double]
 
-    public init(null: Double, alternatives: [Double]) {
+    package init(null: Double, alternatives: [Double]) {
         self.null = null
         self.alternatives = alternatives
         self.logL = Array(repeating: 0, count: alternatives.count)
@@ -34,7 +34,7 @@ public struct RatioEProcess: Hashable, Sendable, Codable {
     /// Adds one tick: `candidateTrials`/`baselineTrials` judged requests, of which
     /// `candidateEvents`/`baselineEvents` were bad. A tick where one arm saw nothing (`w` is 0 or 1)
     /// or no bad event happened says nothing and changes nothing.
-    public mutating func update(candidateTrials: UInt64, candidateEvents: UInt64,
+    package mutating func update(candidateTrials: UInt64, candidateEvents: UInt64,
                                 baselineTrials: UInt64, baselineEvents: UInt64) {
         guard candidateTrials > 0, baselineTrials > 0, candidateEvents + baselineEvents > 0 else { return }
         let w = Double(candidateTrials) / Double(candidateTrials + baselineTrials)
@@ -49,8 +49,8 @@ public struct RatioEProcess: Hashable, Sendable, Codable {
     }
 
     /// `log E`.
-    public var logEValue: Double { EProcess.logMeanExp(logL) }
+    package var logEValue: Double { EProcess.logMeanExp(logL) }
 
     /// `E = mean_k exp(logL_k)`, 1 before any evidence.
-    public var eValue: Double { exp(logEValue) }
+    package var eValue: Double { exp(logEValue) }
 }

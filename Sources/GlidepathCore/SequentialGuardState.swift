@@ -6,21 +6,21 @@ import Darwin
 
 /// One relative guard of the sequential judge (errors, or one latency threshold) within a step:
 /// its rollback and safety e-processes and the counts the reasons quote.
-public struct SequentialGuardState: Hashable, Sendable, Codable {
+package struct SequentialGuardState: Hashable, Sendable, Codable {
     /// "Candidate no worse than `tolerance` × the baseline" (alternatives above it).
-    public var rollback: RatioEProcess
+    package var rollback: RatioEProcess
     /// "Candidate at least `badRatio` × worse" (alternatives below it).
-    public var safety: RatioEProcess
+    package var safety: RatioEProcess
     /// "Candidate's own rate at least the floor", the second way to show safety when the baseline
     /// has (almost) no bad events; nil when the guard has no floor.
-    public var floor: BinomialEProcess?
+    package var floor: BinomialEProcess?
     /// Counts since this guard started counting (the step start, or the tick after its threshold froze).
-    public var candidateTrials: UInt64 = 0
-    public var candidateEvents: UInt64 = 0
-    public var baselineTrials: UInt64 = 0
-    public var baselineEvents: UInt64 = 0
+    package var candidateTrials: UInt64 = 0
+    package var candidateEvents: UInt64 = 0
+    package var baselineTrials: UInt64 = 0
+    package var baselineEvents: UInt64 = 0
 
-    public init(settings: SequentialSettings, floor: Double?) {
+    package init(settings: SequentialSettings, floor: Double?) {
         let r0 = settings.tolerance
         rollback = RatioEProcess(null: r0, alternatives: EProcess.rollbackMultiples.map { r0 * $0 })
         let safe = EProcess.safetyMultiples.map { r0 * $0 }.filter { $0 < settings.badRatio }
@@ -29,7 +29,7 @@ public struct SequentialGuardState: Hashable, Sendable, Codable {
     }
 
     /// Adds one tick's trials and bad events per arm.
-    public mutating func update(candidateTrials nc: UInt64, candidateEvents ec: UInt64,
+    package mutating func update(candidateTrials nc: UInt64, candidateEvents ec: UInt64,
                                 baselineTrials nb: UInt64, baselineEvents eb: UInt64) {
         rollback.update(candidateTrials: nc, candidateEvents: ec, baselineTrials: nb, baselineEvents: eb)
         safety.update(candidateTrials: nc, candidateEvents: ec, baselineTrials: nb, baselineEvents: eb)
@@ -41,19 +41,19 @@ public struct SequentialGuardState: Hashable, Sendable, Codable {
     }
 
     /// Weight of the ratio test in the safety e-value; the floor test gets the rest.
-    public static let safetyRatioWeight = 0.8
+    package static let safetyRatioWeight = 0.8
     private static let logRatioWeight = log(safetyRatioWeight)
     private static let logFloorWeight = log(1 - safetyRatioWeight)
 
     /// The guard's safety e-value, in logs: the ratio test alone, or with a floor
     /// `0.8 × E_ratio + 0.2 × E_floor` (an average of e-values under the null "at least badRatio
     /// worse and at least the floor").
-    public var safetyLogEValue: Double {
+    package var safetyLogEValue: Double {
         guard let floor else { return safety.logEValue }
         return EProcess.logAddExp(safety.logEValue + Self.logRatioWeight, floor.logEValue + Self.logFloorWeight)
     }
 
     /// Share of bad events per arm since counting began (0 without trials).
-    public var candidateShare: Double { candidateTrials == 0 ? 0 : Double(candidateEvents) / Double(candidateTrials) }
-    public var baselineShare: Double { baselineTrials == 0 ? 0 : Double(baselineEvents) / Double(baselineTrials) }
+    package var candidateShare: Double { candidateTrials == 0 ? 0 : Double(candidateEvents) / Double(candidateTrials) }
+    package var baselineShare: Double { baselineTrials == 0 ? 0 : Double(baselineEvents) / Double(baselineTrials) }
 }

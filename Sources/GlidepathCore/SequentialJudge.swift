@@ -42,29 +42,29 @@ import Darwin
 ///   absolute limits apply.
 /// - **No data** changes no e-value: it never rolls back and never advances. (A candidate without a
 ///   request for `noDataAfter` holds under rule `no-data` whatever the judge: `NoDataCheck`.)
-public struct SequentialJudge: Judge {
-    public init() {}
+package struct SequentialJudge: Judge {
+    package init() {}
 
     /// Weight of the errors guard in the combined rollback e-value; the latency thresholds share the rest.
-    public static let errorsWeight = 2.0 / 3.0
+    package static let errorsWeight = 2.0 / 3.0
 
     /// Weights of the combined rollback e-value: errors first, then one per latency quantile. Errors get
     /// `errorsWeight` (⅔); the latency thresholds share the other third equally. Without latency
     /// quantiles errors weigh 1. (Tail-heavy latency weights were tried: no measurable gain.)
-    public static func rollbackWeights(latencyQuantiles qs: [Double]) -> [Double] {
+    package static func rollbackWeights(latencyQuantiles qs: [Double]) -> [Double] {
         guard !qs.isEmpty else { return [1] }
         return [errorsWeight] + qs.map { _ in (1 - errorsWeight) / Double(qs.count) }
     }
 
     /// The steps where the relative rollback test runs: those below 100 %, where a baseline remains.
-    public static func comparedSteps(_ policy: Policy) -> [Int] {
+    package static func comparedSteps(_ policy: Policy) -> [Int] {
         policy.steps.indices.filter { policy.steps[$0].weight < .full }
     }
 
     /// The relative rollback test's alpha at `step`: `alpha` split over the compared steps in proportion to
     /// `1/weight` (see the type's comment). Nil at a 100 % step (nothing to compare) or a step the policy
     /// does not have.
-    public static func rollbackAlpha(_ policy: Policy, step: Int) -> Double? {
+    package static func rollbackAlpha(_ policy: Policy, step: Int) -> Double? {
         let compared = comparedSteps(policy)
         guard compared.contains(step) else { return nil }
         func inverse(_ i: Int) -> Double { 10_000 / Double(policy.steps[i].weight.basisPoints) }
@@ -73,14 +73,14 @@ public struct SequentialJudge: Judge {
     }
 
     /// Each absolute limit's alpha at every step: `alpha / number of steps`.
-    public static func absoluteAlpha(_ policy: Policy) -> Double {
+    package static func absoluteAlpha(_ policy: Policy) -> Double {
         policy.sequential.alpha / Double(max(1, policy.steps.count))
     }
 
     /// The highest quantile whose latency guard gates advancing.
-    public static let highestGatedQuantile = 0.99
+    package static let highestGatedQuantile = 0.99
 
-    public func assess(_ input: JudgeInput, now: Int64) -> Assessment {
+    package func assess(_ input: JudgeInput, now: Int64) -> Assessment {
         let policy = input.policy
         let sole = input.status.candidateWeight(policy) == .full
         var mem = Self.prepared(input.memory.sequential, policy)

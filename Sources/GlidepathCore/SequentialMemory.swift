@@ -2,40 +2,40 @@
 /// as JSON, so a restart keeps the evidence gathered so far).
 ///
 /// Evidence restarts at each step (`JudgeState.resetForNewStep` keeps only `previousBaseline`).
-public struct SequentialMemory: Hashable, Sendable, Codable {
+package struct SequentialMemory: Hashable, Sendable, Codable {
     /// One latency threshold: the baseline quantile it stands for, the frozen bound, and its evidence.
-    public struct Latency: Hashable, Sendable, Codable {
-        public var quantile: Double
+    package struct Latency: Hashable, Sendable, Codable {
+        package var quantile: Double
         /// Index into `LatencyBuckets.bounds` once frozen; nil while warming up.
-        public var bucket: Int?
-        public var state: SequentialGuardState
+        package var bucket: Int?
+        package var state: SequentialGuardState
 
         /// The threshold in seconds, once frozen.
-        public var seconds: Double? { bucket.map { LatencyBuckets.bounds[$0] } }
+        package var seconds: Double? { bucket.map { LatencyBuckets.bounds[$0] } }
     }
 
     /// Errors (bad event: a request classified `error`).
-    public var errors: SequentialGuardState
+    package var errors: SequentialGuardState
     /// One per `sequential.latencyQuantiles` (bad event: a request slower than the threshold).
-    public var latency: [Latency]
+    package var latency: [Latency]
     /// `guards.errors.maxRate` as a one-sample test on the candidate's error rate.
-    public var maxRate: BinomialEProcess?
+    package var maxRate: BinomialEProcess?
     /// `guards.latency.maxP99` as a one-sample test on the candidate's share of slow requests.
-    public var maxP99: BinomialEProcess?
+    package var maxP99: BinomialEProcess?
     /// The baseline's latency histogram of the previous step(s), where this step's thresholds come from.
-    public var previousBaseline: [UInt64]
+    package var previousBaseline: [UInt64]
     /// Ticks judged in this step.
-    public var ticks: Int
+    package var ticks: Int
     /// Every policy value this memory was built under (`SequentialMemory.limits(_:_:)`); nil in a memory
     /// stored by a version that did not record them.
-    public var limits: String?
+    package var limits: String?
 
-    public init() {
+    package init() {
         self.init(settings: SequentialSettings(), guards: Guards())
     }
 
     /// A blank step memory for these settings, keeping `previousBaseline`.
-    public init(settings: SequentialSettings, guards: Guards, previousBaseline: [UInt64] = []) {
+    package init(settings: SequentialSettings, guards: Guards, previousBaseline: [UInt64] = []) {
         errors = SequentialGuardState(settings: settings, floor: guards.errorRateSlackPercent / 100)
         latency = settings.latencyQuantiles.map { q in
             Latency(quantile: q, bucket: nil,

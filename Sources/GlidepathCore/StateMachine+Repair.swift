@@ -10,7 +10,7 @@ extension StateMachine {
     ///
     /// The step clock and the evidence start afresh (`JudgeState.initial`: the first tick only takes a
     /// counter snapshot). Decision `policy`, actor operator, revision `revision + 1`.
-    public static func repair(policy: Policy, policyVersion: Int, revision: Int64, lastPhase: Phase?,
+    package static func repair(policy: Policy, policyVersion: Int, revision: Int64, lastPhase: Phase?,
                               lastCandidateWeight: Weight?, problem: String,
                               now: Int64) throws(TransitionRefused) -> Transition {
         let applied = "policy version \(policyVersion) applied to repair the quarantined migration (\(problem))"

@@ -4,9 +4,9 @@
 /// Steps are 0-based, as the API shows them. A transition that changes the step (or ends the
 /// migration, or restarts it) starts the step clock (`stepStartedAt = now`) and resets the step's
 /// evidence and the judge's memory; one that only changes the phase (pause, resume, wait) keeps both.
-public enum StateMachine {
+package enum StateMachine {
     /// A new migration: step 0, `ramping`, revision 1, decision `created` by the operator.
-    public static func start(policy: Policy, policyVersion: Int, now: Int64) -> Transition {
+    package static func start(policy: Policy, policyVersion: Int, now: Int64) -> Transition {
         let reason = "migration created with policy version \(policyVersion); starting at "
             + ReasonFormat.step(0, policy)
         let status = MigrationStatus(migration: policy.migration, policyVersion: policyVersion, phase: .ramping,
@@ -29,7 +29,7 @@ public enum StateMachine {
     /// | `restart` | promoted, rolled_back | step 0, ramping |
     ///
     /// `reason`, when given, is appended to the default sentence ("operator paused at step 1 (10%): ...").
-    public static func apply(_ action: OperatorAction, reason: String?, status: MigrationStatus,
+    package static func apply(_ action: OperatorAction, reason: String?, status: MigrationStatus,
                              judge: JudgeState, policy: Policy, now: Int64) throws(TransitionRefused) -> Transition {
         try operatorTransition(action, reason: reason, status: status, judge: judge, policy: policy, now: now)
     }
@@ -40,7 +40,7 @@ public enum StateMachine {
     ///   step instead (decision `wait`); from the last step, `promoted` (decision `promote`).
     /// - `rollback` while ramping or waiting: `rolled_back`.
     /// - `hold`, any verdict while paused or terminal, and `advance` while waiting: nil.
-    public static func judged(_ verdict: Verdict, status: MigrationStatus, judge: JudgeState,
+    package static func judged(_ verdict: Verdict, status: MigrationStatus, judge: JudgeState,
                               policy: Policy, now: Int64) -> Transition? {
         let current = status.step
         switch (verdict.action, status.phase) {
@@ -85,7 +85,7 @@ public enum StateMachine {
     ///
     /// A transition (decision `policy`, actor operator) when applied: the revision moves with the policy
     /// version. Refused: `PolicyEditRefused` (HTTP 409), with a sentence saying why and what to do.
-    public static func updatePolicy(from old: Policy, to new: Policy, newVersion: Int, status: MigrationStatus,
+    package static func updatePolicy(from old: Policy, to new: Policy, newVersion: Int, status: MigrationStatus,
                                     judge: JudgeState, now: Int64) throws(PolicyEditRefused) -> Transition {
         try policyTransition(from: old, to: new, newVersion: newVersion, status: status, judge: judge, now: now)
     }

@@ -15,10 +15,10 @@
 ///
 /// At a 100 % step the baseline gets no traffic, so there is nothing to compare with: only the
 /// candidate needs `minRequests`, and only the absolute limits (`maxRate`, `maxP99`) are checked.
-public struct ThresholdJudge: Judge {
-    public init() {}
+package struct ThresholdJudge: Judge {
+    package init() {}
 
-    public func assess(_ input: JudgeInput, now: Int64) -> Assessment {
+    package func assess(_ input: JudgeInput, now: Int64) -> Assessment {
         let policy = input.policy
         let sole = input.status.candidateWeight(policy) == .full
         let checks = ThresholdChecks(policy: policy, step: input.step, relative: !sole)

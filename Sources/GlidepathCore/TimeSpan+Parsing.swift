@@ -1,9 +1,9 @@
 /// A duration string that does not parse, with the reason.
-public struct TimeSpanError: Error, Hashable, Sendable, CustomStringConvertible {
-    public var text: String
-    public var message: String
-    public init(text: String, message: String) { self.text = text; self.message = message }
-    public var description: String { message }
+package struct TimeSpanError: Error, Hashable, Sendable, CustomStringConvertible {
+    package var text: String
+    package var message: String
+    package init(text: String, message: String) { self.text = text; self.message = message }
+    package var description: String { message }
 }
 
 extension TimeSpan {
@@ -26,7 +26,7 @@ extension TimeSpan {
     /// Whole numbers only, each followed by a unit (`ms`, `s`, `m`, `h`, `d`); units go from
     /// largest to smallest, each at most once; no spaces, signs or fractions. `0s` parses:
     /// whether zero is allowed is the caller's decision.
-    public init(parsing text: String) throws(TimeSpanError) {
+    package init(parsing text: String) throws(TimeSpanError) {
         func fail(_ message: String) -> TimeSpanError { TimeSpanError(text: text, message: message) }
         let quoted = jsonQuoted(text)
         let chars = Array(text.unicodeScalars)
@@ -80,7 +80,7 @@ extension TimeSpan {
     /// The canonical policy spelling, largest unit first, zero parts left out:
     /// `500ms`, `30s`, `1m30s` (for 90 s), `1s500ms`, `1d6h`; zero is `0s`.
     /// `TimeSpan(parsing: span.description)` gives back `span`.
-    public var description: String {
+    package var description: String {
         if milliseconds == 0 { return "0s" }
         var out = milliseconds < 0 ? "-" : ""
         var rest = milliseconds.magnitude

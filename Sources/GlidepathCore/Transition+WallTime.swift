@@ -4,7 +4,7 @@ extension Transition {
     ///
     /// The state machine is driven by the controller's steady clock (`now` in every core function), which
     /// the step clock (`stepStartedAt`) keeps; the shell stamps wall time on what is displayed and audited.
-    public func recorded(atWall wall: Int64) -> Transition {
+    package func recorded(atWall wall: Int64) -> Transition {
         var out = self
         out.status.updatedAt = wall
         out.decision.at = wall

@@ -1,6 +1,6 @@
 /// What a judge concluded at one tick. "No data" is a hold with its own rule, never a pass or a failure.
-public struct Verdict: Hashable, Sendable, Codable {
-    public enum Action: String, Hashable, Sendable, Codable {
+package struct Verdict: Hashable, Sendable, Codable {
+    package enum Action: String, Hashable, Sendable, Codable {
         /// The step may be left (bake time passed, exposure met, checks healthy).
         case advance
         /// Stay at this step.
@@ -10,7 +10,7 @@ public struct Verdict: Hashable, Sendable, Codable {
     }
 
     /// The rule that decided. The raw values are the names status JSON, logs and stored judge states use.
-    public enum Rule: String, Hashable, Sendable, Codable, CaseIterable, CustomStringConvertible {
+    package enum Rule: String, Hashable, Sendable, Codable, CaseIterable, CustomStringConvertible {
         /// Every check passed and the bake is done: advance.
         case healthy
         /// No request on either arm in this step, or (`noDataAfter`) none on the candidate for that long.
@@ -47,17 +47,17 @@ public struct Verdict: Hashable, Sendable, Codable {
         case zTest = "z-test"
 
         /// The raw value, so an interpolated rule reads as on the wire (`no-data`).
-        public var description: String { rawValue }
+        package var description: String { rawValue }
     }
 
-    public var action: Action
+    package var action: Action
     /// The rule that decided.
-    public var rule: Rule
+    package var rule: Rule
     /// A sentence a human understands.
-    public var reason: String
-    public var evidence: [GuardEvidence]
+    package var reason: String
+    package var evidence: [GuardEvidence]
 
-    public init(action: Action, rule: Rule, reason: String, evidence: [GuardEvidence] = []) {
+    package init(action: Action, rule: Rule, reason: String, evidence: [GuardEvidence] = []) {
         self.action = action
         self.rule = rule
         self.reason = reason

@@ -2,24 +2,24 @@
 ///
 /// Weights on the wire are percentages with at most two decimals, so basis points
 /// represent every legal weight exactly and sums are integer arithmetic.
-public struct Weight: Hashable, Comparable, Sendable, CustomStringConvertible {
-    public var basisPoints: Int
+package struct Weight: Hashable, Comparable, Sendable, CustomStringConvertible {
+    package var basisPoints: Int
 
-    public init(basisPoints: Int) {
+    package init(basisPoints: Int) {
         self.basisPoints = basisPoints
     }
 
-    public static let zero = Weight(basisPoints: 0)
-    public static let full = Weight(basisPoints: 10_000)
+    package static let zero = Weight(basisPoints: 0)
+    package static let full = Weight(basisPoints: 10_000)
 
     /// The complement, so that `w + w.complement == 100 %`.
-    public var complement: Weight { Weight(basisPoints: 10_000 - basisPoints) }
+    package var complement: Weight { Weight(basisPoints: 10_000 - basisPoints) }
 
     /// The percentage as a Double (`5.25` for 525 bp).
-    public var percent: Double { Double(basisPoints) / 100 }
+    package var percent: Double { Double(basisPoints) / 100 }
 
     /// Percent text with at most two decimals and no trailing zeros: `5`, `12.5`, `0.25`.
-    public var description: String {
+    package var description: String {
         let whole = basisPoints / 100
         let frac = basisPoints % 100
         if frac == 0 { return String(whole) }
@@ -27,5 +27,5 @@ public struct Weight: Hashable, Comparable, Sendable, CustomStringConvertible {
         return frac < 10 ? "\(whole).0\(frac)" : "\(whole).\(frac)"
     }
 
-    public static func < (lhs: Weight, rhs: Weight) -> Bool { lhs.basisPoints < rhs.basisPoints }
+    package static func < (lhs: Weight, rhs: Weight) -> Bool { lhs.basisPoints < rhs.basisPoints }
 }

@@ -2,23 +2,23 @@ import HTTPServer
 
 /// Checks `Authorization: Bearer <token>` against the configured tokens in constant time.
 /// With no token configured the endpoint is open (loopback-only setups; `ServeConfig` enforces that).
-public struct Authorizer: Sendable {
-    public var adminToken: String?
-    public var ingestToken: String?
+package struct Authorizer: Sendable {
+    package var adminToken: String?
+    package var ingestToken: String?
 
-    public init(adminToken: String?, ingestToken: String?) {
+    package init(adminToken: String?, ingestToken: String?) {
         self.adminToken = adminToken
         self.ingestToken = ingestToken
     }
 
     /// nil when allowed; else 401 (no or malformed credentials) or 403 (wrong token).
-    public func checkAdmin(_ request: HTTPRequest) -> APIError? {
+    package func checkAdmin(_ request: HTTPRequest) -> APIError? {
         guard let adminToken else { return nil }
         return check(request, accepted: [adminToken])
     }
 
     /// The ingest token or the admin token.
-    public func checkIngest(_ request: HTTPRequest) -> APIError? {
+    package func checkIngest(_ request: HTTPRequest) -> APIError? {
         guard let ingestToken else { return nil }
         return check(request, accepted: [ingestToken] + (adminToken.map { [$0] } ?? []))
     }
@@ -38,7 +38,7 @@ public struct Authorizer: Sendable {
     }
 
     /// Compares without an early exit, so timing does not reveal how much of a guess was right.
-    public static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    package static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         var diff = UInt64(a.count ^ b.count)
         let n = max(a.count, b.count)
         for i in 0..<n {

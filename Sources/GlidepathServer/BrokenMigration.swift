@@ -6,19 +6,19 @@ import GlidepathCore
 /// It is listed in status and history with its reason, exported as `glidepath_migration_broken`, not
 /// judged, and its last weights document is still served when it can be rebuilt (from its status and
 /// policy, or from its last decision), so shims keep routing as before. Applying a valid policy repairs it.
-public struct BrokenMigration: Sendable {
-    public var name: String
+package struct BrokenMigration: Sendable {
+    package var name: String
     /// Why it is quarantined, in a sentence.
-    public var reason: String
+    package var reason: String
     /// The stored revision (the next change takes the one after it).
-    public var revision: Int64
+    package var revision: Int64
     /// The stored policy version (a repair stores the one after it).
-    public var policyVersion: Int
+    package var policyVersion: Int
     /// The newest audit-log entry, when it decodes.
-    public var lastDecision: Decision?
+    package var lastDecision: Decision?
     /// What was last served, when it can be rebuilt.
-    public var served: ServedMigration?
+    package var served: ServedMigration?
     /// The phase and candidate weight last in force, when known (a repair starts from them).
-    public var lastPhase: Phase?
-    public var lastCandidateWeight: Weight?
+    package var lastPhase: Phase?
+    package var lastCandidateWeight: Weight?
 }

@@ -5,11 +5,11 @@ import Foundation
 /// source's reading. Each migration is only judged when its own policy interval has passed (on the
 /// steady clock), so the wake-up period only bounds how late a tick can be. The wait itself is on the
 /// monotonic clock: a wall-clock step neither stalls nor hurries the loop.
-public final class ControlLoop: @unchecked Sendable {
-    public let ticker: Ticker
-    public let source: any MetricsSource
-    public let time: any TimeSource
-    public let period: Double
+package final class ControlLoop: @unchecked Sendable {
+    package let ticker: Ticker
+    package let source: any MetricsSource
+    package let time: any TimeSource
+    package let period: Double
 
     private let wakeUp = DispatchSemaphore(value: 0)
     private let done = DispatchSemaphore(value: 0)
@@ -17,14 +17,14 @@ public final class ControlLoop: @unchecked Sendable {
     private var stopping = false
     private var started = false
 
-    public init(controller: Controller, source: any MetricsSource, time: any TimeSource, period: Double = 0.25) {
+    package init(controller: Controller, source: any MetricsSource, time: any TimeSource, period: Double = 0.25) {
         self.ticker = Ticker(controller: controller)
         self.source = source
         self.time = time
         self.period = period
     }
 
-    public func start() {
+    package func start() {
         lock.withLock { started = true }
         let t = Thread { [self] in run() }
         t.name = "glidepath-control-loop"
@@ -32,7 +32,7 @@ public final class ControlLoop: @unchecked Sendable {
     }
 
     /// Asks the loop to stop and waits for the round in progress to finish.
-    public func stop() {
+    package func stop() {
         let wasStarted = lock.withLock { () -> Bool in
             stopping = true
             return started

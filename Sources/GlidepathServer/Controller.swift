@@ -9,11 +9,11 @@ import GlidepathCore
 /// a change toward the baseline (a rollback or a pause) is served at once even when it cannot be written:
 /// it is kept pending, in order, and written as soon as the store works again (retried every round).
 /// Advances, promotions and new policies are never served before they are durable.
-public final class Controller: @unchecked Sendable {
-    public let store: any MigrationStore
-    public let metrics: ServerMetrics
-    public let time: any TimeSource
-    public let storeHealth: StoreHealth
+package final class Controller: @unchecked Sendable {
+    package let store: any MigrationStore
+    package let metrics: ServerMetrics
+    package let time: any TimeSource
+    package let storeHealth: StoreHealth
 
     let lock = NSLock()
     let table: MigrationTable
@@ -24,9 +24,9 @@ public final class Controller: @unchecked Sendable {
     private var roundCompleted = false
 
     /// Which revision each shim last fetched (`glidepath_shims`), bounded whatever ids clients send.
-    public let shims: ShimTracker
+    package let shims: ShimTracker
 
-    public init(store: any MigrationStore, metrics: ServerMetrics = ServerMetrics(),
+    package init(store: any MigrationStore, metrics: ServerMetrics = ServerMetrics(),
                 time: any TimeSource = SystemTimeSource()) {
         self.store = store
         self.metrics = metrics
@@ -42,7 +42,7 @@ public final class Controller: @unchecked Sendable {
     /// A migration this build cannot decode is quarantined (`BrokenMigration`), never skipped: start-up
     /// fails only when the store itself cannot be read. Returns how many migrations loaded (broken included).
     @discardableResult
-    public func load() throws -> Int {
+    package func load() throws -> Int {
         let stored: [StoredMigration]
         do { stored = try store.loadAll() } catch {
             storeHealth.failed(.load, error)
@@ -124,23 +124,23 @@ public final class Controller: @unchecked Sendable {
 
     /// The hot-path view of one migration (quarantined ones included, when their weights are known).
     @inline(__always)
-    public func served(_ name: String) -> ServedMigration? { table.served(name) }
+    package func served(_ name: String) -> ServedMigration? { table.served(name) }
 
-    public func entry(_ name: String) -> MigrationEntry? { lock.withLock { table.entries[name] } }
+    package func entry(_ name: String) -> MigrationEntry? { lock.withLock { table.entries[name] } }
 
-    public func brokenMigration(_ name: String) -> BrokenMigration? { lock.withLock { table.broken[name] } }
+    package func brokenMigration(_ name: String) -> BrokenMigration? { lock.withLock { table.broken[name] } }
 
     /// Every migration, ordered by name.
-    public func allEntries() -> [MigrationEntry] {
+    package func allEntries() -> [MigrationEntry] {
         lock.withLock { table.entries.values.sorted { $0.name < $1.name } }
     }
 
     /// Every quarantined migration, ordered by name.
-    public func allBroken() -> [BrokenMigration] {
+    package func allBroken() -> [BrokenMigration] {
         lock.withLock { table.broken.values.sorted { $0.name < $1.name } }
     }
 
-    public func decisions(migration: String, limit: Int) throws(APIError) -> [Decision] {
+    package func decisions(migration: String, limit: Int) throws(APIError) -> [Decision] {
         guard entry(migration) != nil || brokenMigration(migration) != nil else { throw .notFound(migration: migration) }
         do {
             let list = try store.decisions(migration: migration, limit: limit)
@@ -153,7 +153,7 @@ public final class Controller: @unchecked Sendable {
     }
 
     /// nil once the store is open, takes writes and the control loop has completed a round; else why not.
-    public func notReadyReason() -> String? {
+    package func notReadyReason() -> String? {
         if let failure = storeHealth.failure {
             let n = lock.withLock { pending.values.reduce(0) { $0 + $1.count } }
             return "the store is failing: \(failure)" + (n > 0 ? "; \(n) decision(s) served but not yet written" : "")
@@ -162,7 +162,7 @@ public final class Controller: @unchecked Sendable {
     }
 
     /// True once the store is open and the control loop has completed a round, while the store takes writes.
-    public var isReady: Bool { notReadyReason() == nil }
+    package var isReady: Bool { notReadyReason() == nil }
 
     func markRoundCompleted() { readyLock.withLock { roundCompleted = true } }
 
@@ -171,7 +171,7 @@ public final class Controller: @unchecked Sendable {
     /// Applies a policy (JSON text) to the migration named in the URL: new → created at step 0 (policy
     /// version 1); equal to the current one → nothing; different → a new policy version under the edit
     /// rules of `StateMachine.updatePolicy`; quarantined → repaired (`StateMachine.repair`).
-    public func apply(policySource: String, name: String) throws(APIError) -> (ApplyOutcome, MigrationEntry) {
+    package func apply(policySource: String, name: String) throws(APIError) -> (ApplyOutcome, MigrationEntry) {
         let policy: Policy
         switch PolicyParser.parse(policySource) {
         case .failure(var e):
@@ -221,7 +221,7 @@ public final class Controller: @unchecked Sendable {
     }
 
     /// An operator's action; 409 when it makes no sense in the current state (nothing changes).
-    public func perform(_ action: OperatorAction, migration: String, reason: String?) throws(APIError) -> MigrationEntry {
+    package func perform(_ action: OperatorAction, migration: String, reason: String?) throws(APIError) -> MigrationEntry {
         let now = time.read()
         lock.lock()
         defer { lock.unlock() }

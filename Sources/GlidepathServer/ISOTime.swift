@@ -1,7 +1,7 @@
 /// Formats epoch milliseconds as ISO-8601 UTC (`2026-11-25T18:04:02.123Z`) without a calendar object:
 /// the status and decision endpoints render many of these and the output must not depend on locale.
-public enum ISOTime {
-    public static func format(milliseconds ms: Int64) -> String {
+package enum ISOTime {
+    package static func format(milliseconds ms: Int64) -> String {
         let millis = Int(((ms % 1000) + 1000) % 1000)
         let totalSeconds = (ms - Int64(millis)) / 1000
         var days = totalSeconds / 86_400

@@ -1,7 +1,7 @@
 import GlidepathCore
 /// A JSON value that renders with keys in the order given, so responses are byte-for-byte stable
 /// (tests and ETag'd documents compare exact bytes).
-public indirect enum JSON: Sendable, Equatable {
+package indirect enum JSON: Sendable, Equatable {
     case string(String)
     case int(Int64)
     case number(Double)
@@ -12,19 +12,19 @@ public indirect enum JSON: Sendable, Equatable {
     /// Already-rendered JSON text (weights as `Weight.description`, for example).
     case raw(String)
 
-    public static func == (a: JSON, b: JSON) -> Bool { a.rendered == b.rendered }
+    package static func == (a: JSON, b: JSON) -> Bool { a.rendered == b.rendered }
 
     /// Convenience for optional strings.
-    public static func optional(_ s: String?) -> JSON { s.map(JSON.string) ?? .null }
+    package static func optional(_ s: String?) -> JSON { s.map(JSON.string) ?? .null }
 
     /// The compact JSON text.
-    public var rendered: String {
+    package var rendered: String {
         var out = ""
         render(into: &out)
         return out
     }
 
-    public func render(into out: inout String) {
+    package func render(into out: inout String) {
         switch self {
         case .string(let s): appendJSONQuoted(s, to: &out)
         case .int(let i): out += String(i)
@@ -52,7 +52,7 @@ public indirect enum JSON: Sendable, Equatable {
     }
 
     /// A double as JSON: integral values without `.0`, non-finite values as `null` (JSON has no NaN).
-    public static func format(_ d: Double) -> String {
+    package static func format(_ d: Double) -> String {
         guard d.isFinite else { return "null" }
         if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
         return "\(d)"

@@ -5,12 +5,12 @@ import Foundation
 /// A message is one line whatever it holds: every control character in it is escaped (`escaped(_:)`),
 /// so text from outside (an operator's reason, a policy's name, an error from a peer) cannot start a
 /// forged log line or send escape sequences to a terminal.
-public enum Log {
+package enum Log {
     /// Tests silence the log; the server leaves it on.
-    nonisolated(unsafe) public static var enabled = true
+    nonisolated(unsafe) package static var enabled = true
 
-    public static func info(_ message: String) { write("info", message) }
-    public static func error(_ message: String) { write("error", message) }
+    package static func info(_ message: String) { write("info", message) }
+    package static func error(_ message: String) { write("error", message) }
 
     private static func write(_ level: String, _ message: String) {
         guard enabled else { return }
@@ -26,7 +26,7 @@ public enum Log {
     /// other C0 controls, DEL, the C1 controls (U+0080–U+009F, including NEL), the line and paragraph
     /// separators (U+2028, U+2029) and the bidirectional overrides and isolates (U+202A–U+202E,
     /// U+2066–U+2069), which can make a line read as something else. Everything else is kept.
-    public static func escaped(_ text: String) -> String {
+    package static func escaped(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: needsEscape) else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count + 16)
@@ -54,9 +54,9 @@ public enum Log {
 }
 
 /// Writes to fd 1 and 2 directly (Swift 6 rejects `fflush(stdout)`; `print` buffering would reorder lines).
-public enum StandardStreams {
-    public static func write(_ text: String) { writeAll(1, text) }
-    public static func writeError(_ text: String) { writeAll(2, text) }
+package enum StandardStreams {
+    package static func write(_ text: String) { writeAll(1, text) }
+    package static func writeError(_ text: String) { writeAll(2, text) }
 
     private static func writeAll(_ fd: Int32, _ text: String) {
         var bytes = Array(text.utf8)

@@ -1,18 +1,18 @@
 import GlidepathCore
 
 /// One migration as the controller holds it in memory: the mirror of what the store has.
-public struct MigrationEntry: Sendable {
-    public var policy: Policy
-    public var policySource: String
-    public var status: MigrationStatus
-    public var judge: JudgeState
+package struct MigrationEntry: Sendable {
+    package var policy: Policy
+    package var policySource: String
+    package var status: MigrationStatus
+    package var judge: JudgeState
     /// The newest audit-log entry (nil when the store had none).
-    public var lastDecision: Decision?
+    package var lastDecision: Decision?
     /// False while the current status is served but not yet written (the store was failing when a rollback
     /// or pause was decided); it is written when the store recovers.
-    public var durable = true
+    package var durable = true
 
-    public init(policy: Policy, policySource: String, status: MigrationStatus, judge: JudgeState, lastDecision: Decision?) {
+    package init(policy: Policy, policySource: String, status: MigrationStatus, judge: JudgeState, lastDecision: Decision?) {
         self.policy = policy
         self.policySource = policySource
         self.status = status
@@ -20,10 +20,10 @@ public struct MigrationEntry: Sendable {
         self.lastDecision = lastDecision
     }
 
-    public var name: String { status.migration }
+    package var name: String { status.migration }
 }
 
 /// What `Controller.apply` did with a policy.
-public enum ApplyOutcome: String, Sendable {
+package enum ApplyOutcome: String, Sendable {
     case created, updated, unchanged
 }

@@ -6,7 +6,7 @@ extension Router {
     /// body above the endpoint's limit 413 (for a request with a body the server then closes without
     /// reading it). Endpoints whose handlers touch the store run on a worker (`.offload`); the hot ones
     /// (weights, observations, metrics) inline.
-    public func head(_ h: HTTPRequestHead) -> HTTPHeadVerdict {
+    package func head(_ h: HTTPRequestHead) -> HTTPHeadVerdict {
         let r = h.request
         let method = r.method == "HEAD" ? "GET" : r.method
         // The hot path: a bodyless poll of the weights goes straight to the handler.

@@ -4,21 +4,21 @@ import HTTPServer
 /// Maps requests to handlers; a plain function from `HTTPRequest` to `HTTPResponse`, so every route is
 /// testable without sockets. Counts each answer in `glidepath_http_requests_total{route,code}` under the
 /// route's template, never the raw path (that would let clients mint series).
-public final class Router: Sendable {
-    public let controller: Controller
-    public let auth: Authorizer
+package final class Router: Sendable {
+    package let controller: Controller
+    package let auth: Authorizer
     /// Which revision each shim last fetched (`glidepath_shims`); bounded whatever ids clients send.
-    public var shims: ShimTracker { controller.shims }
+    package var shims: ShimTracker { controller.shims }
     /// Bodies above this answer 413 (the transport has its own, equal limit).
-    public static let maxObservationBytes = 1 << 20
+    package static let maxObservationBytes = 1 << 20
     /// A policy document above this answers 413.
-    public static let maxPolicyBytes = 1 << 20
+    package static let maxPolicyBytes = 1 << 20
     /// An operator action's body (`{"reason": ...}`) above this answers 413.
-    public static let maxActionBytes = 64 * 1024
+    package static let maxActionBytes = 64 * 1024
     /// Endpoints that read no body still accept a small one (some clients send `{}`), no more.
-    public static let maxBodylessRouteBytes = 64 * 1024
+    package static let maxBodylessRouteBytes = 64 * 1024
 
-    public init(controller: Controller, auth: Authorizer = Authorizer(adminToken: nil, ingestToken: nil)) {
+    package init(controller: Controller, auth: Authorizer = Authorizer(adminToken: nil, ingestToken: nil)) {
         self.controller = controller
         self.auth = auth
     }
@@ -27,7 +27,7 @@ public final class Router: Sendable {
     /// so the hot path takes no registry lock.
     let weightsCounts = HotCounters()
 
-    public func handle(_ incoming: HTTPRequest) -> HTTPResponse {
+    package func handle(_ incoming: HTTPRequest) -> HTTPResponse {
         var request = incoming
         // HEAD is GET without a body; the transport drops the body.
         if request.method == "HEAD" { request.method = "GET" }
@@ -42,7 +42,7 @@ public final class Router: Sendable {
     }
 
     /// Folds the hot-path counts into the registry (done before every `/metrics` render).
-    public func flushHotCounters() {
+    package func flushHotCounters() {
         for (code, n) in weightsCounts.drain() {
             controller.metrics.httpRequests.add(Double(n), labels: ["/v1/migrations/{name}/weights", Self.codeText(code)])
         }

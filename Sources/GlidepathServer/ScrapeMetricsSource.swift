@@ -4,16 +4,16 @@ import PromText
 
 /// Reads counters off a Prometheus text endpoint (by default the controller's own `/metrics`):
 /// `glidepath_requests_total`, `glidepath_request_duration_seconds_{bucket,sum}` and `glidepath_tokens_total`.
-public struct ScrapeMetricsSource: MetricsSource {
-    public var url: String
-    public var timeout: Double
+package struct ScrapeMetricsSource: MetricsSource {
+    package var url: String
+    package var timeout: Double
 
-    public init(url: String, timeout: Double = 5) {
+    package init(url: String, timeout: Double = 5) {
         self.url = url
         self.timeout = timeout
     }
 
-    public func fetch(_ queries: [MetricsQuery]) throws -> [String: ArmPair] {
+    package func fetch(_ queries: [MetricsQuery]) throws -> [String: ArmPair] {
         let response = try HTTPClient.send(method: "GET", url: url, timeout: timeout)
         guard response.status == 200 else {
             throw ScrapeError(url: url, message: "answered HTTP \(response.status)")
@@ -32,7 +32,7 @@ public struct ScrapeMetricsSource: MetricsSource {
     /// whole number of requests a `UInt64` holds (negative, NaN, infinite, 2^64 or more, or a sum of
     /// classes that overflows) and a latency sum that is negative or not finite: the source is broken,
     /// and a tick on made-up numbers would be worse than none.
-    public static func extract(_ families: [MetricFamily], queries: [MetricsQuery], url: String = "") throws -> [String: ArmPair] {
+    package static func extract(_ families: [MetricFamily], queries: [MetricsQuery], url: String = "") throws -> [String: ArmPair] {
         var wanted: [String: [String: Arm]] = [:]
         for q in queries { wanted[q.migration] = [q.baseline: .baseline, q.candidate: .candidate] }
         var out: [String: ArmPair] = [:]
@@ -121,8 +121,8 @@ public struct ScrapeMetricsSource: MetricsSource {
 }
 
 /// A scrape that failed: where and why.
-public struct ScrapeError: Error, CustomStringConvertible {
-    public var url: String
-    public var message: String
-    public var description: String { "scrape of \(url) failed: \(message)" }
+package struct ScrapeError: Error, CustomStringConvertible {
+    package var url: String
+    package var message: String
+    package var description: String { "scrape of \(url) failed: \(message)" }
 }

@@ -8,14 +8,14 @@ import PromText
 /// Going through the text format keeps one code path for every source (what Prometheus would see is what
 /// the judge sees); staying in-process means a flood of client connections, an exhausted descriptor
 /// table or a busy listener can never stop the control loop from reading its evidence.
-public struct SelfMetricsSource: MetricsSource {
-    public let registry: MetricRegistry
+package struct SelfMetricsSource: MetricsSource {
+    package let registry: MetricRegistry
 
-    public init(registry: MetricRegistry) {
+    package init(registry: MetricRegistry) {
         self.registry = registry
     }
 
-    public func fetch(_ queries: [MetricsQuery]) throws -> [String: ArmPair] {
+    package func fetch(_ queries: [MetricsQuery]) throws -> [String: ArmPair] {
         let text = String(decoding: registry.render(), as: UTF8.self)
         let families: [MetricFamily]
         do { families = try PromTextParser.parse(text) } catch {

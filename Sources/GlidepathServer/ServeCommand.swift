@@ -5,9 +5,9 @@ import SQLiteStore
 
 /// `glidepath serve`: opens the store, restores every migration, applies the policies directory, listens,
 /// runs the control loop, and shuts down cleanly on SIGTERM/SIGINT.
-public enum ServeCommand {
+package enum ServeCommand {
     /// Runs until a signal arrives; returns the process exit code.
-    public static func run(_ config: ServeConfig) -> Int32 {
+    package static func run(_ config: ServeConfig) -> Int32 {
         // Block the signals before any thread starts so every thread inherits the mask and sigwait sees them.
         var signals = sigset_t()
         sigemptyset(&signals)

@@ -1,19 +1,19 @@
 /// Settings of `glidepath serve`: flags first, then environment, then defaults.
-public struct ServeConfig: Sendable, Equatable {
-    public var host: String = "127.0.0.1"
-    public var port: UInt16 = 8470
-    public var databasePath: String = "./glidepath.db"
-    public var policiesDirectory: String = "./policies"
+package struct ServeConfig: Sendable, Equatable {
+    package var host: String = "127.0.0.1"
+    package var port: UInt16 = 8470
+    package var databasePath: String = "./glidepath.db"
+    package var policiesDirectory: String = "./policies"
     /// Required on admin endpoints when set (`GLIDEPATH_ADMIN_TOKEN`).
-    public var adminToken: String?
+    package var adminToken: String?
     /// Required on the ingest endpoint when set (`GLIDEPATH_INGEST_TOKEN`); the admin token is accepted too.
-    public var ingestToken: String?
+    package var ingestToken: String?
 
-    public init() {}
+    package init() {}
 
     /// Builds the config from `serve`'s flags and the environment, and refuses an unsafe setup: listening
     /// beyond loopback without both tokens would let anyone on the network move traffic.
-    public static func make(listen: String?, db: String?, policies: String?,
+    package static func make(listen: String?, db: String?, policies: String?,
                             environment: [String: String]) throws(ConfigError) -> ServeConfig {
         var c = ServeConfig()
         if let listen {
@@ -33,7 +33,7 @@ public struct ServeConfig: Sendable, Equatable {
     }
 
     /// `HOST:PORT`, `[v6]:PORT` or `:PORT` (loopback).
-    public static func parseListen(_ text: String) throws(ConfigError) -> (String, UInt16) {
+    package static func parseListen(_ text: String) throws(ConfigError) -> (String, UInt16) {
         guard let colon = text.lastIndex(of: ":") else {
             throw ConfigError(message: "--listen must be HOST:PORT, got \"\(text)\"")
         }
@@ -47,14 +47,14 @@ public struct ServeConfig: Sendable, Equatable {
         return (host, port)
     }
 
-    public static func isLoopback(_ host: String) -> Bool {
+    package static func isLoopback(_ host: String) -> Bool {
         host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 }
 
 /// A configuration that cannot be used, with a message for the operator.
-public struct ConfigError: Error, Equatable, CustomStringConvertible {
-    public var message: String
-    public init(message: String) { self.message = message }
-    public var description: String { message }
+package struct ConfigError: Error, Equatable, CustomStringConvertible {
+    package var message: String
+    package init(message: String) { self.message = message }
+    package var description: String { message }
 }

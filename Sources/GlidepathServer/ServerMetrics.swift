@@ -2,34 +2,34 @@ import GlidepathCore
 import PromText
 
 /// Every metric family the controller exports (names and labels fixed by the wire protocol).
-public final class ServerMetrics: Sendable {
-    public static let version = "0.1.0"
+package final class ServerMetrics: Sendable {
+    package static let version = "0.1.0"
 
-    public let registry: MetricRegistry
-    public let requests: CounterFamily
-    public let requestDuration: HistogramFamily
-    public let tokens: CounterFamily
-    public let weightPercent: GaugeFamily
-    public let step: GaugeFamily
-    public let revision: GaugeFamily
-    public let migrationState: GaugeFamily
-    public let decisions: CounterFamily
-    public let guardEvidence: GaugeFamily
-    public let observationsRejected: CounterFamily
-    public let httpRequests: CounterFamily
-    public let controlLoopDuration: HistogramFamily
-    public let buildInfo: GaugeFamily
-    public let stepStuck: GaugeFamily
-    public let noData: GaugeFamily
-    public let lastTick: GaugeFamily
-    public let sourceErrors: CounterFamily
-    public let shims: GaugeFamily
-    public let storeUp: GaugeFamily
-    public let storeErrors: CounterFamily
-    public let storePending: GaugeFamily
-    public let broken: GaugeFamily
+    package let registry: MetricRegistry
+    package let requests: CounterFamily
+    package let requestDuration: HistogramFamily
+    package let tokens: CounterFamily
+    package let weightPercent: GaugeFamily
+    package let step: GaugeFamily
+    package let revision: GaugeFamily
+    package let migrationState: GaugeFamily
+    package let decisions: CounterFamily
+    package let guardEvidence: GaugeFamily
+    package let observationsRejected: CounterFamily
+    package let httpRequests: CounterFamily
+    package let controlLoopDuration: HistogramFamily
+    package let buildInfo: GaugeFamily
+    package let stepStuck: GaugeFamily
+    package let noData: GaugeFamily
+    package let lastTick: GaugeFamily
+    package let sourceErrors: CounterFamily
+    package let shims: GaugeFamily
+    package let storeUp: GaugeFamily
+    package let storeErrors: CounterFamily
+    package let storePending: GaugeFamily
+    package let broken: GaugeFamily
 
-    public init(registry: MetricRegistry = MetricRegistry()) {
+    package init(registry: MetricRegistry = MetricRegistry()) {
         self.registry = registry
         requests = registry.counter("glidepath_requests_total",
             help: "Observed requests per migration, arm and outcome class.", labels: ["migration", "arm", "class"])
@@ -83,11 +83,11 @@ public final class ServerMetrics: Sendable {
     }
 
     /// `glidepath_observations_rejected_total{reason}`: the parser's reasons plus the endpoint's own.
-    public static let rejectionReasons = ["unknown_arm", "bad_status", "bad_latency", "bad_field", "malformed", "empty",
+    package static let rejectionReasons = ["unknown_arm", "bad_status", "bad_latency", "bad_field", "malformed", "empty",
                                           "too_large", "unknown_migration", "content_type", "content_encoding", "bad_header"]
 
     /// Creates a migration's per-arm series at zero, so rates exist from the first scrape.
-    public func precreate(migration: String, baseline: String, candidate: String) {
+    package func precreate(migration: String, baseline: String, candidate: String) {
         let zeros = [UInt64](repeating: 0, count: LatencyBuckets.count)
         for arm in [baseline, candidate] {
             for cls in OutcomeClass.allCases { requests.add(0, labels: [migration, arm, cls.rawValue]) }
@@ -98,7 +98,7 @@ public final class ServerMetrics: Sendable {
 
     /// Removes a migration's per-arm request series for arms it no longer has (after a rename), so a name
     /// that comes back later starts from zero instead of from its old counts.
-    public func removeArm(migration: String, arm: String) {
+    package func removeArm(migration: String, arm: String) {
         for cls in OutcomeClass.allCases { requests.remove(labels: [migration, arm, cls.rawValue]) }
         requestDuration.remove(labels: [migration, arm])
         tokens.remove(labels: [migration, arm])
@@ -106,7 +106,7 @@ public final class ServerMetrics: Sendable {
     }
 
     /// Adds an accepted ingest batch.
-    public func merge(_ batch: ObservationBatch, migration: String, baseline: String, candidate: String) {
+    package func merge(_ batch: ObservationBatch, migration: String, baseline: String, candidate: String) {
         for arm in Arm.allCases {
             let c = batch.arms[arm]
             guard c.requests > 0 else { continue }
@@ -123,7 +123,7 @@ public final class ServerMetrics: Sendable {
     }
 
     /// Publishes a migration's state gauges.
-    public func publish(status: MigrationStatus, policy: Policy) {
+    package func publish(status: MigrationStatus, policy: Policy) {
         let m = status.migration
         let w = status.candidateWeight(policy)
         weightPercent.set(w.complement.percent, labels: [m, policy.baseline])

@@ -14,25 +14,25 @@ import PromText
 ///
 /// The caller passes monotonic milliseconds (`now`), so a wall-clock step neither expires nor keeps
 /// anyone. Thread-safe; one short lock per poll.
-public final class ShimTracker: @unchecked Sendable {
-    public static let maxIdBytes = 64
-    public static let defaultMaxPerMigration = 10_000
+package final class ShimTracker: @unchecked Sendable {
+    package static let maxIdBytes = 64
+    package static let defaultMaxPerMigration = 10_000
     /// A shim is forgotten after this many `pollAfter` periods without a poll.
-    public static let expiryPolls: Int64 = 3
+    package static let expiryPolls: Int64 = 3
 
-    public let maxPerMigration: Int
+    package let maxPerMigration: Int
     private let gauge: GaugeFamily?
     private let lock = NSLock()
     private var tables: [String: Table] = [:]
 
     /// `gauge`: the `glidepath_shims{migration,revision}` family kept equal to `counts(migration:)`.
-    public init(gauge: GaugeFamily?, maxPerMigration: Int = ShimTracker.defaultMaxPerMigration) {
+    package init(gauge: GaugeFamily?, maxPerMigration: Int = ShimTracker.defaultMaxPerMigration) {
         self.gauge = gauge
         self.maxPerMigration = max(1, maxPerMigration)
     }
 
     /// True for an id that is tracked: 1...64 bytes of letters, digits, `.`, `_`, `:` and `-`.
-    public static func isTrackable(_ id: String) -> Bool {
+    package static func isTrackable(_ id: String) -> Bool {
         var n = 0
         for b in id.utf8 {
             n += 1
@@ -48,7 +48,7 @@ public final class ShimTracker: @unchecked Sendable {
     /// Notes that shim `id` fetched `revision` of `migration` at monotonic `now` (ms); `pollAfterMs` is
     /// the migration's poll interval. Returns false when the id is not tracked (bad id, or the cap).
     @discardableResult
-    public func note(_ id: String, migration: String, revision: Int64, pollAfterMs: Int64, now: Int64) -> Bool {
+    package func note(_ id: String, migration: String, revision: Int64, pollAfterMs: Int64, now: Int64) -> Bool {
         guard Self.isTrackable(id) else { return false }
         let ttl = Self.expiryPolls * max(1, min(pollAfterMs, 86_400_000))
         lock.lock()
@@ -86,24 +86,24 @@ public final class ShimTracker: @unchecked Sendable {
 
     /// Forgets every shim not seen for 3 × `pollAfter` in every migration (call before rendering the
     /// counts, so shims that all stopped polling leave the gauge). Costs O(migrations + expired).
-    public func expireAll(now: Int64) {
+    package func expireAll(now: Int64) {
         lock.lock()
         defer { lock.unlock() }
         for (migration, table) in tables { expire(table, migration: migration, now: now, limit: .max) }
     }
 
     /// Shims per revision of `migration` right now.
-    public func counts(migration: String) -> [Int64: Int] {
+    package func counts(migration: String) -> [Int64: Int] {
         lock.withLock { tables[migration]?.counts ?? [:] }
     }
 
     /// Shims tracked for `migration` right now.
-    public func count(migration: String) -> Int {
+    package func count(migration: String) -> Int {
         lock.withLock { tables[migration]?.index.count ?? 0 }
     }
 
     /// Forgets a migration's shims and their series.
-    public func remove(migration: String) {
+    package func remove(migration: String) {
         lock.lock()
         defer { lock.unlock() }
         guard let table = tables.removeValue(forKey: migration) else { return }

@@ -1,14 +1,14 @@
 import GlidepathCore
 
 /// JSON documents of the read and admin endpoints.
-public enum StatusJSON {
+package enum StatusJSON {
     static func weights(_ status: MigrationStatus, _ policy: Policy) -> JSON {
         let w = status.candidateWeight(policy)
         return .object([(policy.baseline, .raw(w.complement.description)), (policy.candidate, .raw(w.description))])
     }
 
     /// An item of `GET /v1/migrations`.
-    public static func summary(_ e: MigrationEntry) -> JSON {
+    package static func summary(_ e: MigrationEntry) -> JSON {
         .object([
             ("migration", .string(e.name)), ("revision", .int(e.status.revision)),
             ("state", .string(e.status.phase.rawValue)), ("step", .int(Int64(e.status.step))),
@@ -17,7 +17,7 @@ public enum StatusJSON {
     }
 
     /// An item of `GET /v1/migrations` for a quarantined migration.
-    public static func summary(_ b: BrokenMigration) -> JSON {
+    package static func summary(_ b: BrokenMigration) -> JSON {
         .object([
             ("migration", .string(b.name)), ("revision", .int(b.revision)), ("state", .string("broken")),
             ("step", .null), ("weights", b.lastDecision.map(decisionWeights) ?? .null), ("brokenReason", .string(b.reason)),
@@ -25,7 +25,7 @@ public enum StatusJSON {
     }
 
     /// `GET /v1/migrations/{name}` of a quarantined migration.
-    public static func full(_ b: BrokenMigration) -> JSON {
+    package static func full(_ b: BrokenMigration) -> JSON {
         .object([
             ("migration", .string(b.name)), ("revision", .int(b.revision)), ("state", .string("broken")),
             ("brokenReason", .string(b.reason)),
@@ -43,7 +43,7 @@ public enum StatusJSON {
     ///
     /// The step clock and tick times are steady time; `now` converts them to wall time for display, and
     /// `stepElapsedSeconds` is the bake time actually accumulated (downtime does not count).
-    public static func full(_ e: MigrationEntry, now: TimeReading) -> JSON {
+    package static func full(_ e: MigrationEntry, now: TimeReading) -> JSON {
         let s = e.status, p = e.policy, j = e.judge
         func wall(_ steady: Int64) -> JSON { .string(ISOTime.format(milliseconds: now.wall(atSteady: steady))) }
         let verdict: JSON = j.lastVerdict.map { v in
@@ -100,7 +100,7 @@ public enum StatusJSON {
     }
 
     /// One audit-log entry.
-    public static func decision(_ d: Decision) -> JSON {
+    package static func decision(_ d: Decision) -> JSON {
         .object([
             ("at", .string(ISOTime.format(milliseconds: d.at))), ("revision", .int(d.revision)),
             ("action", .string(d.action.rawValue)), ("fromStep", .int(Int64(d.fromStep))), ("toStep", .int(Int64(d.toStep))),

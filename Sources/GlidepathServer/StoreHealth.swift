@@ -7,9 +7,9 @@ import GlidepathCore
 /// full error, SQL included, for whoever debugs it) and the first success after a failure logs one more:
 /// a failing disk costs two log lines, not one per round. `glidepath_store_up` is 0 while failing,
 /// `glidepath_store_errors_total{op}` counts every failed call.
-public final class StoreHealth: @unchecked Sendable {
+package final class StoreHealth: @unchecked Sendable {
     /// The kinds of store call counted in `glidepath_store_errors_total{op}`.
-    public enum Operation: String, CaseIterable, Sendable {
+    package enum Operation: String, CaseIterable, Sendable {
         /// A decision (transition) with its status and judge state.
         case decision
         /// The judge state saved after a tick that changed nothing else.
@@ -31,10 +31,10 @@ public final class StoreHealth: @unchecked Sendable {
     }
 
     /// nil while the store works; else the plain reason of the last failure.
-    public var failure: String? { lock.withLock { failing } }
+    package var failure: String? { lock.withLock { failing } }
 
     /// A plain sentence for an error of the store (no SQL, no source locations).
-    public static func plainReason(_ error: any Error) -> String {
+    package static func plainReason(_ error: any Error) -> String {
         (error as? any PlainStoreFailure)?.plainReason ?? "the store refused the write"
     }
 

@@ -2,25 +2,25 @@ import Foundation
 import GlidepathCore
 
 /// What one control-loop round did (tests and logs).
-public struct RoundReport: Sendable, Equatable {
+package struct RoundReport: Sendable, Equatable {
     /// Migrations judged this round.
-    public var ticked: [String] = []
+    package var ticked: [String] = []
     /// Decisions taken (migration:action).
-    public var decisions: [String] = []
+    package var decisions: [String] = []
     /// Migrations whose policy or arms changed while their counters were being fetched: not judged this
     /// round (the counts belong to the old arms).
-    public var skipped: [String] = []
+    package var skipped: [String] = []
     /// Set when the metrics source failed: nobody was judged.
-    public var sourceError: String?
-    public init() {}
+    package var sourceError: String?
+    package init() {}
 }
 
 /// The control loop's rounds on a `Controller`: which migrations are due, one metrics fetch for all of
 /// them, a pure `ControlTick` per migration, and the outcome written through the controller.
-public struct Ticker: Sendable {
-    public let controller: Controller
+package struct Ticker: Sendable {
+    package let controller: Controller
 
-    public init(controller: Controller) {
+    package init(controller: Controller) {
         self.controller = controller
     }
 
@@ -39,7 +39,7 @@ public struct Ticker: Sendable {
     /// tick (nothing is judged): their counter snapshot keeps up, so traffic seen while a migration was
     /// over never leaks into a restarted step.
     @discardableResult
-    public func round(at now: TimeReading, source: any MetricsSource) -> RoundReport {
+    package func round(at now: TimeReading, source: any MetricsSource) -> RoundReport {
         let c = controller
         let started = SystemTimeSource.monotonicSeconds()
         var report = RoundReport()
@@ -158,13 +158,13 @@ public struct Ticker: Sendable {
 extension Controller {
     /// One control-loop round with both clocks at `now` (tests); see `Ticker.round(at:source:)`.
     @discardableResult
-    public func runOnce(now: Int64, source: any MetricsSource) -> RoundReport {
+    package func runOnce(now: Int64, source: any MetricsSource) -> RoundReport {
         Ticker(controller: self).round(at: TimeReading(now), source: source)
     }
 
     /// One control-loop round at `now`; see `Ticker.round(at:source:)`.
     @discardableResult
-    public func runOnce(at now: TimeReading, source: any MetricsSource) -> RoundReport {
+    package func runOnce(at now: TimeReading, source: any MetricsSource) -> RoundReport {
         Ticker(controller: self).round(at: now, source: source)
     }
 }

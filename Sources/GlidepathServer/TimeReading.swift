@@ -5,22 +5,22 @@
 ///   step never skips or stretches a bake, and a restart continues a bake where it was (the downtime does
 ///   not count as bake time). Everything the core calls `now` is steady time.
 /// - `wall` is for people: decision times, `updatedAt`, log lines.
-public struct TimeReading: Sendable, Hashable {
-    public var wall: Int64
-    public var steady: Int64
+package struct TimeReading: Sendable, Hashable {
+    package var wall: Int64
+    package var steady: Int64
 
-    public init(wall: Int64, steady: Int64) {
+    package init(wall: Int64, steady: Int64) {
         self.wall = wall
         self.steady = steady
     }
 
     /// A reading where both clocks agree (tests and the simulator).
-    public init(_ milliseconds: Int64) {
+    package init(_ milliseconds: Int64) {
         self.init(wall: milliseconds, steady: milliseconds)
     }
 
     /// The wall time at which steady time `steady` was (or will be) reached, for display.
-    public func wall(atSteady steady: Int64) -> Int64 {
+    package func wall(atSteady steady: Int64) -> Int64 {
         wall &- self.steady.subtractingReportingOverflow(steady).partialValue
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// Where the controller reads the time. The core never reads a clock; the shell does, through this, so
 /// tests drive both clocks by hand (and step them apart).
-public protocol TimeSource: Sendable {
+package protocol TimeSource: Sendable {
     func read() -> TimeReading
     /// Makes steady time continue from exactly `steady`: called once after loading the store with the
     /// newest steady time it recorded, so durations carry on across restarts (the downtime, and any wall
@@ -14,31 +14,31 @@ public protocol TimeSource: Sendable {
 ///
 /// Before `resume`, steady time starts equal to the wall time (a fresh database). `resume` sets the offset
 /// so that steady time continues exactly from the stored value, whatever the wall clock says now.
-public final class SystemTimeSource: TimeSource, @unchecked Sendable {
+package final class SystemTimeSource: TimeSource, @unchecked Sendable {
     private let lock = NSLock()
     private var offset: Int64
 
-    public init() {
+    package init() {
         offset = Self.realtime() &- Self.monotonic()
     }
 
-    public func read() -> TimeReading {
+    package func read() -> TimeReading {
         let mono = Self.monotonic()
         return TimeReading(wall: Self.realtime(), steady: lock.withLock { mono &+ offset })
     }
 
-    public func resume(notBefore steady: Int64) {
+    package func resume(notBefore steady: Int64) {
         lock.withLock { offset = steady &- Self.monotonic() }
     }
 
     /// Milliseconds since the Unix epoch (0 if the clock cannot be read, which a valid pointer rules out).
-    public static func realtime() -> Int64 { read(CLOCK_REALTIME) }
+    package static func realtime() -> Int64 { read(CLOCK_REALTIME) }
 
     /// Milliseconds on the monotonic clock (arbitrary origin).
-    public static func monotonic() -> Int64 { read(CLOCK_MONOTONIC) }
+    package static func monotonic() -> Int64 { read(CLOCK_MONOTONIC) }
 
     /// Seconds on the monotonic clock, for measuring how long something took.
-    public static func monotonicSeconds() -> Double {
+    package static func monotonicSeconds() -> Double {
         var ts = timespec()
         guard clock_gettime(CLOCK_MONOTONIC, &ts) == 0 else { return 0 }
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
@@ -53,27 +53,27 @@ public final class SystemTimeSource: TimeSource, @unchecked Sendable {
 
 /// Clocks that only move when told (tests). `advance` moves both; `stepWall` moves only the wall clock,
 /// as an NTP step or an operator's `date -s` would.
-public final class ManualTimeSource: TimeSource, @unchecked Sendable {
+package final class ManualTimeSource: TimeSource, @unchecked Sendable {
     private let lock = NSLock()
     private var current: TimeReading
 
-    public init(_ start: Int64) { current = TimeReading(start) }
+    package init(_ start: Int64) { current = TimeReading(start) }
 
-    public func read() -> TimeReading { lock.withLock { current } }
+    package func read() -> TimeReading { lock.withLock { current } }
 
     /// The steady time (what the control loop judges by).
-    public func now() -> Int64 { lock.withLock { current.steady } }
+    package func now() -> Int64 { lock.withLock { current.steady } }
 
-    public func resume(notBefore steady: Int64) {
+    package func resume(notBefore steady: Int64) {
         lock.withLock { current.steady = steady }
     }
 
-    public func advance(milliseconds: Int64) {
+    package func advance(milliseconds: Int64) {
         lock.withLock {
             current.wall += milliseconds
             current.steady += milliseconds
         }
     }
 
-    public func stepWall(milliseconds: Int64) { lock.withLock { current.wall += milliseconds } }
+    package func stepWall(milliseconds: Int64) { lock.withLock { current.wall += milliseconds } }
 }

@@ -2,24 +2,24 @@ import GlidepathCore
 
 /// The exact bytes the weights endpoint serves for one migration at one revision, rendered once per change
 /// so the hot path is a dictionary look-up.
-public struct WeightsDocument: Sendable {
-    public var revision: Int64
-    public var body: [UInt8]
+package struct WeightsDocument: Sendable {
+    package var revision: Int64
+    package var body: [UInt8]
     /// `"7"`: the revision, quoted.
-    public var etag: String
+    package var etag: String
     /// `max-age=5`.
-    public var cacheControl: String
+    package var cacheControl: String
     /// How often shims are told to poll, in milliseconds (whole seconds, at least one).
-    public var pollAfterMs: Int64
+    package var pollAfterMs: Int64
 
-    public init(status: MigrationStatus, policy: Policy) {
+    package init(status: MigrationStatus, policy: Policy) {
         self.init(migration: status.migration, revision: status.revision, phase: status.phase, step: status.step,
                   baseline: policy.baseline, candidate: policy.candidate, candidateWeight: status.candidateWeight(policy),
                   pollAfterSeconds: max(1, policy.pollAfter.milliseconds / 1000))
     }
 
     /// The document from its parts (a quarantined migration is served from its last decision this way).
-    public init(migration: String, revision: Int64, phase: Phase, step: Int, baseline: String, candidate: String,
+    package init(migration: String, revision: Int64, phase: Phase, step: Int, baseline: String, candidate: String,
                 candidateWeight w: Weight, pollAfterSeconds poll: Int64) {
         var json = "{\"migration\":"
         appendJSONQuoted(migration, to: &json)
@@ -40,7 +40,7 @@ public struct WeightsDocument: Sendable {
     }
 
     /// True when an `If-None-Match` value names this document: `*`, `"7"`, `W/"7"`, or a list holding one.
-    public func matches(ifNoneMatch header: String) -> Bool {
+    package func matches(ifNoneMatch header: String) -> Bool {
         for part in header.split(separator: ",") {
             var tag = part.trimmingSpaces()
             if tag == "*" { return true }
@@ -52,11 +52,11 @@ public struct WeightsDocument: Sendable {
 }
 
 /// What the hot endpoints (weights, ingest) need about one migration, swapped as a whole at every change.
-public struct ServedMigration: Sendable {
-    public var weights: WeightsDocument
-    public var baseline: String
-    public var candidate: String
-    public var classifier: StatusClassifier
+package struct ServedMigration: Sendable {
+    package var weights: WeightsDocument
+    package var baseline: String
+    package var candidate: String
+    package var classifier: StatusClassifier
 }
 
 extension Substring {

@@ -13,7 +13,7 @@ import GlidepathCore
 /// 2-hour run at 1,000 req/s with ×10 bursts).
 /// Errors are Binomial(requests, error rate): latency does not depend on the outcome.
 /// `latencySum` adds each request at its bucket's midpoint (the `+Inf` bucket at 1.25 × the last bound).
-public struct ArmSampler: Sendable {
+package struct ArmSampler: Sendable {
     /// Buckets that can receive requests and their probabilities (renormalised).
     let buckets: [Int]
     let probabilities: [Double]
@@ -21,7 +21,7 @@ public struct ArmSampler: Sendable {
     let cumulative: [Double]
     let midpoints: [Double]
 
-    public init(latency: LatencyModel) {
+    package init(latency: LatencyModel) {
         let all = latency.bucketProbabilities
         var b: [Int] = [], p: [Double] = []
         for (i, q) in all.enumerated() where q >= 1e-12 {
@@ -48,7 +48,7 @@ public struct ArmSampler: Sendable {
     /// Adds a tick's traffic (expected `meanRequests` requests, error rate `errorRate`) to `counts`;
     /// returns (requests, errors) of this tick.
     @discardableResult
-    public func draw(meanRequests: Double, errorRate: Double, into counts: inout ArmCounts,
+    package func draw(meanRequests: Double, errorRate: Double, into counts: inout ArmCounts,
                      rng: inout Xoshiro256) -> (requests: UInt64, errors: UInt64) {
         guard meanRequests > 0 else { return (0, 0) }
         if counts.latency.isEmpty { counts.latency = Array(repeating: 0, count: LatencyBuckets.count) }

@@ -6,48 +6,48 @@ import GlidepathCore
 ///
 /// The baseline of every scenario is one lognormal with median 100 ms and σ 0.5 (p90 ≈ 190 ms,
 /// p99 ≈ 320 ms), a common shape for a remote API call.
-public struct LatencyModel: Hashable, Sendable {
+package struct LatencyModel: Hashable, Sendable {
     /// One lognormal component: `weight` of the requests have `ln(latency)` ~ Normal(ln(median), sigma).
-    public struct Component: Hashable, Sendable {
-        public var weight: Double
-        public var medianSeconds: Double
-        public var sigma: Double
+    package struct Component: Hashable, Sendable {
+        package var weight: Double
+        package var medianSeconds: Double
+        package var sigma: Double
 
-        public init(weight: Double, medianSeconds: Double, sigma: Double) {
+        package init(weight: Double, medianSeconds: Double, sigma: Double) {
             self.weight = weight
             self.medianSeconds = medianSeconds
             self.sigma = sigma
         }
 
         /// P(latency ≤ seconds).
-        public func cdf(_ seconds: Double) -> Double {
+        package func cdf(_ seconds: Double) -> Double {
             guard seconds > 0 else { return 0 }
             let z = (log(seconds) - log(medianSeconds)) / sigma
             return 0.5 * erfc(-z / 2.0.squareRoot())
         }
     }
 
-    public var components: [Component]
+    package var components: [Component]
 
-    public init(components: [Component]) { self.components = components }
+    package init(components: [Component]) { self.components = components }
 
     /// A single lognormal.
-    public static func lognormal(medianSeconds: Double, sigma: Double) -> LatencyModel {
+    package static func lognormal(medianSeconds: Double, sigma: Double) -> LatencyModel {
         LatencyModel(components: [Component(weight: 1, medianSeconds: medianSeconds, sigma: sigma)])
     }
 
     /// The baseline of every scenario: median 100 ms, σ 0.5.
-    public static let standard = lognormal(medianSeconds: 0.1, sigma: 0.5)
+    package static let standard = lognormal(medianSeconds: 0.1, sigma: 0.5)
 
     /// P(latency ≤ seconds) under the mixture.
-    public func cdf(_ seconds: Double) -> Double {
+    package func cdf(_ seconds: Double) -> Double {
         var total = 0.0
         for c in components { total += c.weight * c.cdf(seconds) }
         return total
     }
 
     /// The `q`-quantile in seconds, by bisection on the CDF (to 1 µs).
-    public func quantile(_ q: Double) -> Double {
+    package func quantile(_ q: Double) -> Double {
         var lo = 0.0, hi = 1000.0
         while hi - lo > 1e-6 {
             let mid = (lo + hi) / 2
@@ -57,7 +57,7 @@ public struct LatencyModel: Hashable, Sendable {
     }
 
     /// Probability of each bucket of `LatencyBuckets` (non-cumulative, `+Inf` last); sums to 1.
-    public var bucketProbabilities: [Double] {
+    package var bucketProbabilities: [Double] {
         var out: [Double] = []
         out.reserveCapacity(LatencyBuckets.count)
         var below = 0.0
@@ -76,7 +76,7 @@ public struct LatencyModel: Hashable, Sendable {
     ///
     /// With the standard base (p99 ≈ 320 ms), factor 1.5 and a slow component of median 500 ms:
     /// f ≈ 1.7 %, the mixture's p99 is ≈ 480 ms and its median moves by under 2 %.
-    public static func tailRegression(of base: Component, p99Factor factor: Double,
+    package static func tailRegression(of base: Component, p99Factor factor: Double,
                                       slowMedianSeconds: Double) -> LatencyModel {
         let slow = Component(weight: 1, medianSeconds: slowMedianSeconds, sigma: base.sigma)
         let target = LatencyModel(components: [base]).quantile(0.99) * factor

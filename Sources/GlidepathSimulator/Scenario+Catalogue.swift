@@ -26,7 +26,7 @@ extension Scenario {
     ///   rate is 5.05 R), and a common-mode error spike: both arms fail 20 % of requests from t = 5 to 8 min
     ///   (a shared dependency's outage). S6b: the same with a 2× candidate from the start; during the spike
     ///   both arms fail at 20 % (the outage masks the regression).
-    public static let catalogue: [Scenario] = {
+    package static let catalogue: [Scenario] = {
         let rates: [Double] = [1, 10, 100, 1000]
         let twoHours: Int64 = 7200
         let spike = Spike(startSeconds: 300, endSeconds: 480, errorRate: 0.2)
@@ -64,7 +64,7 @@ extension Scenario {
     }()
 
     /// The scenario with this id (case-insensitive), if any.
-    public static func named(_ id: String) -> Scenario? {
+    package static func named(_ id: String) -> Scenario? {
         catalogue.first { $0.id.lowercased() == id.lowercased() }
     }
 }

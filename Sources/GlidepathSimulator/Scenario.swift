@@ -1,7 +1,7 @@
 /// One simulated situation: the traffic, both arms' behaviour, and when (if ever) the candidate regresses.
-public struct Scenario: Hashable, Sendable {
+package struct Scenario: Hashable, Sendable {
     /// How the total request rate moves over time (a factor applied to the scenario's rate R).
-    public enum Traffic: Hashable, Sendable {
+    package enum Traffic: Hashable, Sendable {
         /// R all the time.
         case steady
         /// `high` × R and `low` × R alternating, each for `periodSeconds` (high first).
@@ -10,7 +10,7 @@ public struct Scenario: Hashable, Sendable {
         case gaps(onSeconds: Int64, offSeconds: Int64)
 
         /// The factor applied to R during the interval starting `seconds` after the migration began.
-        public func factor(atSeconds seconds: Int64) -> Double {
+        package func factor(atSeconds seconds: Int64) -> Double {
             switch self {
             case .steady: return 1
             case .bursty(let period, let high, let low):
@@ -22,7 +22,7 @@ public struct Scenario: Hashable, Sendable {
     }
 
     /// When the candidate starts to behave worse than the baseline.
-    public enum Onset: Hashable, Sendable {
+    package enum Onset: Hashable, Sendable {
         /// From the first request.
         case start
         /// From this many seconds after the migration began.
@@ -34,12 +34,12 @@ public struct Scenario: Hashable, Sendable {
 
     /// An outage of a shared dependency: both arms fail at `errorRate` between the two times
     /// (seconds since the migration began), whatever their own rates.
-    public struct Spike: Hashable, Sendable {
-        public var startSeconds: Int64
-        public var endSeconds: Int64
-        public var errorRate: Double
+    package struct Spike: Hashable, Sendable {
+        package var startSeconds: Int64
+        package var endSeconds: Int64
+        package var errorRate: Double
 
-        public init(startSeconds: Int64, endSeconds: Int64, errorRate: Double) {
+        package init(startSeconds: Int64, endSeconds: Int64, errorRate: Double) {
             self.startSeconds = startSeconds
             self.endSeconds = endSeconds
             self.errorRate = errorRate
@@ -47,28 +47,28 @@ public struct Scenario: Hashable, Sendable {
     }
 
     /// Short name used on the command line and in the output (`S1`, `S2b`, ...).
-    public var id: String
+    package var id: String
     /// One line for the table's legend.
-    public var title: String
+    package var title: String
     /// True when the candidate is as good as the baseline (A/A): any rollback is a false rollback and
     /// the right decision is promotion.
-    public var healthy: Bool
+    package var healthy: Bool
     /// Total rates R (req/s) run by default.
-    public var defaultRates: [Double]
+    package var defaultRates: [Double]
     /// Runs per (rate, judge) by default.
-    public var defaultRuns: Int
+    package var defaultRuns: Int
     /// Virtual time simulated at most per run, in seconds.
-    public var horizonSeconds: Int64
-    public var traffic: Traffic
-    public var baselineErrorRate: Double
+    package var horizonSeconds: Int64
+    package var traffic: Traffic
+    package var baselineErrorRate: Double
     /// Candidate error rate = baseline × this, once regressed.
-    public var candidateErrorFactor: Double
+    package var candidateErrorFactor: Double
     /// Candidate latency once regressed (the baseline's is always `LatencyModel.standard`).
-    public var candidateLatency: LatencyModel
-    public var onset: Onset
-    public var spike: Spike?
+    package var candidateLatency: LatencyModel
+    package var onset: Onset
+    package var spike: Spike?
 
-    public init(id: String, title: String, healthy: Bool, defaultRates: [Double], defaultRuns: Int,
+    package init(id: String, title: String, healthy: Bool, defaultRates: [Double], defaultRuns: Int,
                 horizonSeconds: Int64, traffic: Traffic = .steady, baselineErrorRate: Double = 0.01,
                 candidateErrorFactor: Double = 1, candidateLatency: LatencyModel = .standard,
                 onset: Onset = .start, spike: Spike? = nil) {

@@ -1,7 +1,7 @@
 import GlidepathCore
 
 /// The judges compared by the simulator.
-public enum SimulatedJudge: String, Hashable, Sendable, CaseIterable {
+package enum SimulatedJudge: String, Hashable, Sendable, CaseIterable {
     /// The product's default: anytime-valid sequential tests.
     case sequential
     /// The foundation's Flagger-style threshold rules (3 consecutive failed checks).
@@ -10,7 +10,7 @@ public enum SimulatedJudge: String, Hashable, Sendable, CaseIterable {
     case ztest
 
     /// A fresh judge of this kind.
-    public func make() -> any Judge {
+    package func make() -> any Judge {
         switch self {
         case .sequential: JudgeKind.sequential.makeJudge()
         case .threshold: JudgeKind.threshold.makeJudge()
@@ -20,7 +20,7 @@ public enum SimulatedJudge: String, Hashable, Sendable, CaseIterable {
 
     /// The policy's `judge` field for this kind (the z-test is not a product judge; it runs under a
     /// threshold policy whose judge field it ignores).
-    public var policyKind: JudgeKind {
+    package var policyKind: JudgeKind {
         switch self {
         case .sequential: .sequential
         case .threshold, .ztest: .threshold

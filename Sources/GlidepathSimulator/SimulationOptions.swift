@@ -1,22 +1,22 @@
 import GlidepathCore
 
 /// What `glidepath simulate` runs.
-public struct SimulationOptions: Equatable, Sendable {
+package struct SimulationOptions: Equatable, Sendable {
     /// Scenario ids in `Scenario.catalogue`; empty: all of them.
-    public var scenarios: [String]
+    package var scenarios: [String]
     /// Total request rates (req/s); nil: each scenario's defaults (1, 10, 100, 1,000; S5: 1 and 0.1).
-    public var rates: [Double]?
+    package var rates: [Double]?
     /// Runs per (scenario, rate, judge); nil: each scenario's default (S1 2,000, S6 1,000, S5 500, others 300).
-    public var runs: Int?
-    public var seed: UInt64
-    public var judges: [SimulatedJudge]
-    public var json: Bool
+    package var runs: Int?
+    package var seed: UInt64
+    package var judges: [SimulatedJudge]
+    package var json: Bool
     /// `--policy FILE`: the file to read (by the command) into `policy`.
-    public var policyFile: String?
+    package var policyFile: String?
     /// The policy every run uses, its `judge` field set to each judge's; nil: `SimulationPolicy.standard`.
-    public var policy: Policy?
+    package var policy: Policy?
 
-    public init(scenarios: [String] = [], rates: [Double]? = nil, runs: Int? = nil, seed: UInt64 = 1,
+    package init(scenarios: [String] = [], rates: [Double]? = nil, runs: Int? = nil, seed: UInt64 = 1,
                 judges: [SimulatedJudge] = SimulatedJudge.allCases, json: Bool = false, policyFile: String? = nil,
                 policy: Policy? = nil) {
         self.scenarios = scenarios

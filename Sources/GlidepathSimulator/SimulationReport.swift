@@ -1,11 +1,11 @@
 import GlidepathCore
 
 /// Renders the benchmark's rows: an aligned table for people, a JSON array for tools.
-public enum SimulationReport {
+package enum SimulationReport {
     /// The JSON array of `--json`: one object per row with the fields of `SimulationRow`
     /// (`falseRollbackRate` and `falseRollbackUpper95` are null for scenarios regressed from the start).
     /// Rates to 6 decimals, seconds and excess failures to 2.
-    public static func json(_ rows: [SimulationRow]) -> String {
+    package static func json(_ rows: [SimulationRow]) -> String {
         func num(_ x: Double, _ scale: Double) -> JSONValue { .number((x * scale).rounded() / scale) }
         func optional(_ x: Double?) -> JSONValue { x.map { num($0, 1e6) } ?? JSONValue(.null) }
         let values = rows.map { r -> JSONValue in
@@ -30,7 +30,7 @@ public enum SimulationReport {
     }
 
     /// `policy policies/x.json: steps 5/10/25/50/100 %, bakes 10m/10m/10m/10m/0s, interval 10s`.
-    public static func policyLine(_ policy: Policy, file: String) -> String {
+    package static func policyLine(_ policy: Policy, file: String) -> String {
         let steps = policy.steps.map { "\($0.weight)" }.joined(separator: "/")
         let bakes = policy.steps.map { "\($0.bake)" }.joined(separator: "/")
         return "policy \(file): steps \(steps) %, bakes \(bakes), interval \(policy.interval)"
@@ -40,7 +40,7 @@ public enum SimulationReport {
                          "held", "stuck", "median t", "p90 t", "median excess", "p90 excess"]
 
     /// The aligned table: one line per row, then a legend of the scenarios shown.
-    public static func table(_ rows: [SimulationRow]) -> String {
+    package static func table(_ rows: [SimulationRow]) -> String {
         var lines: [[String]] = [header]
         for r in rows {
             let falseRollbacks = r.falseRollbackRate.map { "\(percent($0)) (\(percent(r.falseRollbackUpper95 ?? 1)))" }

@@ -13,24 +13,24 @@
 /// - Excess failures: candidate errors from the onset to the decision (or the horizon, a wrongly promoted
 ///   candidate serving all traffic until then at its expected rate), minus what the baseline's error rate
 ///   would have given on the same candidate requests. 0 for healthy scenarios.
-public struct SimulationRow: Hashable, Sendable {
-    public var scenario: String
-    public var rate: Double
-    public var judge: String
-    public var runs: Int
-    public var falseRollbackRate: Double?
-    public var falseRollbackUpper95: Double?
-    public var rolledBackRate: Double
-    public var promotedRate: Double
-    public var heldRate: Double
-    public var stuckRate: Double
-    public var medianDecisionSeconds: Double
-    public var p90DecisionSeconds: Double
-    public var medianExcessFailures: Double
-    public var p90ExcessFailures: Double
+package struct SimulationRow: Hashable, Sendable {
+    package var scenario: String
+    package var rate: Double
+    package var judge: String
+    package var runs: Int
+    package var falseRollbackRate: Double?
+    package var falseRollbackUpper95: Double?
+    package var rolledBackRate: Double
+    package var promotedRate: Double
+    package var heldRate: Double
+    package var stuckRate: Double
+    package var medianDecisionSeconds: Double
+    package var p90DecisionSeconds: Double
+    package var medianExcessFailures: Double
+    package var p90ExcessFailures: Double
 
     /// Aggregates the runs of one (scenario, rate, judge).
-    public init(scenario: Scenario, rate: Double, judge: SimulatedJudge, results: [RunResult]) {
+    package init(scenario: Scenario, rate: Double, judge: SimulatedJudge, results: [RunResult]) {
         self.scenario = scenario.id
         self.rate = rate
         self.judge = judge.rawValue

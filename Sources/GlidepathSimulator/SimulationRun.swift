@@ -8,14 +8,14 @@ import GlidepathCore
 /// counters as /metrics would show them, and the snapshot goes to `ControlTick.run` at the interval's end.
 /// A transition is applied as the controller applies it (its status and judge state replace the old).
 /// The run ends at promotion, at rollback, or at the scenario's horizon.
-public struct SimulationRun: Sendable {
+package struct SimulationRun: Sendable {
     /// A scenario made ready to run: its samplers built once, shared by every run.
-    public struct Prepared: Sendable {
-        public let scenario: Scenario
+    package struct Prepared: Sendable {
+        package let scenario: Scenario
         let baselineSampler: ArmSampler
         let regressedSampler: ArmSampler
 
-        public init(_ scenario: Scenario) {
+        package init(_ scenario: Scenario) {
             self.scenario = scenario
             baselineSampler = ArmSampler(latency: .standard)
             regressedSampler = ArmSampler(latency: scenario.candidateLatency)
@@ -27,7 +27,7 @@ public struct SimulationRun: Sendable {
 
     /// Runs one migration of `prepared` at total rate `rate` (req/s) with `judge`, seeded by `seed`, under
     /// `custom` (a user's policy) or the standard one.
-    public static func run(_ prepared: Prepared, rate: Double, judge kind: SimulatedJudge, seed: UInt64,
+    package static func run(_ prepared: Prepared, rate: Double, judge kind: SimulatedJudge, seed: UInt64,
                            policy custom: Policy? = nil) -> RunResult {
         let scenario = prepared.scenario
         let policy = SimulationPolicy.policy(custom, judge: kind.policyKind)

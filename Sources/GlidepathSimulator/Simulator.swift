@@ -5,17 +5,17 @@ import Dispatch
 /// Each run is seeded from (seed, scenario id, rate, run index) alone, so the results are the same
 /// whatever the number of threads, and the judges of one (scenario, rate) see the same random stream
 /// (common random numbers: their traffic only differs once their decisions differ).
-public enum Simulator {
+package enum Simulator {
     /// One (scenario, rate, judge) to run.
-    public struct Job: Sendable {
-        public var scenario: Scenario
-        public var rate: Double
-        public var judge: SimulatedJudge
-        public var runs: Int
+    package struct Job: Sendable {
+        package var scenario: Scenario
+        package var rate: Double
+        package var judge: SimulatedJudge
+        package var runs: Int
     }
 
     /// The jobs of `options`, in output order: scenarios in catalogue order, then rates, then judges.
-    public static func jobs(_ options: SimulationOptions) -> [Job] {
+    package static func jobs(_ options: SimulationOptions) -> [Job] {
         let wanted = Set(options.scenarios.map { $0.lowercased() })
         var out: [Job] = []
         for scenario in Scenario.catalogue where wanted.isEmpty || wanted.contains(scenario.id.lowercased()) {
@@ -30,12 +30,12 @@ public enum Simulator {
     }
 
     /// The seed of one run.
-    public static func runSeed(_ seed: UInt64, scenario: String, rate: Double, run: Int) -> UInt64 {
+    package static func runSeed(_ seed: UInt64, scenario: String, rate: Double, run: Int) -> UInt64 {
         SplitMix64.mix([seed, SplitMix64.stableHash(scenario), rate.bitPattern, UInt64(run)])
     }
 
     /// Runs everything and returns one row per job, in `jobs(options)` order.
-    public static func run(_ options: SimulationOptions) -> [SimulationRow] {
+    package static func run(_ options: SimulationOptions) -> [SimulationRow] {
         let jobs = jobs(options)
         var prepared: [String: SimulationRun.Prepared] = [:]
         for job in jobs where prepared[job.scenario.id] == nil {

@@ -3,14 +3,14 @@
 ///
 /// The simulator uses no Foundation or system randomness: every run is a pure function of its seed,
 /// whatever the platform or the number of threads.
-public struct SplitMix64: Sendable {
-    public private(set) var state: UInt64
+package struct SplitMix64: Sendable {
+    package private(set) var state: UInt64
 
-    public init(seed: UInt64) { state = seed }
+    package init(seed: UInt64) { state = seed }
 
     /// The next 64-bit output.
     @inline(__always)
-    public mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -20,7 +20,7 @@ public struct SplitMix64: Sendable {
 
     /// One well-mixed 64-bit value from several parts (seed, scenario, rate, run index): each part is
     /// folded in through a SplitMix64 step, so nearby inputs give unrelated outputs.
-    public static func mix(_ parts: [UInt64]) -> UInt64 {
+    package static func mix(_ parts: [UInt64]) -> UInt64 {
         var g = SplitMix64(seed: 0x6A09_E667_F3BC_C908)
         var h: UInt64 = 0
         for p in parts {
@@ -31,7 +31,7 @@ public struct SplitMix64: Sendable {
     }
 
     /// FNV-1a of a string's UTF-8 bytes: a stable hash (Swift's `Hasher` is seeded per process).
-    public static func stableHash(_ text: String) -> UInt64 {
+    package static func stableHash(_ text: String) -> UInt64 {
         var h: UInt64 = 0xCBF2_9CE4_8422_2325
         for b in text.utf8 {
             h ^= UInt64(b)

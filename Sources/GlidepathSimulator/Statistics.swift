@@ -1,9 +1,9 @@
 import Glibc
 
 /// The small statistics the benchmark reports.
-public enum Statistics {
+package enum Statistics {
     /// Nearest-rank `q`-quantile (0 < q ≤ 1) of `values`; nil when empty. p50 of 1...10 is 5, p90 is 9.
-    public static func quantile(_ q: Double, of values: [Double]) -> Double? {
+    package static func quantile(_ q: Double, of values: [Double]) -> Double? {
         guard !values.isEmpty else { return nil }
         let sorted = values.sorted()
         let rank = Int((q * Double(sorted.count)).rounded(.up))
@@ -13,7 +13,7 @@ public enum Statistics {
     /// One-sided 95 % upper confidence bound of a proportion after `events` in `trials` (Clopper–Pearson:
     /// the p at which seeing `events` or fewer has probability 5 %). With no event it is 1 − 0.05^(1/n)
     /// (≈ 3/n, the "rule of three"); 1 when every trial was an event or there was no trial.
-    public static func upper95(events: Int, trials: Int) -> Double {
+    package static func upper95(events: Int, trials: Int) -> Double {
         guard trials > 0, events < trials else { return 1 }
         if events == 0 { return 1 - pow(0.05, 1 / Double(trials)) }
         var lo = Double(events) / Double(trials), hi = 1.0

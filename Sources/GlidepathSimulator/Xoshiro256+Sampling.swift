@@ -2,7 +2,7 @@ import Glibc
 
 extension Xoshiro256 {
     /// A standard normal deviate (Box–Muller; the second value is dropped to keep the state simple).
-    public mutating func normal() -> Double {
+    package mutating func normal() -> Double {
         let u1 = uniformOpen()
         let u2 = uniform()
         return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
@@ -14,7 +14,7 @@ extension Xoshiro256 {
     ///   O(mean) uniforms at most one.
     /// - From 10: PTRS, Hörmann's transformed rejection with squeeze (1993), about 1.1 uniforms pairs per
     ///   draw whatever the mean; it needs `lgamma`.
-    public mutating func poisson(_ mean: Double) -> UInt64 {
+    package mutating func poisson(_ mean: Double) -> UInt64 {
         if !(mean > 0) { return 0 }
         if mean < 10 {
             var k: UInt64 = 0
@@ -56,7 +56,7 @@ extension Xoshiro256 {
     ///   O(mean) uniforms, exact.
     /// - Otherwise: the normal approximation with continuity correction, clamped to 0...trials
     ///   (the mean and the variance are both ≥ 12 there, where it is accurate to well under a count).
-    public mutating func binomial(_ trials: UInt64, _ p: Double) -> UInt64 {
+    package mutating func binomial(_ trials: UInt64, _ p: Double) -> UInt64 {
         if trials == 0 || !(p > 0) { return 0 }
         if p >= 1 { return trials }
         if p > 0.5 { return trials - binomial(trials, 1 - p) }

@@ -1,12 +1,12 @@
 /// xoshiro256** (Blackman and Vigna 2018): the simulator's generator. Fast, 256 bits of state,
 /// seeded through `SplitMix64` as its authors recommend.
-public struct Xoshiro256: Sendable {
+package struct Xoshiro256: Sendable {
     private var s0: UInt64
     private var s1: UInt64
     private var s2: UInt64
     private var s3: UInt64
 
-    public init(seed: UInt64) {
+    package init(seed: UInt64) {
         var sm = SplitMix64(seed: seed)
         s0 = sm.next()
         s1 = sm.next()
@@ -19,7 +19,7 @@ public struct Xoshiro256: Sendable {
 
     /// The next 64-bit output.
     @inline(__always)
-    public mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         let result = Self.rotl(s1 &* 5, 7) &* 9
         let t = s1 << 17
         s2 ^= s0
@@ -33,13 +33,13 @@ public struct Xoshiro256: Sendable {
 
     /// Uniform in [0, 1) with 53 random bits.
     @inline(__always)
-    public mutating func uniform() -> Double {
+    package mutating func uniform() -> Double {
         Double(next() >> 11) * 0x1.0p-53
     }
 
     /// Uniform in (0, 1): never 0, safe under `log`.
     @inline(__always)
-    public mutating func uniformOpen() -> Double {
+    package mutating func uniformOpen() -> Double {
         (Double(next() >> 11) + 0.5) * 0x1.0p-53
     }
 }

@@ -8,14 +8,14 @@ import GlidepathCore
 ///   (only the candidate at a 100 % step, where the baseline gets nothing), then advances (rule `healthy`).
 /// - A tick without requests on either arm, or without any error on both, tests nothing.
 /// Errors only: it does not look at latency (it stands for the per-interval tests of Kayenta-like tools).
-public struct ZTestJudge: Judge {
+package struct ZTestJudge: Judge {
     /// One-sided 1 % critical value of the standard normal.
-    public static let critical = 2.33
+    package static let critical = 2.33
 
-    public init() {}
+    package init() {}
 
     /// z of the candidate's error rate over the baseline's in `tick` (pooled variance); nil when undefined.
-    public static func z(_ tick: ArmPair) -> Double? {
+    package static func z(_ tick: ArmPair) -> Double? {
         let nc = Double(tick.candidate.judgedRequests), nb = Double(tick.baseline.judgedRequests)
         guard nc > 0, nb > 0 else { return nil }
         let ec = Double(tick.candidate.errors), eb = Double(tick.baseline.errors)
@@ -25,7 +25,7 @@ public struct ZTestJudge: Judge {
         return (ec / nc - eb / nb) / variance.squareRoot()
     }
 
-    public func assess(_ input: JudgeInput, now: Int64) -> Assessment {
+    package func assess(_ input: JudgeInput, now: Int64) -> Assessment {
         let memory = input.memory
         if let z = Self.z(input.tick), z > Self.critical {
             return Assessment(verdict: Verdict(action: .rollback, rule: .zTest,

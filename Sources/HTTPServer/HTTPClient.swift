@@ -4,25 +4,25 @@ import Glibc
 /// A small blocking HTTP/1.1 client over a raw socket (control loop scrapes, CLI, tests).
 ///
 /// One request per connection (`Connection: close`); no TLS, no redirects, no proxies.
-public enum HTTPClient {
-    public struct Response: Sendable, Equatable {
-        public var status: Int
-        public var headers: HTTPHeaders
-        public var body: [UInt8]
+package enum HTTPClient {
+    package struct Response: Sendable, Equatable {
+        package var status: Int
+        package var headers: HTTPHeaders
+        package var body: [UInt8]
 
-        public init(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
+        package init(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
             self.status = status
             self.headers = headers
             self.body = body
         }
 
         /// The body decoded as UTF-8.
-        public var text: String { String(decoding: body, as: UTF8.self) }
+        package var text: String { String(decoding: body, as: UTF8.self) }
     }
 
     /// Sends one request (`url` like `http://127.0.0.1:8470/metrics`) and reads the whole response.
     /// `timeout` (seconds) bounds the whole exchange, connect included. Throws `HTTPClientError`.
-    public static func send(method: String, url: String, headers: [(String, String)] = [], body: [UInt8] = [],
+    package static func send(method: String, url: String, headers: [(String, String)] = [], body: [UInt8] = [],
                             timeout: Double = 5) throws -> Response {
         let target = try ClientURL.parse(url).get()
         let deadline = MonotonicClock.nowMs() + EventLoop.milliseconds(timeout)

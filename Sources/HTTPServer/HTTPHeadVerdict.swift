@@ -1,5 +1,5 @@
 /// What the server does with a request once its head is parsed (the answer of the head check).
-public enum HTTPHeadVerdict: Sendable {
+package enum HTTPHeadVerdict: Sendable {
     /// Read the body (if any) and run the handler on the event loop: for fast, non-blocking work.
     case inline
     /// Read the body, then run the handler on a worker thread (it may block: disk writes, locks held

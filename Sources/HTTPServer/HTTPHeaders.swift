@@ -1,35 +1,35 @@
 /// Header fields in arrival order; look-ups ignore case.
-public struct HTTPHeaders: Sendable, Sequence, Equatable {
-    public private(set) var fields: [(name: String, value: String)]
+package struct HTTPHeaders: Sendable, Sequence, Equatable {
+    package private(set) var fields: [(name: String, value: String)]
 
-    public init(_ fields: [(name: String, value: String)] = []) { self.fields = fields }
+    package init(_ fields: [(name: String, value: String)] = []) { self.fields = fields }
 
     /// The first value of `name` (case-insensitive), if any.
-    public subscript(name: String) -> String? {
+    package subscript(name: String) -> String? {
         for f in fields where Self.sameName(f.name, name) { return f.value }
         return nil
     }
 
     /// Every value of `name` (case-insensitive), in arrival order.
-    public func values(_ name: String) -> [String] {
+    package func values(_ name: String) -> [String] {
         fields.filter { Self.sameName($0.name, name) }.map(\.value)
     }
 
-    public mutating func add(_ name: String, _ value: String) { fields.append((name, value)) }
+    package mutating func add(_ name: String, _ value: String) { fields.append((name, value)) }
 
     /// Replaces every field called `name` with one field holding `value`.
-    public mutating func set(_ name: String, _ value: String) {
+    package mutating func set(_ name: String, _ value: String) {
         remove(name)
         fields.append((name, value))
     }
 
-    public mutating func remove(_ name: String) { fields.removeAll { Self.sameName($0.name, name) } }
+    package mutating func remove(_ name: String) { fields.removeAll { Self.sameName($0.name, name) } }
 
-    public var count: Int { fields.count }
+    package var count: Int { fields.count }
 
-    public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> { fields.makeIterator() }
+    package func makeIterator() -> IndexingIterator<[(name: String, value: String)]> { fields.makeIterator() }
 
-    public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
+    package static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
         lhs.fields.count == rhs.fields.count
             && zip(lhs.fields, rhs.fields).allSatisfy { $0.name == $1.name && $0.value == $1.value }
     }

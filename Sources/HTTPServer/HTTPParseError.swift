@@ -2,16 +2,16 @@
 ///
 /// The connection is always closed after the error response: the parser cannot know where the
 /// next request would start.
-public struct HTTPParseError: Error, Equatable, Sendable, CustomStringConvertible {
-    public var status: Int
-    public var message: String
+package struct HTTPParseError: Error, Equatable, Sendable, CustomStringConvertible {
+    package var status: Int
+    package var message: String
 
-    public init(status: Int, message: String) {
+    package init(status: Int, message: String) {
         self.status = status
         self.message = message
     }
 
-    public var description: String { "\(status) \(message)" }
+    package var description: String { "\(status) \(message)" }
 
     static let malformedRequestLine = HTTPParseError(status: 400, message: "malformed request line")
     static let malformedHeader = HTTPParseError(status: 400, message: "malformed header field")

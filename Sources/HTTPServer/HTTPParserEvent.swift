@@ -1,5 +1,5 @@
 /// What `HTTPRequestParser.feed` found in the bytes it was given, in arrival order.
-public enum HTTPParserEvent: Sendable, Equatable {
+package enum HTTPParserEvent: Sendable, Equatable {
     /// A head was parsed and its body (if any) not yet read; only with `reportsHeads`. The callback may
     /// answer `.stop` to refuse the request before its body is buffered.
     case head(HTTPRequestHead)
@@ -12,20 +12,20 @@ public enum HTTPParserEvent: Sendable, Equatable {
 }
 
 /// How the connection continues after a request.
-public struct HTTPRequestFraming: Sendable, Equatable {
+package struct HTTPRequestFraming: Sendable, Equatable {
     /// False: answer with `Connection: close` and close. The parser ignores all later bytes.
-    public var keepAlive: Bool
+    package var keepAlive: Bool
     /// An HTTP/1.0 request: a kept-alive response must say `Connection: keep-alive`.
-    public var isHTTP10: Bool
+    package var isHTTP10: Bool
 
-    public init(keepAlive: Bool, isHTTP10: Bool) {
+    package init(keepAlive: Bool, isHTTP10: Bool) {
         self.keepAlive = keepAlive
         self.isHTTP10 = isHTTP10
     }
 }
 
 /// What the parser does after an event (the answer of a `feed(_:steering:)` callback).
-public enum HTTPParserAction: Sendable, Equatable {
+package enum HTTPParserAction: Sendable, Equatable {
     /// Go on parsing.
     case proceed
     /// After a request: keep the unparsed bytes until `resume(steering:)`. Treated as `.proceed` elsewhere.

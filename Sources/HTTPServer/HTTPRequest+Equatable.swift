@@ -1,5 +1,5 @@
 extension HTTPRequest: Equatable {
-    public static func == (lhs: HTTPRequest, rhs: HTTPRequest) -> Bool {
+    package static func == (lhs: HTTPRequest, rhs: HTTPRequest) -> Bool {
         lhs.method == rhs.method && lhs.target == rhs.target && lhs.path == rhs.path && lhs.query == rhs.query
             && lhs.headers == rhs.headers && lhs.body == rhs.body
     }

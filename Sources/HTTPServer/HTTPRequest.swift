@@ -1,18 +1,18 @@
 /// A parsed HTTP/1.1 request with its whole body.
-public struct HTTPRequest: Sendable {
-    public var method: String
+package struct HTTPRequest: Sendable {
+    package var method: String
     /// The request target as sent (`/v1/migrations?x=1`).
-    public var target: String
+    package var target: String
     /// The path without the query, percent-decoded segment by segment: `%2F` and `%25` stay encoded, so
     /// splitting at `/` gives the segments the client meant (see `decodedSegment(_:)`).
-    public var path: String
+    package var path: String
     /// Query parameters (last one wins).
-    public var query: [String: String]
-    public var headers: HTTPHeaders
-    public var body: [UInt8]
+    package var query: [String: String]
+    package var headers: HTTPHeaders
+    package var body: [UInt8]
 
     /// A segment of `path` fully decoded: the `%2F` and `%25` the parser kept become `/` and `%`.
-    public static func decodedSegment(_ segment: Substring) -> String {
+    package static func decodedSegment(_ segment: Substring) -> String {
         let bytes = Array(segment.utf8)
         guard bytes.contains(37) else { return String(segment) }
         var out: [UInt8] = []
@@ -30,7 +30,7 @@ public struct HTTPRequest: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    public init(method: String, target: String, path: String, query: [String: String] = [:],
+    package init(method: String, target: String, path: String, query: [String: String] = [:],
                 headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
         self.method = method
         self.target = target

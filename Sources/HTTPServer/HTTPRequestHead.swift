@@ -1,17 +1,17 @@
 /// The request line and header fields of one request, with the framing facts the parser needs.
 /// Handed to the server's head check before any of the body is read.
-public struct HTTPRequestHead: Sendable, Equatable {
+package struct HTTPRequestHead: Sendable, Equatable {
     /// The request without its body.
-    public internal(set) var request: HTTPRequest
-    public internal(set) var framing: HTTPRequestFraming
+    package internal(set) var request: HTTPRequest
+    package internal(set) var framing: HTTPRequestFraming
     /// The declared `Content-Length` (0 when absent or chunked).
-    public internal(set) var contentLength: Int
+    package internal(set) var contentLength: Int
     /// `Transfer-Encoding: chunked`: the body arrives in chunks (`contentLength` is then 0).
-    public internal(set) var chunked: Bool
-    public internal(set) var expectsContinue: Bool
+    package internal(set) var chunked: Bool
+    package internal(set) var expectsContinue: Bool
 
     /// A head as the parser would hand it over (for tests of head checks); `request.body` is ignored.
-    public init(request: HTTPRequest, contentLength: Int = 0, chunked: Bool = false,
+    package init(request: HTTPRequest, contentLength: Int = 0, chunked: Bool = false,
                 framing: HTTPRequestFraming = HTTPRequestFraming(keepAlive: true, isHTTP10: false)) {
         var bodiless = request
         bodiless.body = []
@@ -31,7 +31,7 @@ public struct HTTPRequestHead: Sendable, Equatable {
     }
 
     /// True when a body follows the head.
-    public var hasBody: Bool { chunked || contentLength > 0 }
+    package var hasBody: Bool { chunked || contentLength > 0 }
 
     /// Parses a head: the request line and header lines, each ending in CRLF, without the blank line.
     /// `requireHost`: an HTTP/1.1 head without `Host` is refused (RFC 9112 §3.2).

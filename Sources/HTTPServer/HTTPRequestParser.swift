@@ -8,13 +8,13 @@
 /// request keeps the bytes not yet parsed until `resume(steering:)` (the server pauses while a
 /// connection's answers are not written or its request is handled off the loop), and `.stop` after a
 /// head refuses the request before its body is buffered.
-public struct HTTPRequestParser: Sendable {
-    public let maxHeaderBytes: Int
-    public let maxBodyBytes: Int
+package struct HTTPRequestParser: Sendable {
+    package let maxHeaderBytes: Int
+    package let maxBodyBytes: Int
     /// HTTP/1.1 requests without `Host` are refused with 400 (RFC 9112 §3.2).
-    public let requireHost: Bool
+    package let requireHost: Bool
     /// Emit `.head` for every request as soon as its head is parsed, before its body is read.
-    public let reportsHeads: Bool
+    package let reportsHeads: Bool
 
     /// Bytes of the unfinished request (the head, or the head's body so far).
     private var buffer: [UInt8] = []
@@ -34,7 +34,7 @@ public struct HTTPRequestParser: Sendable {
         var chunked: ChunkedBodyDecoder?
     }
 
-    public init(maxHeaderBytes: Int = 16 * 1024, maxBodyBytes: Int = 1 << 20, requireHost: Bool = true,
+    package init(maxHeaderBytes: Int = 16 * 1024, maxBodyBytes: Int = 1 << 20, requireHost: Bool = true,
                 reportsHeads: Bool = false) {
         self.maxHeaderBytes = maxHeaderBytes
         self.maxBodyBytes = maxBodyBytes
@@ -43,25 +43,25 @@ public struct HTTPRequestParser: Sendable {
     }
 
     /// True while a request has begun arriving but is not complete (the request timer runs).
-    public var hasPartialRequest: Bool { !stopped && (pendingBody != nil || !buffer.isEmpty) }
+    package var hasPartialRequest: Bool { !stopped && (pendingBody != nil || !buffer.isEmpty) }
 
     /// True once an error or a closing request was seen; later bytes are ignored.
-    public var isStopped: Bool { stopped }
+    package var isStopped: Bool { stopped }
 
     /// True after a callback answered `.pause`: bytes are kept, not parsed, until `resume(steering:)`.
-    public var isPaused: Bool { paused && !stopped }
+    package var isPaused: Bool { paused && !stopped }
 
     /// Bytes held for a later parse: an unfinished head or body, or the requests kept while paused.
-    public var bufferedBytes: Int { buffer.count }
+    package var bufferedBytes: Int { buffer.count }
 
     /// Parses `chunk`, calling `onEvent` for each request, continue prompt or error, in order.
-    public mutating func feed(_ chunk: UnsafeRawBufferPointer, _ onEvent: (HTTPParserEvent) -> Void) {
+    package mutating func feed(_ chunk: UnsafeRawBufferPointer, _ onEvent: (HTTPParserEvent) -> Void) {
         feed(chunk, steering: { onEvent($0); return .proceed })
     }
 
     /// Parses `chunk` like `feed(_:_:)`; the callback's answer says whether to go on (see
     /// `HTTPParserAction`). While paused, `chunk` is only appended to the kept bytes.
-    public mutating func feed(_ chunk: UnsafeRawBufferPointer, steering onEvent: (HTTPParserEvent) -> HTTPParserAction) {
+    package mutating func feed(_ chunk: UnsafeRawBufferPointer, steering onEvent: (HTTPParserEvent) -> HTTPParserAction) {
         guard !stopped, !chunk.isEmpty else { return }
         if paused {
             buffer.append(contentsOf: chunk)
@@ -85,7 +85,7 @@ public struct HTTPRequestParser: Sendable {
     }
 
     /// Ends a pause: parses the kept bytes (no new bytes are needed), possibly pausing again.
-    public mutating func resume(steering onEvent: (HTTPParserEvent) -> HTTPParserAction) {
+    package mutating func resume(steering onEvent: (HTTPParserEvent) -> HTTPParserAction) {
         guard paused, !stopped else { return }
         paused = false
         guard !buffer.isEmpty else { return }
@@ -98,14 +98,14 @@ public struct HTTPRequestParser: Sendable {
     }
 
     /// Convenience for tests and callers holding an array: returns the events instead of calling back.
-    public mutating func feed(_ bytes: [UInt8]) -> [HTTPParserEvent] {
+    package mutating func feed(_ bytes: [UInt8]) -> [HTTPParserEvent] {
         var events: [HTTPParserEvent] = []
         bytes.withUnsafeBytes { feed($0) { events.append($0) } }
         return events
     }
 
     /// Gives up on the connection: later bytes are ignored (used after a timeout).
-    public mutating func stop() {
+    package mutating func stop() {
         stopped = true
         paused = false
         buffer = []

@@ -2,10 +2,10 @@ import JSONText
 
 extension HTTPResponse {
     /// The interim answer to `Expect: 100-continue`.
-    public static let continueBytes: [UInt8] = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+    package static let continueBytes: [UInt8] = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 
     /// True when the handler set `Connection: close`: the server closes after this response.
-    public var asksToClose: Bool {
+    package var asksToClose: Bool {
         for field in headers.fields where HTTPHeaders.sameName(field.name, "Connection") {
             if field.value.lowercased().contains("close") { return true }
         }
@@ -13,12 +13,12 @@ extension HTTPResponse {
     }
 
     /// The JSON error body the server sends for a refused request.
-    public static func error(_ error: HTTPParseError) -> HTTPResponse {
+    package static func error(_ error: HTTPParseError) -> HTTPResponse {
         .json(error.status, "{\"error\":\(jsonQuoted(error.message))}")
     }
 
     /// The response as it goes on the wire (see `serialize(into:headOnly:close:keepAliveHeader:)`).
-    public func serialized(headOnly: Bool = false, close: Bool = false, keepAliveHeader: Bool = false,
+    package func serialized(headOnly: Bool = false, close: Bool = false, keepAliveHeader: Bool = false,
                            dateLine: [UInt8] = []) -> [UInt8] {
         var out: [UInt8] = []
         serialize(into: &out, headOnly: headOnly, close: close, keepAliveHeader: keepAliveHeader, dateLine: dateLine)
@@ -31,7 +31,7 @@ extension HTTPResponse {
     /// `Content-Length`, then `Connection: close` when `close` or `Connection: keep-alive` when
     /// `keepAliveHeader` (HTTP/1.0 clients), and the body. `headOnly` (HEAD) keeps the length but drops
     /// the body; 1xx, 204 and 304 have neither.
-    public func serialize(into out: inout [UInt8], headOnly: Bool = false, close: Bool = false,
+    package func serialize(into out: inout [UInt8], headOnly: Bool = false, close: Bool = false,
                           keepAliveHeader: Bool = false, dateLine: [UInt8] = []) {
         out.append(contentsOf: "HTTP/1.1 ".utf8)
         Self.appendDecimal(status, to: &out)

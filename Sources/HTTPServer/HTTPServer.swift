@@ -12,7 +12,7 @@ import Synchronization
 /// One listening socket is shared by all loops (EPOLLEXCLUSIVE); accepted connections are dealt out
 /// round-robin, and each connection stays on its loop for life, so a request never changes threads.
 /// A handler cannot be interrupted: a handler that traps ends the process like any Swift trap.
-public final class HTTPServer: @unchecked Sendable {
+package final class HTTPServer: @unchecked Sendable {
     private let config: HTTPServerConfig
     private let handler: @Sendable (HTTPRequest) -> HTTPResponse
     private let headCheck: @Sendable (HTTPRequestHead) -> HTTPHeadVerdict
@@ -33,7 +33,7 @@ public final class HTTPServer: @unchecked Sendable {
 
     /// `headCheck` runs on the event loop for every request head (keep it cheap); the default handles
     /// every request inline.
-    public init(config: HTTPServerConfig,
+    package init(config: HTTPServerConfig,
                 headCheck: @escaping @Sendable (HTTPRequestHead) -> HTTPHeadVerdict = { _ in .inline },
                 handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) {
         self.config = config
@@ -45,24 +45,24 @@ public final class HTTPServer: @unchecked Sendable {
     deinit { shutdown() }
 
     /// Open connections right now (all loops).
-    public var connectionCount: Int { counters.connections.load(ordering: .relaxed) }
+    package var connectionCount: Int { counters.connections.load(ordering: .relaxed) }
 
     /// Connections closed at accept because `maxConnectionsInEffect` were open (since `init`).
-    public var refusedConnections: Int { counters.refused.load(ordering: .relaxed) }
+    package var refusedConnections: Int { counters.refused.load(ordering: .relaxed) }
 
     /// Answer bytes not yet taken by the sockets, all connections together.
-    public var queuedOutputBytes: Int { counters.queuedOutput.load(ordering: .relaxed) }
+    package var queuedOutputBytes: Int { counters.queuedOutput.load(ordering: .relaxed) }
 
     /// The most answer bytes one connection held in the server at once since `init` (its unwritten
     /// answers plus the batch being written): bounded by `maxQueuedOutputBytes` plus one answer.
-    public var peakConnectionOutputBytes: Int { counters.peakConnectionOutput.load(ordering: .relaxed) }
+    package var peakConnectionOutputBytes: Int { counters.peakConnectionOutput.load(ordering: .relaxed) }
 
     /// Body bytes reserved by requests still arriving, all connections together.
-    public var bufferedBodyBytes: Int { counters.bodyBytes.load(ordering: .relaxed) }
+    package var bufferedBodyBytes: Int { counters.bodyBytes.load(ordering: .relaxed) }
 
     /// The connection cap of the running server (0 before `start()`): `config.maxConnections`, lowered
     /// to leave `config.fileDescriptorReserve` descriptors of the process limit free.
-    public var maxConnectionsInEffect: Int {
+    package var maxConnectionsInEffect: Int {
         state.withLock { state in
             if case .running(let running) = state { return running.core.maxConnections }
             return 0
@@ -71,13 +71,13 @@ public final class HTTPServer: @unchecked Sendable {
 
     /// The connection cap for a descriptor limit: at most `configured`, and `reserve` below `fdLimit`
     /// (at least 1, so a tiny limit still serves someone).
-    public static func connectionLimit(configured: Int, fdLimit: Int, reserve: Int) -> Int {
+    package static func connectionLimit(configured: Int, fdLimit: Int, reserve: Int) -> Int {
         max(1, min(configured, fdLimit - max(0, reserve)))
     }
 
     /// Binds, listens and starts the event loops. Returns the bound port (useful with port 0).
     /// Calling it again while running returns the same port; after `shutdown()` it throws.
-    public func start() throws -> UInt16 {
+    package func start() throws -> UInt16 {
         try state.withLock { state in
             switch state {
             case .running(let running): return running.port
@@ -123,7 +123,7 @@ public final class HTTPServer: @unchecked Sendable {
 
     /// Stops accepting, finishes in-flight responses (for up to 2 s), closes every connection, joins the
     /// loops. Safe to call more than once and from any thread but a loop thread.
-    public func shutdown() {
+    package func shutdown() {
         let running: Running? = state.withLock { state in
             defer { state = .stopped }
             if case .running(let running) = state { return running }

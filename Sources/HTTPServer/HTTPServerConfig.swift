@@ -1,36 +1,36 @@
 /// Limits and addresses of the server.
-public struct HTTPServerConfig: Sendable {
+package struct HTTPServerConfig: Sendable {
     /// A numeric address (`127.0.0.1`, `0.0.0.0`, `::1`, `::`) or a resolvable name.
-    public var host: String = "127.0.0.1"
+    package var host: String = "127.0.0.1"
     /// 0 picks a free port (tests).
-    public var port: UInt16 = 8470
+    package var port: UInt16 = 8470
     /// Request line plus headers larger than this answer 431.
-    public var maxHeaderBytes: Int = 16 * 1024
+    package var maxHeaderBytes: Int = 16 * 1024
     /// Bodies larger than this answer 413.
-    public var maxBodyBytes: Int = 1 << 20
+    package var maxBodyBytes: Int = 1 << 20
     /// Connections beyond this are closed at once (and counted in `HTTPServer.refusedConnections`). The
     /// server lowers it to stay `fileDescriptorReserve` below the process's file-descriptor limit.
-    public var maxConnections: Int = 20_000
+    package var maxConnections: Int = 20_000
     /// Descriptors kept free of client connections: the listener, epoll sets, the store's files, worker
     /// and log descriptors must always be able to open. (The control loop reads its metrics in-process,
     /// so it needs no connection slot.)
-    public var fileDescriptorReserve: Int = 256
+    package var fileDescriptorReserve: Int = 256
     /// Once this many answer bytes wait unwritten on one connection (a client pipelining without reading),
     /// no further request of that connection is handled until they drain.
-    public var maxQueuedOutputBytes: Int = 4 << 20
+    package var maxQueuedOutputBytes: Int = 4 << 20
     /// All request bodies being received at once, server-wide (each reserves its declared length, or
     /// `maxBodyBytes` when chunked); a request beyond it answers 503 and the connection closes.
-    public var maxBufferedBodyBytes: Int = 64 << 20
+    package var maxBufferedBodyBytes: Int = 64 << 20
     /// Threads running the requests the head check sends off the event loops (blocking work).
-    public var workerThreads: Int = 2
+    package var workerThreads: Int = 2
     /// Requests waiting for or running on a worker, server-wide; beyond this they answer 503.
-    public var maxQueuedWork: Int = 256
+    package var maxQueuedWork: Int = 256
     /// A keep-alive connection with no request for this long is closed (seconds).
-    public var idleTimeout: Double = 75
+    package var idleTimeout: Double = 75
     /// A request that has started but not finished arriving within this long answers 408 (seconds).
-    public var requestTimeout: Double = 10
+    package var requestTimeout: Double = 10
     /// Event-loop threads (each with its own epoll).
-    public var eventLoops: Int = 2
+    package var eventLoops: Int = 2
 
-    public init() {}
+    package init() {}
 }

@@ -1,15 +1,15 @@
 import Glibc
 
 /// A failed system call of the server or client socket layer: what was being done and why it failed.
-public struct HTTPServerError: Error, CustomStringConvertible, Sendable, Equatable {
+package struct HTTPServerError: Error, CustomStringConvertible, Sendable, Equatable {
     /// What was attempted, e.g. `bind 127.0.0.1:8470`.
-    public var operation: String
+    package var operation: String
     /// The errno value, when the failure came from a system call.
-    public var code: Int32?
+    package var code: Int32?
     /// The system's explanation (`Address already in use`).
-    public var reason: String
+    package var reason: String
 
-    public init(operation: String, code: Int32?, reason: String) {
+    package init(operation: String, code: Int32?, reason: String) {
         self.operation = operation
         self.code = code
         self.reason = reason
@@ -20,7 +20,7 @@ public struct HTTPServerError: Error, CustomStringConvertible, Sendable, Equatab
         HTTPServerError(operation: operation, code: code, reason: String(cString: strerror(code)))
     }
 
-    public var description: String {
+    package var description: String {
         if let code { return "\(operation): \(reason) (errno \(code))" }
         return "\(operation): \(reason)"
     }

@@ -1,7 +1,7 @@
 /// Reason phrases for status lines.
-public enum HTTPStatus {
+package enum HTTPStatus {
     /// The standard reason phrase of `code`, or `"Unknown"` for codes without one.
-    public static func reasonPhrase(_ code: Int) -> String {
+    package static func reasonPhrase(_ code: Int) -> String {
         switch code {
         case 100: "Continue"
         case 101: "Switching Protocols"

@@ -1,14 +1,14 @@
 /// `text` as a JSON string literal: quoted, with `"`, `\` and control characters escaped.
 ///
 /// Error messages quote user input this way, so a stray quote or newline cannot garble them.
-public func jsonQuoted(_ text: String) -> String {
+package func jsonQuoted(_ text: String) -> String {
     var out = ""
     appendJSONQuoted(text, to: &out)
     return out
 }
 
 /// Appends `text` as a JSON string literal to `out` (see `jsonQuoted`).
-public func appendJSONQuoted(_ text: String, to out: inout String) {
+package func appendJSONQuoted(_ text: String, to out: inout String) {
     out += "\""
     for scalar in text.unicodeScalars {
         switch scalar {

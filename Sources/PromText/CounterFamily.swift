@@ -4,10 +4,10 @@ import Synchronization
 ///
 /// Label values are passed in the order of the family's label names. A family without labels has its
 /// single series from registration on, at 0, so it is scraped before anything happened.
-public final class CounterFamily: @unchecked Sendable, RegisteredFamily {
-    public let name: String
-    public let help: String
-    public let labelNames: [String]
+package final class CounterFamily: @unchecked Sendable, RegisteredFamily {
+    package let name: String
+    package let help: String
+    package let labelNames: [String]
     var type: MetricType { .counter }
 
     private final class Series: LabeledSeries {
@@ -29,7 +29,7 @@ public final class CounterFamily: @unchecked Sendable, RegisteredFamily {
     }
 
     /// Adds `value` (>= 0) to the series, creating it at 0 first.
-    public func add(_ value: Double, labels: [String]) {
+    package func add(_ value: Double, labels: [String]) {
         precondition(value >= 0, "\(name): a counter cannot go down (\(value))")
         checkArity(labels)
         table.withLock { table in
@@ -38,17 +38,17 @@ public final class CounterFamily: @unchecked Sendable, RegisteredFamily {
     }
 
     /// The current value; 0 for a series never touched.
-    public func value(labels: [String]) -> Double {
+    package func value(labels: [String]) -> Double {
         table.withLock { $0.existing(labels)?.value ?? 0 }
     }
 
     /// Removes one series (a migration that is gone).
-    public func remove(labels: [String]) {
+    package func remove(labels: [String]) {
         table.withLock { $0.remove(labels) }
     }
 
     /// Removes every series whose label values match, e.g. all arms of a deleted migration.
-    public func removeAll(where shouldRemove: @Sendable ([String]) -> Bool) {
+    package func removeAll(where shouldRemove: @Sendable ([String]) -> Bool) {
         table.withLock { $0.removeAll(where: shouldRemove) }
     }
 

@@ -4,10 +4,10 @@ import Synchronization
 ///
 /// Label values are passed in the order of the family's label names. A family without labels has its
 /// single series from registration on, at 0 (as client_golang does).
-public final class GaugeFamily: @unchecked Sendable, RegisteredFamily {
-    public let name: String
-    public let help: String
-    public let labelNames: [String]
+package final class GaugeFamily: @unchecked Sendable, RegisteredFamily {
+    package let name: String
+    package let help: String
+    package let labelNames: [String]
     var type: MetricType { .gauge }
 
     private final class Series: LabeledSeries {
@@ -29,7 +29,7 @@ public final class GaugeFamily: @unchecked Sendable, RegisteredFamily {
     }
 
     /// Sets the series, creating it when needed.
-    public func set(_ value: Double, labels: [String]) {
+    package func set(_ value: Double, labels: [String]) {
         checkArity(labels)
         table.withLock { table in
             table.series(labels, make: makeSeries(labels)).value = value
@@ -37,7 +37,7 @@ public final class GaugeFamily: @unchecked Sendable, RegisteredFamily {
     }
 
     /// Adds `delta` (may be negative) to the series, creating it at 0 first.
-    public func add(_ delta: Double, labels: [String]) {
+    package func add(_ delta: Double, labels: [String]) {
         checkArity(labels)
         table.withLock { table in
             table.series(labels, make: makeSeries(labels)).value += delta
@@ -45,17 +45,17 @@ public final class GaugeFamily: @unchecked Sendable, RegisteredFamily {
     }
 
     /// Removes one series (a migration that is gone).
-    public func remove(labels: [String]) {
+    package func remove(labels: [String]) {
         table.withLock { $0.remove(labels) }
     }
 
     /// Removes every series whose label values match, e.g. all series of a deleted migration.
-    public func removeAll(where shouldRemove: @Sendable ([String]) -> Bool) {
+    package func removeAll(where shouldRemove: @Sendable ([String]) -> Bool) {
         table.withLock { $0.removeAll(where: shouldRemove) }
     }
 
     /// The current value, or nil when the series does not exist.
-    public func value(labels: [String]) -> Double? {
+    package func value(labels: [String]) -> Double? {
         table.withLock { $0.existing(labels)?.value }
     }
 

@@ -5,12 +5,12 @@ import Synchronization
 /// Renders `name_bucket{...,le="b"}` cumulative counts for every bound and `le="+Inf"`, then
 /// `name_sum` and `name_count` (equal to the `+Inf` bucket). `le` always comes after the other labels.
 /// A family without labels has its single series from registration on, all zero.
-public final class HistogramFamily: @unchecked Sendable, RegisteredFamily {
-    public let name: String
-    public let help: String
-    public let labelNames: [String]
+package final class HistogramFamily: @unchecked Sendable, RegisteredFamily {
+    package let name: String
+    package let help: String
+    package let labelNames: [String]
     /// The finite upper bounds, strictly ascending; `+Inf` is implicit.
-    public let upperBounds: [Double]
+    package let upperBounds: [Double]
     var type: MetricType { .histogram }
 
     private final class Series: LabeledSeries {
@@ -46,7 +46,7 @@ public final class HistogramFamily: @unchecked Sendable, RegisteredFamily {
     }
 
     /// Records one observation in the first bucket whose bound is >= `value` (NaN lands in `+Inf`).
-    public func observe(_ value: Double, labels: [String]) {
+    package func observe(_ value: Double, labels: [String]) {
         checkArity(labels)
         let bucket = bucketIndex(value)
         table.withLock { table in
@@ -58,7 +58,7 @@ public final class HistogramFamily: @unchecked Sendable, RegisteredFamily {
 
     /// Merges pre-aggregated counts: `bucketCounts` non-cumulative, one per bound plus `+Inf`.
     /// One lock acquisition per batch, so ingest threads barely contend with rendering.
-    public func add(bucketCounts: [UInt64], sum: Double, labels: [String]) {
+    package func add(bucketCounts: [UInt64], sum: Double, labels: [String]) {
         checkArity(labels)
         let matches = bucketCounts.count == upperBounds.count + 1
         precondition(matches, "\(name): expected \(upperBounds.count + 1) bucket counts, got \(bucketCounts.count)")
@@ -70,7 +70,7 @@ public final class HistogramFamily: @unchecked Sendable, RegisteredFamily {
     }
 
     /// The index of the bucket `value` falls in: the first bound >= value, or the `+Inf` bucket.
-    public func bucketIndex(_ value: Double) -> Int {
+    package func bucketIndex(_ value: Double) -> Int {
         var low = 0
         var high = upperBounds.count
         while low < high {
@@ -81,7 +81,7 @@ public final class HistogramFamily: @unchecked Sendable, RegisteredFamily {
     }
 
     /// A copy of one series, or nil when it does not exist.
-    public func snapshot(labels: [String]) -> HistogramSnapshot? {
+    package func snapshot(labels: [String]) -> HistogramSnapshot? {
         table.withLock { table in
             table.existing(labels).map {
                 HistogramSnapshot(upperBounds: upperBounds, bucketCounts: $0.counts, sum: $0.sum)
@@ -90,12 +90,12 @@ public final class HistogramFamily: @unchecked Sendable, RegisteredFamily {
     }
 
     /// Removes one series (a migration that is gone).
-    public func remove(labels: [String]) {
+    package func remove(labels: [String]) {
         table.withLock { $0.remove(labels) }
     }
 
     /// Removes every series whose label values match, e.g. both arms of a deleted migration.
-    public func removeAll(where shouldRemove: @Sendable ([String]) -> Bool) {
+    package func removeAll(where shouldRemove: @Sendable ([String]) -> Bool) {
         table.withLock { $0.removeAll(where: shouldRemove) }
     }
 

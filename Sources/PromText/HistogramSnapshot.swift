@@ -1,20 +1,20 @@
 /// A copy of one histogram series, for tests and for code that reads its own metrics back.
-public struct HistogramSnapshot: Hashable, Sendable {
+package struct HistogramSnapshot: Hashable, Sendable {
     /// The finite upper bounds, ascending; the `+Inf` bucket is implicit.
-    public var upperBounds: [Double]
+    package var upperBounds: [Double]
     /// Non-cumulative counts, one per bound plus the last for `+Inf`.
-    public var bucketCounts: [UInt64]
-    public var sum: Double
+    package var bucketCounts: [UInt64]
+    package var sum: Double
     /// The total number of observations (the `+Inf` cumulative count).
-    public var count: UInt64 { bucketCounts.reduce(0, &+) }
+    package var count: UInt64 { bucketCounts.reduce(0, &+) }
 
     /// Cumulative counts as rendered in `le` order, the last one being `le="+Inf"`.
-    public var cumulativeCounts: [UInt64] {
+    package var cumulativeCounts: [UInt64] {
         var running: UInt64 = 0
         return bucketCounts.map { running &+= $0; return running }
     }
 
-    public init(upperBounds: [Double], bucketCounts: [UInt64], sum: Double) {
+    package init(upperBounds: [Double], bucketCounts: [UInt64], sum: Double) {
         self.upperBounds = upperBounds
         self.bucketCounts = bucketCounts
         self.sum = sum

@@ -7,7 +7,7 @@ import Synchronization
 /// a family without labels always has its one series. Registering a name again with the same kind,
 /// label names (and buckets) returns the existing family, keeping the first help text; any other
 /// re-registration, an invalid name, or a duplicate label name is a programmer error (precondition).
-public final class MetricRegistry: @unchecked Sendable {
+package final class MetricRegistry: @unchecked Sendable {
     private struct State {
         var byName: [String: any RegisteredFamily] = [:]
         var sorted: [any RegisteredFamily] = []
@@ -17,17 +17,17 @@ public final class MetricRegistry: @unchecked Sendable {
 
     private let state = Mutex(State())
 
-    public init() {}
+    package init() {}
 
     /// Registers (or returns the existing) counter family.
-    public func counter(_ name: String, help: String, labels: [String]) -> CounterFamily {
+    package func counter(_ name: String, help: String, labels: [String]) -> CounterFamily {
         register(name, type: .counter, labels: labels) { existing in
             existing.map { $0 as? CounterFamily } ?? CounterFamily(name: name, help: help, labelNames: labels)
         }
     }
 
     /// Registers (or returns the existing) gauge family.
-    public func gauge(_ name: String, help: String, labels: [String]) -> GaugeFamily {
+    package func gauge(_ name: String, help: String, labels: [String]) -> GaugeFamily {
         register(name, type: .gauge, labels: labels) { existing in
             existing.map { $0 as? GaugeFamily } ?? GaugeFamily(name: name, help: help, labelNames: labels)
         }
@@ -36,7 +36,7 @@ public final class MetricRegistry: @unchecked Sendable {
     /// Registers (or returns the existing) histogram family with these upper bounds (`+Inf` is implicit).
     ///
     /// Bounds must be strictly ascending and not NaN; a trailing `+Inf` is dropped since it is implicit.
-    public func histogram(_ name: String, help: String, labels: [String], buckets: [Double]) -> HistogramFamily {
+    package func histogram(_ name: String, help: String, labels: [String], buckets: [Double]) -> HistogramFamily {
         var bounds = buckets
         if bounds.last == .infinity { bounds.removeLast() }
         let ascending = zip(bounds, bounds.dropFirst()).allSatisfy { $0 < $1 } && !bounds.contains { $0.isNaN }
@@ -52,7 +52,7 @@ public final class MetricRegistry: @unchecked Sendable {
     }
 
     /// The whole exposition text.
-    public func render() -> [UInt8] {
+    package func render() -> [UInt8] {
         let (families, expected) = state.withLock { ($0.sorted, $0.lastRenderSize) }
         var out: [UInt8] = []
         out.reserveCapacity(expected + expected / 8 + 1024)

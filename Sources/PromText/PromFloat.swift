@@ -5,19 +5,19 @@
 /// Input: an optional sign, decimal digits with an optional fraction and exponent, or exactly `NaN`,
 /// `+Inf`, `-Inf`. Hex floats, `inf`, `infinity`, `nan`, blanks and underscores are rejected, and so is a
 /// decimal too large for a Double (Go's `ParseFloat` rejects it too).
-public enum PromFloat {
+package enum PromFloat {
     /// 2^53: below it every integral Double is exactly an Int64 and prints without decimals.
     static let exactIntegerLimit = 9_007_199_254_740_992.0
 
     /// The text form of `value`, as the registry writes it.
-    public static func format(_ value: Double) -> String {
+    package static func format(_ value: Double) -> String {
         var bytes: [UInt8] = []
         append(value, into: &bytes)
         return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Parses one value token; nil when it is not a valid Prometheus float.
-    public static func parse(_ text: String) -> Double? {
+    package static func parse(_ text: String) -> Double? {
         parse(Array(text.utf8)[...])
     }
 

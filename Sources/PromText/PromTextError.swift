@@ -1,7 +1,7 @@
 /// A text-format error with its 1-based line.
-public struct PromTextError: Error, Hashable, Sendable, CustomStringConvertible {
-    public var line: Int
-    public var message: String
-    public init(line: Int, message: String) { self.line = line; self.message = message }
-    public var description: String { "line \(line): \(message)" }
+package struct PromTextError: Error, Hashable, Sendable, CustomStringConvertible {
+    package var line: Int
+    package var message: String
+    package init(line: Int, message: String) { self.line = line; self.message = message }
+    package var description: String { "line \(line): \(message)" }
 }

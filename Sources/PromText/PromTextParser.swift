@@ -8,8 +8,8 @@
 /// samples other than `_bucket` (with a valid `le`), `_sum` and `_count`, and a histogram series
 /// without its `le="+Inf"` bucket. Lines end in `\n` (the last may omit it); a `\r` is not a blank,
 /// so CRLF input fails on its first sample. Families come back in order of first appearance.
-public enum PromTextParser {
-    public static func parse(_ text: String) throws(PromTextError) -> [MetricFamily] {
+package enum PromTextParser {
+    package static func parse(_ text: String) throws(PromTextError) -> [MetricFamily] {
         let bytes = Array(text.utf8)
         var assembler = FamilyAssembler()
         var previousName = ""

@@ -1,24 +1,24 @@
 /// One sample line.
-public struct Sample: Hashable, Sendable {
-    public var name: String
+package struct Sample: Hashable, Sendable {
+    package var name: String
     /// Labels in the order written.
-    public var labels: [(name: String, value: String)]
-    public var value: Double
-    public var timestampMs: Int64?
+    package var labels: [(name: String, value: String)]
+    package var value: Double
+    package var timestampMs: Int64?
 
-    public init(name: String, labels: [(name: String, value: String)], value: Double, timestampMs: Int64? = nil) {
+    package init(name: String, labels: [(name: String, value: String)], value: Double, timestampMs: Int64? = nil) {
         self.name = name
         self.labels = labels
         self.value = value
         self.timestampMs = timestampMs
     }
 
-    public func label(_ name: String) -> String? { labels.first { $0.name == name }?.value }
+    package func label(_ name: String) -> String? { labels.first { $0.name == name }?.value }
 
     /// Equal when name, labels (in order) and timestamp match; `NaN` equals `NaN` so parsed texts compare.
-    public static func == (a: Sample, b: Sample) -> Bool {
+    package static func == (a: Sample, b: Sample) -> Bool {
         a.name == b.name && a.labels.map(\.name) == b.labels.map(\.name) && a.labels.map(\.value) == b.labels.map(\.value)
             && (a.value == b.value || (a.value.isNaN && b.value.isNaN)) && a.timestampMs == b.timestampMs
     }
-    public func hash(into h: inout Hasher) { h.combine(name); for l in labels { h.combine(l.name); h.combine(l.value) } }
+    package func hash(into h: inout Hasher) { h.combine(name); for l in labels { h.combine(l.name); h.combine(l.value) } }
 }

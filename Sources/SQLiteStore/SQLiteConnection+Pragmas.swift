@@ -6,7 +6,7 @@ extension SQLiteConnection {
     /// `journal_mode=WAL` answers the mode actually in force; anything but `wal` (an in-memory
     /// database, a filesystem without shared memory) is an error rather than a silent downgrade.
     /// `FULL` syncs the WAL on every commit: decisions are rare and must survive power loss.
-    public func configureDurable(fileID: StaticString = #fileID, line: UInt = #line) throws {
+    package func configureDurable(fileID: StaticString = #fileID, line: UInt = #line) throws {
         let mode = try scalarText("PRAGMA journal_mode=WAL", fileID: fileID, line: line)
         guard mode?.lowercased() == "wal" else {
             throw pragmaError("journal_mode=WAL answered \"\(mode ?? "nothing")\"; WAL is required",

@@ -6,7 +6,7 @@ extension SQLiteConnection {
     ///
     /// `IMMEDIATE` takes the write lock up front, so a read-then-write body never fails half way
     /// with `SQLITE_BUSY` on the lock upgrade, and what it read stays true until it commits.
-    public func transaction<T>(fileID: StaticString = #fileID, line: UInt = #line,
+    package func transaction<T>(fileID: StaticString = #fileID, line: UInt = #line,
                                _ body: () throws -> T) throws -> T {
         try exec("BEGIN IMMEDIATE", fileID: fileID, line: line)
         do {

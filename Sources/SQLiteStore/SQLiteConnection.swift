@@ -6,28 +6,28 @@ import CSQLite
 /// Every C return code is checked where it is called; failures throw `SQLiteError`.
 /// The handle is closed by `close()` or, at the latest, when the last reference goes away
 /// (statements keep their connection alive, so a statement never outlives its handle).
-public final class SQLiteConnection {
+package final class SQLiteConnection {
     /// `sqlite3_open_v2` flags.
-    public struct OpenFlags: OptionSet, Sendable {
-        public let rawValue: Int32
-        public init(rawValue: Int32) { self.rawValue = rawValue }
+    package struct OpenFlags: OptionSet, Sendable {
+        package let rawValue: Int32
+        package init(rawValue: Int32) { self.rawValue = rawValue }
 
-        public static let readOnly = OpenFlags(rawValue: SQLITE_OPEN_READONLY)
-        public static let readWrite = OpenFlags(rawValue: SQLITE_OPEN_READWRITE)
-        public static let create = OpenFlags(rawValue: SQLITE_OPEN_CREATE)
+        package static let readOnly = OpenFlags(rawValue: SQLITE_OPEN_READONLY)
+        package static let readWrite = OpenFlags(rawValue: SQLITE_OPEN_READWRITE)
+        package static let create = OpenFlags(rawValue: SQLITE_OPEN_CREATE)
         /// No SQLite-level mutex: the caller serializes all use of the connection.
-        public static let noMutex = OpenFlags(rawValue: SQLITE_OPEN_NOMUTEX)
-        public static let fullMutex = OpenFlags(rawValue: SQLITE_OPEN_FULLMUTEX)
+        package static let noMutex = OpenFlags(rawValue: SQLITE_OPEN_NOMUTEX)
+        package static let fullMutex = OpenFlags(rawValue: SQLITE_OPEN_FULLMUTEX)
 
-        public static let readWriteCreate: OpenFlags = [.readWrite, .create, .noMutex]
+        package static let readWriteCreate: OpenFlags = [.readWrite, .create, .noMutex]
     }
 
-    public let path: String
+    package let path: String
     /// nil once closed.
     private(set) var handle: OpaquePointer?
 
     /// Opens `path` with `flags`; extended result codes are switched on.
-    public init(path: String, flags: OpenFlags = .readWriteCreate,
+    package init(path: String, flags: OpenFlags = .readWriteCreate,
                 fileID: StaticString = #fileID, line: UInt = #line) throws {
         self.path = path
         var db: OpaquePointer?
@@ -65,7 +65,7 @@ public final class SQLiteConnection {
     }
 
     /// Sets how long a statement waits on a lock held by another connection before `SQLITE_BUSY`.
-    public func setBusyTimeout(milliseconds: Int32, fileID: StaticString = #fileID, line: UInt = #line) throws {
+    package func setBusyTimeout(milliseconds: Int32, fileID: StaticString = #fileID, line: UInt = #line) throws {
         let db = try requireHandle("sqlite3_busy_timeout", fileID: fileID, line: line)
         let rc = sqlite3_busy_timeout(db, milliseconds)
         guard rc == SQLITE_OK else {
@@ -75,7 +75,7 @@ public final class SQLiteConnection {
     }
 
     /// Runs one or more statements that return no rows needed by the caller.
-    public func exec(_ sql: String, fileID: StaticString = #fileID, line: UInt = #line) throws {
+    package func exec(_ sql: String, fileID: StaticString = #fileID, line: UInt = #line) throws {
         let db = try requireHandle("sqlite3_exec", fileID: fileID, line: line)
         var errorText: UnsafeMutablePointer<CChar>?
         let rc = sqlite3_exec(db, sql, nil, nil, &errorText)
@@ -89,32 +89,32 @@ public final class SQLiteConnection {
     }
 
     /// Compiles one statement.
-    public func prepare(_ sql: String, fileID: StaticString = #fileID, line: UInt = #line) throws -> SQLiteStatement {
+    package func prepare(_ sql: String, fileID: StaticString = #fileID, line: UInt = #line) throws -> SQLiteStatement {
         try SQLiteStatement(connection: self, sql: sql, fileID: fileID, line: line)
     }
 
     /// Runs a query and returns the first column of its first row as text (nil when no row or NULL).
-    public func scalarText(_ sql: String, fileID: StaticString = #fileID, line: UInt = #line) throws -> String? {
+    package func scalarText(_ sql: String, fileID: StaticString = #fileID, line: UInt = #line) throws -> String? {
         let statement = try prepare(sql, fileID: fileID, line: line)
         guard try statement.step() else { return nil }
         return statement.isNull(at: 0) ? nil : statement.text(at: 0)
     }
 
     /// Runs a query and returns the first column of its first row as an integer (nil when no row or NULL).
-    public func scalarInt(_ sql: String, fileID: StaticString = #fileID, line: UInt = #line) throws -> Int64? {
+    package func scalarInt(_ sql: String, fileID: StaticString = #fileID, line: UInt = #line) throws -> Int64? {
         let statement = try prepare(sql, fileID: fileID, line: line)
         guard try statement.step() else { return nil }
         return statement.isNull(at: 0) ? nil : statement.int64(at: 0)
     }
 
     /// True while no explicit transaction is open.
-    public var isAutocommit: Bool {
+    package var isAutocommit: Bool {
         guard let handle else { return true }
         return sqlite3_get_autocommit(handle) != 0
     }
 
     /// Closes the handle. Idempotent. Statements still alive keep SQLite's handle until they are finalized.
-    public func close(fileID: StaticString = #fileID, line: UInt = #line) throws {
+    package func close(fileID: StaticString = #fileID, line: UInt = #line) throws {
         guard let db = handle else { return }
         handle = nil
         let rc = sqlite3_close_v2(db)

@@ -3,7 +3,7 @@ import GlidepathCore
 
 extension SQLiteError: PlainStoreFailure {
     /// What went wrong in words an operator acts on; no SQL, no source location (those stay in the log).
-    public var plainReason: String {
+    package var plainReason: String {
         switch resultCode {
         case SQLITE_FULL: "the disk holding the database is full"
         case SQLITE_READONLY: "the database is read-only"

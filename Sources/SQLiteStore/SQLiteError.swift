@@ -5,15 +5,15 @@ import CSQLite
 /// `resultCode` is the primary code (`SQLITE_CONSTRAINT` = 19, `SQLITE_BUSY` = 5, ...);
 /// `extendedCode` refines it (`SQLITE_CONSTRAINT_TRIGGER` = 1811, ...). `operation` names the
 /// C function (or the check) that failed; `location` is the Swift call site.
-public struct SQLiteError: Error, Hashable, Sendable, CustomStringConvertible {
-    public var resultCode: Int32
-    public var extendedCode: Int32
-    public var message: String
-    public var sql: String?
-    public var operation: String
-    public var location: String
+package struct SQLiteError: Error, Hashable, Sendable, CustomStringConvertible {
+    package var resultCode: Int32
+    package var extendedCode: Int32
+    package var message: String
+    package var sql: String?
+    package var operation: String
+    package var location: String
 
-    public init(resultCode: Int32, extendedCode: Int32, message: String, sql: String? = nil,
+    package init(resultCode: Int32, extendedCode: Int32, message: String, sql: String? = nil,
                 operation: String, location: String) {
         self.resultCode = resultCode
         self.extendedCode = extendedCode
@@ -39,7 +39,7 @@ public struct SQLiteError: Error, Hashable, Sendable, CustomStringConvertible {
                   operation: operation, location: "\(fileID):\(line)")
     }
 
-    public var description: String {
+    package var description: String {
         var text = "SQLite error \(resultCode) (extended \(extendedCode)) in \(operation): \(message)"
         if let sql { text += " [SQL: \(sql)]" }
         return text + " at \(location)"

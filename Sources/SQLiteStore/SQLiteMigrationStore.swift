@@ -9,17 +9,17 @@ import Synchronization
 /// `MigrationStoreError`; SQLite failures throw `SQLiteError`; undecodable rows `SQLiteStoreError`.
 /// Thread-safe: one lock serializes the event-loop threads and the control loop on one connection.
 /// Other processes may read the file concurrently (WAL readers never block the writer).
-public final class SQLiteMigrationStore: MigrationStore, @unchecked Sendable {
-    public let path: String
+package final class SQLiteMigrationStore: MigrationStore, @unchecked Sendable {
+    package let path: String
     /// The connection, whether the next call should reopen it first, and whether `close()` was called.
     /// `db` is nil after `close()`, or after a reopen that failed (retried at the next call).
     private let connection: Mutex<(db: SQLiteConnection?, reopen: Bool, closed: Bool)>
 
     /// How long a write waits for another connection's lock before failing with `SQLITE_BUSY`.
-    public static let busyTimeoutMilliseconds: Int32 = 5_000
+    package static let busyTimeoutMilliseconds: Int32 = 5_000
 
     /// Opens (creating if needed) the database at `path`, sets WAL (verified) and runs schema migrations.
-    public init(path: String) throws {
+    package init(path: String) throws {
         self.path = path
         connection = Mutex((try Self.open(path), false, false))
     }
@@ -69,7 +69,7 @@ public final class SQLiteMigrationStore: MigrationStore, @unchecked Sendable {
         }
     }
 
-    public func loadAll() throws -> [StoredMigration] {
+    package func loadAll() throws -> [StoredMigration] {
         let json = StoreJSON()
         return try withConnection("loadAll") { db in
             let query = try db.prepare(Self.selectAllSQL)
@@ -79,7 +79,7 @@ public final class SQLiteMigrationStore: MigrationStore, @unchecked Sendable {
         }
     }
 
-    public func save(_ change: StoreChange) throws {
+    package func save(_ change: StoreChange) throws {
         // Encode before taking the lock: JSON work needs no database.
         let json = StoreJSON()
         let judgeText = try StoredJudgeState.encode(change.judge, json: json)
@@ -108,7 +108,7 @@ public final class SQLiteMigrationStore: MigrationStore, @unchecked Sendable {
         }
     }
 
-    public func decisions(migration: String, limit: Int) throws -> [Decision] {
+    package func decisions(migration: String, limit: Int) throws -> [Decision] {
         let json = StoreJSON()
         return try withConnection("decisions") { db in
             let query = try db.prepare(Self.selectDecisionsSQL)
@@ -119,7 +119,7 @@ public final class SQLiteMigrationStore: MigrationStore, @unchecked Sendable {
         }
     }
 
-    public func policyVersions(migration: String) throws -> [(version: Int, source: String)] {
+    package func policyVersions(migration: String) throws -> [(version: Int, source: String)] {
         try withConnection("policyVersions") { db in
             let query = try db.prepare("SELECT version, source FROM policy_versions WHERE migration = ? ORDER BY version")
             try query.bind(.text(migration))
@@ -130,7 +130,7 @@ public final class SQLiteMigrationStore: MigrationStore, @unchecked Sendable {
     }
 
     /// Closes the connection. Idempotent; later calls on the store throw `SQLITE_MISUSE`.
-    public func close() {
+    package func close() {
         let db = connection.withLock { state -> SQLiteConnection? in
             let current = state.db
             state = (nil, false, true)

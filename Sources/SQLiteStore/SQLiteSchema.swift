@@ -1,12 +1,12 @@
 import CSQLite
 
 /// One schema change, applied once per database in its own transaction and recorded by `id`.
-public struct SchemaMigration: Sendable {
-    public var id: Int
-    public var name: String
-    public var sql: String
+package struct SchemaMigration: Sendable {
+    package var id: Int
+    package var name: String
+    package var sql: String
 
-    public init(id: Int, name: String, sql: String) {
+    package init(id: Int, name: String, sql: String) {
         self.id = id
         self.name = name
         self.sql = sql
@@ -16,8 +16,8 @@ public struct SchemaMigration: Sendable {
 /// The store's schema history and the code that brings a database up to date.
 ///
 /// Append new migrations with the next id; never edit one that has shipped.
-public enum SQLiteSchema {
-    public static let migrations: [SchemaMigration] = [
+package enum SQLiteSchema {
+    package static let migrations: [SchemaMigration] = [
         SchemaMigration(id: 1, name: "create-store-tables", sql: """
             CREATE TABLE migrations (
                 name TEXT NOT NULL PRIMARY KEY,
@@ -73,7 +73,7 @@ public enum SQLiteSchema {
     ///
     /// Throws when the database records a migration this build does not know (it was written by a
     /// newer glidepath): carrying on would misread its tables.
-    public static func migrate(_ connection: SQLiteConnection,
+    package static func migrate(_ connection: SQLiteConnection,
                                migrations: [SchemaMigration] = SQLiteSchema.migrations) throws {
         try connection.exec("""
             CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -103,7 +103,7 @@ public enum SQLiteSchema {
     }
 
     /// The ids recorded in `schema_migrations`.
-    public static func appliedIDs(_ connection: SQLiteConnection) throws -> Set<Int> {
+    package static func appliedIDs(_ connection: SQLiteConnection) throws -> Set<Int> {
         let query = try connection.prepare("SELECT id FROM schema_migrations")
         var ids = Set<Int>()
         while try query.step() { ids.insert(query.int(at: 0)) }

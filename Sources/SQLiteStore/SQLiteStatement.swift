@@ -7,9 +7,9 @@ let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 ///
 /// Parameters and columns are indexed as in SQLite: parameters from 1, columns from 0.
 /// Holds its connection strongly so the handle outlives the statement.
-public final class SQLiteStatement {
-    public let connection: SQLiteConnection
-    public let sql: String
+package final class SQLiteStatement {
+    package let connection: SQLiteConnection
+    package let sql: String
     private let statement: OpaquePointer
     private let db: OpaquePointer
 
@@ -48,19 +48,19 @@ public final class SQLiteStatement {
 
     // MARK: Binding
 
-    public func bind(_ value: Int64, at index: Int32, fileID: StaticString = #fileID, line: UInt = #line) throws {
+    package func bind(_ value: Int64, at index: Int32, fileID: StaticString = #fileID, line: UInt = #line) throws {
         try check(sqlite3_bind_int64(statement, index, value), "sqlite3_bind_int64(\(index))", fileID, line)
     }
 
-    public func bind(_ value: Int, at index: Int32, fileID: StaticString = #fileID, line: UInt = #line) throws {
+    package func bind(_ value: Int, at index: Int32, fileID: StaticString = #fileID, line: UInt = #line) throws {
         try bind(Int64(value), at: index, fileID: fileID, line: line)
     }
 
-    public func bind(_ value: Double, at index: Int32, fileID: StaticString = #fileID, line: UInt = #line) throws {
+    package func bind(_ value: Double, at index: Int32, fileID: StaticString = #fileID, line: UInt = #line) throws {
         try check(sqlite3_bind_double(statement, index, value), "sqlite3_bind_double(\(index))", fileID, line)
     }
 
-    public func bind(_ value: String, at index: Int32, fileID: StaticString = #fileID, line: UInt = #line) throws {
+    package func bind(_ value: String, at index: Int32, fileID: StaticString = #fileID, line: UInt = #line) throws {
         var text = value
         let rc = text.withUTF8 { bytes -> Int32 in
             guard bytes.count <= Int(Int32.max) else { return SQLITE_TOOBIG }
@@ -75,12 +75,12 @@ public final class SQLiteStatement {
         try check(rc, "sqlite3_bind_text(\(index))", fileID, line)
     }
 
-    public func bindNull(at index: Int32, fileID: StaticString = #fileID, line: UInt = #line) throws {
+    package func bindNull(at index: Int32, fileID: StaticString = #fileID, line: UInt = #line) throws {
         try check(sqlite3_bind_null(statement, index), "sqlite3_bind_null(\(index))", fileID, line)
     }
 
     /// Binds `values` to parameters 1, 2, ... in order.
-    public func bind(_ values: SQLiteValue..., fileID: StaticString = #fileID, line: UInt = #line) throws {
+    package func bind(_ values: SQLiteValue..., fileID: StaticString = #fileID, line: UInt = #line) throws {
         for (offset, value) in values.enumerated() {
             let index = Int32(offset + 1)
             switch value {
@@ -96,7 +96,7 @@ public final class SQLiteStatement {
 
     /// Advances: true when a row is available, false when the statement is done.
     @discardableResult
-    public func step(fileID: StaticString = #fileID, line: UInt = #line) throws -> Bool {
+    package func step(fileID: StaticString = #fileID, line: UInt = #line) throws -> Bool {
         let rc = sqlite3_step(statement)
         switch rc {
         case SQLITE_ROW: return true
@@ -107,31 +107,31 @@ public final class SQLiteStatement {
     }
 
     /// Makes the statement runnable again and clears its bindings.
-    public func reset(fileID: StaticString = #fileID, line: UInt = #line) throws {
+    package func reset(fileID: StaticString = #fileID, line: UInt = #line) throws {
         try check(sqlite3_reset(statement), "sqlite3_reset", fileID, line)
         try check(sqlite3_clear_bindings(statement), "sqlite3_clear_bindings", fileID, line)
     }
 
     // MARK: Columns (valid after `step()` returned true)
 
-    public func isNull(at column: Int32) -> Bool {
+    package func isNull(at column: Int32) -> Bool {
         sqlite3_column_type(statement, column) == SQLITE_NULL
     }
 
-    public func int64(at column: Int32) -> Int64 {
+    package func int64(at column: Int32) -> Int64 {
         sqlite3_column_int64(statement, column)
     }
 
-    public func int(at column: Int32) -> Int {
+    package func int(at column: Int32) -> Int {
         Int(truncatingIfNeeded: sqlite3_column_int64(statement, column))
     }
 
-    public func double(at column: Int32) -> Double {
+    package func double(at column: Int32) -> Double {
         sqlite3_column_double(statement, column)
     }
 
     /// The column as UTF-8 text ("" for NULL). Reads the length, so embedded NULs survive.
-    public func text(at column: Int32) -> String {
+    package func text(at column: Int32) -> String {
         // sqlite3_column_text must be called before sqlite3_column_bytes for the length to match.
         guard let bytes = sqlite3_column_text(statement, column) else { return "" }
         let count = Int(sqlite3_column_bytes(statement, column))
@@ -139,14 +139,14 @@ public final class SQLiteStatement {
     }
 
     /// The column as text, nil for NULL.
-    public func optionalText(at column: Int32) -> String? {
+    package func optionalText(at column: Int32) -> String? {
         isNull(at: column) ? nil : text(at: column)
     }
 }
 
 extension SQLiteStatement {
     /// The column as an integer, nil for NULL.
-    public func optionalInt64(at column: Int32) -> Int64? {
+    package func optionalInt64(at column: Int32) -> Int64? {
         isNull(at: column) ? nil : int64(at: column)
     }
 }
