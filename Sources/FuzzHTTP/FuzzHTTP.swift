@@ -78,7 +78,7 @@ func requests(_ events: [HTTPParserEvent]) -> (requests: [HTTPRequest], failed: 
         switch event {
         case .request(let r, _): out.append(r)
         case .error: failed = true
-        case .sendContinue: break
+        case .sendContinue, .head: break
         }
     }
     return (out, failed)
@@ -88,6 +88,7 @@ func requests(_ events: [HTTPParserEvent]) -> (requests: [HTTPRequest], failed: 
 func describe(_ event: HTTPParserEvent) -> String {
     switch event {
     case .sendContinue: return "100-continue"
+    case .head(let head): return "head \(head.request.method) \(head.request.target)"
     case .error(let error): return "error \(error)"
     case .request(let r, let framing):
         return "\(r.method) \(r.target) headers \(r.headers.fields) body \(r.body.count) bytes keepAlive \(framing.keepAlive)"
@@ -102,7 +103,7 @@ func check(_ events: [HTTPParserEvent], inputBytes: Int, maxHeaderBytes: Int, ma
     for event in events {
         if finished { fail("an event after an error or a closing request: \(event)") }
         switch event {
-        case .sendContinue:
+        case .sendContinue, .head:
             break
         case .error(let error):
             finished = true
