@@ -39,35 +39,31 @@ extension Controller {
         return stored.count
     }
 
+    /// Installs a stored migration this build cannot decode as a `BrokenMigration`, serving its last weights
+    /// when they can be rebuilt: from its status and policy when both decode, else from its last decision
+    /// (its arms and weight), at the status row's phase and step when that decodes.
     func quarantine(_ s: StoredMigration, reason: String, policy: Policy?, last: Decision?) {
         let name = s.status.migration
         var b = BrokenMigration(name: name, reason: reason, revision: max(s.status.revision, last?.revision ?? 0),
                                 policyVersion: s.status.policyVersion, lastDecision: last)
-        if case .status = s.problem {
-            if let d = last {
-                b.lastPhase = Self.phase(after: d.action)
-                b.lastCandidateWeight = d.candidateWeight
-                let doc = WeightsDocument(migration: name, revision: b.revision, phase: b.lastPhase ?? .paused,
-                                          step: d.toStep, baseline: d.baseline, candidate: d.candidate,
-                                          candidateWeight: d.candidateWeight, pollAfterSeconds: 5)
-                b.served = ServedMigration(weights: doc, baseline: d.baseline, candidate: d.candidate,
-                                           classifier: .standard)
-            }
-        } else {
+        let statusDecodes: Bool
+        if case .status = s.problem { statusDecodes = false } else { statusDecodes = true }
+        if statusDecodes, let policy {
             b.lastPhase = s.status.phase
-            if let policy {
-                b.lastCandidateWeight = s.status.candidateWeight(policy)
-                b.served = ServedMigration(weights: WeightsDocument(status: s.status, policy: policy),
-                                           baseline: policy.baseline, candidate: policy.candidate,
-                                           classifier: policy.guards.classifier)
-            } else if let d = last {
-                b.lastCandidateWeight = d.candidateWeight
-                let doc = WeightsDocument(migration: name, revision: b.revision, phase: s.status.phase,
-                                          step: s.status.step, baseline: d.baseline, candidate: d.candidate,
-                                          candidateWeight: d.candidateWeight, pollAfterSeconds: 5)
-                b.served = ServedMigration(weights: doc, baseline: d.baseline, candidate: d.candidate,
-                                           classifier: .standard)
-            }
+            b.lastCandidateWeight = s.status.candidateWeight(policy)
+            b.served = ServedMigration(weights: WeightsDocument(status: s.status, policy: policy),
+                                       baseline: policy.baseline, candidate: policy.candidate,
+                                       classifier: policy.guards.classifier)
+        } else if let d = last {
+            let phase = statusDecodes ? s.status.phase : Self.phase(after: d.action)
+            b.lastPhase = phase
+            b.lastCandidateWeight = d.candidateWeight
+            let doc = WeightsDocument(migration: name, revision: b.revision, phase: phase,
+                                      step: statusDecodes ? s.status.step : d.toStep, baseline: d.baseline,
+                                      candidate: d.candidate, candidateWeight: d.candidateWeight, pollAfterSeconds: 5)
+            b.served = ServedMigration(weights: doc, baseline: d.baseline, candidate: d.candidate, classifier: .standard)
+        } else if statusDecodes {
+            b.lastPhase = s.status.phase
         }
         Log.error("migration \(name) quarantined: \(reason); \(b.served == nil ? "nothing" : "its last weights are") "
             + "served; apply a valid policy to repair it")
