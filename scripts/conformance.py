@@ -966,7 +966,9 @@ class Conformance:
         self.equal("waiting: the judge still rolls back a failing candidate", "rolled_back", doc["state"])
 
     def reapply(self):
-        """A new policy version starts a terminal migration over; the same policy changes nothing."""
+        """A new policy version on a finished migration is recorded and the migration stays finished (an edit
+        never raises traffic nor restarts it); `restart` then ramps under the new version; the same policy
+        changes nothing."""
         c = self.c
         name = self.name("reapply")
         pol = self.slow_policy(name)
@@ -981,10 +983,14 @@ class Conformance:
         pol2 = dict(pol, steps=[{"weight": 20, "bake": "1h"}, {"weight": 100}])
         r = c.put_policy(name, pol2)
         after = self.weights_doc(name)
-        self.equal("reapply: a new policy version on a promoted migration starts over at step 0 (20%)",
-                   (200, "ramping", 0, 20), (r.status, after["state"], after["step"], self.cand_weight(after)))
+        self.equal("reapply: a new policy version on a promoted migration is recorded; it stays promoted at 100%",
+                   (200, "promoted", 100), (r.status, after["state"], self.cand_weight(after)))
         self.check("reapply: ... and bumps the revision", after["revision"] > doc["revision"],
                    "> %d" % doc["revision"], after["revision"])
+        r = c.action(name, "restart")
+        restarted = self.weights_doc(name)
+        self.equal("reapply: restart then ramps under the new version, at its step 0 (20%)",
+                   (200, "ramping", 0, 20), (r.status, restarted["state"], restarted["step"], self.cand_weight(restarted)))
 
     def exposition(self):
         r, m = self.c.metrics()
