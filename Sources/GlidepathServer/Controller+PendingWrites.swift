@@ -48,10 +48,6 @@ extension Controller {
         }
     }
 
-    func publishPendingCount() {
-        metrics.storePending.set(Double(pending.values.reduce(0) { $0 + $1.count }), labels: [])
-    }
-
     static func storeUnavailable(_ error: any Error) -> APIError {
         APIError(status: 503, message: "the store cannot be written right now (\(StoreHealth.plainReason(error))); "
             + "nothing changed. Rollbacks and pauses still take effect; retry this once /readyz answers 200")

@@ -20,8 +20,10 @@ package final class Controller: @unchecked Sendable {
     /// Changes served but not yet written (the store was failing), per migration, oldest first.
     var pending: [String: [StoreChange]] = [:]
 
+    /// Guards what readiness reads, never held across a store call (`/readyz` runs on an event loop).
     private let readyLock = NSLock()
     private var roundCompleted = false
+    private var pendingCount = 0
 
     /// Which revision each shim last fetched (`glidepath_shims`), bounded whatever ids clients send.
     package let shims: ShimTracker
@@ -71,7 +73,7 @@ package final class Controller: @unchecked Sendable {
     /// nil once the store is open, takes writes and the control loop has completed a round; else why not.
     package func notReadyReason() -> String? {
         if let failure = storeHealth.failure {
-            let n = lock.withLock { pending.values.reduce(0) { $0 + $1.count } }
+            let n = readyLock.withLock { pendingCount }
             return "the store is failing: \(failure)" + (n > 0 ? "; \(n) decision(s) served but not yet written" : "")
         }
         return readyLock.withLock { roundCompleted } ? nil : "the control loop has not completed a round yet"
@@ -81,6 +83,13 @@ package final class Controller: @unchecked Sendable {
     package var isReady: Bool { notReadyReason() == nil }
 
     func markRoundCompleted() { readyLock.withLock { roundCompleted = true } }
+
+    /// Publishes how many changes are pending (gauge and readiness). Caller holds `lock`.
+    func publishPendingCount() {
+        let n = pending.values.reduce(0) { $0 + $1.count }
+        readyLock.withLock { pendingCount = n }
+        metrics.storePending.set(Double(n), labels: [])
+    }
 
     // MARK: Writes
 

@@ -96,12 +96,12 @@ enum Endpoint: Equatable {
         }
     }
 
-    /// Whether the handler may block (store writes and reads): it then runs on a worker thread, so the
-    /// event loop keeps serving weights and observations meanwhile.
+    /// Whether the handler may block: store writes and reads, and reads of the controller's table, whose
+    /// lock a store write holds (an fsync, or up to the busy timeout on a failing disk). It then runs on a
+    /// worker thread, so the event loop keeps serving weights and observations meanwhile.
     func blocks(_ method: String) -> Bool {
         switch self {
-        case .migration: method == "PUT"
-        case .decisions, .action: true
+        case .migration, .list, .decisions, .action: true
         default: false
         }
     }
