@@ -73,11 +73,10 @@ free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# start_server DB POLICIES [PREFIX...]: PREFIX is a command prefix (env, timeout, ulimit wrapper).
-start_server() {
+# launch DB POLICIES [PREFIX...]: starts `serve` on $PORT, logging to $LOG, and waits for /healthz.
+# PREFIX is a command prefix (env, timeout, ulimit wrapper).
+launch() {
     local db=$1 pol=$2; shift 2
-    PORT=$(free_port)
-    LOG=$WORK/server-$PORT.log
     GLIDEPATH_ADMIN_TOKEN=$ADMIN GLIDEPATH_INGEST_TOKEN=$INGEST \
         "$@" "$BIN" serve --listen "127.0.0.1:$PORT" --db "$db" --policies "$pol" "${SERVE_EXTRA[@]}" 2>>"$LOG" &
     SERVER_PID=$!
@@ -86,27 +85,24 @@ start_server() {
         kill -0 "$SERVER_PID" 2>/dev/null || break
         sleep 0.1
     done
-    note "server did not come up; log:"; tail -5 "$LOG" | sed 's/^/     /'
+    note "server did not come up on port $PORT; log:"; tail -5 "$LOG" | sed 's/^/     /'
     stop_server KILL
     return 1
 }
 
+# start_server DB POLICIES [PREFIX...]: a new server on a free port with a log of its own.
+start_server() {
+    PORT=$(free_port)
+    LOG=$WORK/server-$PORT.log
+    launch "$@"
+}
+
 # restart_same DB POLICIES [PREFIX...]: a new process on the same port (the checks' URLs stay valid).
 restart_same() {
-    local db=$1 pol=$2 keep=$PORT; shift 2
+    local keep=$PORT
     stop_server TERM
     PORT=$keep
-    GLIDEPATH_ADMIN_TOKEN=$ADMIN GLIDEPATH_INGEST_TOKEN=$INGEST \
-        "$@" "$BIN" serve --listen "127.0.0.1:$PORT" --db "$db" --policies "$pol" "${SERVE_EXTRA[@]}" 2>>"$LOG" &
-    SERVER_PID=$!
-    for _ in $(seq 1 100); do
-        curl -sf --max-time 1 "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && return 0
-        kill -0 "$SERVER_PID" 2>/dev/null || break
-        sleep 0.1
-    done
-    note "server did not come back; log:"; tail -5 "$LOG" | sed 's/^/     /'
-    stop_server KILL
-    return 1
+    launch "$@"
 }
 
 # stop_server TERM|KILL: stops the process started last and, when it is a `timeout` wrapper, the

@@ -55,7 +55,7 @@ package enum StatusJSON {
             ("baseline", .string(p.baseline)), ("candidate", .string(p.candidate)),
             ("weights", weights(s, p)),
             ("stepStartedAt", s.stepStartedWall.map { .string(ISOTime.format(milliseconds: $0)) } ?? wall(s.stepStartedAt)),
-            ("stepElapsedSeconds", .int(max(0, Ticker.elapsed(from: s.stepStartedAt, to: now.steady)) / 1000)),
+            ("stepElapsedSeconds", .int(max(0, now.steady.subtractingSaturating(s.stepStartedAt)) / 1000)),
             ("durable", .bool(e.durable)),
             ("updatedAt", .string(ISOTime.format(milliseconds: s.updatedAt))),
             ("reason", .string(s.reason)),

@@ -50,7 +50,7 @@ package struct Ticker: Sendable {
         let due = c.lock.withLock {
             c.table.entries.values.filter { e in
                 guard let last = e.judge.lastTickAt else { return true }
-                return Self.elapsed(from: last, to: now.steady) >= e.policy.interval.milliseconds
+                return now.steady.subtractingSaturating(last) >= e.policy.interval.milliseconds
             }.sorted { $0.name < $1.name }.map {
                 Fetched(name: $0.name, policyVersion: $0.status.policyVersion, baseline: $0.policy.baseline,
                         candidate: $0.policy.candidate)
@@ -129,18 +129,12 @@ package struct Ticker: Sendable {
         }
     }
 
-    /// `b - a`, saturating instead of trapping on absurd stored times.
-    static func elapsed(from a: Int64, to b: Int64) -> Int64 {
-        let (d, overflow) = b.subtractingReportingOverflow(a)
-        return overflow ? (b < a ? .min : .max) : d
-    }
-
     /// `glidepath_step_stuck`: 1 while a live step has been held longer than the policy's `maxHold`.
     private func publishStuck(_ name: String, now: Int64) {
         guard let e = controller.table.entries[name] else { return }
         var stuck = false
         if let hold = e.policy.maxHold, !e.status.phase.isTerminal {
-            stuck = Self.elapsed(from: e.status.stepStartedAt, to: now) >= hold.milliseconds
+            stuck = now.subtractingSaturating(e.status.stepStartedAt) >= hold.milliseconds
         }
         controller.metrics.stepStuck.set(stuck ? 1 : 0, labels: [name])
     }

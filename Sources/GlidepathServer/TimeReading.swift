@@ -1,3 +1,5 @@
+import GlidepathCore
+
 /// One reading of the controller's two clocks, in milliseconds.
 ///
 /// - `steady` measures durations: due ticks, bakes, `maxHold`, `noDataAfter`. It is monotonic while the
@@ -21,6 +23,6 @@ package struct TimeReading: Sendable, Hashable {
 
     /// The wall time at which steady time `steady` was (or will be) reached, for display.
     package func wall(atSteady steady: Int64) -> Int64 {
-        wall &- self.steady.subtractingReportingOverflow(steady).partialValue
+        wall.subtractingSaturating(self.steady.subtractingSaturating(steady))
     }
 }

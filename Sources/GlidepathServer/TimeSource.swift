@@ -1,4 +1,6 @@
 import Foundation
+import GlidepathCore
+import HTTPServer
 
 /// Where the controller reads the time. The core never reads a clock; the shell does, through this, so
 /// tests drive both clocks by hand (and step them apart).
@@ -35,7 +37,7 @@ package final class SystemTimeSource: TimeSource, @unchecked Sendable {
     package static func realtime() -> Int64 { read(CLOCK_REALTIME) }
 
     /// Milliseconds on the monotonic clock (arbitrary origin).
-    package static func monotonic() -> Int64 { read(CLOCK_MONOTONIC) }
+    package static func monotonic() -> Int64 { MonotonicClock.nowMs() }
 
     /// Seconds on the monotonic clock, for measuring how long something took.
     package static func monotonicSeconds() -> Double {
@@ -47,7 +49,7 @@ package final class SystemTimeSource: TimeSource, @unchecked Sendable {
     private static func read(_ id: clockid_t) -> Int64 {
         var ts = timespec()
         guard clock_gettime(id, &ts) == 0 else { return 0 }
-        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+        return Int64(ts.tv_sec).multipliedSaturating(by: 1000).addingSaturating(Int64(ts.tv_nsec) / 1_000_000)
     }
 }
 

@@ -1,8 +1,8 @@
 import Glibc
 
 /// Milliseconds on the monotonic clock, for timeouts (never for wall time).
-enum MonotonicClock {
-    static func nowMs() -> Int64 {
+package enum MonotonicClock {
+    package static func nowMs() -> Int64 {
         var ts = timespec()
         // CLOCK_MONOTONIC cannot fail on Linux; a zero reading would only make timeouts fire late.
         guard clock_gettime(CLOCK_MONOTONIC, &ts) == 0 else { return 0 }
