@@ -394,7 +394,12 @@ class Run:
             w.start()
         started = time.monotonic()
         killed_while_starting = 0
-        for k in range(1, kills + 1):
+        # Kill intervals are random: a short-drawn run (10 kills in 7 s) gives the judge no time to decide
+        # anything, so keep killing past `kills` until the run has lasted 2 s per kill (at most 3 × kills).
+        min_seconds = 2.0 * kills
+        k = 0
+        while k < kills or (time.monotonic() - started < min_seconds and k < 3 * kills):
+            k += 1
             before = after
             early = self.rnd.random() < 0.1
             if early:
@@ -437,7 +442,7 @@ class Run:
                 break
             self.compare(k, before, after, downtime, acked_count)
             revs = " ".join(f"{m.split('-')[1]}={after[m][1]['revision']}:{after[m][1]['state']}" for m in MIGRATIONS)
-            print(f"kill {k}/{kills}: up {up}, back in {downtime:.2f}s; {revs}", flush=True)
+            print(f"kill {k}/{max(k, kills)}: up {up}, back in {downtime:.2f}s; {revs}", flush=True)
         self.stop.set()
         for w in workers:
             w.join(timeout=5)
@@ -463,7 +468,7 @@ class Run:
                 if d["weights"].get(CAND) == 100:
                     judge["promotion"] += 1
         elapsed = time.monotonic() - started
-        print(f"summary: {kills} kills in {elapsed:.0f} s ({killed_while_starting} while starting); "
+        print(f"summary: {k} kills in {elapsed:.0f} s ({killed_while_starting} while starting); "
               f"decisions {totals}; judge {judge}; operator answers {dict(sorted(self.actions.items()))}; "
               f"{len(self.acked)} acknowledged operator writes; {self.polls} polls; "
               f"{self.posted_lines} observation lines accepted; "
