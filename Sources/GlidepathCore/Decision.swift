@@ -25,9 +25,21 @@ package struct EvidenceGuard: RawRepresentable, Hashable, Sendable, Codable, Cus
     package static let checks = EvidenceGuard(rawValue: "checks")
     /// Sequential judge: the combined e-value and the thresholds.
     package static let combined = EvidenceGuard(rawValue: "combined")
+    /// Threshold judge: the `guards.ttft` quantile.
+    package static let ttft = EvidenceGuard(rawValue: "ttft")
+    /// Sequential judge: the `guards.ttft.max` limit.
+    package static let ttftMax = EvidenceGuard(rawValue: "ttft_max")
+    /// Tokens per successful request (`guards.tokens`).
+    package static let tokens = EvidenceGuard(rawValue: "tokens")
+    /// Cost per request (`guards.cost`).
+    package static let cost = EvidenceGuard(rawValue: "cost")
     /// Sequential judge: the latency threshold at baseline quantile `q`, `latency_p99`.
     package static func latency(quantile q: Double) -> EvidenceGuard {
         EvidenceGuard(rawValue: "latency_" + ReasonFormat.quantileName(q))
+    }
+    /// Sequential judge: the TTFT threshold at baseline quantile `q`, `ttft_p90`.
+    package static func ttft(quantile q: Double) -> EvidenceGuard {
+        EvidenceGuard(rawValue: "ttft_" + ReasonFormat.quantileName(q))
     }
 
     package var description: String { rawValue }
@@ -65,6 +77,11 @@ package enum EvidenceTest: String, Hashable, Sendable, Codable, CaseIterable, Cu
     case rollbackThreshold = "rollback_threshold"
     case absoluteThreshold = "absolute_threshold"
     case safetyThreshold = "safety_threshold"
+    /// Tokens per successful request or cost per request (`tokens`, `cost`) of one arm.
+    case candidateMean = "candidate_mean"
+    case baselineMean = "baseline_mean"
+    /// Sequential judge: the frozen unit `u` of a mean-ratio guard (4 × the baseline's mean).
+    case unit
 
     package var description: String { rawValue }
 }

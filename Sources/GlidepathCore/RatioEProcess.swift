@@ -36,9 +36,22 @@ package struct RatioEProcess: Hashable, Sendable, Codable {
     /// or no bad event happened says nothing and changes nothing.
     package mutating func update(candidateTrials: UInt64, candidateEvents: UInt64,
                                 baselineTrials: UInt64, baselineEvents: UInt64) {
-        guard candidateTrials > 0, baselineTrials > 0, candidateEvents + baselineEvents > 0 else { return }
+        update(candidateTrials: candidateTrials, candidateAmount: Double(candidateEvents),
+               baselineTrials: baselineTrials, baselineAmount: Double(baselineEvents))
+    }
+
+    /// The same update on real-valued "events": `candidateAmount`/`baselineAmount` are amounts in a
+    /// unit `u` (tokens / u, cost / u) over the arms' trials. For counts it is the update above, to the
+    /// bit. For amounts it is a quasi-Poisson e-process: with Poisson events of means `m_c`, `m_b` under
+    /// the null ratio `r0`, `E[exp(λ_c X_c + λ_b X_b)] = exp(m_c(e^λ_c − 1) + m_b(e^λ_b − 1)) = 1` exactly;
+    /// an amount whose variance is at most its mean in units of `u` (dispersion ≤ 1) has, to second
+    /// order, a smaller exponent. See `MeanRatioGuard` for the unit.
+    package mutating func update(candidateTrials: UInt64, candidateAmount: Double,
+                                baselineTrials: UInt64, baselineAmount: Double) {
+        guard candidateTrials > 0, baselineTrials > 0, candidateAmount >= 0, baselineAmount >= 0,
+              candidateAmount + baselineAmount > 0 else { return }
         let w = Double(candidateTrials) / Double(candidateTrials + baselineTrials)
-        let ec = Double(candidateEvents), events = Double(candidateEvents + baselineEvents)
+        let ec = candidateAmount, events = candidateAmount + baselineAmount
         let base = w * null + 1 - w
         for k in alternatives.indices {
             let r = alternatives[k]

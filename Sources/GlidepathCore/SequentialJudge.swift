@@ -40,20 +40,45 @@ import Darwin
 ///   advanced from). Gated are errors and the latency thresholds with q ≤ 0.99, once the baseline reports
 ///   latency; rarer tails (p99.9) would need hours of traffic per step, so they guard rollback only. At a 100 % step there is no baseline: only the candidate's exposure, the bake and the
 ///   absolute limits apply.
+/// - **Time to first token, tokens, cost** (only when the policy sets `guards.ttft`, `guards.tokens`,
+///   `guards.cost`). TTFT: one exceedance guard per `sequential.latencyQuantiles`, exactly like latency but
+///   on the TTFT histograms (thresholds from the baseline's TTFT, carried from the previous step in
+///   `previousBaselineCounts`, frozen for the step); those with q ≤ 0.99 gate advancing once both arms
+///   reported a TTFT in the step. `guards.ttft.max` is a one-sample limit like `maxP99`. Tokens per
+///   successful request and cost per judged request: a `MeanRatioGuard` each (the ratio test on amounts in
+///   a frozen unit of 4 × the baseline's mean, null `maxRatio`), rollback only. In the combined rollback
+///   e-value errors keep ⅔ and every configured relative guard — latency thresholds, TTFT thresholds,
+///   tokens, cost — shares the other ⅓ equally (`rollbackWeights(_:)`).
 /// - **No data** changes no e-value: it never rolls back and never advances. (A candidate without a
 ///   request for `noDataAfter` holds under rule `no-data` whatever the judge: `NoDataCheck`.)
 package struct SequentialJudge: Judge {
     package init() {}
 
-    /// Weight of the errors guard in the combined rollback e-value; the latency thresholds share the rest.
+    /// Weight of the errors guard in the combined rollback e-value; the other relative guards share the rest.
     package static let errorsWeight = 2.0 / 3.0
 
     /// Weights of the combined rollback e-value: errors first, then one per latency quantile. Errors get
     /// `errorsWeight` (⅔); the latency thresholds share the other third equally. Without latency
     /// quantiles errors weigh 1. (Tail-heavy latency weights were tried: no measurable gain.)
     package static func rollbackWeights(latencyQuantiles qs: [Double]) -> [Double] {
-        guard !qs.isEmpty else { return [1] }
-        return [errorsWeight] + qs.map { _ in (1 - errorsWeight) / Double(qs.count) }
+        rollbackWeights(relativeGuards: qs.count)
+    }
+
+    /// Weights of the combined rollback e-value for `policy`, in the order errors, latency thresholds,
+    /// TTFT thresholds, tokens, cost: errors ⅔ and every other relative guard the policy configures an
+    /// equal share of ⅓ (errors alone weigh 1). Taken from what the policy sets, never from which data
+    /// arrived, so a guard without data still holds its share (its e-value 1) and nothing is re-weighted
+    /// mid-step. A policy without `ttft`, `tokens` or `cost` gets exactly the weights of the latency
+    /// thresholds alone.
+    package static func rollbackWeights(_ policy: Policy) -> [Double] {
+        let q = policy.sequential.latencyQuantiles.count, g = policy.guards
+        return rollbackWeights(relativeGuards: q + (g.ttft == nil ? 0 : q) + (g.tokens == nil ? 0 : 1)
+                                   + (g.cost == nil ? 0 : 1))
+    }
+
+    static func rollbackWeights(relativeGuards n: Int) -> [Double] {
+        guard n > 0 else { return [1] }
+        return [errorsWeight] + (0..<n).map { _ in (1 - errorsWeight) / Double(n) }
     }
 
     /// The steps where the relative rollback test runs: those below 100 %, where a baseline remains.
@@ -86,11 +111,14 @@ package struct SequentialJudge: Judge {
         var mem = Self.prepared(input.memory.sequential, policy)
         let tick = input.tick
 
-        // Thresholds known from the previous step count from this tick on.
+        // Thresholds and units known from the previous step count from this tick on.
         Self.freeze(&mem, from: mem.previousBaseline)
+        Self.freezeOthers(&mem, from: mem.previousBaselineCounts, policy)
         Self.update(&mem, tick: tick, relative: !sole, guards: policy.guards)
-        // Warm-up: thresholds taken from this step's baseline count from the next tick on.
+        Self.updateOthers(&mem, tick: tick, relative: !sole, policy)
+        // Warm-up: thresholds and units taken from this step's baseline count from the next tick on.
         Self.freeze(&mem, from: input.step.baseline.latency)
+        Self.freezeOthers(&mem, from: input.step.baseline, policy)
         mem.ticks += 1
 
         var memory = input.memory
@@ -102,21 +130,31 @@ package struct SequentialJudge: Judge {
     /// The memory to continue from: a fresh one for a new step, or when a limit changed (keeping the
     /// carried baseline). A memory stored without its limits takes them on when it still matches.
     static func prepared(_ memory: SequentialMemory?, _ policy: Policy) -> SequentialMemory {
-        if var memory, memory.ticks > 0, memory.matches(policy.sequential, policy.guards) {
-            if memory.limits == nil { memory.limits = SequentialMemory.limits(policy.sequential, policy.guards) }
+        let prices = SequentialMemory.prices(policy)
+        if var memory, memory.ticks > 0, memory.matches(policy.sequential, policy.guards, prices: prices) {
+            if memory.limits == nil {
+                memory.limits = SequentialMemory.limits(policy.sequential, policy.guards, prices: prices)
+            }
             return memory
         }
         return SequentialMemory(settings: policy.sequential, guards: policy.guards,
-                                previousBaseline: memory?.previousBaseline ?? [])
+                                previousBaseline: memory?.previousBaseline ?? [],
+                                previousBaselineCounts: memory?.previousBaselineCounts ?? .zero, prices: prices)
     }
 
     /// Freezes every latency threshold still warming up whose quantile `histogram` can estimate.
     static func freeze(_ mem: inout SequentialMemory, from histogram: [UInt64]) {
+        freeze(&mem.latency, from: histogram)
+    }
+
+    /// Freezes every threshold of `thresholds` still warming up whose quantile `histogram` can estimate.
+    static func freeze(_ thresholds: inout [SequentialMemory.Latency], from histogram: [UInt64]) {
+        guard !thresholds.isEmpty else { return }
         let total = LatencyThresholds.total(histogram)
-        for j in mem.latency.indices where mem.latency[j].bucket == nil {
-            let q = mem.latency[j].quantile
+        for j in thresholds.indices where thresholds[j].bucket == nil {
+            let q = thresholds[j].quantile
             guard total >= LatencyThresholds.minimumBaseline(for: q) else { continue }
-            mem.latency[j].bucket = LatencyThresholds.bucketIndex(quantile: q, histogram: histogram)
+            thresholds[j].bucket = LatencyThresholds.bucketIndex(quantile: q, histogram: histogram)
         }
     }
 

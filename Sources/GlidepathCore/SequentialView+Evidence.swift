@@ -31,8 +31,51 @@ extension SequentialView {
             + ReasonFormat.percent(l.state.baselineShare)
     }
 
+    /// `candidate share of first tokens slower than the baseline's TTFT p90 (250 ms) 21.0% vs baseline 9.8%`.
+    func ttftSentence(_ l: SequentialMemory.Latency) -> String {
+        let threshold = l.seconds.map { " (\(ReasonFormat.latency(seconds: $0)))" } ?? ""
+        return "candidate share of first tokens slower than the baseline's TTFT \(ReasonFormat.quantileName(l.quantile))"
+            + "\(threshold) \(ReasonFormat.percent(l.state.candidateShare)) vs baseline "
+            + ReasonFormat.percent(l.state.baselineShare)
+    }
+
+    /// The rule and the sentence (before `after N candidate requests`) of a relative rollback whose
+    /// largest weighted term is `top`.
+    func rollbackSentence(_ top: EvidenceGuard) -> (Verdict.Rule, String) {
+        let c = input.step.candidate, b = input.step.baseline
+        if let j = latencyNames.firstIndex(of: top) { return (.latencyEvidence, latencySentence(mem.latency[j])) }
+        if let j = ttftNames.firstIndex(of: top) { return (.ttftEvidence, ttftSentence(mem.ttft[j])) }
+        if top == .tokens, let g = mem.tokens {
+            return (.tokensEvidence, "candidate \(ReasonFormat.amount(g.candidateMean ?? 0)) tokens per successful "
+                + "request vs baseline \(ReasonFormat.amount(g.baselineMean ?? 0)) (max ratio "
+                + "\(ReasonFormat.plain(g.rollback.null)))")
+        }
+        if top == .cost, let g = mem.cost {
+            let (cm, bm) = ReasonFormat.money(g.candidateMean ?? 0, g.baselineMean ?? 0)
+            return (.costEvidence, "candidate cost per request \(cm) vs baseline \(bm) (max ratio "
+                + "\(ReasonFormat.plain(g.rollback.null)))")
+        }
+        return (.errorEvidence, "candidate error rate \(ReasonFormat.percent(c.errorRate)) vs "
+            + "baseline \(ReasonFormat.percent(b.errorRate))")
+    }
+
+    /// `12.0% of candidate first tokens slower than 2.50 s, above the 1.0% that a TTFT p99 of at most
+    /// 2.00 s allows`.
+    func ttftMaxSentence(_ cap: TimeSpan, _ e: BinomialEProcess) -> String {
+        let c = input.step.candidate
+        let index = LatencyBuckets.index(ofSeconds: cap.seconds)
+        let bound = LatencyBuckets.bounds[min(index, LatencyBuckets.bounds.count - 1)]
+        let total = LatencyThresholds.total(c.ttft)
+        let share = total == 0 ? 0 : Double(LatencyThresholds.countAbove(index: index, histogram: c.ttft)) / Double(total)
+        return "\(ReasonFormat.percent(share)) of candidate first tokens slower than "
+            + "\(ReasonFormat.latency(seconds: bound)), above the \(ReasonFormat.percent(e.null)) that a TTFT "
+            + "\(ReasonFormat.quantileName(policy.guards.ttft?.quantile ?? 0.99)) of at most "
+            + "\(ReasonFormat.latency(seconds: cap.seconds)) allows"
+    }
+
     /// What the verdict exports as `glidepath_guard_evidence` and stores with each decision. Latency
-    /// guards still warming up export only their e-values (1).
+    /// and TTFT guards still warming up export only their e-values (1); the tokens and cost guards
+    /// their means per arm (once counting), their unit (once frozen) and their rollback e-value.
     func evidence() -> [GuardEvidence] {
         let c = input.step.candidate, b = input.step.baseline
         var out = [
@@ -57,11 +100,31 @@ extension SequentialView {
         if let e = mem.maxP99 {
             out.append(GuardEvidence(guardName: .latencyMax, test: .eValue, value: exp(e.logEValue)))
         }
+        for (j, l) in mem.ttft.enumerated() {
+            let name = ttftNames[j]
+            if let seconds = l.seconds {
+                out.append(GuardEvidence(guardName: name, test: .thresholdSeconds, value: seconds))
+                out.append(GuardEvidence(guardName: name, test: .candidateShareAbove, value: l.state.candidateShare))
+                out.append(GuardEvidence(guardName: name, test: .baselineShareAbove, value: l.state.baselineShare))
+            }
+            out.append(GuardEvidence(guardName: name, test: .rollbackEValue, value: exp(ttftRollback[j])))
+            out.append(GuardEvidence(guardName: name, test: .safetyEValue, value: exp(ttftSafety[j])))
+        }
+        if let e = mem.ttftMax {
+            out.append(GuardEvidence(guardName: .ttftMax, test: .eValue, value: exp(e.logEValue)))
+        }
+        for (name, g) in [(EvidenceGuard.tokens, mem.tokens), (.cost, mem.cost)] {
+            guard let g else { continue }
+            if let m = g.candidateMean { out.append(GuardEvidence(guardName: name, test: .candidateMean, value: m)) }
+            if let m = g.baselineMean { out.append(GuardEvidence(guardName: name, test: .baselineMean, value: m)) }
+            if let u = g.unit { out.append(GuardEvidence(guardName: name, test: .unit, value: u)) }
+            out.append(GuardEvidence(guardName: name, test: .rollbackEValue, value: g.rollback.eValue))
+        }
         out.append(GuardEvidence(guardName: .combined, test: .rollbackEValue, value: exp(combinedLog)))
         if rollbackThreshold.isFinite {
             out.append(GuardEvidence(guardName: .combined, test: .rollbackThreshold, value: rollbackThreshold))
         }
-        if mem.maxRate != nil || mem.maxP99 != nil {
+        if mem.maxRate != nil || mem.maxP99 != nil || mem.ttftMax != nil {
             out.append(GuardEvidence(guardName: .combined, test: .absoluteThreshold, value: absoluteThreshold))
         }
         out.append(GuardEvidence(guardName: .combined, test: .safetyThreshold, value: safetyThreshold))

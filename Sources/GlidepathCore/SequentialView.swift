@@ -23,17 +23,20 @@ struct SequentialView {
     let logAbsoluteThreshold: Double
     let logSafetyThreshold: Double
     /// Weighted contributions (log) of each relative guard to the combined rollback e-value:
-    /// errors first, then the latency thresholds.
+    /// errors first, then the latency thresholds, the TTFT thresholds, tokens and cost.
     let rollbackTerms: [(name: EvidenceGuard, log: Double)]
     /// `log` of the combined rollback e-value (weights sum to 1).
     let combinedLog: Double
-    /// Each guard's e-values in logs and the latency guards' names, computed once per tick
+    /// Each guard's e-values in logs and the threshold guards' names, computed once per tick
     /// (the verdict, its reason and its evidence all read them).
     let errorsRollback: Double
     let errorsSafety: Double
     let latencyRollback: [Double]
     let latencySafety: [Double]
     let latencyNames: [EvidenceGuard]
+    let ttftRollback: [Double]
+    let ttftSafety: [Double]
+    let ttftNames: [EvidenceGuard]
 
     init(input: JudgeInput, memory: SequentialMemory, sole: Bool, now: Int64) {
         self.input = input
@@ -54,10 +57,17 @@ struct SequentialView {
         latencyRollback = memory.latency.map(\.state.rollback.logEValue)
         latencySafety = memory.latency.map(\.state.safetyLogEValue)
         latencyNames = memory.latency.map { Self.guardName($0.quantile) }
-        let weights = SequentialJudge.rollbackWeights(latencyQuantiles: memory.latency.map(\.quantile))
+        ttftRollback = memory.ttft.map(\.state.rollback.logEValue)
+        ttftSafety = memory.ttft.map(\.state.safetyLogEValue)
+        ttftNames = memory.ttft.map { EvidenceGuard.ttft(quantile: $0.quantile) }
+        // The weights come from the policy (what it configures); the memory was built under it.
+        let weights = SequentialJudge.rollbackWeights(input.policy)
+        var relative = Array(zip(latencyNames, latencyRollback)) + Array(zip(ttftNames, ttftRollback))
+        if input.policy.guards.tokens != nil { relative.append((.tokens, memory.tokens?.rollback.logEValue ?? 0)) }
+        if input.policy.guards.cost != nil { relative.append((.cost, memory.cost?.rollback.logEValue ?? 0)) }
         var terms: [(name: EvidenceGuard, log: Double)] = [(.errors, errorsRollback + log(weights[0]))]
-        for (j, w) in weights.dropFirst().enumerated() where j < latencyRollback.count {
-            terms.append((latencyNames[j], latencyRollback[j] + log(w)))
+        for (g, w) in zip(relative, weights.dropFirst()) {
+            terms.append((g.0, g.1 + log(w)))
         }
         rollbackTerms = terms
         combinedLog = EProcess.logSumExp(terms.map(\.log))  // the weights are already in the terms
@@ -75,14 +85,9 @@ struct SequentialView {
 
         if !sole, combinedLog >= logRollbackThreshold {
             let top = rollbackTerms.max { $0.log < $1.log }?.name ?? .errors
-            if top == .errors {
-                return make(.rollback, .errorEvidence, "candidate error rate \(ReasonFormat.percent(c.errorRate)) vs "
-                    + "baseline \(ReasonFormat.percent(b.errorRate)) after \(ReasonFormat.count(c.requests)) candidate "
-                    + "requests; \(relativeConfidence)")
-            }
-            let l = mem.latency[latencyNames.firstIndex(of: top) ?? 0]
-            return make(.rollback, .latencyEvidence, "\(latencySentence(l)) after "
-                + "\(ReasonFormat.count(c.requests)) candidate requests; \(relativeConfidence)")
+            let (rule, sentence) = rollbackSentence(top)
+            return make(.rollback, rule, "\(sentence) after \(ReasonFormat.count(c.requests)) candidate "
+                + "requests; \(relativeConfidence)")
         }
         if let e = mem.maxRate, e.logEValue >= logAbsoluteThreshold {
             return make(.rollback, .errorRate, "candidate error rate \(ReasonFormat.percent(c.errorRate)) above the "
@@ -98,6 +103,11 @@ struct SequentialView {
                 + "\(ReasonFormat.latency(seconds: bound)), above the \(ReasonFormat.percent(e.null)) that a "
                 + "\(ReasonFormat.quantileName(policy.guards.latencyQuantile)) of at most "
                 + "\(ReasonFormat.latency(seconds: cap.seconds)) allows, after \(ReasonFormat.count(c.requests)) "
+                + "candidate requests; \(absoluteConfidence(e.logEValue))")
+        }
+
+        if let e = mem.ttftMax, let cap = policy.guards.ttft?.max, e.logEValue >= logAbsoluteThreshold {
+            return make(.rollback, .ttftMax, "\(ttftMaxSentence(cap, e)) after \(ReasonFormat.count(c.requests)) "
                 + "candidate requests; \(absoluteConfidence(e.logEValue))")
         }
 
@@ -136,42 +146,5 @@ struct SequentialView {
                 + "of the \(ReasonFormat.duration(bake)) bake left at \(here)")
         }
         return make(.advance, .healthy, bake.milliseconds > 0 ? "\(safe); bake done" : safe)
-    }
-
-    /// True when the baseline has latency data to take thresholds from (this step's, or a frozen
-    /// threshold from the previous one), so the latency guards gate advancing. A baseline that reports
-    /// no latency leaves only errors to compare.
-    var hasLatency: Bool {
-        LatencyThresholds.total(input.step.baseline.latency) > 0 || mem.latency.contains { $0.bucket != nil }
-    }
-
-    /// Gated latency guards.
-    var gatedLatency: [SequentialMemory.Latency] {
-        hasLatency ? mem.latency.filter { $0.quantile <= SequentialJudge.highestGatedQuantile } : []
-    }
-
-    /// `errors and p50/p90/p99 latency`.
-    var gatedNames: String {
-        let names = gatedLatency.map { ReasonFormat.quantileName($0.quantile) }
-        return names.isEmpty ? "errors" : "errors and \(names.joined(separator: "/")) latency"
-    }
-
-    /// Gated guards whose safety e-value is below `1/beta`, as `errors 3.2` / `p99 warming up`.
-    var pendingSafety: [String] {
-        var out: [String] = []
-        if errorsSafety < logSafetyThreshold {
-            out.append("errors \(ReasonFormat.evidence(exp(errorsSafety)))")
-        }
-        for l in gatedLatency {
-            let name = ReasonFormat.quantileName(l.quantile)
-            if l.bucket == nil {
-                out.append("\(name) threshold warming up (\(ReasonFormat.count(LatencyThresholds.total(input.step.baseline.latency))) "
-                    + "of \(ReasonFormat.count(LatencyThresholds.minimumBaseline(for: l.quantile))) baseline requests)")
-            } else if let j = mem.latency.firstIndex(where: { $0.quantile == l.quantile }),
-                      latencySafety[j] < logSafetyThreshold {
-                out.append("\(name) \(ReasonFormat.evidence(exp(latencySafety[j])))")
-            }
-        }
-        return out
     }
 }

@@ -58,8 +58,12 @@ extension StateMachine {
         }
         var t = transition(from: status, judge: next, policy: new, phase: phase, step: target, action: .policy,
                            actor: .operator, reason: reason, now: now, restartsStep: !keeps, policyVersion: newVersion)
-        // The latency thresholds come from the baseline's previous step: another baseline's say nothing.
-        if old.baseline != new.baseline { t.judge.memory.sequential?.previousBaseline = [] }
+        // The latency and TTFT thresholds and the tokens and cost units come from the baseline's previous
+        // step: another baseline's say nothing.
+        if old.baseline != new.baseline {
+            t.judge.memory.sequential?.previousBaseline = []
+            t.judge.memory.sequential?.previousBaselineCounts = .zero
+        }
         return t
     }
 }

@@ -8,13 +8,17 @@
 ///    `max(baseline × maxErrorRatio, baseline + minDelta points)` (`error-ratio`) or the absolute
 ///    `maxErrorRatePercent` (`error-rate`). Latency quantile from the step histograms: fails when the
 ///    candidate's exceeds `baseline × maxLatencyRatio` (`latency-ratio`) or `maxP99` (`latency-max`).
+///    Only when the policy sets them: the `guards.ttft` quantile of the TTFT histograms, compared like
+///    latency when both arms reported a TTFT in the step (`ttft-ratio`) and against `guards.ttft.max`
+///    (`ttft-max`); tokens per successful request (`tokens-ratio`) and cost per judged request
+///    (`cost-ratio`, both arms priced) above `maxRatio` × the baseline's (a baseline at 0 is not compared).
 /// 4. A failing tick counts in `memory.failedChecks` only when the candidate got new requests this tick
 ///    (a quiet tick has nothing new to say); a passing tick resets the count. At `failureThreshold`:
 ///    rollback, named after the first failing rule; below it: hold under that rule.
 /// 5. Passing checks advance (`healthy`) once the step's bake time has passed, else hold (`bake`).
 ///
 /// At a 100 % step the baseline gets no traffic, so there is nothing to compare with: only the
-/// candidate needs `minRequests`, and only the absolute limits (`maxRate`, `maxP99`) are checked.
+/// candidate needs `minRequests`, and only the absolute limits (`maxRate`, `maxP99`, `ttft.max`) are checked.
 package struct ThresholdJudge: Judge {
     package init() {}
 

@@ -27,12 +27,27 @@ package struct Verdict: Hashable, Sendable, Codable {
         case latencyRatio = "latency-ratio"
         /// The candidate's latency quantile above `maxP99` (both judges).
         case latencyMax = "latency-max"
+        /// Threshold judge: the candidate's TTFT quantile above `guards.ttft.maxRatio` × the baseline's.
+        case ttftRatio = "ttft-ratio"
+        /// The candidate's TTFT quantile above `guards.ttft.max` (both judges).
+        case ttftMax = "ttft-max"
+        /// Threshold judge: the candidate's tokens per successful request above `guards.tokens.maxRatio` ×
+        /// the baseline's.
+        case tokensRatio = "tokens-ratio"
+        /// Threshold judge: the candidate's cost per request above `guards.cost.maxRatio` × the baseline's.
+        case costRatio = "cost-ratio"
         /// Sequential judge: waiting for the safety evidence.
         case evidence
         /// Sequential judge: the combined evidence says the candidate's errors are worse.
         case errorEvidence = "error-evidence"
         /// Sequential judge: the combined evidence says the candidate's latency is worse.
         case latencyEvidence = "latency-evidence"
+        /// Sequential judge: the combined evidence says the candidate's time to first token is worse.
+        case ttftEvidence = "ttft-evidence"
+        /// Sequential judge: the combined evidence says the candidate uses more tokens per successful request.
+        case tokensEvidence = "tokens-evidence"
+        /// Sequential judge: the combined evidence says the candidate costs more per request.
+        case costEvidence = "cost-evidence"
         /// Paused by an operator: the judge ran but takes no action.
         case paused
         /// Promoted or rolled back: nothing to judge.

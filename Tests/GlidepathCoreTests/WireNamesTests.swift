@@ -8,8 +8,9 @@ import Testing
     @Test func rulesKeepTheirNames() {
         #expect(Verdict.Rule.allCases.map(\.rawValue) == [
             "healthy", "no-data", "min-requests", "bake", "error-ratio", "error-rate", "latency-ratio", "latency-max",
-            "evidence", "error-evidence", "latency-evidence", "paused", "terminal", "stuck", "max-hold", "snapshot",
-            "z-test",
+            "ttft-ratio", "ttft-max", "tokens-ratio", "cost-ratio",
+            "evidence", "error-evidence", "latency-evidence", "ttft-evidence", "tokens-evidence", "cost-evidence",
+            "paused", "terminal", "stuck", "max-hold", "snapshot", "z-test",
         ])
         #expect("\(Verdict.Rule.noData)" == "no-data")
     }
@@ -24,6 +25,9 @@ import Testing
         #expect(EvidenceGuard.latency(quantile: 0.999).rawValue == "latency_p99.9")
         #expect([EvidenceGuard.errors, .latency, .latencyMax, .exposure, .checks, .combined].map(\.rawValue)
                 == ["errors", "latency", "latency_max", "exposure", "checks", "combined"])
+        #expect([EvidenceGuard.ttft, .ttftMax, .tokens, .cost, .ttft(quantile: 0.9)].map(\.rawValue)
+                == ["ttft", "ttft_max", "tokens", "cost", "ttft_p90"])
+        #expect([EvidenceTest.candidateMean, .baselineMean, .unit].map(\.rawValue) == ["candidate_mean", "baseline_mean", "unit"])
         #expect(EvidenceTest.noData.rawValue == "no_data" && EvidenceTest.rollbackEValue.rawValue == "rollback_evalue")
         let evidence = [GuardEvidence(guardName: .exposure, test: .noData, value: 1)]
         #expect(evidence.value(.exposure, .noData) == 1)
