@@ -107,7 +107,7 @@ struct SequentialView {
         }
 
         if let e = mem.ttftMax, let cap = policy.guards.ttft?.max, e.logEValue >= logAbsoluteThreshold {
-            return make(.rollback, .ttftMax, "\(ttftMaxSentence(cap, e)) after \(ReasonFormat.count(c.requests)) "
+            return make(.rollback, .ttftMax, "\(ttftMaxSentence(cap, e)), after \(ReasonFormat.count(c.requests)) "
                 + "candidate requests; \(absoluteConfidence(e.logEValue))")
         }
 
