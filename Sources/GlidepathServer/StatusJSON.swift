@@ -62,7 +62,8 @@ package enum StatusJSON {
             ("policy", policy(p, version: s.policyVersion)),
             ("verdict", verdict),
             ("evidence", evidence(j.lastVerdict?.evidence ?? [])),
-            ("stepCounts", .object([(p.baseline, counts(j.step.baseline)), (p.candidate, counts(j.step.candidate))])),
+            ("stepCounts", .object([(p.baseline, counts(j.step.baseline, arm: .baseline, policy: p)),
+                                    (p.candidate, counts(j.step.candidate, arm: .candidate, policy: p))])),
             ("lastTickAt", j.lastTickAt.map(wall) ?? .null),
             ("lastDataAt", j.lastDataAt.map(wall) ?? .null),
             ("lastCandidateAt", j.lastCandidateAt.map(wall) ?? .null),
@@ -88,11 +89,6 @@ package enum StatusJSON {
     static func decisionWeights(_ d: Decision) -> JSON {
         .object([(d.baseline, .raw(d.candidateWeight.complement.description)),
                  (d.candidate, .raw(d.candidateWeight.description))])
-    }
-
-    static func counts(_ c: ArmCounts) -> JSON {
-        .object([("requests", .int(Int64(c.requests))), ("errors", .int(Int64(c.errors))),
-                 ("clientErrors", .int(Int64(c.clientErrors)))])
     }
 
     static func evidence(_ list: [GuardEvidence]) -> JSON {

@@ -50,6 +50,7 @@ enum ClientCommands {
                 StandardStreams.write(String(decoding: data, as: UTF8.self) + "\n")
             } else {
                 StandardStreams.write(CLIFormat.statusTable(statuses))
+                if name != nil { StandardStreams.write(CLIFormat.armTable(statuses[0])) }
             }
             return 0
         } catch {

@@ -49,3 +49,35 @@ import GlidepathServer
         #expect(AdminClient.describeError(status: 409, json: ["error": "already paused"], body: []) == "server answered 409: already paused")
     }
 }
+
+@Suite struct CLIArmTableTests {
+    @Test func statusShowsEachArmAndTheNewGuardsEvidence() {
+        let status: [String: Any] = [
+            "baseline": "openai", "candidate": "holysheep",
+            "stepCounts": [
+                "openai": ["requests": 1_000, "errors": 10, "clientErrors": 0, "tokens": 396_000,
+                           "ttft": ["quantile": 0.99, "seconds": 0.09982], "tokensPerSuccessfulRequest": 400,
+                           "cost": 1.0, "costPerRequest": 0.001],
+                "holysheep": ["requests": 100, "errors": 3, "clientErrors": 50, "tokens": 0, "ttft": NSNull(),
+                              "tokensPerSuccessfulRequest": 0, "cost": NSNull(), "costPerRequest": NSNull()],
+            ] as [String: Any],
+            "evidence": [
+                ["guard": "errors", "test": "rollback_evalue", "value": 1.5],
+                ["guard": "ttft_p90", "test": "rollback_evalue", "value": 3.25],
+                ["guard": "tokens", "test": "unit", "value": 1_600],
+            ],
+        ]
+        #expect(CLIFormat.armTable(status) == """
+
+            ARM        REQUESTS  ERRORS  TTFT        TOKENS/SUCCESS  COST/REQUEST
+            openai     1000      1.0%    p99 100 ms  400.0           0.001
+            holysheep  100       6.0%    -           0.0             -
+
+            GUARD     TEST             VALUE
+            ttft_p90  rollback_evalue  3.25
+            tokens    unit             1600
+
+            """)
+        #expect(CLIFormat.armTable(["state": "broken"]) == "")
+    }
+}
