@@ -7,12 +7,19 @@ extension ArmCounts {
         clientErrors &+= other.clientErrors
         latencySum += other.latencySum
         tokens &+= other.tokens
-        if other.latency.isEmpty { return }
-        if latency.isEmpty { latency = other.latency; return }
-        if latency.count < other.latency.count {
-            latency.append(contentsOf: repeatElement(0, count: other.latency.count - latency.count))
+        ttftSum += other.ttftSum
+        Self.add(other.latency, into: &latency)
+        Self.add(other.ttft, into: &ttft)
+    }
+
+    /// Adds histogram `other` into `histogram` bucket by bucket (empty means all zeros).
+    static func add(_ other: [UInt64], into histogram: inout [UInt64]) {
+        if other.isEmpty { return }
+        if histogram.isEmpty { histogram = other; return }
+        if histogram.count < other.count {
+            histogram.append(contentsOf: repeatElement(0, count: other.count - histogram.count))
         }
-        for i in other.latency.indices { latency[i] &+= other.latency[i] }
+        for i in other.indices { histogram[i] &+= other[i] }
     }
 
     package static func + (lhs: ArmCounts, rhs: ArmCounts) -> ArmCounts {

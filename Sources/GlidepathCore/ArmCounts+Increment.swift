@@ -2,7 +2,7 @@ extension ArmCounts {
     /// The increment from `previous` (an earlier cumulative snapshot) to `self` (the current one).
     ///
     /// Prometheus's counter-reset rule, per arm: if any counter went down (requests, a class, tokens,
-    /// any histogram bucket, the latency sum), the source restarted since `previous`, and the whole
+    /// any histogram bucket, a histogram's sum), the source restarted since `previous`, and the whole
     /// current value is the increment.
     package func increment(since previous: ArmCounts) -> ArmCounts {
         if wentDown(from: previous) { return self }
@@ -11,11 +11,19 @@ extension ArmCounts {
                             clientErrors: clientErrors - previous.clientErrors,
                             latency: [],
                             latencySum: max(0, latencySum - previous.latencySum),
-                            tokens: tokens - previous.tokens)
-        if !latency.isEmpty {
-            out.latency = latency
-            for i in previous.latency.indices { out.latency[i] -= previous.latency[i] }
-        }
+                            tokens: tokens - previous.tokens,
+                            ttft: [],
+                            ttftSum: max(0, ttftSum - previous.ttftSum))
+        out.latency = Self.difference(latency, previous.latency)
+        out.ttft = Self.difference(ttft, previous.ttft)
+        return out
+    }
+
+    /// `current − previous` bucket by bucket (the caller checked that no bucket went down).
+    static func difference(_ current: [UInt64], _ previous: [UInt64]) -> [UInt64] {
+        guard !current.isEmpty else { return [] }
+        var out = current
+        for i in previous.indices where i < out.count { out[i] -= previous[i] }
         return out
     }
 
@@ -23,12 +31,16 @@ extension ArmCounts {
     func wentDown(from previous: ArmCounts) -> Bool {
         if requests < previous.requests || errors < previous.errors
             || clientErrors < previous.clientErrors || tokens < previous.tokens
-            || latencySum < previous.latencySum {
+            || latencySum < previous.latencySum || ttftSum < previous.ttftSum {
             return true
         }
-        for i in previous.latency.indices {
-            let now = i < latency.count ? latency[i] : 0
-            if now < previous.latency[i] { return true }
+        return Self.wentDown(latency, from: previous.latency) || Self.wentDown(ttft, from: previous.ttft)
+    }
+
+    static func wentDown(_ histogram: [UInt64], from previous: [UInt64]) -> Bool {
+        for i in previous.indices {
+            let now = i < histogram.count ? histogram[i] : 0
+            if now < previous[i] { return true }
         }
         return false
     }

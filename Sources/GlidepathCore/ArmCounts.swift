@@ -16,15 +16,39 @@ package struct ArmCounts: Hashable, Sendable, Codable {
     package var latencySum: Double
     /// Tokens reported.
     package var tokens: UInt64
+    /// Time-to-first-token histogram (`ttft_ms`), laid out like `latency`; empty when none was reported.
+    package var ttft: [UInt64]
+    /// Sum of the reported times to first token in seconds.
+    package var ttftSum: Double
 
     package init(requests: UInt64 = 0, errors: UInt64 = 0, clientErrors: UInt64 = 0,
-                latency: [UInt64] = [], latencySum: Double = 0, tokens: UInt64 = 0) {
+                latency: [UInt64] = [], latencySum: Double = 0, tokens: UInt64 = 0,
+                ttft: [UInt64] = [], ttftSum: Double = 0) {
         self.requests = requests
         self.errors = errors
         self.clientErrors = clientErrors
         self.latency = latency
         self.latencySum = latencySum
         self.tokens = tokens
+        self.ttft = ttft
+        self.ttftSum = ttftSum
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case requests, errors, clientErrors, latency, latencySum, tokens, ttft, ttftSum
+    }
+
+    /// Judge states stored before time to first token was counted have no `ttft`: read as none seen.
+    package init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        requests = try c.decode(UInt64.self, forKey: .requests)
+        errors = try c.decode(UInt64.self, forKey: .errors)
+        clientErrors = try c.decode(UInt64.self, forKey: .clientErrors)
+        latency = try c.decode([UInt64].self, forKey: .latency)
+        latencySum = try c.decode(Double.self, forKey: .latencySum)
+        tokens = try c.decode(UInt64.self, forKey: .tokens)
+        ttft = try c.decodeIfPresent([UInt64].self, forKey: .ttft) ?? []
+        ttftSum = try c.decodeIfPresent(Double.self, forKey: .ttftSum) ?? 0
     }
 
     package static let zero = ArmCounts()

@@ -19,11 +19,18 @@ package struct Guards: Hashable, Sendable {
     package var latencyQuantile: Double
     /// Consecutive failed checks before the threshold judge rolls back (`guards.failureThreshold`, default 3).
     package var failureThreshold: Int
+    /// Time to first token (`guards.ttft`); nil: not guarded.
+    package var ttft: TTFTGuard?
+    /// Tokens per successful request, candidate / baseline (`guards.tokens`); nil: not guarded.
+    package var tokens: RatioGuard?
+    /// Cost per request, candidate / baseline (`guards.cost`, needs the policy's `cost`); nil: not guarded.
+    package var cost: RatioGuard?
 
     package init(classifier: StatusClassifier = .standard, maxErrorRatio: Double = 2,
                 errorRateSlackPercent: Double = 1, maxErrorRatePercent: Double? = nil,
                 maxLatencyRatio: Double = 1.5, maxP99: TimeSpan? = nil,
-                latencyQuantile: Double = 0.99, failureThreshold: Int = 3) {
+                latencyQuantile: Double = 0.99, failureThreshold: Int = 3,
+                ttft: TTFTGuard? = nil, tokens: RatioGuard? = nil, cost: RatioGuard? = nil) {
         self.classifier = classifier
         self.maxErrorRatio = maxErrorRatio
         self.errorRateSlackPercent = errorRateSlackPercent
@@ -32,5 +39,35 @@ package struct Guards: Hashable, Sendable {
         self.maxP99 = maxP99
         self.latencyQuantile = latencyQuantile
         self.failureThreshold = failureThreshold
+        self.ttft = ttft
+        self.tokens = tokens
+        self.cost = cost
+    }
+}
+
+/// `guards.ttft`: the time to first token of streamed responses, with the fields and meaning of
+/// `guards.latency` (the absolute cap is named `max`).
+package struct TTFTGuard: Hashable, Sendable {
+    /// Quantile compared (default 0.99).
+    package var quantile: Double
+    /// Roll back when the candidate's quantile exceeds the baseline's by this factor (default 1.5).
+    package var maxRatio: Double
+    /// Optional absolute cap on the candidate's quantile.
+    package var max: TimeSpan?
+
+    package init(quantile: Double = 0.99, maxRatio: Double = 1.5, max: TimeSpan? = nil) {
+        self.quantile = quantile
+        self.maxRatio = maxRatio
+        self.max = max
+    }
+}
+
+/// A guard on a per-request mean, candidate / baseline (`guards.tokens`, `guards.cost`).
+package struct RatioGuard: Hashable, Sendable {
+    /// The largest tolerated ratio (default 1.5).
+    package var maxRatio: Double
+
+    package init(maxRatio: Double = 1.5) {
+        self.maxRatio = maxRatio
     }
 }

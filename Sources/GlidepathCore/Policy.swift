@@ -62,12 +62,17 @@ package struct Policy: Hashable, Sendable {
     package var sequential: SequentialSettings
     /// A step whose candidate got no request for this long is reported as having no data (nil: never).
     package var noDataAfter: TimeSpan?
+    /// Prices per arm name (`cost`); an arm without an entry has no price.
+    package var cost: [String: ArmCost]
+    /// The shims' local circuit breaker (`breaker`), served in the weights document.
+    package var breaker: BreakerSettings
 
     package init(migration: String, baseline: String, candidate: String,
                 interval: TimeSpan = .seconds(10), steps: [Step], minRequests: Int = 100,
                 guards: Guards = Guards(), judge: JudgeKind = .sequential,
                 maxHold: TimeSpan? = nil, onStuck: OnStuck = .hold, pollAfter: TimeSpan = .seconds(5),
-                sequential: SequentialSettings = SequentialSettings(), noDataAfter: TimeSpan? = nil) {
+                sequential: SequentialSettings = SequentialSettings(), noDataAfter: TimeSpan? = nil,
+                cost: [String: ArmCost] = [:], breaker: BreakerSettings = BreakerSettings()) {
         self.migration = migration
         self.baseline = baseline
         self.candidate = candidate
@@ -81,7 +86,12 @@ package struct Policy: Hashable, Sendable {
         self.pollAfter = pollAfter
         self.sequential = sequential
         self.noDataAfter = noDataAfter
+        self.cost = cost
+        self.breaker = breaker
     }
+
+    /// The price of `arm`, if the policy sets one.
+    package func price(of arm: Arm) -> ArmCost? { cost[name(of: arm)] }
 
     /// The arm's name on the wire.
     package func name(of arm: Arm) -> String { arm == .baseline ? baseline : candidate }
@@ -91,5 +101,35 @@ package struct Policy: Hashable, Sendable {
         if name == baseline { return .baseline }
         if name == candidate { return .candidate }
         return nil
+    }
+}
+
+/// What one arm costs (`cost.<arm>`), in whatever currency the policy prices in.
+package struct ArmCost: Hashable, Sendable {
+    /// Price per 1,000 tokens.
+    package var per1kTokens: Double
+    /// Price per request.
+    package var perRequest: Double
+
+    package init(per1kTokens: Double = 0, perRequest: Double = 0) {
+        self.per1kTokens = per1kTokens
+        self.perRequest = perRequest
+    }
+
+    /// What `requests` requests reporting `tokens` tokens in all cost.
+    package func cost(tokens: UInt64, requests: UInt64) -> Double {
+        perRequest * Double(requests) + per1kTokens * Double(tokens) / 1000
+    }
+}
+
+/// The shims' local circuit breaker (`breaker`): after `consecutiveErrors` candidate errors in a row a
+/// shim routes everything to the baseline for `openSeconds`, without waiting for the controller.
+package struct BreakerSettings: Hashable, Sendable {
+    package var consecutiveErrors: Int
+    package var openSeconds: Int
+
+    package init(consecutiveErrors: Int = 5, openSeconds: Int = 30) {
+        self.consecutiveErrors = consecutiveErrors
+        self.openSeconds = openSeconds
     }
 }

@@ -2,7 +2,8 @@ extension PolicyParser {
     /// The policy as JSON with every default written out, keys in schema order.
     ///
     /// `parse(render(p).rendered())` gives back `p`. Optional fields that are not set
-    /// (`maxHold`, `noDataAfter`, `guards.errors.maxRate`, `guards.latency.maxP99`) are left out. A policy's
+    /// (`maxHold`, `noDataAfter`, `guards.errors.maxRate`, `guards.latency.maxP99`, `guards.ttft`, `guards.tokens`,
+    /// `guards.cost`, `cost`) are left out. A policy's
     /// `description` is not part of `Policy`, so it is not rendered.
     package static func render(_ policy: Policy) -> JSONValue {
         var top: [(String, JSONValue)] = [
@@ -20,6 +21,15 @@ extension PolicyParser {
         if let noDataAfter = policy.noDataAfter { top.append(("noDataAfter", .string(noDataAfter.description))) }
         top.append(("guards", render(policy.guards)))
         top.append(("sequential", render(policy.sequential)))
+        if !policy.cost.isEmpty {
+            let arms = [policy.baseline, policy.candidate].filter { policy.cost[$0] != nil }
+            top.append(("cost", .object(arms.map { arm in
+                let price = policy.cost[arm] ?? ArmCost()
+                return (arm, .object([("per1kTokens", .number(price.per1kTokens)), ("perRequest", .number(price.perRequest))]))
+            })))
+        }
+        top.append(("breaker", .object([("consecutiveErrors", .integer(policy.breaker.consecutiveErrors)),
+                                         ("openSeconds", .integer(policy.breaker.openSeconds))])))
         return .object(top)
     }
 
@@ -47,8 +57,16 @@ extension PolicyParser {
             ("maxRatio", .number(guards.maxLatencyRatio)),
         ]
         if let maxP99 = guards.maxP99 { latency.append(("maxP99", .string(maxP99.description))) }
-        return .object([("errors", .object(errors)), ("latency", .object(latency)),
-                        ("failureThreshold", .integer(guards.failureThreshold))])
+        var out: [(String, JSONValue)] = [("errors", .object(errors)), ("latency", .object(latency))]
+        if let ttft = guards.ttft {
+            var t: [(String, JSONValue)] = [("quantile", .number(ttft.quantile)), ("maxRatio", .number(ttft.maxRatio))]
+            if let max = ttft.max { t.append(("max", .string(max.description))) }
+            out.append(("ttft", .object(t)))
+        }
+        if let tokens = guards.tokens { out.append(("tokens", .object([("maxRatio", .number(tokens.maxRatio))]))) }
+        if let cost = guards.cost { out.append(("cost", .object([("maxRatio", .number(cost.maxRatio))]))) }
+        out.append(("failureThreshold", .integer(guards.failureThreshold)))
+        return .object(out)
     }
 
     /// Error statuses, whole classes written `"5xx"`, the rest as numbers, ascending.

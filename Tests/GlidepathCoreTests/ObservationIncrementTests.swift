@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import GlidepathCore
 
@@ -47,5 +48,38 @@ import Testing
         #expect(counts(0, 0) + counts(5, 1, 1) == counts(5, 1, 1))
         #expect(counts(10, 2, 2).errorRate == 0.25)
         #expect(counts(0, 0).errorRate == 0)
+    }
+
+    @Test func timeToFirstTokenIsAnIncrementLikeLatency() {
+        var before = counts(10, 0)
+        before.ttft = [4, 6]
+        before.ttftSum = 2
+        var after = counts(20, 0)
+        after.ttft = [9, 11]
+        after.ttftSum = 3.5
+        var expected = counts(10, 0)
+        expected.ttft = [5, 5]
+        expected.ttftSum = 1.5
+        #expect(after.increment(since: before) == expected)
+        // A TTFT bucket going down is a restart: the whole current value is the increment.
+        var restarted = counts(30, 0)
+        restarted.ttft = [1, 0]
+        restarted.ttftSum = 0.1
+        #expect(restarted.increment(since: before) == restarted)
+        // Merging adds the buckets.
+        var sum = before
+        sum += after
+        #expect(sum.ttft == [13, 17] && sum.ttftSum == 5.5)
+    }
+
+    @Test func countsStoredBeforeTTFTDecode() throws {
+        let old = #"{"requests":5,"errors":1,"clientErrors":0,"latency":[],"latencySum":0.5,"tokens":7}"#
+        let decoded = try JSONDecoder().decode(ArmCounts.self, from: Data(old.utf8))
+        #expect(decoded == ArmCounts(requests: 5, errors: 1, latencySum: 0.5, tokens: 7))
+        var withTTFT = decoded
+        withTTFT.ttft = [1, 2]
+        withTTFT.ttftSum = 0.25
+        let again = try JSONDecoder().decode(ArmCounts.self, from: JSONEncoder().encode(withTTFT))
+        #expect(again == withTTFT)
     }
 }

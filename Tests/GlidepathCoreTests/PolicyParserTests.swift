@@ -195,7 +195,8 @@ import Testing
             + #""steps":[{"weight":100,"bake":"0s"}],"minRequests":100,"judge":"sequential","onStuck":"hold","#
             + #""guards":{"errors":{"statuses":[0,429,"5xx"],"maxRatio":2,"minDelta":1},"#
             + #""latency":{"quantile":0.99,"maxRatio":1.5},"failureThreshold":3},"#
-            + #""sequential":{"alpha":0.01,"beta":0.05,"tolerance":1,"badRatio":2,"latencyQuantiles":[0.5,0.9,0.99,0.999]}}"#)
+            + #""sequential":{"alpha":0.01,"beta":0.05,"tolerance":1,"badRatio":2,"latencyQuantiles":[0.5,0.9,0.99,0.999]},"#
+            + #""breaker":{"consecutiveErrors":5,"openSeconds":30}}"#)
         #expect(try PolicyParser.parse(text).get() == minimal)
 
         let rich = Policy(
