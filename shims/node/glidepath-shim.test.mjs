@@ -626,6 +626,29 @@ describe("call(key, fn)", () => {
   });
 });
 
+describe("package", () => {
+  test("glidepath-shim.d.ts declares every export and every public method", async () => {
+    const dts = fs.readFileSync(path.join(HERE, "glidepath-shim.d.ts"), "utf8");
+    const mod = await import("./glidepath-shim.mjs");
+    for (const name of Object.keys(mod)) {
+      assert.match(dts, new RegExp(`export declare (const|function|class) ${name}\\b`), `export ${name}`);
+    }
+    const members = Object.getOwnPropertyNames(mod.GlidepathShim.prototype).filter((n) => !n.startsWith("_") && n !== "constructor");
+    assert.ok(members.includes("call") && members.includes("isError"));
+    for (const name of members) assert.match(dts, new RegExp(`^ +(readonly )?${name}[(<:]`, "m"), `member ${name}`);
+  });
+
+  test("package.json: ESM exports of files that exist, no dependencies", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(HERE, "package.json"), "utf8"));
+    assert.equal(pkg.name, "glidepath-shim");
+    assert.equal(pkg.type, "module");
+    assert.equal(pkg.dependencies, undefined);
+    assert.equal(pkg.devDependencies, undefined);
+    const entry = pkg.exports["."];
+    for (const f of [entry.types, entry.default, ...pkg.files]) assert.ok(fs.existsSync(path.join(HERE, f)), f);
+  });
+});
+
 test("constructor needs a default arm", () => {
   assert.throws(() => new GlidepathShim({ server: "http://x", migration: "m" }), /needs `baseline` or `defaultArm`/);
 });
