@@ -68,10 +68,7 @@ extension GlidepathShim {
         guard arm == candidate, arm != baseline, statuses.contains(firstStatus) else {
             return CallResult(arm: arm, result: try first.get(), candidateStatus: nil)
         }
-        outbox.withLock {
-            $0.fallbacksTotal += 1
-            $0.fallbacksUnreported += 1
-        }
+        countFallback()
         let second = await attempt(arm: baseline, isolation: isolation, body)
         return CallResult(arm: baseline, result: try second.get(), candidateStatus: firstStatus)
     }

@@ -94,11 +94,22 @@ public final class GlidepathShim: Sendable {
     public var weights: WeightsSnapshot? { routeState.withLock { $0.snapshot } }
 
     /// True when the failed request should be retried once on the baseline (`fallbackToBaseline` is on,
-    /// `arm` is the candidate and `status` is one of `errorStatuses`). Still `record` the failure
-    /// against the candidate, and the retry against the baseline. `call(key:_:)` does all of this.
+    /// `arm` is the candidate — from the weights, else `Configuration.candidate` — and `status` is one
+    /// of `errorStatuses`). A true answer counts one fallback (`fallbacks`, reported to the controller).
+    /// Still `record` the failure against the candidate, and the retry against the baseline.
+    /// `call(key:_:)` does all of this in one step.
     public func shouldRetryOnBaseline(arm: String, status: Int) -> Bool {
-        guard configuration.fallbackToBaseline, let s = weights, arm == s.candidate else { return false }
-        return s.errorStatuses.contains(status)
+        guard configuration.fallbackToBaseline, arm == weights?.candidate ?? configuration.candidate, arm != baselineArm,
+              errorStatuses.contains(status) else { return false }
+        countFallback()
+        return true
+    }
+
+    func countFallback() {
+        outbox.withLock {
+            $0.fallbacksTotal += 1
+            $0.fallbacksUnreported += 1
+        }
     }
 
     /// The baseline's name: from the weights, else the configuration, else the default arm.
