@@ -133,7 +133,8 @@ package struct Replayer {
                                                     classifier: policy.guards.classifier)
             } catch {
                 let line = error.line.map { bodyLines[min(bodyLines.count, max(1, $0)) - 1] }
-                throw ReplayError(line: line, message: error.message)
+                let hint = error.reason == "unknown_arm" ? "; the policy (--policy FILE) names the log's arms" : ""
+                throw ReplayError(line: line, message: error.message + hint)
             }
             counters.merge(batch.arms)
             requests.merge(batch.arms)

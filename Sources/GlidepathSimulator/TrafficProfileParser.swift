@@ -84,10 +84,11 @@ package enum TrafficProfileParser {
         let healthy = changes.isEmpty
         let first = changes.first?.atSeconds ?? 0
         let horizon = Int64((hours * 3600).rounded())
-        var title = "traffic profile: \(TimeSpan(milliseconds: horizon * 1000).description) at "
+        var title = "\(TimeSpan(milliseconds: horizon * 1000).description) at "
             + "\(SimulationReport.rateText(rate)) req/s" + (traffic == .steady ? "" : ", diurnal")
         title += healthy ? ", no changes (healthy)" : ", \(changes.count) change\(changes.count == 1 ? "" : "s") "
             + "from \(TimeSpan(milliseconds: first * 1000).description)"
+        title += " (traffic profile)"
         return Scenario(id: id, title: title, healthy: healthy, defaultRates: [rate],
                         defaultRuns: healthy ? healthyRuns : regressionRuns, horizonSeconds: horizon, traffic: traffic,
                         baseline: baseline, candidate: candidate, regressed: nil,

@@ -79,7 +79,7 @@ import Testing
     @Test(arguments: [
         (["1772546400000 old 200 100", "1772546400001 old 2000 100"], 2, "status \"2000\" is not 0 or an HTTP status 100–599"),
         (["1772546400000 old 200 100", "", "# note", "1772546400001 other 200 100"], 4,
-         "unknown arm \"other\" (expected \"old\" or \"new\")"),
+         "unknown arm \"other\" (expected \"old\" or \"new\"); the policy (--policy FILE) names the log's arms"),
         (["1772546400000 old 200 100 ttft_ms=x"], 1, "ttft_ms \"x\" is not a non-negative decimal number of milliseconds"),
         (["1772546400000 old 200"], 1, "expected <arm> <status> <latency_ms>, found 2 fields"),
         (["1772546400000 old 200 100", "1772546399999 old 200 100"], 2,

@@ -30,7 +30,7 @@ import Testing
         #expect(s.guardsTTFT && s.guardsTokens)
         #expect(s.behaviours(atSeconds: 1790, regressed: false).candidate.errorRate == 0.02)
         #expect(s.behaviours(atSeconds: 1800, regressed: true).candidate.errorRate == 0.2)
-        #expect(s.title == "traffic profile: 6h at 50 req/s, 1 change from 30m")
+        #expect(s.title == "6h at 50 req/s, 1 change from 30m (traffic profile)")
     }
 
     @Test func aProfileWithoutChangesIsHealthyAndTheCandidateDefaultsToTheBaseline() throws {
