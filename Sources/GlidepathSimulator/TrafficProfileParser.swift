@@ -71,13 +71,15 @@ package enum TrafficProfileParser {
         var traffic: Scenario.Traffic? = .steady
         if let value = ctx.optional(top, "diurnal") { traffic = diurnal(value, path: top.path("diurnal"), &ctx) }
         let baseline = ctx.required(top, "baseline").flatMap { arm($0, path: top.path("baseline"), base: nil, &ctx) }
+        // An invalid baseline or hours still lets the candidate and the changes be checked (against stand-ins).
         var candidate = baseline
-        if let value = ctx.optional(top, "candidate"), let base = baseline {
-            candidate = arm(value, path: top.path("candidate"), base: base, &ctx)
+        if let value = ctx.optional(top, "candidate") {
+            candidate = arm(value, path: top.path("candidate"), base: baseline ?? ArmBehaviour(), &ctx)
         }
         var changes: [Scenario.Change] = []
-        if let value = ctx.optional(top, "changes"), let baseline, let candidate, let hours {
-            changes = self.changes(value, path: top.path("changes"), hours: hours, start: (baseline, candidate), &ctx) ?? []
+        if let value = ctx.optional(top, "changes") {
+            let start = (baseline ?? ArmBehaviour(), candidate ?? baseline ?? ArmBehaviour())
+            changes = self.changes(value, path: top.path("changes"), hours: hours ?? maximumHours, start: start, &ctx) ?? []
         }
         guard let hours, let rate, let traffic, let baseline, let candidate else { return nil }
         let behaviours = [baseline, candidate] + changes.map(\.behaviour)

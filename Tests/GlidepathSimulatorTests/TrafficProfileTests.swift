@@ -117,6 +117,13 @@ import Testing
         #expect(error.problems.allSatisfy { $0.line == 1 })
     }
 
+    @Test func theCandidateAndTheChangesAreCheckedEvenWhenTheBaselineIsNot() {
+        let text = #"{"hours": 1, "requestsPerSecond": 1, "baseline": {"errorRate": 2, "latencyMs": {"p50": 1, "p99": 2}}, "#
+            + #""candidate": {"errorRate": 3}, "changes": [{"atMinutes": 1, "arm": "canddiate", "errorRate": 0.2}]}"#
+        guard case .failure(let error) = parse(text) else { Issue.record("parsed"); return }
+        #expect(error.problems.map(\.path) == ["baseline.errorRate", "candidate.errorRate", "changes[0].arm"])
+    }
+
     @Test func problemsCarryTheirLine() throws {
         let text = "{\"hours\": 1,\n \"requestsPerSecond\": 1,\n \"baseline\": {\"errorRate\": 2,\n \"latencyMs\": {\"p50\": 1, \"p99\": 2}}}"
         guard case .failure(let error) = parse(text) else { Issue.record("parsed"); return }
