@@ -24,7 +24,7 @@ let package = Package(
         // HTTP/1.1 parser, response writer, epoll transport, tiny blocking client.
         .target(name: "HTTPServer", dependencies: ["CEpoll", "JSONText"]),
         // The benchmark: the real judges and state machine on a seeded virtual clock and simulated traffic.
-        .target(name: "GlidepathSimulator", dependencies: ["GlidepathCore"], linkerSettings: [.linkedLibrary("m")]),
+        .target(name: "GlidepathSimulator", dependencies: ["GlidepathCore", "JSONText"], linkerSettings: [.linkedLibrary("m")]),
         // Wiring: API handlers, control loop, metric sources, `serve`.
         .target(name: "GlidepathServer", dependencies: ["GlidepathCore", "PromText", "SQLiteStore", "HTTPServer"]),
         // The command line: arguments, help, the admin client and how its answers are printed.

@@ -1,29 +1,38 @@
+import GlidepathCore
 import GlidepathServer
 import GlidepathSimulator
 
 extension CommandLineArguments {
     /// `glidepath simulate` options: comma-separated lists for `--scenario` (ids, case-insensitive; `all`
-    /// anywhere in the list means every scenario), `--rate`
-    /// (positive decimals, req/s) and `--judge`; `--runs` a positive integer; `--seed` an unsigned 64-bit integer.
+    /// anywhere in the list means every scenario, the ones outside the default suite included), `--rate`
+    /// (positive decimals, req/s) and `--judge`; `--runs` a positive integer; `--seed` an unsigned 64-bit
+    /// integer; `--horizon` a duration (`36h`, `7d`) from 1 minute to 30 days.
+    /// `--traffic FILE` replaces the built-in scenarios (so `--scenario` and `--rate` do not apply);
+    /// `--replay FILE` replays a log instead of simulating (only `--policy`, one `--judge` and `--json` apply).
     static func simulateOptions(values: [String: String], json: Bool) throws(UsageError) -> SimulationOptions {
         var options = SimulationOptions(json: json)
-        if let path = values["--policy"] {
-            guard !path.isEmpty else { throw UsageError("simulate: --policy needs a policy file") }
-            options.policyFile = path
+        options.policyFile = try file(values, "--policy", "a policy file")
+        options.trafficFile = try file(values, "--traffic", "a traffic profile (JSON)")
+        options.replayFile = try file(values, "--replay", "a log file")
+        if options.trafficFile != nil || options.replayFile != nil {
+            let mode = options.replayFile != nil ? "--replay" : "--traffic"
+            let excluded = options.replayFile != nil
+                ? ["--traffic", "--scenario", "--rate", "--runs", "--seed", "--horizon"] : ["--scenario", "--rate"]
+            if let other = excluded.first(where: { values[$0] != nil }) {
+                throw UsageError("simulate: \(other) does not apply with \(mode)")
+            }
         }
         if let text = values["--scenario"] {
             let ids = list(text)
-            if !ids.contains(where: { $0.lowercased() == "all" }) {
-                var chosen: [String] = []
-                for id in ids {
-                    guard let s = Scenario.named(id) else {
-                        let known = Scenario.catalogue.map(\.id).joined(separator: ", ")
-                        throw UsageError("simulate: unknown scenario \"\(id)\"; known: \(known), all")
-                    }
-                    chosen.append(s.id)
+            var chosen: [String] = []
+            for id in ids where id.lowercased() != "all" {
+                guard let s = Scenario.named(id) else {
+                    let known = Scenario.catalogue.map(\.id).joined(separator: ", ")
+                    throw UsageError("simulate: unknown scenario \"\(id)\"; known: \(known), all")
                 }
-                options.scenarios = chosen
+                chosen.append(s.id)
             }
+            options.scenarios = ids.contains(where: { $0.lowercased() == "all" }) ? Scenario.catalogue.map(\.id) : chosen
         }
         if let text = values["--rate"] {
             var rates: [Double] = []
@@ -47,6 +56,7 @@ extension CommandLineArguments {
             }
             options.seed = n
         }
+        if let text = values["--horizon"] { options.horizon = try horizon(text) }
         if let text = values["--judge"] {
             var judges: [SimulatedJudge] = []
             for name in list(text) {
@@ -55,9 +65,35 @@ extension CommandLineArguments {
                 }
                 if !judges.contains(j) { judges.append(j) }
             }
+            if options.replayFile != nil, judges.count != 1 {
+                throw UsageError("simulate: --replay takes one --judge, got \"\(text)\"")
+            }
             options.judges = judges
         }
         return options
+    }
+
+    /// `--horizon`: the project's duration syntax, 1 minute to 30 days.
+    static func horizon(_ text: String) throws(UsageError) -> TimeSpan {
+        let span: TimeSpan
+        do {
+            span = try TimeSpan(parsing: text)
+        } catch {
+            throw UsageError("simulate: --horizon: \(error.message)")
+        }
+        guard span >= SimulationOptions.minimumHorizon, span <= SimulationOptions.maximumHorizon else {
+            throw UsageError("simulate: --horizon must be from \(SimulationOptions.minimumHorizon) to "
+                             + "\(SimulationOptions.maximumHorizon), got \"\(text)\"")
+        }
+        return span
+    }
+
+    /// The value of a file option, if given; an empty one is a usage error.
+    private static func file(_ values: [String: String], _ flag: String,
+                             _ what: String) throws(UsageError) -> String? {
+        guard let path = values[flag] else { return nil }
+        guard !path.isEmpty else { throw UsageError("simulate: \(flag) needs \(what)") }
+        return path
     }
 
     /// Items of a comma-separated list; an empty item stays (and fails validation with a clear message).

@@ -43,7 +43,8 @@ package enum CommandLineArguments {
             "history": Spec(valueFlags: ["--server", "--limit"], boolFlags: ["--json"], positional: 1...1),
             "bucket": Spec(valueFlags: ["--migration", "--key", "--vectors"], boolFlags: [], positional: 0...0),
             "version": Spec(valueFlags: [], boolFlags: [], positional: 0...0),
-            "simulate": Spec(valueFlags: ["--scenario", "--rate", "--runs", "--seed", "--judge", "--policy"], boolFlags: ["--json"],
+            "simulate": Spec(valueFlags: ["--scenario", "--rate", "--runs", "--seed", "--judge", "--policy", "--horizon",
+                                           "--traffic", "--replay"], boolFlags: ["--json"],
                              positional: 0...0),
         ]
         for a in OperatorAction.allCases {

@@ -21,8 +21,10 @@ package enum HelpText {
       bucket --vectors N       conformance vectors for the shims (JSON)
       version                  print the version
       simulate [--scenario S1,S3b|all] [--rate 1,10] [--runs N] [--seed N] [--judge J,...]
-               [--policy FILE] [--json]
+               [--policy FILE] [--horizon D] [--json]
                                benchmark the judges on simulated traffic
+      simulate --traffic PROFILE.json | --replay LOG [--policy FILE]
+                               your own traffic, or would it have caught a recorded incident
 
     Client commands use --server URL or GLIDEPATH_SERVER (default http://127.0.0.1:8470)
     and the admin token from GLIDEPATH_ADMIN_TOKEN.
@@ -50,23 +52,37 @@ package enum HelpText {
         case "version": return "Usage: glidepath version\n"
         case "simulate": return """
             Usage: glidepath simulate [--scenario S1,S3b|all] [--rate 1,10,100,1000] [--runs N] [--seed N]
-                                      [--judge sequential,threshold,ztest] [--policy FILE] [--json]
+                                      [--judge sequential,threshold,ztest] [--policy FILE] [--horizon D] [--json]
+                   glidepath simulate --traffic PROFILE.json [--policy FILE] [--judge J] [--runs N] [--seed N]
+                                      [--horizon D] [--json]
+                   glidepath simulate --replay LOG [--policy FILE] [--judge J] [--json]
 
               Runs the real judges and state machine on a virtual clock with seeded, simulated traffic
               (no sleeping) and prints one row per scenario, rate and judge.
 
-              --scenario  scenario ids, comma-separated, or all (default): S1 A/A; S2/S2b errors 2x from
-                          the start / mid-step; S3/S3b errors 10x from the start / t=5 min; S4/S4b latency
-                          +50% whole / p99 only; S5 A/A low traffic with gaps; S6/S6b bursts and a
-                          common-mode error spike, A/A / errors 2x
+              --scenario  scenario ids, comma-separated, or all: S1 A/A; S2/S2b errors 2x from the start /
+                          mid-step; S3/S3b errors 10x from the start / t=5 min; S4/S4b latency +50% whole /
+                          p99 only; S5 A/A low traffic with gaps; S6/S6b bursts and a common-mode error
+                          spike, A/A / errors 2x; S7/S7a TTFT p90 x2 with latency unchanged / its A/A, under
+                          the policy plus guards.ttft. Default: S1-S7 (S7a runs when named or with all)
               --rate      total request rates in req/s (default 1,10,100,1000; S5: 1,0.1)
-              --runs      runs per scenario, rate and judge (default S1 2000, S6 1000, S5 500, others 300)
+              --runs      runs per scenario, rate and judge (default S1/S7a 2000, S6 1000, S5 500, others 300;
+                          a traffic profile 1000 without changes, 300 with)
               --seed      seed of the random streams (default 1); the same seed gives the same output
-              --judge     judges to compare (default all three)
-              --policy    run every scenario under this policy file (its judge field set to each judge's)
-                          instead of the benchmark's: steps 5/10/25/50/100 %, 2-minute bakes, 10 s
-                          interval, maxHold 1h, product defaults otherwise; an invalid file exits 1
-              --json      an array of objects instead of the table
+              --judge     judges to compare (default all three; with --traffic or --replay the policy's)
+              --policy    run under this policy file (its judge field set to each judge's) instead of the
+                          benchmark's: steps 5/10/25/50/100 %, 2-minute bakes, 10 s interval, maxHold 1h,
+                          product defaults otherwise; an invalid file exits 1
+              --horizon   virtual time per run, 1m to 30d (default 2h; S5 4h; a profile its hours), e.g. 7d
+                          to see multi-day policies promote
+              --traffic   a JSON traffic profile instead of the scenarios: hours, requestsPerSecond, diurnal,
+                          baseline/candidate {errorRate, latencyMs {p50, p99}, ttftMs {p50, p99}, tokens
+                          {mean, sigma}}, changes [{atMinutes, arm, ...fields}]; without changes it counts
+                          false rollbacks; problems print as file:line: path: message (exit 1)
+              --replay    replay a log of "<unix_ms> <arm> <status> <latency_ms>[ tokens=N][ ttft_ms=X]"
+                          lines (time order) through the policy at recorded time and print the decisions it
+                          would have taken; the recorded arm split is fed as it was (no re-routing)
+              --json      an array of objects instead of the table (a replay: one object)
 
             """
         default: return """

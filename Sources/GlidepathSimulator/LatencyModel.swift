@@ -39,6 +39,15 @@ package struct LatencyModel: Hashable, Sendable {
     /// The baseline of every scenario: median 100 ms, σ 0.5.
     package static let standard = lognormal(medianSeconds: 0.1, sigma: 0.5)
 
+    /// z of the standard normal's 0.99-quantile: Φ⁻¹(0.99).
+    package static let z99 = 2.326_347_874_040_840_8
+
+    /// The lognormal with this median and 99th percentile (`p99 > p50 > 0`): median `p50`,
+    /// σ = ln(p99 / p50) / Φ⁻¹(0.99). A traffic profile's `{"p50": 300, "p99": 2000}` (ms) is σ ≈ 0.815.
+    package static func fitted(p50Seconds: Double, p99Seconds: Double) -> LatencyModel {
+        lognormal(medianSeconds: p50Seconds, sigma: log(p99Seconds / p50Seconds) / z99)
+    }
+
     /// P(latency ≤ seconds) under the mixture.
     package func cdf(_ seconds: Double) -> Double {
         var total = 0.0

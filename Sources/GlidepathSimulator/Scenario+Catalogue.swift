@@ -26,12 +26,38 @@ extension Scenario {
     ///   rate is 5.05 R), and a common-mode error spike: both arms fail 20 % of requests from t = 5 to 8 min
     ///   (a shared dependency's outage). S6b: the same with a 2× candidate from the start; during the spike
     ///   both arms fail at 20 % (the outage masks the regression).
+    /// - S7 and S7a model a streamed LLM API, both arms alike unless said: latency lognormal median 1 s
+    ///   σ 0.5, time to first token (TTFT) lognormal median 300 ms σ 0.5 on successful requests, tokens
+    ///   lognormal mean 400 σ 0.5, 1 % errors. Without `--policy` their policy is the standard one plus
+    ///   `guards.ttft` with its defaults (with `--policy FILE` the file is used as it is).
+    ///   S7: TTFT-only regression: the candidate's TTFT is scaled by 2 (median 600 ms, same σ), so every
+    ///   quantile — its p90 included, 569 → 1,139 ms — doubles, while its total latency is unchanged.
+    ///   S7a: the A/A counterpart (TTFT on, identical arms), for false rollbacks with the TTFT guard on.
+    ///   S7 is in the default suite (300 runs per rate and judge: about 8 % more CPU time); S7a, at 2,000 runs
+    ///   like S1, would add about half again and runs only when named (`--scenario S7a`) or with `all`.
+    ///
+    /// S7's target comes from the physical limit. A request is a bad event when its TTFT exceeds the
+    /// baseline's p90 T: 10 % of baseline requests. Doubling a lognormal's scale moves the candidate's share
+    /// to P(2X > T) = 1 − Φ(z₀.₉ − ln 2 / σ) = 1 − Φ(1.2816 − 1.3863) = 54.2 %. Rounded up to a bucket
+    /// bound (569 ms → 680 ms), as the sequential judge's thresholds are, the shares are 5.1 % → 40.1 %;
+    /// at the p50 (300 ms → 330 ms) 42.4 % → 88.4 %. A fixed-sample one-sided binomial test at α = 0.01
+    /// with power 0.9 needs 13 candidate requests with a TTFT (exact binomial; 10 % → 54 %), 15 at the
+    /// rounded p90 and 14 at the rounded p50: time = 13 / (w·R) = 260 s at R = 1, 26 s at 10, 2.6 s at 100
+    /// and 0.26 s at 1,000 for the first step's w = 5 %. A sequential judge pays about 1.7× that at its
+    /// p90, and splitting α over the steps and sharing the relative evidence among the guards raises the
+    /// bar from 1/α = 100 to about 180 × 24 (≈ 1.8× the requests), so ~3× the fixed-sample count; the
+    /// first step also spends one tick taking the baseline's TTFT thresholds before they count. Target:
+    /// p90 time to rollback ≤ 20 s + 3 × 13 / (w·R), rounded up to a tick: 14 min at R = 1, 100 s at 10,
+    /// 30 s at 100 and 1,000; S7a: false rollbacks ≤ 1 % (95 % upper bound), like S1.
     package static let catalogue: [Scenario] = {
         let rates: [Double] = [1, 10, 100, 1000]
         let twoHours: Int64 = 7200
         let spike = Spike(startSeconds: 300, endSeconds: 480, errorRate: 0.2)
         let bursts = Traffic.bursty(periodSeconds: 60, high: 10, low: 0.1)
         let base = LatencyModel.standard.components[0]
+        let streamed = LatencyModel.lognormal(medianSeconds: 1, sigma: 0.5)
+        let ttft = LatencyModel.lognormal(medianSeconds: 0.3, sigma: 0.5)
+        let tokens = TokensModel(mean: 400, sigma: 0.5)
         return [
             Scenario(id: "S1", title: "A/A, 1% errors, lognormal 100 ms", healthy: true, defaultRates: rates,
                      defaultRuns: 2000, horizonSeconds: twoHours),
@@ -60,6 +86,13 @@ extension Scenario {
             Scenario(id: "S6b", title: "as S6, errors 2x", healthy: false, defaultRates: rates,
                      defaultRuns: 300, horizonSeconds: twoHours, traffic: bursts, candidateErrorFactor: 2,
                      spike: spike),
+            Scenario(id: "S7", title: "TTFT p90 x2 (TTFT scaled x2), latency same", healthy: false,
+                     defaultRates: rates, defaultRuns: 300, horizonSeconds: twoHours, baselineLatency: streamed,
+                     ttft: ttft, candidateTTFT: .lognormal(medianSeconds: 0.6, sigma: 0.5), tokens: tokens,
+                     guardsTTFT: true),
+            Scenario(id: "S7a", title: "A/A with TTFT and tokens, latency 1 s", healthy: true, defaultRates: rates,
+                     defaultRuns: 2000, horizonSeconds: twoHours, baselineLatency: streamed, ttft: ttft,
+                     tokens: tokens, guardsTTFT: true, inDefaultSuite: false),
         ]
     }()
 

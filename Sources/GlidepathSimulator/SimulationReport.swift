@@ -39,8 +39,8 @@ package enum SimulationReport {
     static let header = ["scenario", "rate", "judge", "runs", "false rb (95% ub)", "rolled back", "promoted",
                          "held", "stuck", "median t", "p90 t", "median excess", "p90 excess"]
 
-    /// The aligned table: one line per row, then a legend of the scenarios shown.
-    package static func table(_ rows: [SimulationRow]) -> String {
+    /// The aligned table: one line per row, then a legend of the scenarios shown (titles from `scenarios`).
+    package static func table(_ rows: [SimulationRow], scenarios: [Scenario] = Scenario.catalogue) -> String {
         var lines: [[String]] = [header]
         for r in rows {
             let falseRollbacks = r.falseRollbackRate.map { "\(percent($0)) (\(percent(r.falseRollbackUpper95 ?? 1)))" }
@@ -69,7 +69,7 @@ package enum SimulationReport {
             + "runs without it count as the horizon). excess: candidate errors beyond the baseline's rate.\n"
         for r in rows where !seen.contains(r.scenario) {
             seen.insert(r.scenario)
-            if let s = Scenario.named(r.scenario) { out += "\(s.id): \(s.title)\n" }
+            if let s = scenarios.first(where: { $0.id == r.scenario }) { out += "\(s.id): \(s.title)\n" }
         }
         return out
     }
@@ -101,10 +101,11 @@ package enum SimulationReport {
         r == r.rounded() && abs(r) < 1e15 ? String(Int64(r)) : r.description
     }
 
-    /// `40s`, `6.5m`, `2.0h`.
+    /// `40s`, `6.5m`, `2.0h`, `3.5d` (from 3 days: `--horizon` runs).
     static func duration(_ seconds: Double) -> String {
         if seconds < 120 { return "\(Int(seconds.rounded()))s" }
         if seconds < 7200 { return fixed(seconds / 60, 1) + "m" }
-        return fixed(seconds / 3600, 1) + "h"
+        if seconds < 3 * 86_400 { return fixed(seconds / 3600, 1) + "h" }
+        return fixed(seconds / 86_400, 1) + "d"
     }
 }

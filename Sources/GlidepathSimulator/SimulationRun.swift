@@ -9,19 +9,6 @@ import GlidepathCore
 /// A transition is applied as the controller applies it (its status and judge state replace the old).
 /// The run ends at promotion, at rollback, or at the scenario's horizon.
 package struct SimulationRun: Sendable {
-    /// A scenario made ready to run: its samplers built once, shared by every run.
-    package struct Prepared: Sendable {
-        package let scenario: Scenario
-        let baselineSampler: ArmSampler
-        let regressedSampler: ArmSampler
-
-        package init(_ scenario: Scenario) {
-            self.scenario = scenario
-            baselineSampler = ArmSampler(latency: .standard)
-            regressedSampler = ArmSampler(latency: scenario.candidateLatency)
-        }
-    }
-
     /// The virtual clock's origin (ms since the Unix epoch); only differences matter.
     static let origin: Int64 = 1_767_225_600_000
 
@@ -30,7 +17,7 @@ package struct SimulationRun: Sendable {
     package static func run(_ prepared: Prepared, rate: Double, judge kind: SimulatedJudge, seed: UInt64,
                            policy custom: Policy? = nil) -> RunResult {
         let scenario = prepared.scenario
-        let policy = SimulationPolicy.policy(custom, judge: kind.policyKind)
+        let policy = scenario.policy(custom, judge: kind.policyKind)
         let judge = kind.make()
         var rng = Xoshiro256(seed: seed)
         let start = StateMachine.start(policy: policy, policyVersion: 1, now: origin)
@@ -53,12 +40,12 @@ package struct SimulationRun: Sendable {
             let regressed = onset != nil
             let w = Double(status.candidateWeight(policy).basisPoints) / 10_000
             let mean = rate * intervalSeconds * scenario.traffic.factor(atSeconds: seconds)
-            let rates = scenario.errorRates(atSeconds: seconds, regressed: regressed)
-            prepared.baselineSampler.draw(meanRequests: mean * (1 - w), errorRate: rates.baseline,
-                                          into: &counters.baseline, rng: &rng)
-            let sampler = regressed ? prepared.regressedSampler : prepared.baselineSampler
-            let c = sampler.draw(meanRequests: mean * w, errorRate: rates.candidate,
-                                 into: &counters.candidate, rng: &rng)
+            let arms = prepared.arms(atSeconds: seconds, regressed: regressed)
+            let rates = prepared.errorRates(arms, atSeconds: seconds)
+            prepared.samplers[arms.baseline].draw(meanRequests: mean * (1 - w), errorRate: rates.baseline,
+                                                  into: &counters.baseline, rng: &rng)
+            let c = prepared.samplers[arms.candidate].draw(meanRequests: mean * w, errorRate: rates.candidate,
+                                                           into: &counters.candidate, rng: &rng)
             if regressed { excess += Double(c.errors) - Double(c.requests) * rates.baseline }
 
             elapsed += interval
@@ -73,7 +60,7 @@ package struct SimulationRun: Sendable {
             case .promoted:
                 // A bad candidate promoted keeps failing at 100 % until the horizon: add that at its expected value.
                 if !scenario.healthy {
-                    excess += remainingExcess(scenario, rate: rate, from: elapsed, onset: &onset)
+                    excess += remainingExcess(prepared, rate: rate, from: elapsed, onset: &onset)
                 }
                 return RunResult(outcome: .promoted, endSeconds: elapsed / 1000, onsetSeconds: onset,
                                  excessFailures: excess, stuck: false)
@@ -98,14 +85,15 @@ package struct SimulationRun: Sendable {
 
     /// Expected excess errors of a promoted candidate (all traffic) from `from` ms to the horizon.
     /// A time-based onset still in the future starts counting when it comes (and sets `onset`).
-    static func remainingExcess(_ scenario: Scenario, rate: Double, from: Int64, onset: inout Int64?) -> Double {
+    static func remainingExcess(_ prepared: Prepared, rate: Double, from: Int64, onset: inout Int64?) -> Double {
+        let scenario = prepared.scenario
         var total = 0.0
         var t = from / 1000
         let step: Int64 = 10
         while t < scenario.horizonSeconds {
             if onset == nil, case .atSeconds(let s) = scenario.onset, t >= s { onset = s }
             if onset != nil {
-                let rates = scenario.errorRates(atSeconds: t, regressed: true)
+                let rates = prepared.errorRates(prepared.arms(atSeconds: t, regressed: true), atSeconds: t)
                 total += rate * Double(step) * scenario.traffic.factor(atSeconds: t) * (rates.candidate - rates.baseline)
             }
             t += step

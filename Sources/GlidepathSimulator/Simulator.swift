@@ -14,13 +14,18 @@ package enum Simulator {
         package var runs: Int
     }
 
-    /// The jobs of `options`, in output order: scenarios in catalogue order, then rates, then judges.
+    /// The jobs of `options`, in output order: scenarios in catalogue order (or the traffic profile), then
+    /// rates, then judges. `--horizon` replaces each scenario's horizon.
     package static func jobs(_ options: SimulationOptions) -> [Job] {
         let wanted = Set(options.scenarios.map { $0.lowercased() })
+        let scenarios = options.profile.map { [$0] } ?? Scenario.catalogue.filter {
+            wanted.isEmpty ? $0.inDefaultSuite : wanted.contains($0.id.lowercased())
+        }
         var out: [Job] = []
-        for scenario in Scenario.catalogue where wanted.isEmpty || wanted.contains(scenario.id.lowercased()) {
+        for var scenario in scenarios {
+            if let horizon = options.horizon { scenario.horizonSeconds = horizon.milliseconds / 1000 }
             for rate in options.rates ?? scenario.defaultRates {
-                for judge in options.judges {
+                for judge in options.effectiveJudges {
                     out.append(Job(scenario: scenario, rate: rate, judge: judge,
                                    runs: options.runs ?? scenario.defaultRuns))
                 }
