@@ -39,6 +39,8 @@ METRICS = {
     "glidepath_revision": ("gauge", {"migration"}),
     "glidepath_migration_state": ("gauge", {"migration", "state"}),
     "glidepath_decisions_total": ("counter", {"migration", "action"}),
+    "glidepath_shim_breaker_trips_total": ("counter", {"migration"}),
+    "glidepath_fallbacks_total": ("counter", {"migration"}),
     "glidepath_guard_evidence": ("gauge", {"migration", "guard", "test"}),
     "glidepath_observations_rejected_total": ("counter", {"reason"}),
     "glidepath_http_requests_total": ("counter", {"route", "code"}),
@@ -438,10 +440,16 @@ class Conformance:
         self.check("weights: Content-Type application/json", ctype.split(";")[0].strip() == "application/json",
                    "application/json", ctype)
         doc = r.json()
-        keys = ["migration", "revision", "state", "step", "baseline", "candidate", "weights", "pollAfterSeconds"]
+        keys = ["migration", "revision", "state", "step", "baseline", "candidate", "weights", "pollAfterSeconds",
+                "errorStatuses", "breaker"]
         self.equal("weights: exact keys", sorted(keys), sorted(doc.keys()) if isinstance(doc, dict) else doc)
         if not isinstance(doc, dict):
             return
+        order = [k for k, _ in json.loads(r.body, object_pairs_hook=lambda pairs: pairs)]
+        self.equal("weights: errorStatuses and breaker come after pollAfterSeconds", keys, order)
+        self.equal("weights: errorStatuses default to [0, 429, \"5xx\"]", [0, 429, "5xx"], doc.get("errorStatuses"))
+        self.equal("weights: breaker defaults to 5 errors, 30 s", {"consecutiveErrors": 5, "openSeconds": 30},
+                   doc.get("breaker"))
 
         def is_int(v):
             return isinstance(v, int) and not isinstance(v, bool)
@@ -490,6 +498,17 @@ class Conformance:
         self.check("weights: 404 Content-Type application/json",
                    (r5.header("content-type") or "").split(";")[0].strip() == "application/json",
                    "application/json", r5.header("content-type"))
+
+        # The policy's error statuses (numbers and whole classes) and breaker reach the shims.
+        kr = self.name("key-rotation")
+        self.create(kr, self.policy(kr, [{"weight": 10, "bake": "1h"}, {"weight": 100}], minRequests=1000000,
+                                    guards={"errors": {"statuses": [0, 401, 403, 429, "5xx"]}},
+                                    breaker={"consecutiveErrors": 3, "openSeconds": 10}))
+        kdoc = self.weights_doc(kr)
+        self.equal("weights: errorStatuses follow the policy's guards.errors.statuses", [0, 401, 403, 429, "5xx"],
+                   kdoc.get("errorStatuses"))
+        self.equal("weights: breaker follows the policy's breaker", {"consecutiveErrors": 3, "openSeconds": 10},
+                   kdoc.get("breaker"))
 
         # Basis-point weights.
         frac = self.name("fraction")
@@ -650,6 +669,41 @@ class Conformance:
         self.note("ingest with the admin token answers %d" % r.status)
         r = c.observe(self.name("no-such-migration"), "%s 200 10\n" % CAND)
         self.error_json("ingest for an unknown migration", r, 404)
+
+        # Shim reports: Glidepath-Breaker-Trips / Glidepath-Fallbacks, counted only with an accepted batch.
+        def reports(m):
+            return (m.value("glidepath_shim_breaker_trips_total", migration=name),
+                    m.value("glidepath_fallbacks_total", migration=name))
+
+        _, mb = c.metrics()
+        self.check("ingest: glidepath_shim_breaker_trips_total and glidepath_fallbacks_total exist for the migration",
+                   bool(mb.find("glidepath_shim_breaker_trips_total", migration=name))
+                   and bool(mb.find("glidepath_fallbacks_total", migration=name)), "both series", reports(mb))
+        r = c.observe(name, "%s 200 10\n" % CAND, extra={"Glidepath-Breaker-Trips": "2", "Glidepath-Fallbacks": "7"})
+        self.equal("ingest with Glidepath-Breaker-Trips: 2 and Glidepath-Fallbacks: 7 answers 202", 202, r.status)
+        r = c.observe(name, "%s 200 10\n" % CAND, extra={"Glidepath-Fallbacks": "1000000"})
+        self.equal("ingest with Glidepath-Fallbacks: 1000000 answers 202", 202, r.status)
+        _, ma = c.metrics()
+        self.equal("ingest: the reports are added to the two counters", (2, 1000007),
+                   tuple(a - b for a, b in zip(reports(ma), reports(mb))))
+        for header in ("Glidepath-Breaker-Trips", "Glidepath-Fallbacks"):
+            for value in ("-1", "1000001", "abc", "1.5", "+3", "1e3"):
+                _, mb = c.metrics()
+                r = c.observe(name, "%s 200 10\n" % CAND, extra={header: value})
+                err = self.error_json("ingest with %s: %s" % (header, value), r, 400)
+                if isinstance(err, dict):
+                    self.equal("ingest with %s: %s: field names the header" % (header, value), header, err.get("field"))
+                _, ma = c.metrics()
+                self.equal("ingest with %s: %s: nothing recorded" % (header, value),
+                           (counters(mb), reports(mb)), (counters(ma), reports(ma)))
+                self.equal("ingest with %s: %s: counted as bad_header" % (header, value), 1,
+                           ma.value("glidepath_observations_rejected_total", reason="bad_header")
+                           - mb.value("glidepath_observations_rejected_total", reason="bad_header"))
+        _, mb = c.metrics()
+        r = c.observe(name, "%s 200 10\nnobody 200 10\n" % CAND, extra={"Glidepath-Breaker-Trips": "4"})
+        self.equal("ingest: a refused batch with Glidepath-Breaker-Trips answers 400", 400, r.status)
+        _, ma = c.metrics()
+        self.equal("ingest: the reports of a refused batch are not counted", reports(mb), reports(ma))
 
         _, m = c.metrics()
         rejected = [s for s in m.samples if s[0] == "glidepath_observations_rejected_total"]

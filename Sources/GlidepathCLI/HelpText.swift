@@ -64,7 +64,7 @@ package enum HelpText {
                           mid-step; S3/S3b errors 10x from the start / t=5 min; S4/S4b latency +50% whole /
                           p99 only; S5 A/A low traffic with gaps; S6/S6b bursts and a common-mode error
                           spike, A/A / errors 2x; S7/S7a TTFT p90 x2 with latency unchanged / its A/A, under
-                          the policy plus guards.ttft. Default: S1-S6b (S7 and S7a run when named or with all)
+                          the policy plus guards.ttft. Default: S1-S7 (S7a runs when named or with all)
               --rate      total request rates in req/s (default 1,10,100,1000; S5: 1,0.1)
               --runs      runs per scenario, rate and judge (default S1/S7a 2000, S6 1000, S5 500, others 300;
                           a traffic profile 1000 without changes, 300 with)

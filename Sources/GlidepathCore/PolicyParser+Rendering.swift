@@ -70,7 +70,7 @@ extension PolicyParser {
     }
 
     /// Error statuses, whole classes written `"5xx"`, the rest as numbers, ascending.
-    static func renderStatuses(_ classifier: StatusClassifier) -> [JSONValue] {
+    package static func renderStatuses(_ classifier: StatusClassifier) -> [JSONValue] {
         var out: [JSONValue] = []
         if classifier.classify(0) == .error { out.append(.integer(0)) }
         for hundreds in 1...5 {

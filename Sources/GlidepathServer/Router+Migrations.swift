@@ -51,6 +51,13 @@ extension Router {
             return Self.error(APIError(status: 400, message: "Glidepath-Revision must be an integer revision, got \(jsonQuoted(revision))",
                                        field: "Glidepath-Revision"))
         }
+        let shimReports: (trips: Int, fallbacks: Int)
+        switch (Self.shimReport(r.headers, "Glidepath-Breaker-Trips"), Self.shimReport(r.headers, "Glidepath-Fallbacks")) {
+        case (.success(let trips), .success(let fallbacks)): shimReports = (trips, fallbacks)
+        case (.failure(let e), _), (_, .failure(let e)):
+            rejected.add(1, labels: ["bad_header"])
+            return Self.error(e)
+        }
         guard r.body.count <= Self.maxObservationBytes else {
             rejected.add(1, labels: ["too_large"])
             return Self.error(APIError(status: 413, message: "the body is \(r.body.count) bytes; the limit is 1 MiB"))
@@ -68,6 +75,7 @@ extension Router {
             return Self.error(APIError(status: 400, message: error.message, line: error.line))
         }
         controller.metrics.merge(batch, migration: name, baseline: served.baseline, candidate: served.candidate)
+        controller.metrics.addShimReports(trips: shimReports.trips, fallbacks: shimReports.fallbacks, migration: name)
         return Self.json(202, .object([("accepted", .int(Int64(batch.lines)))]))
     }
 

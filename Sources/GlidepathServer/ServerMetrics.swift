@@ -28,6 +28,8 @@ package final class ServerMetrics: Sendable {
     package let storeErrors: CounterFamily
     package let storePending: GaugeFamily
     package let broken: GaugeFamily
+    package let shimBreakerTrips: CounterFamily
+    package let fallbacks: CounterFamily
 
     package init(registry: MetricRegistry = MetricRegistry()) {
         self.registry = registry
@@ -75,6 +77,10 @@ package final class ServerMetrics: Sendable {
         broken = registry.gauge("glidepath_migration_broken",
             help: "1 for a stored migration this build cannot decode (quarantined; apply a valid policy to repair).",
             labels: ["migration"])
+        shimBreakerTrips = registry.counter("glidepath_shim_breaker_trips_total",
+            help: "Breaker openings shims reported (Glidepath-Breaker-Trips on accepted batches).", labels: ["migration"])
+        fallbacks = registry.counter("glidepath_fallbacks_total",
+            help: "Failed candidate calls shims answered from the baseline (Glidepath-Fallbacks).", labels: ["migration"])
         buildInfo.set(1, labels: [ServerMetrics.version])
         storePending.set(0, labels: [])
         sourceErrors.add(0, labels: [])
@@ -88,6 +94,7 @@ package final class ServerMetrics: Sendable {
 
     /// Creates a migration's per-arm series at zero, so rates exist from the first scrape.
     package func precreate(migration: String, baseline: String, candidate: String) {
+        for shimReport in [shimBreakerTrips, fallbacks] { shimReport.add(0, labels: [migration]) }
         let zeros = [UInt64](repeating: 0, count: LatencyBuckets.count)
         for arm in [baseline, candidate] {
             for cls in OutcomeClass.allCases { requests.add(0, labels: [migration, arm, cls.rawValue]) }

@@ -15,12 +15,16 @@ package struct WeightsDocument: Sendable {
     package init(status: MigrationStatus, policy: Policy) {
         self.init(migration: status.migration, revision: status.revision, phase: status.phase, step: status.step,
                   baseline: policy.baseline, candidate: policy.candidate, candidateWeight: status.candidateWeight(policy),
-                  pollAfterSeconds: max(1, policy.pollAfter.milliseconds / 1000))
+                  pollAfterSeconds: max(1, policy.pollAfter.milliseconds / 1000), classifier: policy.guards.classifier,
+                  breaker: policy.breaker)
     }
 
-    /// The document from its parts (a quarantined migration is served from its last decision this way).
+    /// The document from its parts (a quarantined migration is served from its last decision this way, with
+    /// the default error statuses and breaker). `errorStatuses` and `breaker` tell shims what the policy
+    /// counts as an error and how their local breaker behaves.
     package init(migration: String, revision: Int64, phase: Phase, step: Int, baseline: String, candidate: String,
-                candidateWeight w: Weight, pollAfterSeconds poll: Int64) {
+                candidateWeight w: Weight, pollAfterSeconds poll: Int64, classifier: StatusClassifier = .standard,
+                breaker: BreakerSettings = BreakerSettings()) {
         var json = "{\"migration\":"
         appendJSONQuoted(migration, to: &json)
         json += ",\"revision\":\(revision),\"state\":\"\(phase.rawValue)\",\"step\":\(step),\"baseline\":"
@@ -31,7 +35,9 @@ package struct WeightsDocument: Sendable {
         appendJSONQuoted(baseline, to: &json)
         json += ":\(w.complement.description),"
         appendJSONQuoted(candidate, to: &json)
-        json += ":\(w.description)},\"pollAfterSeconds\":\(poll)}"
+        json += ":\(w.description)},\"pollAfterSeconds\":\(poll)"
+        json += ",\"errorStatuses\":" + JSONValue.array(PolicyParser.renderStatuses(classifier)).rendered()
+        json += ",\"breaker\":{\"consecutiveErrors\":\(breaker.consecutiveErrors),\"openSeconds\":\(breaker.openSeconds)}}"
         self.revision = revision
         body = Array(json.utf8)
         etag = "\"\(revision)\""

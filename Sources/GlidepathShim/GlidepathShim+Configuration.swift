@@ -15,12 +15,15 @@ extension GlidepathShim {
         public var defaultArm: DefaultArm
         /// Sent as `Glidepath-Shim` so the controller can count which revision each instance has.
         public var shimID: String
-        /// Whether `shouldRetryOnBaseline` says yes for candidate errors.
+        /// Whether `shouldRetryOnBaseline` says yes for candidate errors (`call(key:_:)` always falls back).
         public var fallbackToBaseline: Bool
-        /// Consecutive candidate errors that open the local breaker; 0 turns it off.
-        public var breakerThreshold: Int
-        /// Seconds the breaker keeps every request on the baseline.
-        public var breakerCooldown: Double
+        /// Consecutive candidate errors that open the local breaker. nil (the default) follows the
+        /// controller's `breaker` (5 when it sends none); a number is used when the controller sends
+        /// none (an older controller); 0 turns the breaker off whatever the controller says.
+        public var breakerThreshold: Int?
+        /// Seconds the breaker keeps every request on the baseline. nil follows the controller's
+        /// `breaker` (30 when it sends none); a number is used when the controller sends none.
+        public var breakerCooldown: Double?
         /// Buffered lines kept while the controller is away; more are dropped and counted.
         public var maxBufferedLines: Int
         /// A batch is sent when this many lines are waiting ...
@@ -33,14 +36,18 @@ extension GlidepathShim {
         public var onEvent: (@Sendable (ShimEvent) -> Void)?
         /// How HTTP is sent; tests pass an in-memory controller.
         public var transport: any ShimTransport
+        /// The monotonic clock the breaker and `call(key:_:)`'s latencies read: time since any fixed
+        /// origin, never going back. nil reads `ContinuousClock`; tests pass a manual clock. Batching
+        /// and polling always run on real time.
+        public var clock: (@Sendable () -> Duration)?
 
         public init(server: URL, migration: String, ingestToken: String? = nil, baseline: String? = nil,
                     candidate: String? = nil, defaultArm: DefaultArm = .baseline,
                     shimID: String = "swift-" + UUID().uuidString.prefix(8).lowercased(),
-                    fallbackToBaseline: Bool = false, breakerThreshold: Int = 5, breakerCooldown: Double = 30,
+                    fallbackToBaseline: Bool = false, breakerThreshold: Int? = nil, breakerCooldown: Double? = nil,
                     maxBufferedLines: Int = 10_000, batchLines: Int = 500, batchInterval: Double = 1,
                     pollInterval: Double? = nil, onEvent: (@Sendable (ShimEvent) -> Void)? = nil,
-                    transport: any ShimTransport = URLSessionTransport()) {
+                    transport: any ShimTransport = URLSessionTransport(), clock: (@Sendable () -> Duration)? = nil) {
             self.server = server
             self.migration = migration
             self.ingestToken = ingestToken
@@ -57,6 +64,7 @@ extension GlidepathShim {
             self.pollInterval = pollInterval
             self.onEvent = onEvent
             self.transport = transport
+            self.clock = clock
         }
     }
 }

@@ -5,7 +5,8 @@ extension GlidepathShim {
     ///
     /// Never blocks on the network. A line the controller would reject (which would sink its whole
     /// batch) is refused here and reported as `.lineRejected`. When the buffer is full the line is
-    /// dropped and counted (`.linesDropped`). Candidate errors feed the local breaker.
+    /// dropped and counted (`.linesDropped`). Candidate outcomes feed the local breaker
+    /// (errors per the document's `errorStatuses`).
     public func record(arm: String, status: Int, latency: Duration, tokens: Int? = nil, ttft: Duration? = nil) {
         let snapshot = weights
         if let problem = Self.lineProblem(arm: arm, status: status, tokens: tokens, snapshot: snapshot) {
@@ -15,25 +16,35 @@ extension GlidepathShim {
         var line = arm + " \(status) " + Self.milliseconds(latency)
         if let tokens { line += " tokens=\(tokens)" }
         if let ttft { line += " ttft_ms=" + Self.milliseconds(ttft) }
-        let isCandidateError = snapshot.map { arm == $0.candidate && Self.isError(status: status) }
-        let threshold = configuration.breakerThreshold
-        let tripped: Int? = outbox.withLock { box in
-            _ = box.append(line)
-            guard let isCandidateError, threshold > 0, arm == snapshot?.candidate else { return nil }
-            if !isCandidateError {
-                box.consecutiveCandidateErrors = 0
-                return nil
+        _ = outbox.withLock { $0.append(line) }
+        if let snapshot, arm == snapshot.candidate { feedBreaker(status: status, snapshot: snapshot) }
+    }
+
+    /// Counts a candidate outcome: `consecutiveErrors` errors in a row (per the document's
+    /// `errorStatuses`; a success resets the count) open the breaker for `openSeconds`. Outcomes that
+    /// arrive while it is open (requests already in flight) do not count towards the next opening.
+    func feedBreaker(status: Int, snapshot: WeightsSnapshot) {
+        guard let settings = Self.breakerSettings(configuration, snapshot) else { return }
+        let isError = snapshot.errorStatuses.contains(status)
+        let now = clockSeconds()
+        let opened: Bool = routeState.withLock { state in
+            if let until = state.breakerUntil, now < until { return false }
+            guard isError else {
+                state.consecutiveCandidateErrors = 0
+                return false
             }
-            box.consecutiveCandidateErrors += 1
-            guard box.consecutiveCandidateErrors >= threshold else { return nil }
-            defer { box.consecutiveCandidateErrors = 0 }
-            return box.consecutiveCandidateErrors
+            state.consecutiveCandidateErrors += 1
+            guard state.consecutiveCandidateErrors >= settings.consecutiveErrors else { return false }
+            state.consecutiveCandidateErrors = 0
+            state.breakerUntil = now + settings.openSeconds
+            return true
         }
-        if let tripped {
-            let until = monotonicNow() + configuration.breakerCooldown
-            routeState.withLock { $0.breakerUntil = until }
-            emit(.breakerOpened(consecutiveErrors: tripped, cooldown: configuration.breakerCooldown))
+        guard opened else { return }
+        outbox.withLock {
+            $0.tripsTotal += 1
+            $0.tripsUnreported += 1
         }
+        emit(.breakerOpened(consecutiveErrors: settings.consecutiveErrors, cooldown: settings.openSeconds))
     }
 
     /// Lines buffered and not yet delivered.
@@ -41,6 +52,12 @@ extension GlidepathShim {
 
     /// Lines dropped because the buffer was full, since start.
     public var droppedLines: Int { outbox.withLock { $0.droppedTotal } }
+
+    /// Times the breaker opened, since start (each is reported once to the controller).
+    public var breakerTrips: Int { outbox.withLock { $0.tripsTotal } }
+
+    /// Requests `call(key:_:)` answered from the baseline after the candidate failed, since start.
+    public var fallbacks: Int { outbox.withLock { $0.fallbacksTotal } }
 
     static func lineProblem(arm: String, status: Int, tokens: Int?, snapshot: WeightsSnapshot?) -> String? {
         if arm.isEmpty || arm.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 }) {

@@ -66,10 +66,14 @@ extension GlidepathShim {
     }
 
     /// Posts the first `batchLines` buffered lines; they leave the buffer only when delivered or refused.
+    /// Breaker trips and fallbacks not yet reported ride along as `Glidepath-Breaker-Trips` and
+    /// `Glidepath-Fallbacks` (only when non-zero); they count as reported only when the batch is accepted.
     func sendBatch() async -> BatchOutcome {
-        let lines = outbox.withLock { Array($0.peek(configuration.batchLines)) }
+        let (lines, pending) = outbox.withLock { (Array($0.peek(configuration.batchLines)), $0.pendingCounts()) }
         guard !lines.isEmpty else { return .empty }
         var headers = ["Content-Type": "text/plain", "Glidepath-Shim": configuration.shimID]
+        if pending.trips > 0 { headers["Glidepath-Breaker-Trips"] = String(pending.trips) }
+        if pending.fallbacks > 0 { headers["Glidepath-Fallbacks"] = String(pending.fallbacks) }
         if let token = configuration.ingestToken { headers["Authorization"] = "Bearer " + token }
         if let revision = weights?.revision { headers["Glidepath-Revision"] = String(revision) }
         let body = Data((lines.joined(separator: "\n") + "\n").utf8)
@@ -82,7 +86,10 @@ extension GlidepathShim {
         }
         switch response.status {
         case 200...299:
-            outbox.withLock { $0.removeFirst(lines.count) }
+            outbox.withLock {
+                $0.removeFirst(lines.count)
+                $0.reported(trips: pending.trips, fallbacks: pending.fallbacks)
+            }
             emit(.batchSent(lines: lines.count))
             return .sent(lines.count)
         case 400, 413:

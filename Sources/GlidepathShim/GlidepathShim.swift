@@ -14,8 +14,10 @@ public final class GlidepathShim: Sendable {
 
     struct RouteState {
         var snapshot: WeightsSnapshot?
-        /// Monotonic seconds until which the breaker keeps everything on the baseline; 0 when closed.
-        var breakerUntil: Double = 0
+        /// `clockSeconds()` until which the breaker keeps everything on the baseline; nil when never opened.
+        var breakerUntil: Double?
+        /// Candidate errors in a row since the last candidate success or the last opening.
+        var consecutiveCandidateErrors = 0
     }
 
     let routeState = Mutex(RouteState())
@@ -48,8 +50,11 @@ public final class GlidepathShim: Sendable {
             throw ShimConfigurationError("maxBufferedLines must be at least 1, got \(c.maxBufferedLines)")
         }
         guard c.batchInterval > 0 else { throw ShimConfigurationError("batchInterval must be positive, got \(c.batchInterval)") }
-        guard c.breakerCooldown >= 0 else {
-            throw ShimConfigurationError("breakerCooldown must not be negative, got \(c.breakerCooldown)")
+        if let t = c.breakerThreshold, t < 0 {
+            throw ShimConfigurationError("breakerThreshold must not be negative (0 turns the breaker off), got \(t)")
+        }
+        if let d = c.breakerCooldown, !(d >= 0) || !d.isFinite {
+            throw ShimConfigurationError("breakerCooldown must be a non-negative number of seconds, got \(d)")
         }
         if let p = c.pollInterval, !(p > 0) { throw ShimConfigurationError("pollInterval must be positive, got \(p)") }
         self.configuration = c
@@ -75,7 +80,7 @@ public final class GlidepathShim: Sendable {
     public func route(key: String?) -> String {
         let (snapshot, breakerUntil) = routeState.withLock { ($0.snapshot, $0.breakerUntil) }
         guard let snapshot else { return defaultArmName }
-        if breakerUntil > 0, monotonicNow() < breakerUntil { return snapshot.baseline }
+        if let breakerUntil, clockSeconds() < breakerUntil { return snapshot.baseline }
         let bucket = key.map { ShimBucketing.bucket(prefixHash: prefixHash, key: $0) } ?? keylessBucket()
         return bucket < snapshot.candidateBasisPoints ? snapshot.candidate : snapshot.baseline
     }
@@ -89,21 +94,65 @@ public final class GlidepathShim: Sendable {
     public var weights: WeightsSnapshot? { routeState.withLock { $0.snapshot } }
 
     /// True when the failed request should be retried once on the baseline (`fallbackToBaseline` is on,
-    /// `arm` is the candidate and `status` is an error: 0, 429 or 5xx). Still `record` the failure
-    /// against the candidate, and the retry against the baseline.
+    /// `arm` is the candidate — from the weights, else `Configuration.candidate` — and `status` is one
+    /// of `errorStatuses`). A true answer counts one fallback (`fallbacks`, reported to the controller).
+    /// Still `record` the failure against the candidate, and the retry against the baseline.
+    /// `call(key:_:)` does all of this in one step.
     public func shouldRetryOnBaseline(arm: String, status: Int) -> Bool {
-        guard configuration.fallbackToBaseline, let s = weights, arm == s.candidate else { return false }
-        return Self.isError(status: status)
+        guard configuration.fallbackToBaseline, arm == weights?.candidate ?? configuration.candidate, arm != baselineArm,
+              errorStatuses.contains(status) else { return false }
+        countFallback()
+        return true
+    }
+
+    func countFallback() {
+        outbox.withLock {
+            $0.fallbacksTotal += 1
+            $0.fallbacksUnreported += 1
+        }
     }
 
     /// The baseline's name: from the weights, else the configuration, else the default arm.
     public var baselineArm: String { weights?.baseline ?? configuration.baseline ?? defaultArmName }
 
-    /// The protocol's default classification: no response (0), 429 and 5xx are errors.
-    public static func isError(status: Int) -> Bool { status == 0 || status == 429 || (500...599).contains(status) }
+    /// The statuses that count as errors now: the last good document's `errorStatuses`, `.default`
+    /// before any document (kept while the controller is away, like the weights).
+    public var errorStatuses: ErrorStatuses { weights?.errorStatuses ?? .default }
 
+    /// The breaker settings in force now (nil when `breakerThreshold` is 0): the last good document's
+    /// `breaker`; when the controller sent none (or before any document), the configured
+    /// `breakerThreshold` / `breakerCooldown`, else `BreakerSettings.default`.
+    public var breakerSettings: BreakerSettings? { Self.breakerSettings(configuration, weights) }
+
+    static func breakerSettings(_ c: Configuration, _ snapshot: WeightsSnapshot?) -> BreakerSettings? {
+        if c.breakerThreshold == 0 { return nil }
+        if let b = snapshot?.breaker { return b }
+        return BreakerSettings(consecutiveErrors: c.breakerThreshold ?? BreakerSettings.default.consecutiveErrors,
+                               openSeconds: c.breakerCooldown ?? BreakerSettings.default.openSeconds)
+    }
+
+    /// Whether the breaker keeps every request on the baseline right now.
+    public var breakerIsOpen: Bool {
+        guard let until = routeState.withLock({ $0.breakerUntil }) else { return false }
+        return clockSeconds() < until
+    }
+
+    /// The protocol's default classification (`ErrorStatuses.default`): no response (0), 429 and 5xx.
+    /// The shim itself uses `errorStatuses`, which follows the policy.
+    public static func isError(status: Int) -> Bool { ErrorStatuses.default.contains(status) }
+
+    /// Real monotonic seconds since the shim was made (batching and polling).
     func monotonicNow() -> Double {
         let d = epoch.duration(to: .now).components
+        return Double(d.seconds) + Double(d.attoseconds) / 1e18
+    }
+
+    /// `Configuration.clock`, else the real monotonic clock, as a Duration (the breaker, `call` latencies).
+    func clockNow() -> Duration { configuration.clock?() ?? epoch.duration(to: .now) }
+
+    /// `clockNow()` in seconds.
+    func clockSeconds() -> Double {
+        let d = clockNow().components
         return Double(d.seconds) + Double(d.attoseconds) / 1e18
     }
 

@@ -1,4 +1,5 @@
-/// The bounded buffer of observation lines waiting to be sent, with the breaker's error streak.
+/// The bounded buffer of observation lines waiting to be sent, with the breaker trips and fallbacks
+/// not yet reported to the controller (they travel as headers of the next accepted batch).
 ///
 /// Only the sender removes lines (from the front, after the controller took them); `record` only
 /// appends, or counts a drop when full, so a batch in flight is never disturbed.
@@ -9,7 +10,10 @@ struct Outbox {
     var head = 0
     var droppedTotal = 0
     var droppedUnreported = 0
-    var consecutiveCandidateErrors = 0
+    var tripsTotal = 0
+    var tripsUnreported = 0
+    var fallbacksTotal = 0
+    var fallbacksUnreported = 0
 
     init(capacity: Int) { self.capacity = capacity }
 
@@ -38,6 +42,19 @@ struct Outbox {
             lines.removeFirst(head)
             head = 0
         }
+    }
+
+    /// The controller accepts at most this many per header.
+    static let maxReportedPerBatch = 1_000_000
+
+    /// The trips and fallbacks the next batch reports (capped per header); subtract them once accepted.
+    func pendingCounts() -> (trips: Int, fallbacks: Int) {
+        (min(tripsUnreported, Self.maxReportedPerBatch), min(fallbacksUnreported, Self.maxReportedPerBatch))
+    }
+
+    mutating func reported(trips: Int, fallbacks: Int) {
+        tripsUnreported -= trips
+        fallbacksUnreported -= fallbacks
     }
 
     /// The drops not yet reported and the running total; resets the former.

@@ -9,9 +9,15 @@ public final class WeightsSnapshot: Sendable {
     public let pollAfterSeconds: Double
     /// The ETag to send as `If-None-Match`.
     public let etag: String?
+    /// The policy's error statuses (`errorStatuses`); `.default` when the controller did not send them.
+    public let errorStatuses: GlidepathShim.ErrorStatuses
+    /// The policy's breaker settings (`breaker`); nil when the controller did not send them (an older
+    /// controller), in which case the shim uses its configured settings or `.default`.
+    public let breaker: GlidepathShim.BreakerSettings?
 
     public init(revision: Int, baseline: String, candidate: String, candidateBasisPoints: Int, state: String,
-                pollAfterSeconds: Double, etag: String?) {
+                pollAfterSeconds: Double, etag: String?, errorStatuses: GlidepathShim.ErrorStatuses = .default,
+                breaker: GlidepathShim.BreakerSettings? = nil) {
         self.revision = revision
         self.baseline = baseline
         self.candidate = candidate
@@ -19,5 +25,7 @@ public final class WeightsSnapshot: Sendable {
         self.state = state
         self.pollAfterSeconds = pollAfterSeconds
         self.etag = etag
+        self.errorStatuses = errorStatuses
+        self.breaker = breaker
     }
 }

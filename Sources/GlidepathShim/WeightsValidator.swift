@@ -9,6 +9,9 @@ public struct WeightsRejection: Error, Equatable, Sendable, CustomStringConverti
 
 /// Checks a `GET /v1/migrations/{m}/weights` body before the shim routes by it.
 ///
+/// `errorStatuses` and `breaker` are optional (an older controller does not send them: the defaults
+/// apply), but when present they must be well-formed, else the whole document is refused.
+///
 /// Anything doubtful is refused: the shim then keeps its last good weights (fail static), which is
 /// always safer than routing by a document it does not understand.
 public enum WeightsValidator {
@@ -57,6 +60,13 @@ public enum WeightsValidator {
         guard abs(b + c - 100) <= 0.01 else {
             return .failure(WeightsRejection("weights sum to \(b + c), not 100"))
         }
+        let members: PolicyMembers
+        do {
+            members = try JSONDecoder().decode(PolicyMembers.self, from: body)
+        } catch {
+            return .failure(WeightsRejection("not a weights document: \(error)"))
+        }
+        if let problem = members.problem { return .failure(WeightsRejection(problem)) }
         if let previous, doc.revision < previous.revision {
             return .failure(WeightsRejection("revision \(doc.revision) is older than the current \(previous.revision)"))
         }
@@ -64,6 +74,7 @@ public enum WeightsValidator {
         if !poll.isFinite || poll <= 0 { poll = 5 }
         return .success(WeightsSnapshot(revision: doc.revision, baseline: doc.baseline, candidate: doc.candidate,
                                         candidateBasisPoints: Int((c * 100).rounded()), state: doc.state ?? "",
-                                        pollAfterSeconds: min(poll, 3600), etag: etag))
+                                        pollAfterSeconds: min(poll, 3600), etag: etag,
+                                        errorStatuses: members.errorStatuses ?? .default, breaker: members.breaker))
     }
 }

@@ -80,7 +80,7 @@ package struct Replayer {
             var j = 0
             while j < end && line[j] != UInt8(ascii: " ") { j += 1 }
             let text = String(decoding: UnsafeBufferPointer(rebasing: line[0..<min(j, 64)]), as: UTF8.self)
-            throw ReplayError(line: number, message: j == end
+            throw ReplayError(line: number, message: i > 0 && i == end
                 ? "expected <unix_ms> <arm> <status> <latency_ms>, found 1 field"
                 : "timestamp \"\(text)\" is not a time in milliseconds since the Unix epoch (digits, at most "
                     + "\(Self.maximumTimestamp))")
@@ -133,7 +133,8 @@ package struct Replayer {
                                                     classifier: policy.guards.classifier)
             } catch {
                 let line = error.line.map { bodyLines[min(bodyLines.count, max(1, $0)) - 1] }
-                throw ReplayError(line: line, message: error.message)
+                let hint = error.reason == "unknown_arm" ? "; the policy (--policy FILE) names the log's arms" : ""
+                throw ReplayError(line: line, message: error.message + hint)
             }
             counters.merge(batch.arms)
             requests.merge(batch.arms)

@@ -101,10 +101,11 @@ package enum SimulationReport {
         r == r.rounded() && abs(r) < 1e15 ? String(Int64(r)) : r.description
     }
 
-    /// `40s`, `6.5m`, `2.0h`.
+    /// `40s`, `6.5m`, `2.0h`, `3.5d` (from 3 days: `--horizon` runs).
     static func duration(_ seconds: Double) -> String {
         if seconds < 120 { return "\(Int(seconds.rounded()))s" }
         if seconds < 7200 { return fixed(seconds / 60, 1) + "m" }
-        return fixed(seconds / 3600, 1) + "h"
+        if seconds < 3 * 86_400 { return fixed(seconds / 3600, 1) + "h" }
+        return fixed(seconds / 86_400, 1) + "d"
     }
 }

@@ -71,23 +71,26 @@ package enum TrafficProfileParser {
         var traffic: Scenario.Traffic? = .steady
         if let value = ctx.optional(top, "diurnal") { traffic = diurnal(value, path: top.path("diurnal"), &ctx) }
         let baseline = ctx.required(top, "baseline").flatMap { arm($0, path: top.path("baseline"), base: nil, &ctx) }
+        // An invalid baseline or hours still lets the candidate and the changes be checked (against stand-ins).
         var candidate = baseline
-        if let value = ctx.optional(top, "candidate"), let base = baseline {
-            candidate = arm(value, path: top.path("candidate"), base: base, &ctx)
+        if let value = ctx.optional(top, "candidate") {
+            candidate = arm(value, path: top.path("candidate"), base: baseline ?? ArmBehaviour(), &ctx)
         }
         var changes: [Scenario.Change] = []
-        if let value = ctx.optional(top, "changes"), let baseline, let candidate, let hours {
-            changes = self.changes(value, path: top.path("changes"), hours: hours, start: (baseline, candidate), &ctx) ?? []
+        if let value = ctx.optional(top, "changes") {
+            let start = (baseline ?? ArmBehaviour(), candidate ?? baseline ?? ArmBehaviour())
+            changes = self.changes(value, path: top.path("changes"), hours: hours ?? maximumHours, start: start, &ctx) ?? []
         }
         guard let hours, let rate, let traffic, let baseline, let candidate else { return nil }
         let behaviours = [baseline, candidate] + changes.map(\.behaviour)
         let healthy = changes.isEmpty
         let first = changes.first?.atSeconds ?? 0
         let horizon = Int64((hours * 3600).rounded())
-        var title = "traffic profile: \(TimeSpan(milliseconds: horizon * 1000).description) at "
+        var title = "\(TimeSpan(milliseconds: horizon * 1000).description) at "
             + "\(SimulationReport.rateText(rate)) req/s" + (traffic == .steady ? "" : ", diurnal")
         title += healthy ? ", no changes (healthy)" : ", \(changes.count) change\(changes.count == 1 ? "" : "s") "
             + "from \(TimeSpan(milliseconds: first * 1000).description)"
+        title += " (traffic profile)"
         return Scenario(id: id, title: title, healthy: healthy, defaultRates: [rate],
                         defaultRuns: healthy ? healthyRuns : regressionRuns, horizonSeconds: horizon, traffic: traffic,
                         baseline: baseline, candidate: candidate, regressed: nil,

@@ -24,59 +24,27 @@ enum ReplayCommand {
         }
         guard let file = fopen(path, "rb") else { return fail("cannot open the file") }
         defer { fclose(file) }
-        var replayer = Replayer(policy: policy, judge: judge)
-        // A line split across two reads is carried in `carry` (at most a line's worth, or it is too long).
+        var reader = ReplayReader(Replayer(policy: policy, judge: judge))
         let chunk = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 1 << 16)
-        let carry = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: Replayer.maximumLineBytes + 2)
-        defer { chunk.deallocate(); carry.deallocate() }
-        var carried = 0
-        var number = 0
-        var total = 0
+        defer { chunk.deallocate(); reader.deallocate() }
         do throws(ReplayError) {
             while true {
                 let n = fread(chunk.baseAddress, 1, chunk.count, file)
                 if n == 0 { break }
-                total += n
-                if total > maximumBytes { return fail("the file is larger than 1 GiB; split the log") }
-                var start = 0
-                for i in 0..<n where chunk[i] == UInt8(ascii: "\n") {
-                    number += 1
-                    let piece = UnsafeBufferPointer(rebasing: chunk[start..<i])
-                    if carried == 0 {
-                        try replayer.feed(piece, number: number)
-                    } else {
-                        try append(piece, to: carry, &carried, line: number)
-                        try replayer.feed(UnsafeBufferPointer(rebasing: carry[0..<carried]), number: number)
-                        carried = 0
-                    }
-                    start = i + 1
-                }
-                try append(UnsafeBufferPointer(rebasing: chunk[start..<n]), to: carry, &carried, line: number + 1)
+                if reader.bytes + n > maximumBytes { return fail("the file is larger than 1 GiB; split the log") }
+                try reader.consume(UnsafeBufferPointer(rebasing: chunk[0..<n]))
             }
             if ferror(file) != 0 { return fail("cannot read the file") }
-            if carried > 0 {
-                number += 1
-                try replayer.feed(UnsafeBufferPointer(rebasing: carry[0..<carried]), number: number)
-            }
-            try replayer.finish()
+            try reader.finish()
         } catch {
             return fail(error.description)
         }
+        let replayer = reader.replayer
         let name = options.policyFile ?? "(the standard simulation policy)"
         let wall = { (ms: Int64) in ISOTime.format(milliseconds: ms) }
         StandardStreams.write(options.json
             ? ReplayReport.json(replayer, file: path, policyName: name, wall: wall)
             : ReplayReport.text(replayer, file: path, policyName: name, wall: wall))
         return 0
-    }
-
-    /// Appends `piece` to the carried part of a line; a line that does not fit is too long.
-    private static func append(_ piece: UnsafeBufferPointer<UInt8>, to carry: UnsafeMutableBufferPointer<UInt8>,
-                               _ carried: inout Int, line: Int) throws(ReplayError) {
-        guard carried + piece.count <= carry.count else {
-            throw ReplayError(line: line, message: "the line is longer than \(Replayer.maximumLineBytes) bytes")
-        }
-        for (k, b) in piece.enumerated() { carry[carried + k] = b }
-        carried += piece.count
     }
 }

@@ -40,7 +40,7 @@ import Testing
 
     @Test func rendersTheExactProtocolBytes() {
         let doc = WeightsDocument(status: status(step: 0), policy: policy)
-        #expect(String(decoding: doc.body, as: UTF8.self) == #"{"migration":"chat-completions","revision":7,"state":"ramping","step":0,"baseline":"openai","candidate":"holysheep","weights":{"openai":95,"holysheep":5},"pollAfterSeconds":5}"#)
+        #expect(String(decoding: doc.body, as: UTF8.self) == #"{"migration":"chat-completions","revision":7,"state":"ramping","step":0,"baseline":"openai","candidate":"holysheep","weights":{"openai":95,"holysheep":5},"pollAfterSeconds":5,"errorStatuses":[0,429,"5xx"],"breaker":{"consecutiveErrors":5,"openSeconds":30}}"#)
         #expect(doc.etag == #""7""#)
         #expect(doc.cacheControl == "max-age=5")
     }

@@ -39,7 +39,7 @@ import Testing
         create()
         let r = w.router.handle(Fixture.request("GET", "/v1/migrations/chat-completions/weights"))
         #expect(r.status == 200)
-        #expect(r.text == #"{"migration":"chat-completions","revision":1,"state":"ramping","step":0,"baseline":"openai","candidate":"holysheep","weights":{"openai":95,"holysheep":5},"pollAfterSeconds":5}"#)
+        #expect(r.text == #"{"migration":"chat-completions","revision":1,"state":"ramping","step":0,"baseline":"openai","candidate":"holysheep","weights":{"openai":95,"holysheep":5},"pollAfterSeconds":5,"errorStatuses":[0,429,"5xx"],"breaker":{"consecutiveErrors":5,"openSeconds":30}}"#)
         #expect(r.headers["ETag"] == #""1""#)
         #expect(r.headers["Cache-Control"] == "max-age=5")
         #expect(r.headers["Content-Type"] == "application/json")

@@ -32,16 +32,26 @@ final class FakeController: ShimTransport {
         return try handler(request)
     }
 
-    /// A weights document as the controller renders it.
+    /// A weights document as the controller renders it; `members` is appended after `pollAfterSeconds`
+    /// (e.g. `"errorStatuses":[0,401,"5xx"],"breaker":{...}`; empty renders an older controller's document).
     static func weights(revision: Int, candidate: Double, baselineName: String = "openai", candidateName: String = "holysheep",
-                        migration: String = "chat-completions", pollAfter: Int = 5) -> ShimResponse {
+                        migration: String = "chat-completions", pollAfter: Int = 5, members: String = "") -> ShimResponse {
         let body = #"{"migration":"\#(migration)","revision":\#(revision),"state":"ramping","step":0,"#
             + #""baseline":"\#(baselineName)","candidate":"\#(candidateName)","#
-            + #""weights":{"\#(baselineName)":\#(100 - candidate),"\#(candidateName)":\#(candidate)},"pollAfterSeconds":\#(pollAfter)}"#
+            + #""weights":{"\#(baselineName)":\#(100 - candidate),"\#(candidateName)":\#(candidate)},"pollAfterSeconds":\#(pollAfter)"#
+            + (members.isEmpty ? "" : "," + members) + "}"
         return ShimResponse(status: 200, headers: ["ETag": "\"\(revision)\""], body: Data(body.utf8))
     }
 
     static func raw(_ status: Int, _ body: String = "") -> ShimResponse { ShimResponse(status: status, body: Data(body.utf8)) }
+}
+
+/// A monotonic clock the test moves by hand (`Configuration.clock`).
+final class ManualClock: Sendable {
+    private let elapsed = Mutex<Duration>(.seconds(1000))
+    var now: Duration { elapsed.withLock { $0 } }
+    func advance(_ d: Duration) { elapsed.withLock { $0 += d } }
+    var read: @Sendable () -> Duration { { [self] in now } }
 }
 
 /// Collects the shim's events.

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import GlidepathCore
 import GlidepathServer
 import GlidepathShim
@@ -110,5 +113,58 @@ struct LiveControllerTests {
         await shim.stop()
         #expect(shim.bufferedLines == 0 && shim.droppedLines == 0)
         #expect(!events.all.contains { if case .batchDropped = $0 { true } else if case .weightsRejected = $0 { true } else { false } })
+    }
+}
+
+/// The shim wire of issue 9 against the real controller: the policy's 401/403 and breaker reach the
+/// shim through the weights document, and its trips and fallbacks reach `/metrics`.
+struct LiveShimWireTests {
+    @Test func aKeyRotationsRefusedKeyTripsTheBreakerAndTheControllerCountsTripsAndFallbacks() async throws {
+        Log.enabled = false
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("glidepath-shim-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try SQLiteMigrationStore(path: dir + "/glidepath.db")
+        defer { store.close() }
+        let controller = Controller(store: store, time: ManualTimeSource(1_764_000_000_000))
+        let router = Router(controller: controller, auth: Authorizer(adminToken: "adm", ingestToken: "ing"))
+        var config = HTTPServerConfig()
+        config.port = 0
+        config.eventLoops = 1
+        let server = HTTPServer(config: config, handler: { router.handle($0) })
+        let port = try server.start()
+        defer { server.shutdown() }
+        _ = try controller.apply(policySource: #"{"migration": "key-rotation", "baseline": "key-old", "candidate": "key-new", "#
+            + #""steps": [{"weight": 50, "bake": "1h"}, {"weight": 100}], "#
+            + #""guards": {"errors": {"statuses": [0, 401, 403, 429, "5xx"]}}, "breaker": {"consecutiveErrors": 3, "openSeconds": 60}}"#,
+            name: "key-rotation")
+
+        let clock = ManualClock()
+        let shim = try GlidepathShim(configuration: .init(
+            server: URL(string: "http://127.0.0.1:\(port)")!, migration: "key-rotation", ingestToken: "ing",
+            baseline: "key-old", candidate: "key-new", clock: clock.read))
+        #expect(await shim.refresh() == .updated(revision: 1))
+        #expect(shim.errorStatuses.description == #"[0,401,403,429,"5xx"]"#)
+        #expect(shim.breakerSettings == .init(consecutiveErrors: 3, openSeconds: 60))
+        let keys = (0..<100).map { "tenant-\($0)" }.filter { ShimBucketing.bucket(migration: "key-rotation", key: $0) < 5000 }.prefix(5)
+        var calls: [String] = []
+        for key in keys {
+            let answer = await shim.call(key: key) { arm in
+                calls.append(arm)
+                return .init(status: arm == "key-new" ? 401 : 200, value: arm)
+            }
+            #expect(answer.arm == "key-old" && answer.status == 200)
+        }
+        #expect(calls == ["key-new", "key-old", "key-new", "key-old", "key-new", "key-old", "key-old", "key-old"])
+        #expect(shim.breakerTrips == 1 && shim.fallbacks == 3)
+        #expect(await shim.flush() == 8)
+        let metrics = try #require(String(data: try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!).0,
+                                          encoding: .utf8))
+        #expect(metrics.contains(#"glidepath_shim_breaker_trips_total{migration="key-rotation"} 1"#))
+        #expect(metrics.contains(#"glidepath_fallbacks_total{migration="key-rotation"} 3"#))
+        let counts = try ScrapeMetricsSource(url: "http://127.0.0.1:\(port)/metrics")
+            .fetch([MetricsQuery(migration: "key-rotation", baseline: "key-old", candidate: "key-new")])["key-rotation"]
+        #expect(counts?.candidate.requests == 3 && counts?.candidate.errors == 3)
+        #expect(counts?.baseline.requests == 5 && counts?.baseline.errors == 0)
     }
 }

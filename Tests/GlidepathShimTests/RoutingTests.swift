@@ -99,7 +99,8 @@ struct RoutingTests {
         let fake = FakeController { _ in FakeController.weights(revision: 1, candidate: 50) }
         let on = try makeShim(fake) { $0.fallbackToBaseline = true }
         let off = try makeShim(fake)
-        #expect(!on.shouldRetryOnBaseline(arm: "holysheep", status: 503)) // no weights yet: no candidate known
+        #expect(on.shouldRetryOnBaseline(arm: "holysheep", status: 503)) // no weights yet: the configured candidate
+        #expect(!on.shouldRetryOnBaseline(arm: "holysheep", status: 401)) // ... and the default statuses
         await on.refresh()
         await off.refresh()
         #expect(on.shouldRetryOnBaseline(arm: "holysheep", status: 503))
@@ -110,5 +111,13 @@ struct RoutingTests {
         #expect(!on.shouldRetryOnBaseline(arm: "openai", status: 503))
         #expect(!off.shouldRetryOnBaseline(arm: "holysheep", status: 503))
         #expect(on.baselineArm == "openai")
+        #expect(on.fallbacks == 4 && off.fallbacks == 0) // each yes counts one fallback, reported with the next batch
+        on.record(arm: "openai", status: 200, latency: .milliseconds(1))
+        #expect(await on.flush() == 1)
+        #expect(fake.requests.last?.headers["Glidepath-Fallbacks"] == "4")
+        fake.answer { _ in FakeController.weights(revision: 2, candidate: 50, members: #""errorStatuses":[401,403]"#) }
+        await on.refresh()
+        #expect(on.shouldRetryOnBaseline(arm: "holysheep", status: 401))  // the policy's statuses, once known
+        #expect(!on.shouldRetryOnBaseline(arm: "holysheep", status: 503))
     }
 }

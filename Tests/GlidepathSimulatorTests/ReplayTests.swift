@@ -79,7 +79,7 @@ import Testing
     @Test(arguments: [
         (["1772546400000 old 200 100", "1772546400001 old 2000 100"], 2, "status \"2000\" is not 0 or an HTTP status 100–599"),
         (["1772546400000 old 200 100", "", "# note", "1772546400001 other 200 100"], 4,
-         "unknown arm \"other\" (expected \"old\" or \"new\")"),
+         "unknown arm \"other\" (expected \"old\" or \"new\"); the policy (--policy FILE) names the log's arms"),
         (["1772546400000 old 200 100 ttft_ms=x"], 1, "ttft_ms \"x\" is not a non-negative decimal number of milliseconds"),
         (["1772546400000 old 200"], 1, "expected <arm> <status> <latency_ms>, found 2 fields"),
         (["1772546400000 old 200 100", "1772546399999 old 200 100"], 2,
@@ -89,11 +89,50 @@ import Testing
         (["99999999999999 old 200 100"], 1,
          "timestamp \"99999999999999\" is not a time in milliseconds since the Unix epoch (digits, at most 9999999999999)"),
         (["1772546400000"], 1, "expected <unix_ms> <arm> <status> <latency_ms>, found 1 field"),
+        (["{"], 1, "timestamp \"{\" is not a time in milliseconds since the Unix epoch (digits, at most 9999999999999)"),
+        (["old 200 100"], 1,
+         "timestamp \"old\" is not a time in milliseconds since the Unix epoch (digits, at most 9999999999999)"),
         (["1772546400000 old 200 100", "1775224800001 old 200 100"], 2,
          "timestamp 1775224800001 is more than 31 days after the first line's (1772546400000); replay at most 31 days"),
     ])
     func badLinesNameTheirLineAndField(lines: [String], line: Int, message: String) {
         #expect(throws: ReplayError(line: line, message: message)) { try replay(lines) }
+    }
+
+    /// Replays `text` through a `ReplayReader` in chunks of `size` bytes.
+    func read(_ text: String, chunk size: Int) throws(ReplayError) -> Replayer {
+        var reader = ReplayReader(Replayer(policy: Self.policy, judge: Self.policy.judge.makeJudge()))
+        defer { reader.deallocate() }
+        let bytes = Array(text.utf8)
+        var start = 0
+        while start < bytes.count {
+            let end = min(bytes.count, start + size)
+            try bytes.withUnsafeBufferPointer { (p) throws(ReplayError) in
+                try reader.consume(UnsafeBufferPointer(rebasing: p[start..<end]))
+            }
+            start = end
+        }
+        try reader.finish()
+        return reader.replayer
+    }
+
+    @Test(arguments: [1, 7, 100, 65_536])
+    func chunksOfAnySizeReplayLikeLines(size: Int) throws {
+        let lines = Self.incidentLog()
+        let expected = try replay(lines)
+        // CRLF line ends, a comment, and no line break after the last line.
+        let text = "# incident\r\n" + lines.joined(separator: "\r\n")
+        let r = try read(text, chunk: size)
+        #expect(r.decisions == expected.decisions && r.lines == lines.count + 1 && r.requests == expected.requests)
+    }
+
+    @Test func aLineTooLongIsRefusedWhereverTheChunksEnd() {
+        let long = "1772546400000 old 200 100" + String(repeating: " ", count: 5000)
+        for size in [10, 4000, 65_536] {
+            #expect(throws: ReplayError(line: 2, message: "the line is longer than 4096 bytes")) {
+                try read("1772546400000 old 200 100\n" + long + "\n", chunk: size)
+            }
+        }
     }
 
     @Test func anEmptyLogIsRefused() {

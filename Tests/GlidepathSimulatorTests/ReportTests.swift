@@ -7,7 +7,8 @@ import Testing
         #expect(SimulationReport.percent(value) == text)
     }
 
-    @Test(arguments: [(20.0, "20s"), (119.4, "119s"), (390, "6.5m"), (7200, "2.0h")])
+    @Test(arguments: [(20.0, "20s"), (119.4, "119s"), (390, "6.5m"), (7200, "2.0h"), (108_000, "30.0h"), (259_200, "3.0d"),
+                        (2_592_000, "30.0d")])
     func durations(seconds: Double, text: String) {
         #expect(SimulationReport.duration(seconds) == text)
     }

@@ -108,4 +108,27 @@ import Testing
         let standard = LatencyModel.fitted(p50Seconds: 0.1, p99Seconds: 0.1 * exp(0.5 * LatencyModel.z99))
         #expect(abs(standard.components[0].sigma - 0.5) < 1e-12)
     }
+
+    @Test func theDefaultSuiteRunsS7ButNotS7a() {
+        let ids = Simulator.jobs(SimulationOptions(judges: [.sequential])).map(\.scenario.id)
+        #expect(Set(ids) == Set(Scenario.catalogue.map(\.id)).subtracting(["S7a"]))
+        let all = Simulator.jobs(SimulationOptions(scenarios: Scenario.catalogue.map(\.id), judges: [.sequential]))
+        #expect(Set(all.map(\.scenario.id)).contains("S7a"))
+    }
+
+    @Test func theHorizonLetsAMultiDayPolicyPromote() throws {
+        let text = #"{"migration": "m", "baseline": "a", "candidate": "b", "interval": "1m", "judge": "sequential", "#
+            + #""steps": [{"weight": 10, "bake": "1d"}, {"weight": 100}]}"#
+        let policy = try PolicyParser.parse(text).get()
+        let short = Simulator.run(SimulationOptions(scenarios: ["S1"], rates: [10], runs: 10, judges: [.sequential],
+                                                    policy: policy))[0]
+        #expect(short.heldRate == 1 && short.medianDecisionSeconds == 7200)
+        let long = Simulator.run(SimulationOptions(scenarios: ["S1"], rates: [10], runs: 10, judges: [.sequential],
+                                                   policy: policy, horizon: .days(3)))[0]
+        #expect(long.promotedRate == 1)
+        #expect(long.medianDecisionSeconds >= 86_400 && long.medianDecisionSeconds < 86_400 + 3600)
+        // S5's own 4-hour horizon is replaced too.
+        let s5 = Simulator.jobs(SimulationOptions(scenarios: ["S5"], horizon: .hours(1)))
+        #expect(s5.allSatisfy { $0.scenario.horizonSeconds == 3600 })
+    }
 }

@@ -30,7 +30,7 @@ import Testing
         #expect(s.guardsTTFT && s.guardsTokens)
         #expect(s.behaviours(atSeconds: 1790, regressed: false).candidate.errorRate == 0.02)
         #expect(s.behaviours(atSeconds: 1800, regressed: true).candidate.errorRate == 0.2)
-        #expect(s.title == "traffic profile: 6h at 50 req/s, 1 change from 30m")
+        #expect(s.title == "6h at 50 req/s, 1 change from 30m (traffic profile)")
     }
 
     @Test func aProfileWithoutChangesIsHealthyAndTheCandidateDefaultsToTheBaseline() throws {
@@ -115,6 +115,13 @@ import Testing
         }
         #expect(error.problems.map { "\($0.path): \($0.message)" } == expected)
         #expect(error.problems.allSatisfy { $0.line == 1 })
+    }
+
+    @Test func theCandidateAndTheChangesAreCheckedEvenWhenTheBaselineIsNot() {
+        let text = #"{"hours": 1, "requestsPerSecond": 1, "baseline": {"errorRate": 2, "latencyMs": {"p50": 1, "p99": 2}}, "#
+            + #""candidate": {"errorRate": 3}, "changes": [{"atMinutes": 1, "arm": "canddiate", "errorRate": 0.2}]}"#
+        guard case .failure(let error) = parse(text) else { Issue.record("parsed"); return }
+        #expect(error.problems.map(\.path) == ["baseline.errorRate", "candidate.errorRate", "changes[0].arm"])
     }
 
     @Test func problemsCarryTheirLine() throws {

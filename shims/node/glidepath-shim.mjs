@@ -4,6 +4,11 @@
 // sticky by a key, and reports each outcome to the controller in batches. The controller
 // is never on the request path: route() does no I/O, record() never awaits the network,
 // and when the controller is away the shim keeps routing by the last good weights.
+//
+// The policy travels in the weights document: `errorStatuses` decides what counts as a candidate
+// error (for the breaker and for call()'s fallback to the baseline) and `breaker` sets the
+// breaker (consecutiveErrors, openSeconds). Breaker trips and fallbacks are reported to the
+// controller as Glidepath-Breaker-Trips / Glidepath-Fallbacks headers on the next accepted batch.
 
 const TWO32 = 4294967296;
 
@@ -128,11 +133,70 @@ export function bucket(migration, key) {
 
 const MAX_BACKOFF_MS = 30000;
 const DEFAULT_POLL_SECONDS = 5;
+const MAX_REPORTED = 1000000; // the controller's bound for one Glidepath-Breaker-Trips / -Fallbacks value
 
-/** A candidate outcome that counts as an error for the breaker and the fallback (0, 429, 5xx). */
+/** The policy's default error statuses, used before any document and when a document has none. */
+export const DEFAULT_ERROR_STATUSES = Object.freeze([0, 429, "5xx"]);
+/** The default breaker (a document without `breaker` and no explicit constructor settings). */
+export const DEFAULT_BREAKER = Object.freeze({ consecutiveErrors: 5, openSeconds: 30 });
+
+/** The default error classes: 0 (no answer), 429 and 5xx. A running shim uses `shim.isError`. */
 export function isErrorStatus(status) {
   return status === 0 || status === 429 || (status >= 500 && status <= 599);
 }
+
+const STATUS_CLASS = /^[1-5]xx$/;
+const kindOf = (v) => (v === null ? "null" : Array.isArray(v) ? "an array" : typeof v === "object" ? "an object" : JSON.stringify(v));
+
+/**
+ * Checks a weights document's `errorStatuses`: a non-empty array of integers (0 or 100..599)
+ * and class strings "1xx".."5xx" (lower-case x). Returns the problem (naming the element), or null.
+ */
+export function checkErrorStatuses(value) {
+  if (!Array.isArray(value)) return `errorStatuses must be an array, found ${kindOf(value)}`;
+  if (value.length === 0) return "errorStatuses must list at least one status";
+  for (let i = 0; i < value.length; i++) {
+    const p = value[i];
+    if (typeof p === "number") {
+      if (!Number.isInteger(p) || !(p === 0 || (p >= 100 && p <= 599))) {
+        return `errorStatuses[${i}] must be 0 or an integer status from 100 to 599, found ${p}`;
+      }
+    } else if (typeof p === "string") {
+      if (!STATUS_CLASS.test(p)) return `errorStatuses[${i}] must be a class "1xx".."5xx" (lower-case x) or an integer status, found ${JSON.stringify(p)}`;
+    } else {
+      return `errorStatuses[${i}] must be an integer status or a class like "5xx", found ${kindOf(p)}`;
+    }
+  }
+  return null;
+}
+
+/**
+ * Checks a weights document's `breaker`: `consecutiveErrors` (integer 1..1000) and `openSeconds`
+ * (integer 1..3600), both required; other members are ignored. Returns the problem, or null.
+ */
+export function checkBreaker(value) {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return `breaker must be an object, found ${kindOf(value)}`;
+  for (const [name, high] of [["consecutiveErrors", 1000], ["openSeconds", 3600]]) {
+    if (!(name in value)) return `breaker.${name} is missing`;
+    const n = value[name];
+    if (typeof n !== "number" || !Number.isInteger(n) || n < 1 || n > high) {
+      return `breaker.${name} must be an integer from 1 to ${high}, found ${kindOf(n)}`;
+    }
+  }
+  return null;
+}
+
+/** status (0..599) → 1 when an error under `patterns` (validated `errorStatuses`). */
+function errorTable(patterns) {
+  const t = new Uint8Array(600);
+  for (const p of patterns) {
+    if (typeof p === "string") t.fill(1, Number(p[0]) * 100, Number(p[0]) * 100 + 100);
+    else t[p] = 1;
+  }
+  return t;
+}
+const DEFAULT_ERROR_TABLE = errorTable(DEFAULT_ERROR_STATUSES);
+const monotonicMs = () => performance.now();
 
 /** Formats a non-negative decimal without exponent notation (the ingest grammar has none). */
 function decimal(x) {
@@ -152,12 +216,16 @@ export class GlidepathShim {
    * @param {string} [o.baseline] expected baseline arm name (also the default arm)
    * @param {string} [o.candidate] expected candidate arm name
    * @param {string} [o.defaultArm] arm used before any weights were seen
+   * @param {number} [o.breakerThreshold] consecutive candidate errors that open the breaker while
+   *   the weights document carries no `breaker` (the policy's settings win); 0 disables the breaker
+   * @param {number} [o.breakerCooldownMs] how long it stays open, same rule
+   * @param {() => number} [o.clock] monotonic milliseconds for the breaker (tests inject one)
    */
   constructor({
     server, migration, ingestToken, baseline, candidate, defaultArm, shimId,
-    fallbackToBaseline = false, breakerThreshold = 5, breakerCooldownMs = 30000,
+    fallbackToBaseline = false, breakerThreshold, breakerCooldownMs,
     maxBufferedLines = 10000, batchLines = 500, batchIntervalMs = 1000,
-    onEvent, timeoutMs = 2000,
+    onEvent, timeoutMs = 2000, clock,
   } = {}) {
     if (!server || !migration) throw new TypeError("GlidepathShim needs `server` and `migration`");
     const dflt = defaultArm ?? baseline;
@@ -170,8 +238,20 @@ export class GlidepathShim {
     this.defaultArm = dflt;
     this.shimId = shimId ?? `node-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
     this.fallbackToBaseline = fallbackToBaseline;
+    // The user's explicit breaker settings (undefined = not set): used while no document has one.
     this.breakerThreshold = breakerThreshold;
     this.breakerCooldownMs = breakerCooldownMs;
+    if (breakerThreshold !== undefined && !(Number.isInteger(breakerThreshold) && breakerThreshold >= 0)) {
+      throw new TypeError("breakerThreshold must be an integer >= 0 (0 disables the breaker)");
+    }
+    if (breakerCooldownMs !== undefined && !(Number.isFinite(breakerCooldownMs) && breakerCooldownMs > 0)) {
+      throw new TypeError("breakerCooldownMs must be a number > 0");
+    }
+    this._ownBreaker = Object.freeze({
+      consecutiveErrors: breakerThreshold || DEFAULT_BREAKER.consecutiveErrors,
+      openSeconds: breakerCooldownMs === undefined ? DEFAULT_BREAKER.openSeconds : breakerCooldownMs / 1000,
+    });
+    this._clock = clock ?? monotonicMs;
     this.maxBufferedLines = maxBufferedLines;
     this.batchLines = batchLines;
     this.batchIntervalMs = batchIntervalMs;
@@ -190,6 +270,9 @@ export class GlidepathShim {
     this._threshold = -1; // bucket < threshold → candidate; -1 = no weights yet
     this._etag = null;
     this._pollAfterSeconds = DEFAULT_POLL_SECONDS;
+    this._errorStatuses = DEFAULT_ERROR_STATUSES; // the last good document's, as written
+    this._errorTable = DEFAULT_ERROR_TABLE;
+    this._docBreaker = null; // the last good document's breaker, null when it had none
 
     this._buffer = [];
     this._dropped = 0;
@@ -203,7 +286,11 @@ export class GlidepathShim {
     this._sending = null;
 
     this._consecutiveCandidateErrors = 0;
-    this._breakerUntil = 0;
+    this._breakerUntil = 0; // clock time the open breaker closes; 0 = closed
+    this._breakerTrips = 0;
+    this._fallbacks = 0;
+    this._unreportedTrips = 0; // not yet carried by an accepted batch
+    this._unreportedFallbacks = 0;
 
     this._running = false;
     this._pollTimer = null;
@@ -217,8 +304,9 @@ export class GlidepathShim {
   route(key) {
     if (this._threshold < 0) return this.defaultArm;
     if (this._breakerUntil !== 0) {
-      if (Date.now() < this._breakerUntil) return this._baseline;
+      if (this._clock() < this._breakerUntil) return this._baseline;
       this._breakerUntil = 0;
+      this._consecutiveCandidateErrors = 0;
       this._emit({ type: "breaker_closed" });
     }
     const b = key === undefined || key === null
@@ -227,10 +315,70 @@ export class GlidepathShim {
     return b < this._threshold ? this._candidate : this._baseline;
   }
 
-  /** Whether to retry a failed candidate request once on the baseline (fallbackToBaseline on). */
+  /**
+   * Whether to retry a failed candidate request once on the baseline (fallbackToBaseline on,
+   * `status` an error under the policy's errorStatuses). A true answer counts one fallback
+   * (reported to the controller). `call()` does all of this in one step.
+   */
   shouldRetryOnBaseline(arm, status) {
-    return this.fallbackToBaseline && this._candidate !== null && arm === this._candidate
-      && arm !== this._baseline && isErrorStatus(status);
+    const yes = this.fallbackToBaseline && this._isCandidate(arm) && this.isError(status);
+    if (yes) this._countFallback();
+    return yes;
+  }
+
+  /** Whether `status` is an error: the last good document's errorStatuses, else [0, 429, "5xx"]. */
+  isError(status) {
+    return Number.isInteger(status) && status >= 0 && status < 600 && this._errorTable[status] === 1;
+  }
+
+  /** The error statuses in force, as the policy wrote them. */
+  get errorStatuses() { return [...this._errorStatuses]; }
+
+  /** The breaker in force: the document's, else the constructor's, else 5 errors / 30 s. */
+  get breakerSettings() { return { ...(this._docBreaker ?? this._ownBreaker) }; }
+
+  /**
+   * Routes by `key`, awaits `fn(arm)` and records the outcome with its latency. `fn` returns (or
+   * resolves to) `{ status, result?, tokens?, ttftMs? }`; a throw or rejection is recorded as
+   * status 0. When the arm was the candidate and the status is an error (`isError`), the baseline
+   * is called the same way, both outcomes are recorded and one fallback is counted. Resolves to
+   * `{ arm, status, result, fallback }` of the arm that answered; rethrows when that arm threw.
+   */
+  async call(key, fn) {
+    const arm = this.route(key);
+    const first = await this._callArm(arm, fn);
+    if (!this._isCandidate(arm) || !this.isError(first.status)) {
+      if (first.threw) throw first.error;
+      return { arm, status: first.status, result: first.result, fallback: false };
+    }
+    this._countFallback();
+    const baseline = this._baseline;
+    const second = await this._callArm(baseline, fn);
+    if (second.threw) throw second.error;
+    return { arm: baseline, status: second.status, result: second.result, fallback: true };
+  }
+
+  async _callArm(arm, fn) {
+    const t0 = performance.now();
+    let reply;
+    try {
+      reply = await fn(arm);
+    } catch (error) {
+      this.record({ arm, status: 0, latencyMs: performance.now() - t0 });
+      return { status: 0, threw: true, error };
+    }
+    const status = reply?.status;
+    this.record({ arm, status, latencyMs: performance.now() - t0, tokens: reply?.tokens, ttftMs: reply?.ttftMs });
+    return { status, result: reply?.result, threw: false };
+  }
+
+  _isCandidate(arm) {
+    return this._candidate !== null && arm === this._candidate && arm !== this._baseline;
+  }
+
+  _countFallback() {
+    this._fallbacks++;
+    this._unreportedFallbacks++;
   }
 
   /** The last good weights document (or null), its state and revision. */
@@ -272,13 +420,24 @@ export class GlidepathShim {
   }
 
   _countCandidate(status) {
-    if (!isErrorStatus(status)) { this._consecutiveCandidateErrors = 0; return; }
-    this._consecutiveCandidateErrors++;
-    if (this.breakerThreshold > 0 && this._consecutiveCandidateErrors >= this.breakerThreshold
-      && this._breakerUntil === 0) {
-      this._breakerUntil = Date.now() + this.breakerCooldownMs;
+    if (this.breakerThreshold === 0) return; // turned off by the user, whatever the document says
+    const now = this._clock();
+    if (this._breakerUntil !== 0) {
+      if (now < this._breakerUntil) return; // open: answers to requests routed before do not count
+      this._breakerUntil = 0;
       this._consecutiveCandidateErrors = 0;
-      this._emit({ type: "breaker_open", cooldownMs: this.breakerCooldownMs });
+      this._emit({ type: "breaker_closed" });
+    }
+    if (!this.isError(status)) { this._consecutiveCandidateErrors = 0; return; }
+    this._consecutiveCandidateErrors++;
+    const settings = this._docBreaker ?? this._ownBreaker;
+    if (this._consecutiveCandidateErrors >= settings.consecutiveErrors) {
+      this._breakerUntil = now + settings.openSeconds * 1000;
+      this._consecutiveCandidateErrors = 0;
+      this._breakerTrips++;
+      this._unreportedTrips++;
+      this._emit({ type: "breaker_open", consecutiveErrors: settings.consecutiveErrors,
+        openSeconds: settings.openSeconds, cooldownMs: settings.openSeconds * 1000 });
     }
   }
 
@@ -288,7 +447,10 @@ export class GlidepathShim {
       buffered: this._buffer.length, dropped: this._dropped, invalid: this._invalid,
       sent: this._sentLines, rejected: this._rejectedLines, sendFailures: this._sendFailures,
       revision: this.revision, state: this.state, weights: this.weights,
-      breakerOpen: this._breakerUntil !== 0 && Date.now() < this._breakerUntil,
+      breakerOpen: this._breakerUntil !== 0 && this._clock() < this._breakerUntil,
+      breakerTrips: this._breakerTrips, fallbacks: this._fallbacks,
+      unreportedBreakerTrips: this._unreportedTrips, unreportedFallbacks: this._unreportedFallbacks,
+      errorStatuses: this.errorStatuses, breaker: this.breakerSettings,
     };
   }
 
@@ -393,6 +555,9 @@ export class GlidepathShim {
     if (Math.abs(wb + wc - 100) > 0.01) return `weights sum to ${wb + wc}, not 100`;
     if (!Number.isInteger(revision) || revision < 0) return "revision missing";
     if (this._doc && revision < this._doc.revision) return `revision went backwards (${revision} < ${this._doc.revision})`;
+    // An older controller sends neither member (defaults apply); a malformed one refuses the document.
+    if ("errorStatuses" in doc) { const p = checkErrorStatuses(doc.errorStatuses); if (p) return p; }
+    if ("breaker" in doc) { const p = checkBreaker(doc.breaker); if (p) return p; }
     return null;
   }
 
@@ -405,6 +570,10 @@ export class GlidepathShim {
     this._baseline = doc.baseline;
     this._candidate = doc.candidate;
     this._threshold = Math.round(doc.weights[doc.candidate] * 100);
+    this._errorStatuses = doc.errorStatuses === undefined ? DEFAULT_ERROR_STATUSES : Object.freeze([...doc.errorStatuses]);
+    this._errorTable = doc.errorStatuses === undefined ? DEFAULT_ERROR_TABLE : errorTable(doc.errorStatuses);
+    this._docBreaker = doc.breaker === undefined ? null
+      : Object.freeze({ consecutiveErrors: doc.breaker.consecutiveErrors, openSeconds: doc.breaker.openSeconds });
     this._etag = etag ?? `"${doc.revision}"`;
     const p = Number(doc.pollAfterSeconds);
     if (Number.isFinite(p) && p > 0) this._pollAfterSeconds = Math.min(p, 3600);
@@ -428,6 +597,11 @@ export class GlidepathShim {
     const headers = { "Content-Type": "text/plain", "Glidepath-Shim": this.shimId };
     if (this.ingestToken) headers.Authorization = `Bearer ${this.ingestToken}`;
     if (this._doc) headers["Glidepath-Revision"] = String(this._doc.revision);
+    // Counts since the last accepted batch; kept when this one is not accepted.
+    const trips = Math.min(this._unreportedTrips, MAX_REPORTED);
+    const fallbacks = Math.min(this._unreportedFallbacks, MAX_REPORTED);
+    if (trips > 0) headers["Glidepath-Breaker-Trips"] = String(trips);
+    if (fallbacks > 0) headers["Glidepath-Fallbacks"] = String(fallbacks);
     let status = 0, reason;
     try {
       const res = await fetch(this._ingestURL, { method: "POST", headers, body, signal: AbortSignal.timeout(this.timeoutMs) });
@@ -439,6 +613,8 @@ export class GlidepathShim {
     if (status >= 200 && status < 300) {
       this._buffer.splice(0, n);
       this._sentLines += n;
+      this._unreportedTrips -= trips;
+      this._unreportedFallbacks -= fallbacks;
       this._backoffMs = 0; this._nextSendAt = 0; this._dropReported = false;
       this._emit({ type: "sent", lines: n });
       if (this._running && this._buffer.length >= this.batchLines) setImmediate(() => this._flushOnce()).unref?.();

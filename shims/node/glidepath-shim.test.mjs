@@ -6,7 +6,9 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { GlidepathShim, bucket, fnv1a64Hex, isErrorStatus } from "./glidepath-shim.mjs";
+import {
+  GlidepathShim, bucket, fnv1a64Hex, isErrorStatus, checkErrorStatuses, checkBreaker, DEFAULT_ERROR_STATUSES,
+} from "./glidepath-shim.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -373,6 +375,277 @@ describe("breaker and fallback", () => {
     assert.equal(on.shouldRetryOnBaseline("holysheep", 200), false);
     assert.equal(on.shouldRetryOnBaseline("openai", 503), false);
     assert.deepEqual([0, 429, 500, 599, 200, 404, 499].map(isErrorStatus), [true, true, true, true, false, false, false]);
+  });
+});
+
+/** A monotonic clock (ms) the test moves by hand. */
+function fakeClock(start = 1_000_000) {
+  const c = () => c.now;
+  c.now = start;
+  return c;
+}
+const KEY_ROTATION_STATUSES = [0, 401, 403, 429, "5xx"];
+
+describe("weights documents: errorStatuses and breaker (../vectors/weights-documents.json)", () => {
+  const vectors = JSON.parse(fs.readFileSync(path.join(HERE, "..", "vectors", "weights-documents.json"), "utf8"));
+  const keyRotationShim = (opts = {}) => new GlidepathShim({
+    server: "http://127.0.0.1:9", migration: "key-rotation", baseline: "key-old", candidate: "key-new", ...opts,
+  });
+
+  test("the file covers valid, older-controller and malformed documents", () => {
+    const cases = vectors.cases;
+    assert.ok(cases.length >= 40, `${cases.length} cases`);
+    assert.ok(cases.some((c) => c.valid && !("errorStatuses" in c.document)));
+    assert.ok(cases.some((c) => !c.valid && c.member === "breaker"));
+    assert.ok(cases.some((c) => !c.valid && c.member === "errorStatuses"));
+    assert.deepEqual(vectors.defaults.errorStatuses, [...DEFAULT_ERROR_STATUSES]);
+  });
+
+  for (const c of vectors.cases) {
+    test(`${c.valid ? "accepts" : "refuses"}: ${c.name}`, () => {
+      const shim = keyRotationShim();
+      const problem = shim._validate(JSON.parse(JSON.stringify(c.document)));
+      if (!c.valid) {
+        assert.ok(problem, "the document must be refused");
+        assert.ok(problem.includes(c.member), `the reason names ${c.member}: ${problem}`);
+        return;
+      }
+      assert.equal(problem, null);
+      shim._apply(c.document, null);
+      assert.deepEqual(shim.breakerSettings, c.breaker);
+      const verdicts = Object.fromEntries(vectors.statuses.map((st) => [String(st), shim.isError(st)]));
+      assert.deepEqual(verdicts, c.isError);
+    });
+  }
+
+  test("before any document: the defaults", () => {
+    const shim = keyRotationShim();
+    const older = vectors.cases.find((c) => c.name === "older controller: no errorStatuses, no breaker");
+    for (const st of vectors.statuses) assert.equal(shim.isError(st), older.isError[String(st)], `status ${st}`);
+    assert.deepEqual(shim.breakerSettings, vectors.defaults.breaker);
+  });
+
+  test("explicit constructor settings apply only while the document has no breaker", () => {
+    const shim = keyRotationShim({ breakerThreshold: 2, breakerCooldownMs: 7000 });
+    assert.deepEqual(shim.breakerSettings, { consecutiveErrors: 2, openSeconds: 7 });
+    const byName = Object.fromEntries(vectors.cases.map((c) => [c.name, c]));
+    shim._apply(byName["older controller: no errorStatuses, no breaker"].document, null);
+    assert.deepEqual(shim.breakerSettings, { consecutiveErrors: 2, openSeconds: 7 });
+    shim._apply(byName["custom breaker"].document, null);
+    assert.deepEqual(shim.breakerSettings, { consecutiveErrors: 3, openSeconds: 10 }); // the policy wins
+  });
+
+  test("problems name the element at fault", () => {
+    assert.equal(checkErrorStatuses([0, 600]), "errorStatuses[1] must be 0 or an integer status from 100 to 599, found 600");
+    assert.match(checkErrorStatuses(["5XX"]), /errorStatuses\[0\] must be a class "1xx".."5xx" \(lower-case x\)/);
+    assert.equal(checkBreaker({ consecutiveErrors: 5, openSeconds: 1.5 }), "breaker.openSeconds must be an integer from 1 to 3600, found 1.5");
+    assert.equal(checkBreaker(null), "breaker must be an object, found null");
+    assert.equal(checkErrorStatuses([0, 401, "5xx"]), null);
+  });
+});
+
+describe("the policy's breaker", () => {
+  test("401 opens it when the policy lists 401; it closes after openSeconds (injected clock)", async () => {
+    const c = await fakeController();
+    try {
+      c.doc = doc(3, 100, { errorStatuses: KEY_ROTATION_STATUSES, breaker: { consecutiveErrors: 3, openSeconds: 10 } });
+      const clock = fakeClock();
+      const shim = makeShim(c.url, { clock });
+      assert.equal(await shim.pollNow(), true);
+      assert.deepEqual(shim.breakerSettings, { consecutiveErrors: 3, openSeconds: 10 });
+      shim.record({ arm: "holysheep", status: 401, latencyMs: 5 });
+      shim.record({ arm: "holysheep", status: 401, latencyMs: 5 });
+      assert.equal(shim.route("k"), "holysheep");
+      shim.record({ arm: "holysheep", status: 403, latencyMs: 5 }); // the third consecutive error
+      assert.equal(shim.route("k"), "openai");
+      shim.record({ arm: "holysheep", status: 401, latencyMs: 5 }); // in flight while open: not counted
+      assert.equal(shim.stats().breakerOpen, true);
+      assert.equal(shim.stats().breakerTrips, 1);
+      clock.now += 9990;
+      assert.equal(shim.route("k"), "openai");
+      clock.now += 20;
+      assert.equal(shim.route("k"), "holysheep");
+      assert.equal(shim.events.filter((e) => e.type === "breaker_open").length, 1);
+      assert.equal(shim.events.filter((e) => e.type === "breaker_closed").length, 1);
+      assert.equal(shim.stats().breakerOpen, false);
+    } finally { await c.close(); }
+  });
+
+  test("401 is not an error under the default statuses (an older controller)", () => {
+    const shim = makeShim("http://127.0.0.1:9", { clock: fakeClock() });
+    shim._apply(doc(1, 100), null);
+    for (let i = 0; i < 10; i++) shim.record({ arm: "holysheep", status: 401, latencyMs: 1 });
+    assert.equal(shim.route("k"), "holysheep");
+    for (let i = 0; i < 5; i++) shim.record({ arm: "holysheep", status: 503, latencyMs: 1 }); // default: 5
+    assert.equal(shim.route("k"), "openai");
+  });
+
+  test("the last good statuses and breaker stay when a document is malformed or the controller is away", async () => {
+    const c = await fakeController();
+    try {
+      c.doc = doc(3, 100, { errorStatuses: KEY_ROTATION_STATUSES, breaker: { consecutiveErrors: 2, openSeconds: 60 } });
+      const shim = makeShim(c.url, { clock: fakeClock() });
+      assert.equal(await shim.pollNow(), true);
+      c.doc = doc(4, 100, { errorStatuses: [0, 600], breaker: { consecutiveErrors: 9, openSeconds: 9 } });
+      assert.equal(await shim.pollNow(), false);
+      assert.match(shim.events.find((e) => e.type === "weights_rejected").reason, /errorStatuses\[1\]/);
+      c.weightsStatus = 503;
+      assert.equal(await shim.pollNow(), false);
+      assert.equal(shim.revision, 3);
+      assert.equal(shim.isError(401), true);
+      assert.deepEqual(shim.breakerSettings, { consecutiveErrors: 2, openSeconds: 60 });
+      shim.record({ arm: "holysheep", status: 401, latencyMs: 1 });
+      shim.record({ arm: "holysheep", status: 403, latencyMs: 1 });
+      assert.equal(shim.route("k"), "openai");
+    } finally { await c.close(); }
+  });
+
+  test("breakerThreshold 0 turns it off whatever the document says", () => {
+    const shim = makeShim("http://127.0.0.1:9", { breakerThreshold: 0, clock: fakeClock() });
+    shim._apply(doc(1, 100, { breaker: { consecutiveErrors: 1, openSeconds: 30 } }), null);
+    shim.record({ arm: "holysheep", status: 503, latencyMs: 1 });
+    assert.equal(shim.route("k"), "holysheep");
+    assert.equal(shim.stats().breakerTrips, 0);
+  });
+});
+
+describe("reported counts (Glidepath-Breaker-Trips, Glidepath-Fallbacks)", () => {
+  test("kept across a failed POST, sent with the next accepted batch, then not again", async () => {
+    const c = await fakeController();
+    try {
+      c.doc = doc(2, 100, { errorStatuses: KEY_ROTATION_STATUSES, breaker: { consecutiveErrors: 2, openSeconds: 30 } });
+      c.ingestStatus = 503;
+      const shim = makeShim(c.url, { clock: fakeClock(), batchIntervalMs: 20 });
+      assert.equal(await shim.pollNow(), true);
+      shim.record({ arm: "holysheep", status: 401, latencyMs: 5 });
+      shim.record({ arm: "holysheep", status: 401, latencyMs: 5 }); // trip 1
+      shim._countFallback();
+      assert.equal(await shim._flushOnce(true), false);
+      assert.equal(c.ingestHeaders[0]["glidepath-breaker-trips"], "1");
+      assert.equal(c.ingestHeaders[0]["glidepath-fallbacks"], "1");
+      shim._countFallback(); // another while the controller refuses
+      assert.equal(shim.stats().unreportedFallbacks, 2);
+      c.ingestStatus = 202;
+      assert.equal(await shim._flushOnce(true), true);
+      assert.equal(c.ingestHeaders[1]["glidepath-breaker-trips"], "1");
+      assert.equal(c.ingestHeaders[1]["glidepath-fallbacks"], "2");
+      assert.deepEqual(c.batches[0], ["holysheep 401 5", "holysheep 401 5"]);
+      shim.record({ arm: "openai", status: 200, latencyMs: 5 });
+      assert.equal(await shim._flushOnce(true), true);
+      assert.equal(c.ingestHeaders[2]["glidepath-breaker-trips"], undefined);
+      assert.equal(c.ingestHeaders[2]["glidepath-fallbacks"], undefined);
+      const st = shim.stats();
+      assert.deepEqual([st.breakerTrips, st.fallbacks, st.unreportedBreakerTrips, st.unreportedFallbacks], [1, 2, 0, 0]);
+    } finally { await c.close(); }
+  });
+
+  test("a controller that is unreachable keeps the counts too", async () => {
+    const c = await fakeController();
+    const url = c.url;
+    await c.close();
+    const shim = makeShim(url, { timeoutMs: 500 });
+    shim._apply(doc(1, 100), null);
+    shim._countFallback();
+    shim.record({ arm: "openai", status: 200, latencyMs: 1 });
+    assert.equal(await shim._flushOnce(true), false);
+    assert.equal(shim.stats().unreportedFallbacks, 1);
+  });
+});
+
+describe("call(key, fn)", () => {
+  const withDoc = (extra = {}, weight = 100) => {
+    const shim = makeShim("http://127.0.0.1:9", { clock: fakeClock() });
+    shim._apply(doc(1, weight, extra), null);
+    return shim;
+  };
+  const lines = (shim) => shim._buffer.map((l) => { const p = l.split(" "); return [p[0], p[1], ...p.slice(3)]; });
+
+  test("a candidate 401 the policy lists falls back to the baseline, both recorded", async () => {
+    const shim = withDoc({ errorStatuses: KEY_ROTATION_STATUSES });
+    const calls = [];
+    const out = await shim.call("merchant-42", async (arm) => {
+      calls.push(arm);
+      return arm === "holysheep" ? { status: 401 } : { status: 200, result: `from ${arm}`, tokens: 42, ttftMs: 12.5 };
+    });
+    assert.deepEqual(calls, ["holysheep", "openai"]);
+    assert.deepEqual(out, { arm: "openai", status: 200, result: "from openai", fallback: true });
+    assert.deepEqual(lines(shim), [["holysheep", "401"], ["openai", "200", "tokens=42", "ttft_ms=12.5"]]);
+    assert.equal(shim.stats().fallbacks, 1);
+    assert.equal(shim.stats().unreportedFallbacks, 1);
+  });
+
+  test("401 is returned as is when the policy does not list it", async () => {
+    const shim = withDoc();
+    const out = await shim.call("merchant-42", () => ({ status: 401, result: "denied" }));
+    assert.deepEqual(out, { arm: "holysheep", status: 401, result: "denied", fallback: false });
+    assert.equal(shim.stats().fallbacks, 0);
+  });
+
+  test("a throwing candidate is status 0 and falls back", async () => {
+    const shim = withDoc();
+    const out = await shim.call(undefined, async (arm) => {
+      if (arm === "holysheep") throw new Error("ECONNRESET");
+      return { status: 200, result: arm };
+    });
+    assert.deepEqual(out, { arm: "openai", status: 200, result: "openai", fallback: true });
+    assert.deepEqual(lines(shim), [["holysheep", "0"], ["openai", "200"]]);
+  });
+
+  test("the baseline's errors are returned or thrown, never retried", async () => {
+    const shim = withDoc({}, 0);
+    assert.deepEqual(await shim.call("k", () => ({ status: 503, result: "busy" })), { arm: "openai", status: 503, result: "busy", fallback: false });
+    await assert.rejects(shim.call("k", () => { throw new Error("timed out"); }), /timed out/);
+    assert.deepEqual(lines(shim), [["openai", "503"], ["openai", "0"]]);
+    assert.equal(shim.stats().fallbacks, 0);
+  });
+
+  test("when the baseline throws too, its error reaches the caller", async () => {
+    const shim = withDoc();
+    await assert.rejects(shim.call("k", (arm) => { throw new Error(`down: ${arm}`); }), /down: openai/);
+    assert.deepEqual(lines(shim), [["holysheep", "0"], ["openai", "0"]]);
+    assert.equal(shim.stats().fallbacks, 1);
+  });
+
+  test("fallbacks feed the breaker", async () => {
+    const shim = withDoc({ errorStatuses: KEY_ROTATION_STATUSES, breaker: { consecutiveErrors: 2, openSeconds: 30 } });
+    const fn = (arm) => (arm === "holysheep" ? { status: 403 } : { status: 200, result: "ok" });
+    assert.equal((await shim.call("k", fn)).fallback, true);
+    assert.equal((await shim.call("k", fn)).fallback, true);
+    const out = await shim.call("k", fn); // open: straight to the baseline
+    assert.deepEqual([out.arm, out.fallback], ["openai", false]);
+    assert.deepEqual([shim.stats().breakerTrips, shim.stats().fallbacks], [1, 2]);
+  });
+
+  test("shouldRetryOnBaseline follows the policy's statuses and counts", () => {
+    const shim = makeShim("http://127.0.0.1:9", { fallbackToBaseline: true });
+    shim._apply(doc(1, 50, { errorStatuses: KEY_ROTATION_STATUSES }), null);
+    assert.equal(shim.shouldRetryOnBaseline("holysheep", 401), true);
+    assert.equal(shim.shouldRetryOnBaseline("holysheep", 404), false);
+    assert.equal(shim.shouldRetryOnBaseline("openai", 401), false);
+    assert.equal(shim.stats().fallbacks, 1);
+  });
+});
+
+describe("package", () => {
+  test("glidepath-shim.d.ts declares every export and every public method", async () => {
+    const dts = fs.readFileSync(path.join(HERE, "glidepath-shim.d.ts"), "utf8");
+    const mod = await import("./glidepath-shim.mjs");
+    for (const name of Object.keys(mod)) {
+      assert.match(dts, new RegExp(`export declare (const|function|class) ${name}\\b`), `export ${name}`);
+    }
+    const members = Object.getOwnPropertyNames(mod.GlidepathShim.prototype).filter((n) => !n.startsWith("_") && n !== "constructor");
+    assert.ok(members.includes("call") && members.includes("isError"));
+    for (const name of members) assert.match(dts, new RegExp(`^ +(readonly )?${name}[(<:]`, "m"), `member ${name}`);
+  });
+
+  test("package.json: ESM exports of files that exist, no dependencies", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(HERE, "package.json"), "utf8"));
+    assert.equal(pkg.name, "glidepath-shim");
+    assert.equal(pkg.type, "module");
+    assert.equal(pkg.dependencies, undefined);
+    assert.equal(pkg.devDependencies, undefined);
+    const entry = pkg.exports["."];
+    for (const f of [entry.types, entry.default, ...pkg.files]) assert.ok(fs.existsSync(path.join(HERE, f)), f);
   });
 });
 

@@ -34,13 +34,26 @@ Contract (the glidepath wire protocol, v1):
   kept (the oldest are dropped and counted when the buffer is full) and the batch is retried
   with exponential backoff capped at 30 s. A ``400`` answer drops that batch. Delivery is
   at least once: a batch whose answer was lost may be counted twice.
-* The local breaker: after ``breaker_threshold`` consecutive candidate errors (status 0,
-  429, 5xx) ``route`` answers the baseline for ``breaker_cooldown`` seconds.
+* What counts as an error is the policy's: the weights document's ``errorStatuses``
+  (integers and classes like ``"5xx"``; ``[0, 429, "5xx"]`` before any document and when an
+  older controller leaves the member out). ``is_error(status)`` answers with the last good
+  document's list.
+* The local breaker: after ``consecutiveErrors`` consecutive candidate errors ``route``
+  answers the baseline for ``openSeconds`` (the document's ``breaker``; without one, the
+  ``breaker_threshold`` / ``breaker_cooldown`` given to the constructor, else 5 and 30 s).
+  Each opening is one trip. ``breaker_threshold=0`` turns the breaker off whatever the
+  document says.
+* ``call(key, fn)`` routes, calls ``fn(arm)``, records the outcome and, when the candidate
+  failed with an error status (or ``fn`` raised: status 0), records that, calls the baseline,
+  records it too and counts one fallback.
+* Breaker trips and fallbacks since the last accepted batch travel with the next batch as
+  ``Glidepath-Breaker-Trips`` / ``Glidepath-Fallbacks`` headers; a batch that is not
+  accepted leaves them counted for the next one.
 
 Events reach ``on_event(kind, info)`` (``info`` is a dict; exceptions raised by the callback
 are swallowed); without a callback they are logged on the ``glidepath_shim`` logger. Kinds:
 ``weights``, ``poll_failed``, ``weights_rejected``, ``batch_sent``, ``send_failed``,
-``batch_rejected``, ``dropped``, ``record_rejected``, ``breaker_open``.
+``batch_rejected``, ``dropped``, ``record_rejected``, ``breaker_open``, ``breaker_closed``.
 """
 
 from __future__ import annotations
@@ -56,9 +69,22 @@ import threading
 import time
 import urllib.parse
 import uuid
-from typing import Any, Callable, Dict, Optional, Tuple
+from typing import (Any, Callable, Dict, FrozenSet, Generic, List, NamedTuple, Optional,
+                    Sequence, Set, Tuple, TypeVar, Union, cast)
 
-__all__ = ["GlidepathShim", "WeightsSnapshot", "bucket", "fnv1a64", "mix64", "is_error_status"]
+__all__ = ["GlidepathShim", "WeightsSnapshot", "BreakerSettings", "CallOutcome", "Reply",
+           "StatusPattern", "DEFAULT_ERROR_STATUSES", "DEFAULT_BREAKER", "bucket", "fnv1a64",
+           "mix64", "is_error_status", "parse_error_statuses", "parse_breaker"]
+
+__version__ = "0.1.0"
+
+T = TypeVar("T")
+#: One entry of ``errorStatuses``: a status (0 or 100..599) or a class ``"1xx"``..``"5xx"``.
+StatusPattern = Union[int, str]
+#: What the function given to ``GlidepathShim.call`` returns: ``(status, result)``, optionally
+#: followed by ``tokens`` and ``ttft_ms`` (each may be None).
+Reply = Union[Tuple[int, T], Tuple[int, T, Optional[int]],
+              Tuple[int, T, Optional[int], Optional[float]]]
 
 _MASK = 0xFFFFFFFFFFFFFFFF
 _FNV_OFFSET = 0xCBF29CE484222325
@@ -66,6 +92,8 @@ _FNV_PRIME = 0x100000001B3
 _ARM_NAME = re.compile(r"[A-Za-z0-9._-]{1,63}\Z")
 _BACKOFF_CAP = 30.0
 _KEY_CACHE_SIZE = 65536
+_STATUS_CLASS = re.compile(r"[1-5]xx\Z")
+_MAX_REPORTED = 1000000  # the controller's bound for one header value
 
 _log = logging.getLogger("glidepath_shim")
 
@@ -102,19 +130,95 @@ def bucket(migration: str, key: str) -> int:
 
 
 def is_error_status(status: int) -> bool:
-    """The default error classes: 0 (transport failure or timeout), 429 and 5xx."""
+    """The default error classes: 0 (transport failure or timeout), 429 and 5xx.
+
+    A running shim uses the policy's list instead: ``GlidepathShim.is_error``."""
     return status == 0 or status == 429 or 500 <= status <= 599
 
 
+class BreakerSettings(NamedTuple):
+    """The weights document's ``breaker``: open after ``consecutive_errors`` consecutive
+    candidate errors, for ``open_seconds``."""
+    consecutive_errors: int
+    open_seconds: float
+
+
+DEFAULT_ERROR_STATUSES: Tuple[StatusPattern, ...] = (0, 429, "5xx")
+DEFAULT_BREAKER = BreakerSettings(5, 30.0)
+
+
+def _is_int(x: Any) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def parse_error_statuses(value: Any) -> Tuple[StatusPattern, ...]:
+    """Validates a weights document's ``errorStatuses``: a non-empty array of integers (0 or
+    100..599) and class strings ``"1xx"``..``"5xx"`` (lower-case x). Raises ValueError
+    naming the element at fault."""
+    if not isinstance(value, list):
+        raise ValueError("errorStatuses must be an array, found %s" % _json_type(value))
+    if not value:
+        raise ValueError("errorStatuses must list at least one status")
+    for i, p in enumerate(value):
+        if _is_int(p):
+            if not (p == 0 or 100 <= p <= 599):
+                raise ValueError("errorStatuses[%d] must be 0 or a status from 100 to 599, "
+                                 "found %d" % (i, p))
+        elif isinstance(p, str):
+            if not _STATUS_CLASS.match(p):
+                raise ValueError('errorStatuses[%d] must be a class "1xx".."5xx" (lower-case x) '
+                                 "or an integer status, found %s" % (i, json.dumps(p)))
+        else:
+            raise ValueError("errorStatuses[%d] must be an integer status or a class like "
+                             '"5xx", found %s' % (i, json.dumps(p)))
+    return tuple(value)
+
+
+def parse_breaker(value: Any) -> BreakerSettings:
+    """Validates a weights document's ``breaker``: ``consecutiveErrors`` (integer 1..1000)
+    and ``openSeconds`` (integer 1..3600), both required; other members are ignored."""
+    if not isinstance(value, dict):
+        raise ValueError("breaker must be an object, found %s" % _json_type(value))
+    out = []
+    for name, high in (("consecutiveErrors", 1000), ("openSeconds", 3600)):
+        if name not in value:
+            raise ValueError("breaker.%s is missing" % name)
+        n = value[name]
+        if not _is_int(n) or not 1 <= n <= high:
+            raise ValueError("breaker.%s must be an integer from 1 to %d, found %s"
+                             % (name, high, json.dumps(n)))
+        out.append(n)
+    return BreakerSettings(out[0], float(out[1]))
+
+
+def _status_set(patterns: Sequence[StatusPattern]) -> FrozenSet[int]:
+    statuses: Set[int] = set()
+    for p in patterns:
+        if isinstance(p, str):
+            hundreds = int(p[0]) * 100
+            statuses.update(range(hundreds, hundreds + 100))
+        else:
+            statuses.add(p)
+    return frozenset(statuses)
+
+
+_DEFAULT_ERROR_SET = _status_set(DEFAULT_ERROR_STATUSES)
+
+
 class WeightsSnapshot:
-    """One validated weights document. Immutable by convention: replaced, never changed."""
+    """One validated weights document. Immutable by convention: replaced, never changed.
+
+    ``error_statuses`` is the document's list (the default when it had none); ``breaker``
+    is None when the document carried no ``breaker`` member."""
 
     __slots__ = ("revision", "state", "step", "baseline", "candidate", "weights",
-                 "threshold", "poll_after", "etag")
+                 "threshold", "poll_after", "etag", "error_statuses", "breaker", "_errors")
 
     def __init__(self, revision: int, state: str, step: Optional[int], baseline: str,
                  candidate: str, weights: Dict[str, float], poll_after: float,
-                 etag: Optional[str]) -> None:
+                 etag: Optional[str],
+                 error_statuses: Sequence[StatusPattern] = DEFAULT_ERROR_STATUSES,
+                 breaker: Optional[BreakerSettings] = None) -> None:
         self.revision = revision
         self.state = state
         self.step = step
@@ -125,6 +229,30 @@ class WeightsSnapshot:
         self.threshold = int(math.floor(weights[candidate] * 100 + 0.5))
         self.poll_after = poll_after
         self.etag = etag
+        self.error_statuses: Tuple[StatusPattern, ...] = tuple(error_statuses)
+        self.breaker = breaker
+        self._errors = _status_set(self.error_statuses)
+
+    def is_error(self, status: int) -> bool:
+        """Whether ``status`` is an error under this document's ``errorStatuses``."""
+        return status in self._errors
+
+
+class CallOutcome(Generic[T]):
+    """What ``GlidepathShim.call`` returns: the arm that produced ``result`` with ``status``,
+    and whether the call fell back from the candidate to the baseline."""
+
+    __slots__ = ("arm", "status", "result", "fallback")
+
+    def __init__(self, arm: str, status: int, result: T, fallback: bool) -> None:
+        self.arm = arm
+        self.status = status
+        self.result = result
+        self.fallback = fallback
+
+    def __repr__(self) -> str:
+        return "CallOutcome(arm=%r, status=%r, result=%r, fallback=%r)" % (
+            self.arm, self.status, self.result, self.fallback)
 
 
 class _Connection:
@@ -178,18 +306,23 @@ class _Connection:
 class GlidepathShim:
     """Sticky routing, fail-static weight polling and outcome reporting for one migration.
 
-    Thread-safe: ``route``, ``record``, ``should_retry_on_baseline`` and ``stats`` may be
-    called from any number of threads.
+    Thread-safe: ``route``, ``record``, ``call``, ``should_retry_on_baseline`` and ``stats``
+    may be called from any number of threads.
+
+    ``breaker_threshold`` / ``breaker_cooldown`` are used only while the last good weights
+    document carries no ``breaker`` (none yet, or an older controller): the policy's settings
+    win when present. ``clock`` (seconds, monotonic) times the breaker; tests inject one.
     """
 
     def __init__(self, server: str, migration: str, ingest_token: Optional[str] = None,
                  default_arm: Optional[str] = None, shim_id: Optional[str] = None,
-                 fallback_to_baseline: bool = False, breaker_threshold: int = 5,
-                 breaker_cooldown: float = 30.0, max_buffered_lines: int = 10000,
+                 fallback_to_baseline: bool = False, breaker_threshold: Optional[int] = None,
+                 breaker_cooldown: Optional[float] = None, max_buffered_lines: int = 10000,
                  batch_lines: int = 500, batch_interval: float = 1.0,
                  on_event: Optional[Callable[[str, Dict[str, Any]], None]] = None,
                  timeout: float = 2.0, baseline: Optional[str] = None,
-                 candidate: Optional[str] = None, poll_after: float = 5.0) -> None:
+                 candidate: Optional[str] = None, poll_after: float = 5.0,
+                 clock: Optional[Callable[[], float]] = None) -> None:
         for name, value in (("baseline", baseline), ("candidate", candidate),
                             ("default_arm", default_arm)):
             if value is not None and not _ARM_NAME.match(value):
@@ -199,9 +332,11 @@ class GlidepathShim:
         if default_arm is None:
             raise ValueError("give the baseline arm's name (baseline=...) or default_arm=...: "
                              "it serves every request until the first weights arrive")
-        if max_buffered_lines < 1 or batch_lines < 1 or breaker_threshold < 0:
+        if max_buffered_lines < 1 or batch_lines < 1 or (breaker_threshold or 0) < 0:
             raise ValueError("max_buffered_lines and batch_lines must be >= 1, "
                              "breaker_threshold >= 0 (0 disables the breaker)")
+        if breaker_cooldown is not None and not breaker_cooldown > 0:
+            raise ValueError("breaker_cooldown must be > 0 seconds, found %r" % (breaker_cooldown,))
         self.server = server.rstrip("/")
         self.migration = migration
         self.shim_id = shim_id or "py-" + uuid.uuid4().hex[:12]
@@ -210,8 +345,13 @@ class GlidepathShim:
         self.baseline_hint = baseline
         self.candidate_hint = candidate
         self.fallback_to_baseline = fallback_to_baseline
+        # the user's explicit settings (None = not set): used while no document has a breaker
         self.breaker_threshold = breaker_threshold
         self.breaker_cooldown = breaker_cooldown
+        self._own_breaker = BreakerSettings(
+            DEFAULT_BREAKER.consecutive_errors if not breaker_threshold else breaker_threshold,
+            DEFAULT_BREAKER.open_seconds if breaker_cooldown is None else float(breaker_cooldown))
+        self._clock: Callable[[], float] = clock or time.monotonic
         self.max_buffered_lines = max_buffered_lines
         self.batch_lines = batch_lines
         self.batch_interval = batch_interval
@@ -224,8 +364,12 @@ class GlidepathShim:
         self._snapshot: Optional[WeightsSnapshot] = None
         self._prefix_hash = fnv1a64((migration + ":").encode("utf-8"))
         self._key_cache: Dict[str, int] = {}
-        self._breaker_until = 0.0
+        self._breaker_until = 0.0  # clock time the open breaker closes; 0.0 = closed
         self._consecutive_errors = 0
+        self._breaker_trips = 0
+        self._fallbacks = 0
+        self._unreported_trips = 0      # not yet carried by an accepted batch
+        self._unreported_fallbacks = 0
 
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)
@@ -237,7 +381,7 @@ class GlidepathShim:
         self._last_error: Optional[str] = None
         self._first_weights = threading.Event()
         self._stopping = threading.Event()
-        self._threads: list = []
+        self._threads: List[threading.Thread] = []
         self._flush_on_stop = True
         self._stop_deadline = 0.0
         self._rng = random.Random()
@@ -286,13 +430,18 @@ class GlidepathShim:
         snap = self._snapshot
         if snap is None:
             return self.default_arm
-        if self._breaker_until and time.monotonic() < self._breaker_until:
-            return snap.baseline
+        until = self._breaker_until
+        if until:
+            if self._clock() < until:
+                return snap.baseline
+            self._close_breaker(until)
         if key is None:
             b = self._rng.randrange(10000)
         else:
-            b = self._key_cache.get(key)
-            if b is None:
+            cached = self._key_cache.get(key)
+            if cached is not None:
+                b = cached
+            else:
                 b = mix64(_fnv_update(self._prefix_hash, key.encode("utf-8"))) % 10000
                 if len(self._key_cache) >= _KEY_CACHE_SIZE:
                     self._key_cache = {}
@@ -327,15 +476,75 @@ class GlidepathShim:
                                    "reason": "buffer full (%d lines)" % self.max_buffered_lines})
         return True
 
+    def call(self, key: Optional[str], fn: Callable[[str], Reply[T]]) -> CallOutcome[T]:
+        """Route by ``key``, call ``fn(arm)`` and record the outcome with its latency.
+
+        ``fn`` returns ``(status, result)`` or ``(status, result, tokens)`` or
+        ``(status, result, tokens, ttft_ms)``; an exception it raises is recorded as status 0.
+        When the arm was the candidate and the status is an error (``is_error``), the
+        baseline is called the same way, both outcomes are recorded and one fallback is
+        counted. Returns the answering arm's ``CallOutcome``; re-raises the last arm's
+        exception when that arm raised."""
+        arm = self.route(key)
+        status, result, error = self._call_arm(arm, fn)
+        baseline = self.baseline_arm()
+        if arm == baseline or arm != self._candidate_name() or not self.is_error(status):
+            if error is not None:
+                raise error
+            return CallOutcome(arm, status, cast(T, result), False)
+        self._count_fallback()
+        status, result, error = self._call_arm(baseline, fn)
+        if error is not None:
+            raise error
+        return CallOutcome(baseline, status, cast(T, result), True)
+
+    def _call_arm(self, arm: str, fn: Callable[[str], Reply[T]]
+                  ) -> Tuple[int, Optional[T], Optional[BaseException]]:
+        started = time.monotonic()
+        try:
+            reply = fn(arm)
+        except Exception as e:
+            self.record(arm, 0, (time.monotonic() - started) * 1000.0)
+            return 0, None, e
+        latency_ms = (time.monotonic() - started) * 1000.0
+        parts: Tuple[Any, ...] = tuple(reply)
+        status = parts[0]
+        tokens = parts[2] if len(parts) > 2 else None
+        ttft_ms = parts[3] if len(parts) > 3 else None
+        self.record(arm, status, latency_ms, tokens=tokens, ttft_ms=ttft_ms)
+        return status, cast(T, parts[1]), None
+
     def should_retry_on_baseline(self, arm: str, status: int) -> bool:
         """True when the optional fallback is on and ``arm`` is the candidate that failed
-        with an error status: retry once on the baseline (and still record the failure
-        against the candidate)."""
-        if not self.fallback_to_baseline or not is_error_status(status):
+        with an error status (the policy's ``errorStatuses``): retry once on the baseline
+        (and still record the failure against the candidate). A True answer counts one
+        fallback (reported to the controller). ``call`` does all of this in one step."""
+        if not self.fallback_to_baseline or not self.is_error(status):
             return False
+        candidate = self._candidate_name()
+        if candidate is None or arm != candidate or self.baseline_arm() == arm:
+            return False
+        self._count_fallback()
+        return True
+
+    def is_error(self, status: int) -> bool:
+        """Whether ``status`` counts as an error: the last good document's ``errorStatuses``,
+        ``[0, 429, "5xx"]`` before any document."""
         snap = self._snapshot
-        candidate = snap.candidate if snap is not None else self.candidate_hint
-        return candidate is not None and arm == candidate and self.baseline_arm() != arm
+        if snap is not None:
+            return snap.is_error(status)
+        return status in _DEFAULT_ERROR_SET
+
+    def breaker_settings(self) -> BreakerSettings:
+        """The breaker in force: the document's, else the constructor's, else 5 and 30 s."""
+        snap = self._snapshot
+        if snap is not None and snap.breaker is not None:
+            return snap.breaker
+        return self._own_breaker
+
+    def _candidate_name(self) -> Optional[str]:
+        snap = self._snapshot
+        return snap.candidate if snap is not None else self.candidate_hint
 
     def baseline_arm(self) -> str:
         """The baseline's name: from the weights, else the hint, else the default arm."""
@@ -352,16 +561,25 @@ class GlidepathShim:
     def stats(self) -> Dict[str, Any]:
         """Counters for logs and health pages."""
         snap = self._snapshot
+        settings = self.breaker_settings()
         with self._lock:
-            out = {"buffered": len(self._buffer), "dropped": self._dropped, "sent": self._sent,
-                   "rejected_batches": self._rejected_batches,
-                   "rejected_records": self._rejected_records, "last_error": self._last_error}
+            out: Dict[str, Any] = {
+                "buffered": len(self._buffer), "dropped": self._dropped, "sent": self._sent,
+                "rejected_batches": self._rejected_batches,
+                "rejected_records": self._rejected_records, "last_error": self._last_error,
+                "breaker_trips": self._breaker_trips, "fallbacks": self._fallbacks,
+                "unreported_breaker_trips": self._unreported_trips,
+                "unreported_fallbacks": self._unreported_fallbacks}
+        until = self._breaker_until
         out.update({
             "shim_id": self.shim_id,
             "revision": snap.revision if snap else None,
             "state": snap.state if snap else None,
             "weights": dict(snap.weights) if snap else None,
-            "breaker_open": bool(self._breaker_until and time.monotonic() < self._breaker_until),
+            "breaker_open": bool(until and self._clock() < until),
+            "error_statuses": list(snap.error_statuses if snap else DEFAULT_ERROR_STATUSES),
+            "breaker": {"consecutive_errors": settings.consecutive_errors,
+                        "open_seconds": settings.open_seconds},
         })
         return out
 
@@ -400,24 +618,43 @@ class GlidepathShim:
     def _note_outcome(self, arm: str, status: int) -> None:
         if self.breaker_threshold == 0:
             return
-        snap = self._snapshot
-        candidate = snap.candidate if snap is not None else self.candidate_hint
-        if arm != candidate:
+        if arm != self._candidate_name() or arm == self.baseline_arm():
             return
+        settings = self.breaker_settings()
+        error = self.is_error(status)
+        now = self._clock()
         opened = False
         with self._lock:
-            if is_error_status(status):
+            if self._breaker_until and now < self._breaker_until:
+                return  # open: answers of requests routed before it opened do not count
+            if error:
                 self._consecutive_errors += 1
-                if self._consecutive_errors >= self.breaker_threshold:
+                if self._consecutive_errors >= settings.consecutive_errors:
                     self._consecutive_errors = 0
-                    self._breaker_until = time.monotonic() + self.breaker_cooldown
+                    self._breaker_until = now + settings.open_seconds
+                    self._breaker_trips += 1
+                    self._unreported_trips += 1
                     opened = True
             else:
                 self._consecutive_errors = 0
         if opened:
             self._emit("breaker_open", {
-                "reason": "%d consecutive candidate errors" % self.breaker_threshold,
-                "cooldown_seconds": self.breaker_cooldown})
+                "reason": "%d consecutive candidate errors" % settings.consecutive_errors,
+                "open_seconds": settings.open_seconds,
+                "cooldown_seconds": settings.open_seconds})
+
+    def _close_breaker(self, until: float) -> None:
+        with self._lock:
+            if self._breaker_until != until:
+                return  # another thread closed it first
+            self._breaker_until = 0.0
+            self._consecutive_errors = 0
+        self._emit("breaker_closed", {"reason": "open for %s s" % self.breaker_settings().open_seconds})
+
+    def _count_fallback(self) -> None:
+        with self._lock:
+            self._fallbacks += 1
+            self._unreported_fallbacks += 1
 
     # -- internals: threads ---------------------------------------------------------------
 
@@ -490,7 +727,7 @@ class GlidepathShim:
             raise ValueError("weights document is for migration %r" % (doc["migration"],))
         baseline, candidate = doc.get("baseline"), doc.get("candidate")
         weights = doc.get("weights")
-        revision = doc.get("revision")
+        revision: Any = doc.get("revision")
         if not isinstance(baseline, str) or not isinstance(candidate, str) or baseline == candidate:
             raise ValueError("baseline and candidate must be two different arm names")
         if self.baseline_hint is not None and baseline != self.baseline_hint:
@@ -507,18 +744,23 @@ class GlidepathShim:
         total = weights[baseline] + weights[candidate]
         if abs(total - 100) > 0.01:
             raise ValueError("weights sum to %s, not 100" % total)
-        if not isinstance(revision, int) or isinstance(revision, bool) or revision < 0:
+        if not _is_int(revision) or revision < 0:
             raise ValueError("revision must be a non-negative integer, found %r" % (revision,))
         if old is not None and revision < old.revision:
             raise ValueError("revision went backwards from %d to %d" % (old.revision, revision))
-        poll_after = doc.get("pollAfterSeconds")
+        # an older controller sends neither member: the defaults (and the user's breaker)
+        error_statuses = (parse_error_statuses(doc["errorStatuses"]) if "errorStatuses" in doc
+                          else DEFAULT_ERROR_STATUSES)
+        breaker = parse_breaker(doc["breaker"]) if "breaker" in doc else None
+        poll_after: Any = doc.get("pollAfterSeconds")
         if not _finite_non_negative(poll_after) or poll_after <= 0:
             poll_after = self.poll_after
         state = doc.get("state") if isinstance(doc.get("state"), str) else "unknown"
-        step = doc.get("step") if isinstance(doc.get("step"), int) else None
-        return WeightsSnapshot(revision, state, step, baseline, candidate,
+        step = doc.get("step") if _is_int(doc.get("step")) else None
+        return WeightsSnapshot(revision, str(state), step, baseline, candidate,
                                {baseline: weights[baseline], candidate: weights[candidate]},
-                               float(poll_after), etag or '"%d"' % revision)
+                               float(poll_after), etag or '"%d"' % revision,
+                               error_statuses=error_statuses, breaker=breaker)
 
     def _send_loop(self) -> None:
         conn = _Connection(self.server, self.timeout)
@@ -561,7 +803,7 @@ class GlidepathShim:
         finally:
             conn.close()
 
-    def _post(self, conn: _Connection, batch: list) -> bool:
+    def _post(self, conn: _Connection, batch: List[str]) -> bool:
         """Send one batch. True when it is settled (accepted, or rejected for good)."""
         headers = self._headers()
         headers["Content-Type"] = "text/plain"
@@ -570,6 +812,13 @@ class GlidepathShim:
         snap = self._snapshot
         if snap is not None:
             headers["Glidepath-Revision"] = str(snap.revision)
+        with self._lock:  # counts since the last accepted batch, within the header's bound
+            trips = min(self._unreported_trips, _MAX_REPORTED)
+            fallbacks = min(self._unreported_fallbacks, _MAX_REPORTED)
+        if trips:
+            headers["Glidepath-Breaker-Trips"] = str(trips)
+        if fallbacks:
+            headers["Glidepath-Fallbacks"] = str(fallbacks)
         body = ("\n".join(batch) + "\n").encode("utf-8")
         path = "/v1/migrations/%s/observations" % self._quoted
         try:
@@ -580,6 +829,8 @@ class GlidepathShim:
             if 200 <= status < 300:
                 with self._lock:
                     self._sent += len(batch)
+                    self._unreported_trips -= trips
+                    self._unreported_fallbacks -= fallbacks
                 self._emit("batch_sent", {"lines": len(batch)})
                 return True
             if status in (400, 413):
@@ -594,7 +845,7 @@ class GlidepathShim:
         self._emit("send_failed", {"reason": reason, "lines": len(batch)})
         return False
 
-    def _requeue(self, batch: list) -> None:
+    def _requeue(self, batch: List[str]) -> None:
         dropped = 0
         with self._lock:
             self._buffer.extendleft(reversed(batch))
@@ -619,6 +870,20 @@ def _decimal(x: float) -> str:
     s = "%.3f" % x
     s = s.rstrip("0").rstrip(".")
     return s or "0"
+
+
+def _json_type(x: Any) -> str:
+    if x is None:
+        return "null"
+    if isinstance(x, bool):
+        return "a boolean"
+    if isinstance(x, (int, float)):
+        return "a number"
+    if isinstance(x, str):
+        return "a string"
+    if isinstance(x, list):
+        return "an array"
+    return "an object"
 
 
 def _describe(e: BaseException) -> str:

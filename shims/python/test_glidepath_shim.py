@@ -13,7 +13,8 @@ import time
 import unittest
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from glidepath_shim import GlidepathShim, WeightsSnapshot, bucket, fnv1a64
+from glidepath_shim import (BreakerSettings, GlidepathShim, WeightsSnapshot, bucket, fnv1a64,
+                            parse_breaker, parse_error_statuses)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -28,11 +29,13 @@ PROTOCOL_VECTORS = [
 
 
 def weights_doc(revision=1, candidate_weight=30.0, baseline="openai", candidate="holysheep",
-                poll=0.05, state="ramping"):
-    return {"migration": "chat-completions", "revision": revision, "state": state, "step": 0,
-            "baseline": baseline, "candidate": candidate,
-            "weights": {baseline: 100 - candidate_weight, candidate: candidate_weight},
-            "pollAfterSeconds": poll}
+                poll=0.05, state="ramping", **extra):
+    doc = {"migration": "chat-completions", "revision": revision, "state": state, "step": 0,
+           "baseline": baseline, "candidate": candidate,
+           "weights": {baseline: 100 - candidate_weight, candidate: candidate_weight},
+           "pollAfterSeconds": poll}
+    doc.update(extra)
+    return doc
 
 
 class FakeController:
@@ -44,7 +47,8 @@ class FakeController:
         self.weights_body = json.dumps(weights_doc()).encode()
         self.weights_etag = '"1"'
         self.ingest_status = 202
-        self.batches = []       # (headers dict, [lines])
+        self.batches = []       # (headers dict, [lines]) of accepted POSTs
+        self.posts = []         # (status answered, headers dict) of every POST
         self.polls = []         # headers dict of each GET
         self.conns = []         # accepted sockets, shut down by close() like a dying process
         owner = self
@@ -83,6 +87,7 @@ class FakeController:
                 lines = body.decode().splitlines()
                 with owner.lock:
                     status = owner.ingest_status
+                    owner.posts.append((status, dict(self.headers)))
                     if status == 202:
                         owner.batches.append((dict(self.headers), lines))
                 if status == 202:
@@ -468,6 +473,328 @@ class BreakerTests(unittest.TestCase):
         self.assertTrue(on.should_retry_on_baseline("holysheep", 429))
         self.assertFalse(on.should_retry_on_baseline("holysheep", 404))
         self.assertFalse(on.should_retry_on_baseline("openai", 503))
+
+
+class FakeClock:
+    """A monotonic clock the test moves by hand (seconds)."""
+
+    def __init__(self, now=1000.0):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+
+KEY_ROTATION_STATUSES = [0, 401, 403, 429, "5xx"]
+
+
+class WeightsDocumentVectorTests(unittest.TestCase):
+    """shims/vectors/weights-documents.json: the cases every shim must agree on."""
+
+    @classmethod
+    def setUpClass(cls):
+        with open(os.path.join(HERE, "..", "vectors", "weights-documents.json"),
+                  encoding="utf-8") as f:
+            cls.vectors = json.load(f)
+
+    def shim(self, **kw):
+        return GlidepathShim("http://127.0.0.1:9", "key-rotation", baseline="key-old",
+                             candidate="key-new", **kw)
+
+    def test_file_covers_valid_missing_and_malformed_members(self):
+        cases = self.vectors["cases"]
+        self.assertGreaterEqual(len(cases), 40)
+        self.assertTrue(any(c["valid"] and "errorStatuses" not in c["document"] for c in cases))
+        self.assertTrue(any(not c["valid"] and c["member"] == "breaker" for c in cases))
+        self.assertTrue(any(not c["valid"] and c["member"] == "errorStatuses" for c in cases))
+        self.assertEqual(self.vectors["defaults"]["errorStatuses"], [0, 429, "5xx"])
+
+    def test_every_case(self):
+        for case in self.vectors["cases"]:
+            with self.subTest(case=case["name"]):
+                shim = self.shim()
+                body = json.dumps(case["document"]).encode()
+                if not case["valid"]:
+                    with self.assertRaises(ValueError) as ctx:
+                        shim._validate(body, None, None)
+                    self.assertIn(case["member"], str(ctx.exception))
+                    continue
+                shim._snapshot = shim._validate(body, None, None)
+                got = shim.breaker_settings()
+                want = case["breaker"]
+                self.assertEqual((got.consecutive_errors, got.open_seconds),
+                                 (want["consecutiveErrors"], want["openSeconds"]))
+                verdicts = {str(s): shim.is_error(s) for s in self.vectors["statuses"]}
+                self.assertEqual(verdicts, case["isError"])
+
+    def test_defaults_before_any_document(self):
+        shim = self.shim()
+        defaults = self.vectors["defaults"]
+        want = WeightsSnapshot(1, "x", 0, "a", "b", {"a": 100, "b": 0}, 5.0, None,
+                               error_statuses=defaults["errorStatuses"])
+        for s in self.vectors["statuses"]:
+            self.assertEqual(shim.is_error(s), want.is_error(s), s)
+        self.assertEqual(shim.breaker_settings(), BreakerSettings(5, 30.0))
+
+    def test_explicit_settings_apply_only_without_a_document_breaker(self):
+        shim = self.shim(breaker_threshold=2, breaker_cooldown=7)
+        self.assertEqual(shim.breaker_settings(), BreakerSettings(2, 7.0))
+        by_name = {c["name"]: c for c in self.vectors["cases"]}
+        older = by_name["older controller: no errorStatuses, no breaker"]["document"]
+        shim._snapshot = shim._validate(json.dumps(older).encode(), None, None)
+        self.assertEqual(shim.breaker_settings(), BreakerSettings(2, 7.0))
+        custom = by_name["custom breaker"]["document"]
+        shim._snapshot = shim._validate(json.dumps(custom).encode(), None, None)
+        self.assertEqual(shim.breaker_settings(), BreakerSettings(3, 10.0))  # the policy wins
+
+    def test_parsers_name_the_element(self):
+        with self.assertRaisesRegex(ValueError, r"errorStatuses\[1\] must be 0 or a status from 100 to 599, found 600"):
+            parse_error_statuses([0, 600])
+        with self.assertRaisesRegex(ValueError, r'errorStatuses\[0\] must be a class "1xx".."5xx" \(lower-case x\)'):
+            parse_error_statuses(["5XX"])
+        with self.assertRaisesRegex(ValueError, r"breaker.openSeconds must be an integer from 1 to 3600, found 1.5"):
+            parse_breaker({"consecutiveErrors": 5, "openSeconds": 1.5})
+        with self.assertRaisesRegex(ValueError, "breaker must be an object, found null"):
+            parse_breaker(None)
+        self.assertEqual(parse_error_statuses([0, 401, "5xx"]), (0, 401, "5xx"))
+
+
+class PolicyBreakerTests(unittest.TestCase):
+    """The breaker and the error test follow the served document; they survive outages."""
+
+    def setUp(self):
+        self.ctl = FakeController()
+        self.events = Events()
+        self.clock = FakeClock()
+        self.shim = GlidepathShim(self.ctl.url, "chat-completions", baseline="openai",
+                                  candidate="holysheep", on_event=self.events, poll_after=0.05,
+                                  timeout=1.0, batch_interval=0.05, clock=self.clock)
+
+    def tearDown(self):
+        self.shim.stop(flush=False)
+        self.ctl.close()
+
+    def serve(self, revision, **extra):
+        self.ctl.set_weights(weights_doc(revision=revision, candidate_weight=100, **extra))
+
+    def test_401_opens_the_breaker_when_the_policy_lists_it_and_it_closes_after_open_seconds(self):
+        self.serve(3, errorStatuses=KEY_ROTATION_STATUSES,
+                   breaker={"consecutiveErrors": 3, "openSeconds": 10})
+        self.shim.start()
+        self.assertTrue(self.shim.wait_for_weights(5))
+        self.assertEqual(self.shim.breaker_settings(), BreakerSettings(3, 10.0))
+        for _ in range(2):
+            self.shim.record("holysheep", 401, 5)
+        self.assertEqual(self.shim.route("k"), "holysheep")
+        self.shim.record("holysheep", 403, 5)            # third consecutive error
+        self.assertEqual(self.shim.route("k"), "openai")
+        self.shim.record("holysheep", 401, 5)            # in flight while open: not counted
+        stats = self.shim.stats()
+        self.assertEqual((stats["breaker_open"], stats["breaker_trips"]), (True, 1))
+        self.clock.now += 9.99
+        self.assertEqual(self.shim.route("k"), "openai")
+        self.clock.now += 0.02
+        self.assertEqual(self.shim.route("k"), "holysheep")
+        self.assertEqual(self.events.kinds().count("breaker_open"), 1)
+        self.assertEqual(self.events.kinds().count("breaker_closed"), 1)
+        self.assertFalse(self.shim.stats()["breaker_open"])
+
+    def test_401_is_not_an_error_under_the_default_statuses(self):
+        self.serve(3)  # an older controller: no errorStatuses, no breaker
+        self.shim.start()
+        self.assertTrue(self.shim.wait_for_weights(5))
+        for _ in range(10):
+            self.shim.record("holysheep", 401, 5)
+        self.assertEqual(self.shim.route("k"), "holysheep")
+        self.assertEqual(self.shim.stats()["breaker_trips"], 0)
+        for _ in range(5):
+            self.shim.record("holysheep", 503, 5)       # the default breaker: 5 errors
+        self.assertEqual(self.shim.route("k"), "openai")
+
+    def test_last_good_statuses_and_breaker_are_kept_when_the_controller_is_away(self):
+        self.serve(3, errorStatuses=KEY_ROTATION_STATUSES,
+                   breaker={"consecutiveErrors": 2, "openSeconds": 60})
+        self.shim.start()
+        self.assertTrue(self.shim.wait_for_weights(5))
+        # a malformed member: the whole document is refused, the last good one stays
+        self.serve(4, errorStatuses=[0, 600], breaker={"consecutiveErrors": 9, "openSeconds": 9})
+        self.assertTrue(wait_until(lambda: any(
+            "errorStatuses[1]" in (r or "") for r in self.events.reasons("weights_rejected"))))
+        self.ctl.set_weights(status=503, raw=b"down", etag="")
+        polls = len(self.ctl.polls)
+        self.assertTrue(wait_until(lambda: len(self.ctl.polls) >= polls + 2))
+        self.assertEqual(self.shim.weights.revision, 3)
+        self.assertTrue(self.shim.is_error(401))
+        self.assertEqual(self.shim.breaker_settings(), BreakerSettings(2, 60.0))
+        self.shim.record("holysheep", 401, 5)
+        self.shim.record("holysheep", 403, 5)
+        self.assertEqual(self.shim.route("k"), "openai")
+
+    def test_breaker_threshold_zero_turns_it_off_whatever_the_document_says(self):
+        shim = GlidepathShim("http://127.0.0.1:9", "chat-completions", baseline="openai",
+                             candidate="holysheep", breaker_threshold=0, clock=self.clock)
+        shim._snapshot = WeightsSnapshot(1, "ramping", 0, "openai", "holysheep",
+                                         {"openai": 0, "holysheep": 100}, 5.0, None,
+                                         breaker=BreakerSettings(1, 30))
+        shim.record("holysheep", 503, 1)
+        self.assertEqual(shim.route("k"), "holysheep")
+        self.assertEqual(shim.stats()["breaker_trips"], 0)
+
+
+class ReportedCountsTests(unittest.TestCase):
+    """Glidepath-Breaker-Trips / Glidepath-Fallbacks ride on the next accepted batch."""
+
+    def setUp(self):
+        self.ctl = FakeController()
+        self.events = Events()
+        self.ctl.set_weights(weights_doc(revision=2, candidate_weight=100,
+                                         errorStatuses=KEY_ROTATION_STATUSES,
+                                         breaker={"consecutiveErrors": 2, "openSeconds": 30}))
+        self.shim = GlidepathShim(self.ctl.url, "chat-completions", baseline="openai",
+                                  candidate="holysheep", on_event=self.events, poll_after=0.05,
+                                  timeout=1.0, batch_interval=0.05, clock=FakeClock())
+
+    def tearDown(self):
+        self.shim.stop(flush=False)
+        self.ctl.close()
+
+    def posts(self):
+        with self.ctl.lock:
+            return list(self.ctl.posts)
+
+    def test_counts_are_kept_across_a_failed_post_and_sent_once(self):
+        with self.ctl.lock:
+            self.ctl.ingest_status = 503
+        self.shim.start()
+        self.assertTrue(self.shim.wait_for_weights(5))
+        self.shim.record("holysheep", 401, 5)
+        self.shim.record("holysheep", 401, 5)           # trip 1
+        self.shim._count_fallback()
+        self.assertTrue(wait_until(lambda: any(st == 503 for st, _ in self.posts())))
+        failed = [h for st, h in self.posts() if st == 503][0]
+        self.assertEqual(failed.get("Glidepath-Breaker-Trips"), "1")
+        self.assertEqual(failed.get("Glidepath-Fallbacks"), "1")
+        self.shim._count_fallback()                      # a second one while the controller is away
+        self.assertEqual(self.shim.stats()["unreported_fallbacks"], 2)
+        with self.ctl.lock:
+            self.ctl.ingest_status = 202
+        self.assertTrue(wait_until(lambda: len(self.ctl.batches) == 1))
+        headers, lines = self.ctl.batches[0]
+        self.assertEqual(headers.get("Glidepath-Breaker-Trips"), "1")
+        self.assertEqual(headers.get("Glidepath-Fallbacks"), "2")
+        self.assertEqual(lines, ["holysheep 401 5", "holysheep 401 5"])
+        self.assertTrue(wait_until(lambda: self.shim.stats()["unreported_fallbacks"] == 0))
+        self.shim.record("openai", 200, 5)               # nothing new to report: no headers
+        self.assertTrue(wait_until(lambda: len(self.ctl.batches) == 2))
+        self.assertNotIn("Glidepath-Breaker-Trips", self.ctl.batches[1][0])
+        self.assertNotIn("Glidepath-Fallbacks", self.ctl.batches[1][0])
+        stats = self.shim.stats()
+        self.assertEqual((stats["breaker_trips"], stats["fallbacks"]), (1, 2))
+        self.assertEqual((stats["unreported_breaker_trips"], stats["unreported_fallbacks"]), (0, 0))
+
+    def test_no_headers_without_trips_or_fallbacks(self):
+        self.shim.start()
+        self.shim.record("openai", 200, 5)
+        self.assertTrue(wait_until(lambda: len(self.ctl.batches) == 1))
+        self.assertFalse([k for k in self.ctl.batches[0][0] if k.startswith("Glidepath-B")
+                          or k == "Glidepath-Fallbacks"])
+
+
+class CallTests(unittest.TestCase):
+    """call(key, fn): route, call, record, fall back to the baseline on a candidate error."""
+
+    def make(self, candidate_weight=100, **doc_extra):
+        shim = GlidepathShim("http://127.0.0.1:9", "chat-completions", baseline="openai",
+                             candidate="holysheep", clock=FakeClock(), on_event=Events())
+        doc = weights_doc(revision=1, candidate_weight=candidate_weight, **doc_extra)
+        shim._snapshot = shim._validate(json.dumps(doc).encode(), None, None)
+        return shim
+
+    @staticmethod
+    def lines(shim):
+        return [line.split(" ")[0:2] + line.split(" ")[3:] for line in shim._buffer]
+
+    def test_candidate_401_falls_back_and_records_both(self):
+        shim = self.make(errorStatuses=KEY_ROTATION_STATUSES)
+        calls = []
+
+        def fn(arm):
+            calls.append(arm)
+            if arm == "holysheep":
+                return 401, None
+            return 200, "from " + arm, 42, 12.5
+
+        out = shim.call("merchant-42", fn)
+        self.assertEqual(calls, ["holysheep", "openai"])
+        self.assertEqual((out.arm, out.status, out.result, out.fallback),
+                         ("openai", 200, "from openai", True))
+        self.assertEqual(self.lines(shim), [["holysheep", "401"],
+                                            ["openai", "200", "tokens=42", "ttft_ms=12.5"]])
+        stats = shim.stats()
+        self.assertEqual((stats["fallbacks"], stats["unreported_fallbacks"]), (1, 1))
+
+    def test_401_is_returned_as_is_when_the_policy_does_not_list_it(self):
+        shim = self.make()  # default statuses
+        out = shim.call("merchant-42", lambda arm: (401, "denied"))
+        self.assertEqual((out.arm, out.status, out.result, out.fallback),
+                         ("holysheep", 401, "denied", False))
+        self.assertEqual(self.lines(shim), [["holysheep", "401"]])
+        self.assertEqual(shim.stats()["fallbacks"], 0)
+
+    def test_a_raising_candidate_is_status_0_and_falls_back(self):
+        shim = self.make()
+
+        def fn(arm):
+            if arm == "holysheep":
+                raise ConnectionResetError("reset by peer")
+            return 200, arm
+
+        out = shim.call(None, fn)
+        self.assertEqual((out.arm, out.result, out.fallback), ("openai", "openai", True))
+        self.assertEqual(self.lines(shim), [["holysheep", "0"], ["openai", "200"]])
+
+    def test_baseline_errors_are_returned_and_raised_without_fallback(self):
+        shim = self.make(candidate_weight=0)
+        out = shim.call("k", lambda arm: (503, "busy"))
+        self.assertEqual((out.arm, out.status, out.fallback), ("openai", 503, False))
+
+        def boom(arm):
+            raise TimeoutError("provider timed out")
+
+        with self.assertRaisesRegex(TimeoutError, "provider timed out"):
+            shim.call("k", boom)
+        self.assertEqual(self.lines(shim), [["openai", "503"], ["openai", "0"]])
+        self.assertEqual(shim.stats()["fallbacks"], 0)
+
+    def test_when_the_baseline_also_raises_its_exception_reaches_the_caller(self):
+        shim = self.make()
+
+        def fn(arm):
+            raise ValueError("down: " + arm)
+
+        with self.assertRaisesRegex(ValueError, "down: openai"):
+            shim.call("k", fn)
+        self.assertEqual(self.lines(shim), [["holysheep", "0"], ["openai", "0"]])
+        self.assertEqual(shim.stats()["fallbacks"], 1)
+
+    def test_fallbacks_feed_the_breaker(self):
+        shim = self.make(errorStatuses=KEY_ROTATION_STATUSES,
+                         breaker={"consecutiveErrors": 2, "openSeconds": 30})
+        fn = lambda arm: (403, None) if arm == "holysheep" else (200, "ok")  # noqa: E731
+        self.assertTrue(shim.call("k", fn).fallback)
+        self.assertTrue(shim.call("k", fn).fallback)
+        out = shim.call("k", fn)                         # breaker open: straight to the baseline
+        self.assertEqual((out.arm, out.fallback), ("openai", False))
+        stats = shim.stats()
+        self.assertEqual((stats["breaker_trips"], stats["fallbacks"]), (1, 2))
+
+    def test_should_retry_on_baseline_follows_the_policy_and_counts(self):
+        shim = self.make(errorStatuses=KEY_ROTATION_STATUSES)
+        shim.fallback_to_baseline = True
+        self.assertTrue(shim.should_retry_on_baseline("holysheep", 401))
+        self.assertFalse(shim.should_retry_on_baseline("holysheep", 404))
+        self.assertFalse(shim.should_retry_on_baseline("openai", 401))
+        self.assertEqual(shim.stats()["fallbacks"], 1)
 
 
 class ConcurrencyTests(unittest.TestCase):

@@ -2,12 +2,13 @@
 // A small service that sends chat completions through the glidepath shim.
 //
 //   node demo-app.mjs --server URL --migration NAME --baseline-url URL --candidate-url URL \
-//        --requests N --rate R --ingest-token T [--keys K] [--baseline NAME --candidate NAME]
+//        --requests N --rate R --ingest-token T [--keys K] [--baseline NAME --candidate NAME] [--fallback]
 //
 // For N requests at R req/s it picks the key merchant-<i % K>, asks the shim for the arm,
 // calls that arm's provider (POST {url}/v1/chat/completions) and records the outcome
-// (status 0 on a transport failure). It keeps serving while the controller is down and
-// prints one JSON summary line at the end.
+// (status 0 on a transport failure). With --fallback each request goes through shim.call():
+// a candidate answer the policy counts as an error is retried once on the baseline. It keeps
+// serving while the controller is down and prints one JSON summary line at the end.
 import { parseArgs } from "node:util";
 import { GlidepathShim } from "../glidepath-shim.mjs";
 
@@ -19,6 +20,7 @@ const { values: a } = parseArgs({
     requests: { type: "string", default: "1000" }, rate: { type: "string", default: "100" },
     "ingest-token": { type: "string" }, keys: { type: "string", default: "1000" },
     timeout: { type: "string", default: "10000" }, verbose: { type: "boolean", default: false },
+    fallback: { type: "boolean", default: false },
   },
 });
 for (const k of ["server", "migration", "baseline-url", "candidate-url"]) {
@@ -43,24 +45,38 @@ const urlFor = (arm) => (arm === shim.candidate && arm !== shim.baseline ? a["ca
 const byArm = {};
 let errors = 0;
 
-async function one(i) {
-  const key = `merchant-${i % K}`;
-  const arm = shim.route(key);
-  const t0 = performance.now();
-  let status = 0, tokens;
+let fallbacks = 0;
+
+/** One provider call: { status, tokens } (status 0 on a transport failure or timeout). */
+async function provider(arm, key, i) {
   try {
     const res = await fetch(`${urlFor(arm)}/v1/chat/completions`, {
       method: "POST", headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ model: "demo", user: key, messages: [{ role: "user", content: `hello ${i}` }] }),
       signal: AbortSignal.timeout(timeoutMs),
     });
-    status = res.status;
     const body = await res.json().catch(() => null);
-    tokens = body?.usage?.total_tokens;
-  } catch { status = 0; }
-  shim.record({ arm, status, latencyMs: performance.now() - t0, tokens });
+    return { status: res.status, tokens: body?.usage?.total_tokens };
+  } catch { return { status: 0 }; }
+}
+
+async function one(i) {
+  const key = `merchant-${i % K}`;
+  let arm, status;
+  if (a.fallback) {
+    const out = await shim.call(key, (armName) => provider(armName, key, i));
+    arm = out.fallback ? shim.candidate : out.arm; // the routed arm
+    status = out.status;
+    if (out.fallback) fallbacks++;
+  } else {
+    arm = shim.route(key);
+    const t0 = performance.now();
+    const r = await provider(arm, key, i);
+    status = r.status;
+    shim.record({ arm, status, latencyMs: performance.now() - t0, tokens: r.tokens });
+  }
   byArm[arm] = (byArm[arm] ?? 0) + 1;
-  if (status === 0 || status === 429 || status >= 500) errors++;
+  if (shim.isError(status)) errors++;
 }
 
 const inflight = new Set();
@@ -78,7 +94,7 @@ await shim.pollNow(); // the weights after the last reports, for the summary
 
 const st = shim.stats();
 process.stdout.write(JSON.stringify({
-  sent: N, byArm, errors, dropped: st.dropped, finalWeights: shim.weights, finalState: shim.state,
+  sent: N, byArm, errors, fallbacks, breakerTrips: st.breakerTrips, dropped: st.dropped, finalWeights: shim.weights, finalState: shim.state,
   revision: shim.revision, reported: st.sent, unreported: st.buffered,
 }) + "\n");
 process.exit(0);

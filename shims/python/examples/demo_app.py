@@ -6,8 +6,9 @@
 
 For each of N requests (R per second, a few in flight at once) it picks a sticky key
 (``merchant-<i % K>``), asks the shim for the arm, POSTs a chat completion to that arm's base
-URL with urllib, and records the outcome (status 0 when no answer came). With ``--fallback`` a
-failed candidate call is retried once on the baseline. The shim's events go to stderr; the last
+URL with urllib, and records the outcome (status 0 when no answer came). With ``--fallback`` the
+request goes through ``shim.call``: a candidate answer that the policy counts as an error is
+retried once on the baseline (both outcomes recorded, the fallback reported to the controller). The shim's events go to stderr; the last
 line on stdout is one JSON summary. It keeps serving while the controller is down (fail static)
 and exits 0.
 """
@@ -24,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from glidepath_shim import GlidepathShim, is_error_status  # noqa: E402
+from glidepath_shim import GlidepathShim  # noqa: E402
 
 
 def call_chat(base_url: str, key: str, timeout: float):
@@ -57,7 +58,9 @@ def main() -> int:
     p.add_argument("--baseline", default="openai", help="baseline arm name (hint)")
     p.add_argument("--candidate", default="holysheep", help="candidate arm name (hint)")
     p.add_argument("--fallback", action="store_true", help="retry a failed candidate call on the baseline")
-    p.add_argument("--breaker-threshold", type=int, default=5, help="0 disables the breaker")
+    p.add_argument("--breaker-threshold", type=int, default=None,
+                   help="consecutive candidate errors that open the breaker until a weights "
+                        "document says otherwise; 0 disables the breaker")
     p.add_argument("--concurrency", type=int, default=16)
     p.add_argument("--timeout", type=float, default=5.0, help="provider call timeout, seconds")
     p.add_argument("--flush-timeout", type=float, default=10.0,
@@ -82,21 +85,23 @@ def main() -> int:
 
     def handle(i: int) -> None:
         key = "merchant-%d" % (i % a.keys)
-        arm = shim.route(key)
-        started = time.monotonic()
-        status, tokens = call_chat(urls.get(arm, a.baseline_url), key, a.timeout)
-        shim.record(arm, status, (time.monotonic() - started) * 1000.0, tokens=tokens)
-        fell_back = False
-        if shim.should_retry_on_baseline(arm, status):
-            fell_back = True
-            base = shim.baseline_arm()
+        if a.fallback:
+            def provider(arm: str):
+                status, tokens = call_chat(urls.get(arm, a.baseline_url), key, a.timeout)
+                return status, None, tokens
+            out = shim.call(key, provider)
+            # the routed arm: the candidate when the call fell back from it
+            arm = a.candidate if out.fallback else out.arm
+            status, fell_back = out.status, out.fallback
+        else:
+            arm = shim.route(key)
             started = time.monotonic()
-            status2, tokens2 = call_chat(urls[base], key, a.timeout)
-            shim.record(base, status2, (time.monotonic() - started) * 1000.0, tokens=tokens2)
-            status = status2
+            status, tokens = call_chat(urls.get(arm, a.baseline_url), key, a.timeout)
+            shim.record(arm, status, (time.monotonic() - started) * 1000.0, tokens=tokens)
+            fell_back = False
         with lock:
             by_arm[arm] = by_arm.get(arm, 0) + 1
-            totals["errors"] += is_error_status(status)
+            totals["errors"] += shim.is_error(status)
             totals["fallbacks"] += fell_back
 
     shim.start()
@@ -111,7 +116,8 @@ def main() -> int:
     stats = shim.stats()
     snap = shim.weights
     summary = {"sent": a.requests, "by_arm": by_arm, "errors": totals["errors"],
-               "fallbacks": totals["fallbacks"], "dropped": stats["dropped"],
+               "fallbacks": totals["fallbacks"], "breaker_trips": stats["breaker_trips"],
+               "dropped": stats["dropped"],
                "delivered": stats["sent"], "undelivered": stats["buffered"],
                "final_weights": snap.weights if snap else None,
                "final_revision": snap.revision if snap else None,
