@@ -67,7 +67,7 @@ extension Router {
             rejected.add(1, labels: [error.reason])
             return Self.error(APIError(status: 400, message: error.message, line: error.line))
         }
-        controller.metrics.merge(batch, migration: name, baseline: served.baseline, candidate: served.candidate)
+        controller.metrics.merge(batch, migration: name, served: served)
         return Self.json(202, .object([("accepted", .int(Int64(batch.lines)))]))
     }
 

@@ -1,0 +1,27 @@
+/// Requests per arm, outcome class and status code group (`glidepath_requests_total{class,code}`) in one
+/// ingest batch: a fixed table of 2 × 3 × 6 counts.
+package struct StatusCodeCounts: Hashable, Sendable {
+    static let perArm = OutcomeClass.allCases.count * StatusCode.allCases.count
+    /// Index `arm * perArm + class * 6 + code`.
+    package private(set) var counts: [UInt64]
+
+    package init() {
+        counts = [UInt64](repeating: 0, count: 2 * Self.perArm)
+    }
+
+    /// The table as the ingest aggregator lays it out (length `2 * perArm`).
+    init(counts: [UInt64]) {
+        precondition(counts.count == 2 * Self.perArm)
+        self.counts = counts
+    }
+
+    @inline(__always)
+    static func offset(arm: Int, classIndex: Int, codeIndex: Int) -> Int {
+        arm * perArm + classIndex * StatusCode.allCases.count + codeIndex
+    }
+
+    package subscript(arm: Arm, cls: OutcomeClass, code: StatusCode) -> UInt64 {
+        get { counts[Self.offset(arm: arm.rawValue, classIndex: cls.index, codeIndex: code.index)] }
+        set { counts[Self.offset(arm: arm.rawValue, classIndex: cls.index, codeIndex: code.index)] = newValue }
+    }
+}
