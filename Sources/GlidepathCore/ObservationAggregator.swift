@@ -8,13 +8,16 @@ struct ObservationAggregator {
     private let counters: UnsafeMutableBufferPointer<UInt64>
     /// Per arm: `LatencyBuckets.count` non-cumulative latency buckets, then as many for time to first token.
     private let histogram: UnsafeMutableBufferPointer<UInt64>
+    /// Copies of `LatencyBuckets.Lookup`'s bounds (with `+Inf`) and cell table, out of the globals' reach.
     private let bounds: UnsafeMutableBufferPointer<Double>
+    private let cells: UnsafeMutableBufferPointer<UInt8>
     private var sums: (Double, Double) = (0, 0)
     private var ttftSums: (Double, Double) = (0, 0)
+    /// `LatencyBuckets.count`, read once.
+    private let buckets: Int
 
     private static let countersPerArm = StatusCodeCounts.perArm + 1
     private static let tokensOffset = StatusCodeCounts.perArm
-    private static let histogramsPerArm = 2 * LatencyBuckets.count
 
     init(baseline: String, candidate: String) {
         let b = Array(baseline.utf8), c = Array(candidate.utf8)
@@ -23,10 +26,13 @@ struct ObservationAggregator {
         baselineLength = b.count
         counters = .allocate(capacity: 2 * Self.countersPerArm)
         counters.initialize(repeating: 0)
-        histogram = .allocate(capacity: 2 * Self.histogramsPerArm)
+        buckets = LatencyBuckets.count
+        histogram = .allocate(capacity: 4 * buckets)
         histogram.initialize(repeating: 0)
-        bounds = .allocate(capacity: LatencyBuckets.bounds.count)
-        _ = bounds.initialize(from: LatencyBuckets.bounds)
+        bounds = .allocate(capacity: LatencyBuckets.Lookup.guardedBounds.count)
+        _ = bounds.initialize(from: LatencyBuckets.Lookup.guardedBounds)
+        cells = .allocate(capacity: LatencyBuckets.Lookup.table.count)
+        _ = cells.initialize(from: LatencyBuckets.Lookup.table)
     }
 
     func deallocate() {
@@ -34,6 +40,7 @@ struct ObservationAggregator {
         counters.deallocate()
         histogram.deallocate()
         bounds.deallocate()
+        cells.deallocate()
     }
 
     /// The arm's name (for error messages).
@@ -64,39 +71,38 @@ struct ObservationAggregator {
         let base = arm * Self.countersPerArm
         counters[base + StatusCodeCounts.offset(arm: 0, classIndex: classIndex, codeIndex: codeIndex)] &+= 1
         counters[base + Self.tokensOffset] &+= tokens
-        let h = arm * Self.histogramsPerArm
+        let h = arm * 2 * buckets
         histogram[h + bucketIndex(seconds)] &+= 1
         if arm == 0 { sums.0 += seconds } else { sums.1 += seconds }
         if ttft >= 0 {
-            histogram[h + LatencyBuckets.count + bucketIndex(ttft)] &+= 1
+            histogram[h + buckets + bucketIndex(ttft)] &+= 1
             if arm == 0 { ttftSums.0 += ttft } else { ttftSums.1 += ttft }
         }
     }
 
-    /// `LatencyBuckets.index(ofSeconds:)` over the local copy of the bounds.
+    /// `LatencyBuckets.index(ofSeconds:)` in constant time over the local copies.
     @inline(__always)
     private func bucketIndex(_ seconds: Double) -> Int {
-        LatencyBuckets.index(ofSeconds: seconds, in: UnsafeBufferPointer(bounds))
+        LatencyBuckets.Lookup.index(ofSeconds: seconds, table: cells.baseAddress!, bounds: bounds.baseAddress!)
     }
 
     func batch(lines: Int) -> ObservationBatch {
         var arms = ArmPair()
         var codes = [UInt64](repeating: 0, count: 2 * StatusCodeCounts.perArm)
-        let classes = OutcomeClass.allCases.count, groups = StatusCode.allCases.count
         for arm in 0..<2 {
             let base = arm * Self.countersPerArm
-            var byClass = [UInt64](repeating: 0, count: classes)
+            var byClass: [UInt64] = [0, 0, 0]
             for cell in 0..<StatusCodeCounts.perArm {
                 codes[arm * StatusCodeCounts.perArm + cell] = counters[base + cell]
-                byClass[cell / groups] &+= counters[base + cell]
+                byClass[cell / StatusCodeCounts.groups] &+= counters[base + cell]
             }
             let requests = byClass.reduce(0, &+)
-            let h = arm * Self.histogramsPerArm
-            let ttft = Array(histogram[h + LatencyBuckets.count..<h + Self.histogramsPerArm])
+            let h = arm * 2 * buckets
+            let ttft = Array(histogram[h + buckets..<h + 2 * buckets])
             arms[arm == 0 ? .baseline : .candidate] = ArmCounts(
                 requests: requests, errors: byClass[OutcomeClass.error.index],
                 clientErrors: byClass[OutcomeClass.clientError.index],
-                latency: requests == 0 ? [] : Array(histogram[h..<h + LatencyBuckets.count]),
+                latency: requests == 0 ? [] : Array(histogram[h..<h + buckets]),
                 latencySum: arm == 0 ? sums.0 : sums.1, tokens: counters[base + Self.tokensOffset],
                 ttft: ttft.allSatisfy { $0 == 0 } ? [] : ttft, ttftSum: arm == 0 ? ttftSums.0 : ttftSums.1)
         }

@@ -1,8 +1,10 @@
 /// Requests per arm, outcome class and status code group (`glidepath_requests_total{class,code}`) in one
 /// ingest batch: a fixed table of 2 × 3 × 6 counts.
 package struct StatusCodeCounts: Hashable, Sendable {
-    static let perArm = OutcomeClass.allCases.count * StatusCode.allCases.count
-    /// Index `arm * perArm + class * 6 + code`.
+    /// Classes × code groups (3 × 6), literals so the ingest hot path reads constants, not lazy globals.
+    static let groups = 6
+    static let perArm = 18
+    /// Index `arm * perArm + class * groups + code`.
     package private(set) var counts: [UInt64]
 
     package init() {
@@ -17,7 +19,7 @@ package struct StatusCodeCounts: Hashable, Sendable {
 
     @inline(__always)
     static func offset(arm: Int, classIndex: Int, codeIndex: Int) -> Int {
-        arm * perArm + classIndex * StatusCode.allCases.count + codeIndex
+        arm * perArm + classIndex * groups + codeIndex
     }
 
     package subscript(arm: Arm, cls: OutcomeClass, code: StatusCode) -> UInt64 {

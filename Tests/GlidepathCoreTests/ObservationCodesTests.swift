@@ -124,5 +124,7 @@ let codeRows: [CodeRow] = [
     @Test func labelsAreTheWireNames() {
         #expect(StatusCode.allCases.map(\.rawValue) == ["2xx", "3xx", "4xx", "429", "5xx", "network"])
         #expect(StatusCode.allCases.map(\.index) == Array(0..<6))
+        #expect(StatusCodeCounts.groups == StatusCode.allCases.count)
+        #expect(StatusCodeCounts.perArm == OutcomeClass.allCases.count * StatusCode.allCases.count)
     }
 }
