@@ -31,8 +31,9 @@ STATES = ["ramping", "waiting", "paused", "promoted", "rolled_back"]
 
 # The protocol's metric table: name -> (type, label names). Histogram label sets exclude `le`.
 METRICS = {
-    "glidepath_requests_total": ("counter", {"migration", "arm", "class"}),
+    "glidepath_requests_total": ("counter", {"migration", "arm", "class", "code"}),
     "glidepath_request_duration_seconds": ("histogram", {"migration", "arm"}),
+    "glidepath_ttft_seconds": ("histogram", {"migration", "arm"}),
     "glidepath_tokens_total": ("counter", {"migration", "arm"}),
     "glidepath_weight_percent": ("gauge", {"migration", "arm"}),
     "glidepath_step": ("gauge", {"migration"}),
@@ -56,6 +57,9 @@ BUCKET_VECTORS = [
     ("image-tagging", "SKU-001", 0xB4203AD5D86F733D, 9782),
     ("key-rotation", "tenant/\u03b1", 0x652F9CA7E851E2A3, 2778),
 ]
+
+# The `code` label of glidepath_requests_total (1xx is folded into 2xx).
+CODES = ("2xx", "3xx", "4xx", "429", "5xx", "network")
 
 MASK64 = (1 << 64) - 1
 BASE, CAND = "base-arm", "cand-arm"
@@ -558,6 +562,10 @@ class Conformance:
                     out[(arm, cls)] = m.value("glidepath_requests_total", migration=name, arm=arm, **{"class": cls})
                 out[(arm, "tokens")] = m.value("glidepath_tokens_total", migration=name, arm=arm)
                 out[(arm, "count")] = m.value("glidepath_request_duration_seconds_count", migration=name, arm=arm)
+                out[(arm, "ttft")] = m.value("glidepath_ttft_seconds_count", migration=name, arm=arm)
+                out[(arm, "ttft_sum")] = m.value("glidepath_ttft_seconds_sum", migration=name, arm=arm)
+                for code in CODES:
+                    out[(arm, "code", code)] = m.value("glidepath_requests_total", migration=name, arm=arm, code=code)
             return out
 
         _, m0 = c.metrics()
@@ -577,6 +585,13 @@ class Conformance:
                    expected, {k: v for k, v in delta.items() if k in expected})
         self.equal("ingest: glidepath_tokens_total", {BASE: 5, CAND: 3},
                    {BASE: delta[(BASE, "tokens")], CAND: delta[(CAND, "tokens")]})
+        self.equal("ingest: glidepath_requests_total by code (201 is 2xx, 0 network, 429 its own)",
+                   {"2xx": 3, "3xx": 0, "4xx": 1, "429": 1, "5xx": 1, "network": 1},
+                   {code: delta[(CAND, "code", code)] for code in CODES})
+        self.equal("ingest: glidepath_ttft_seconds _count grew by 1 (the one line with ttft_ms)",
+                   {BASE: 0, CAND: 1}, {BASE: delta[(BASE, "ttft")], CAND: delta[(CAND, "ttft")]})
+        self.check("ingest: glidepath_ttft_seconds _sum grew by 0.0095 s", abs(delta[(CAND, "ttft_sum")] - 0.0095) < 1e-9,
+                   0.0095, delta[(CAND, "ttft_sum")])
         self.equal("ingest: baseline duration histogram _count grew by 2", 2, delta[(BASE, "count")])
         self.note("candidate duration histogram _count grew by %s for 7 lines (incl. 1 client error and "
                   "1 transport failure)" % delta[(CAND, "count")])
@@ -1141,10 +1156,14 @@ class Conformance:
         classes = {s[1].get("class") for s in m.find("glidepath_requests_total")}
         self.check("glidepath_requests_total: class values within ok/error/client_error",
                    classes <= {"ok", "error", "client_error"}, "subset of ok, error, client_error", classes)
+        codes = {s[1].get("code") for s in m.find("glidepath_requests_total")}
+        self.check("glidepath_requests_total: code values within %s" % "/".join(CODES),
+                   codes <= set(CODES), "subset of " + ", ".join(CODES), codes)
         info = m.find("glidepath_build_info")
         self.check("glidepath_build_info: value 1 with a non-empty version",
                    bool(info) and all(s[2] == 1 and s[1].get("version") for s in info), "1", info)
         self.histograms(m, "glidepath_request_duration_seconds", fine=True)
+        self.histograms(m, "glidepath_ttft_seconds", fine=True)
         self.histograms(m, "glidepath_control_loop_duration_seconds", fine=False)
 
     def histograms(self, m, family, fine):

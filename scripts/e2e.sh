@@ -116,13 +116,15 @@ echo "== /metrics"
 curl -sf "$GLIDEPATH_SERVER/metrics" > "$WORK/metrics.txt"
 if promtool check metrics < "$WORK/metrics.txt"; then ok "promtool check metrics"; else fail "promtool check metrics"; fi
 if grep -q 'glidepath_request_duration_seconds_bucket{.*le="+Inf"}' "$WORK/metrics.txt"; then ok "histogram has +Inf"; else fail "histogram lacks +Inf"; fi
-for name in glidepath_requests_total glidepath_request_duration_seconds glidepath_tokens_total \
+for name in glidepath_requests_total glidepath_request_duration_seconds glidepath_ttft_seconds glidepath_tokens_total \
     glidepath_weight_percent glidepath_step glidepath_revision glidepath_migration_state \
     glidepath_decisions_total glidepath_guard_evidence glidepath_observations_rejected_total \
     glidepath_http_requests_total glidepath_control_loop_duration_seconds glidepath_build_info; do
     grep -q "^# TYPE $name " "$WORK/metrics.txt" || fail "metric $name missing"
 done
 ok "all contract metric names present"
+failed_5xx=$(awk '/^glidepath_requests_total\{migration="e2e-failing",arm="new-key",class="error",code="5xx"\}/ {print $2}' "$WORK/metrics.txt")
+if [ "${failed_5xx:-0}" != 0 ]; then ok "requests carry the code label (new-key 5xx: $failed_5xx)"; else fail "no code=\"5xx\" series for new-key"; fi
 
 echo "== a real Prometheus scrapes /metrics"
 cat > "$WORK/prometheus.yml" <<YAML

@@ -5,8 +5,9 @@ import GlidepathCore
 /// The whole input is one ingest body for arms `base` and `cand`. The parser's answer is compared
 /// with a plain reference implementation of the protocol (split on `\n` and spaces, written for
 /// clarity, not speed): both accept or both refuse, and an accepted batch has the reference's line
-/// count, per-arm requests, errors, client errors, tokens, histogram and latency sum. Also checked on
-/// every accepted batch: the histogram sums to the requests, sums are finite and within the bounds.
+/// count, per-arm requests, errors, client errors, tokens, latency and TTFT histograms and sums, and
+/// requests per (class, code). Also checked on every accepted batch: the latency histogram and the codes
+/// sum to the requests, sums are finite and within the bounds.
 /// A refusal names a line within the body and one of `ObservationError.reasons`.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzObservationParser(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -44,6 +45,23 @@ public func fuzzObservationParser(_ data: UnsafePointer<UInt8>, _ size: Int) -> 
                 fail("\(arm): latency sum \(got.latencySum) vs reference \(want.latencySum)")
             }
             if got.tokens > got.requests * ObservationParser.maxTokens { fail("\(arm): tokens \(got.tokens)") }
+            let wantTTFT = want.ttft.allSatisfy { $0 == 0 } ? [] : want.ttft
+            if got.ttft != wantTTFT { fail("\(arm) TTFT histogram \(got.ttft) vs \(wantTTFT)") }
+            if got.ttft.reduce(0, +) > got.requests { fail("\(arm): more TTFT reports than requests") }
+            if !got.ttftSum.isFinite || abs(got.ttftSum - want.ttftSum) > 1e-9 * max(1, want.ttftSum) {
+                fail("\(arm): TTFT sum \(got.ttftSum) vs reference \(want.ttftSum)")
+            }
+            var byCode: UInt64 = 0
+            for cls in OutcomeClass.allCases {
+                for code in StatusCode.allCases {
+                    let n = batch.codes[arm, cls, code]
+                    byCode += n
+                    if n != want.codes[cls.index * StatusCode.allCases.count + code.index] {
+                        fail("\(arm) \(cls.rawValue)/\(code.rawValue): \(n) vs reference")
+                    }
+                }
+            }
+            if byCode != got.requests { fail("\(arm): codes add up to \(byCode), not \(got.requests)") }
         }
         if batch.arms.baseline.requests + batch.arms.candidate.requests != UInt64(batch.lines) {
             fail("requests do not add up to \(batch.lines) lines")
@@ -58,6 +76,10 @@ enum Reference {
         var requests: UInt64 = 0, errors: UInt64 = 0, clientErrors: UInt64 = 0, tokens: UInt64 = 0
         var latency = [UInt64](repeating: 0, count: LatencyBuckets.count)
         var latencySum: Double = 0
+        var ttft = [UInt64](repeating: 0, count: LatencyBuckets.count)
+        var ttftSum: Double = 0
+        /// class × code, counted straight from the status (not through `StatusCode.index`).
+        var codes = [UInt64](repeating: 0, count: 18)
         var description: String { "requests \(requests) errors \(errors) client \(clientErrors) tokens \(tokens)" }
     }
     struct Batch { var lines = 0; var arms = [ArmTotals(), ArmTotals()] }
@@ -89,6 +111,7 @@ enum Reference {
             case .refused: return .refused("bad latency")
             }
             var tokens: UInt64 = 0
+            var ttft: Double?
             var seen: Set<String> = []
             for field in fields.dropFirst(3) {
                 guard let eq = field.firstIndex(of: UInt8(ascii: "=")) else { return .refused("field without =") }
@@ -104,7 +127,7 @@ enum Reference {
                     tokens = n
                 } else {
                     switch milliseconds(value) {
-                    case .ok: break
+                    case .ok(let s): ttft = s
                     case .refused: return .refused("bad ttft_ms")
                     }
                 }
@@ -119,6 +142,12 @@ enum Reference {
             batch.arms[arm].tokens += tokens
             batch.arms[arm].latency[LatencyBuckets.index(ofSeconds: seconds)] += 1
             batch.arms[arm].latencySum += seconds
+            if let ttft {
+                batch.arms[arm].ttft[LatencyBuckets.index(ofSeconds: ttft)] += 1
+                batch.arms[arm].ttftSum += ttft
+            }
+            let code = status == 0 ? 5 : status == 429 ? 3 : status < 300 ? 0 : status < 400 ? 1 : status < 500 ? 2 : 4
+            batch.arms[arm].codes[classifier.classify(status).index * 6 + code] += 1
         }
         return .accepted(batch)
     }

@@ -2,11 +2,14 @@
 package struct ObservationBatch: Hashable, Sendable {
     /// Number of observation lines.
     package var lines: Int
-    /// Per-arm counts (`latency` non-cumulative over `LatencyBuckets`, `latencySum` in seconds).
+    /// Per-arm counts (`latency` and `ttft` non-cumulative over `LatencyBuckets`, sums in seconds).
     package var arms: ArmPair
+    /// Requests per arm, class and status code group (`glidepath_requests_total{class,code}`).
+    package var codes: StatusCodeCounts
 
-    package init(lines: Int = 0, arms: ArmPair = .zero) {
+    package init(lines: Int = 0, arms: ArmPair = .zero, codes: StatusCodeCounts = StatusCodeCounts()) {
         self.lines = lines
         self.arms = arms
+        self.codes = codes
     }
 }

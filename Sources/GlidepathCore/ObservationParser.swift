@@ -11,8 +11,9 @@
 /// - `tokens=<digits>` (at most `maxTokens`) and `ttft_ms=<latency syntax>`, each at most once;
 ///   any other key is an error.
 ///
-/// The parser walks the raw bytes once and aggregates straight into per-arm counters; nothing is
-/// allocated per line. The batch is all or nothing: the first bad line throws.
+/// The parser walks the raw bytes once and aggregates straight into per-arm counters (requests by class
+/// and status code group, tokens, latency and `ttft_ms` histograms); nothing is allocated per line.
+/// The batch is all or nothing: the first bad line throws.
 package enum ObservationParser {
     /// Largest latency (and time to first token) accepted: one billion milliseconds, about 11.6 days;
     /// anything larger is a unit mistake, not a slow request.
@@ -111,7 +112,7 @@ package enum ObservationParser {
 
         var tokens: UInt64 = 0
         var sawTokens = false
-        var sawTTFT = false
+        var ttft = -1.0
         var i = latencyEnd
         while i < e {
             let fs = i + 1
@@ -134,9 +135,8 @@ package enum ObservationParser {
                                            reason: "bad_field")
                 }
             } else if matches(p, fs, eq, "ttft_ms") {
-                if sawTTFT { throw duplicate(line, "ttft_ms") }
-                sawTTFT = true
-                let ttft = parseSeconds(p, eq + 1, fe)
+                if ttft >= 0 { throw duplicate(line, "ttft_ms") }
+                ttft = parseSeconds(p, eq + 1, fe)
                 if ttft < 0 { throw badMilliseconds("ttft_ms", ttft, p, eq + 1, fe, line: line, reason: "bad_field") }
             } else {
                 throw ObservationError(line: line, message: "unknown field \(quoted(p, fs, eq)) (expected tokens "
@@ -144,7 +144,8 @@ package enum ObservationParser {
             }
             i = fe
         }
-        agg.add(arm: arm, classIndex: classifier.classIndex(status), seconds: seconds, tokens: tokens)
+        agg.add(arm: arm, classIndex: classifier.classIndex(status), codeIndex: StatusCode.index(of: status),
+                seconds: seconds, tokens: tokens, ttft: ttft)
     }
 
     /// True when bytes `[s, e)` equal `word`.

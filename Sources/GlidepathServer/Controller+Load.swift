@@ -53,7 +53,8 @@ extension Controller {
             b.lastCandidateWeight = s.status.candidateWeight(policy)
             b.served = ServedMigration(weights: WeightsDocument(status: s.status, policy: policy),
                                        baseline: policy.baseline, candidate: policy.candidate,
-                                       classifier: policy.guards.classifier)
+                                       classifier: policy.guards.classifier,
+                                       prices: [policy.price(of: .baseline), policy.price(of: .candidate)])
         } else if let d = last {
             let phase = statusDecodes ? s.status.phase : Self.phase(after: d.action)
             b.lastPhase = phase

@@ -35,8 +35,9 @@ final class MigrationTable: @unchecked Sendable {
         entries[entry.name] = entry
         if broken.removeValue(forKey: entry.name) != nil { metrics.broken.remove(labels: [entry.name]) }
         let p = entry.policy
-        if old == nil || old!.policy.baseline != p.baseline || old!.policy.candidate != p.candidate {
-            metrics.precreate(migration: entry.name, baseline: p.baseline, candidate: p.candidate)
+        if old == nil || old!.policy.baseline != p.baseline || old!.policy.candidate != p.candidate
+            || old!.policy.guards.classifier != p.guards.classifier || old!.policy.cost != p.cost {
+            metrics.precreate(migration: entry.name, policy: p)
         }
         if let o = old {
             for arm in [o.policy.baseline, o.policy.candidate] where arm != p.baseline && arm != p.candidate {
@@ -44,7 +45,8 @@ final class MigrationTable: @unchecked Sendable {
             }
         }
         let served = ServedMigration(weights: WeightsDocument(status: entry.status, policy: p), baseline: p.baseline,
-                                     candidate: p.candidate, classifier: p.guards.classifier)
+                                     candidate: p.candidate, classifier: p.guards.classifier,
+                                     prices: [p.price(of: .baseline), p.price(of: .candidate)])
         servedLock.withLock { servedTable[entry.name] = served }
         metrics.publish(status: entry.status, policy: p)
         publishEvidence(entry)

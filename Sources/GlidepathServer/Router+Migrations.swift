@@ -74,7 +74,7 @@ extension Router {
             rejected.add(1, labels: [error.reason])
             return Self.error(APIError(status: 400, message: error.message, line: error.line))
         }
-        controller.metrics.merge(batch, migration: name, baseline: served.baseline, candidate: served.candidate)
+        controller.metrics.merge(batch, migration: name, served: served)
         controller.metrics.addShimReports(trips: shimReports.trips, fallbacks: shimReports.fallbacks, migration: name)
         return Self.json(202, .object([("accepted", .int(Int64(batch.lines)))]))
     }

@@ -3,7 +3,8 @@ import HTTPServer
 import PromText
 
 /// Reads counters off a Prometheus text endpoint (by default the controller's own `/metrics`):
-/// `glidepath_requests_total`, `glidepath_request_duration_seconds_{bucket,sum}` and `glidepath_tokens_total`.
+/// `glidepath_requests_total` (summed over every class and code), `glidepath_request_duration_seconds_{bucket,sum}`,
+/// `glidepath_ttft_seconds_{bucket,sum}` and `glidepath_tokens_total`.
 package struct ScrapeMetricsSource: MetricsSource {
     package var url: String
     package var timeout: Double
@@ -37,7 +38,8 @@ package struct ScrapeMetricsSource: MetricsSource {
         for q in queries { wanted[q.migration] = [q.baseline: .baseline, q.candidate: .candidate] }
         var out: [String: ArmPair] = [:]
         var seen: Set<String> = []
-        var cumulative: [String: [[UInt64?]]] = [:]  // migration → arm → bucket cumulative
+        // migration → row (arm, then + 2 for time to first token) → bucket cumulative
+        var cumulative: [String: [[UInt64?]]] = [:]
 
         func locate(_ s: Sample) -> (String, Arm)? {
             guard let m = s.label("migration"), let arms = wanted[m], let a = s.label("arm"), let arm = arms[a] else { return nil }
@@ -63,18 +65,19 @@ package struct ScrapeMetricsSource: MetricsSource {
                     case "client_error": try add(v, to: &pair[arm].clientErrors)
                     default: break
                     }
-                case "glidepath_request_duration_seconds_bucket":
+                case "glidepath_request_duration_seconds_bucket", "glidepath_ttft_seconds_bucket":
                     guard let le = s.label("le"), let index = bucketIndex(le) else {
-                        throw ScrapeError(url: url, message: "unknown histogram bound le=\(jsonQuoted(s.label("le") ?? ""))")
+                        throw ScrapeError(url: url, message: "unknown histogram bound le=\(jsonQuoted(s.label("le") ?? "")) "
+                                          + "in \(s.name)")
                     }
-                    var arms = cumulative[m] ?? [[UInt64?]](repeating: [UInt64?](repeating: nil, count: LatencyBuckets.count), count: 2)
-                    arms[arm.rawValue][index] = try count(s, url: url)
-                    cumulative[m] = arms
-                case "glidepath_request_duration_seconds_sum":
+                    var rows = cumulative[m] ?? [[UInt64?]](repeating: [UInt64?](repeating: nil, count: LatencyBuckets.count), count: 4)
+                    rows[arm.rawValue + (s.name == "glidepath_ttft_seconds_bucket" ? 2 : 0)][index] = try count(s, url: url)
+                    cumulative[m] = rows
+                case "glidepath_request_duration_seconds_sum", "glidepath_ttft_seconds_sum":
                     guard s.value.isFinite, s.value >= 0 else {
                         throw ScrapeError(url: url, message: "\(s.name) is \(s.value), expected a finite sum of seconds ≥ 0")
                     }
-                    pair[arm].latencySum = s.value
+                    if s.name == "glidepath_ttft_seconds_sum" { pair[arm].ttftSum = s.value } else { pair[arm].latencySum = s.value }
                 case "glidepath_tokens_total":
                     try add(try count(s, url: url), to: &pair[arm].tokens)
                 default: continue
@@ -82,17 +85,19 @@ package struct ScrapeMetricsSource: MetricsSource {
                 out[m] = pair
             }
         }
-        for (m, arms) in cumulative {
+        for (m, rows) in cumulative {
             var pair = out[m] ?? .zero
-            for arm in Arm.allCases where arms[arm.rawValue].contains(where: { $0 != nil }) {
+            for row in rows.indices where rows[row].contains(where: { $0 != nil }) {
                 var running: UInt64 = 0
                 var buckets = [UInt64](repeating: 0, count: LatencyBuckets.count)
                 for i in 0..<LatencyBuckets.count {
-                    let c = max(arms[arm.rawValue][i] ?? running, running)
+                    let c = max(rows[row][i] ?? running, running)
                     buckets[i] = c - running
                     running = c
                 }
-                pair[arm].latency = buckets
+                let arm = Arm(rawValue: row % 2)!
+                // A precreated TTFT histogram still at zero is "none seen", as `ArmCounts.ttft` reads.
+                if row < 2 { pair[arm].latency = buckets } else if running > 0 { pair[arm].ttft = buckets }
             }
             out[m] = pair
         }

@@ -9,6 +9,8 @@ package final class ServerMetrics: Sendable {
     package let requests: CounterFamily
     package let requestDuration: HistogramFamily
     package let tokens: CounterFamily
+    package let ttft: HistogramFamily
+    package let cost: CounterFamily
     package let weightPercent: GaugeFamily
     package let step: GaugeFamily
     package let revision: GaugeFamily
@@ -34,11 +36,16 @@ package final class ServerMetrics: Sendable {
     package init(registry: MetricRegistry = MetricRegistry()) {
         self.registry = registry
         requests = registry.counter("glidepath_requests_total",
-            help: "Observed requests per migration, arm and outcome class.", labels: ["migration", "arm", "class"])
+            help: "Observed requests per migration, arm, outcome class and status code group.",
+            labels: ["migration", "arm", "class", "code"])
         requestDuration = registry.histogram("glidepath_request_duration_seconds",
             help: "Observed request latency in seconds.", labels: ["migration", "arm"], buckets: LatencyBuckets.bounds)
         tokens = registry.counter("glidepath_tokens_total",
             help: "Tokens reported by observed requests.", labels: ["migration", "arm"])
+        ttft = registry.histogram("glidepath_ttft_seconds", help: "Observed time to first token in seconds.",
+            labels: ["migration", "arm"], buckets: LatencyBuckets.bounds)
+        cost = registry.counter("glidepath_cost_total",
+            help: "Cost of observed requests at the policy's prices (currency units).", labels: ["migration", "arm"])
         weightPercent = registry.gauge("glidepath_weight_percent",
             help: "Current traffic weight of each arm in percent.", labels: ["migration", "arm"])
         step = registry.gauge("glidepath_step", help: "Current step (0-based index).", labels: ["migration"])
@@ -92,40 +99,57 @@ package final class ServerMetrics: Sendable {
     package static let rejectionReasons = ["unknown_arm", "bad_status", "bad_latency", "bad_field", "malformed", "empty",
                                           "too_large", "unknown_migration", "content_type", "content_encoding", "bad_header"]
 
-    /// Creates a migration's per-arm series at zero, so rates exist from the first scrape.
-    package func precreate(migration: String, baseline: String, candidate: String) {
+    /// Creates a migration's per-arm series at zero, so rates exist from the first scrape: the (class, code)
+    /// pairs the policy's classifier can produce, both histograms, tokens, and cost for priced arms (an arm
+    /// no longer priced loses its cost series).
+    package func precreate(migration: String, policy: Policy) {
         for shimReport in [shimBreakerTrips, fallbacks] { shimReport.add(0, labels: [migration]) }
         let zeros = [UInt64](repeating: 0, count: LatencyBuckets.count)
-        for arm in [baseline, candidate] {
-            for cls in OutcomeClass.allCases { requests.add(0, labels: [migration, arm, cls.rawValue]) }
+        let pairs = policy.guards.classifier.producedPairs
+        for arm in [policy.baseline, policy.candidate] {
+            for (cls, code) in pairs { requests.add(0, labels: [migration, arm, cls.rawValue, code.rawValue]) }
             requestDuration.add(bucketCounts: zeros, sum: 0, labels: [migration, arm])
+            ttft.add(bucketCounts: zeros, sum: 0, labels: [migration, arm])
             tokens.add(0, labels: [migration, arm])
+            if policy.cost[arm] != nil { cost.add(0, labels: [migration, arm]) } else { cost.remove(labels: [migration, arm]) }
         }
     }
 
     /// Removes a migration's per-arm request series for arms it no longer has (after a rename), so a name
     /// that comes back later starts from zero instead of from its old counts.
     package func removeArm(migration: String, arm: String) {
-        for cls in OutcomeClass.allCases { requests.remove(labels: [migration, arm, cls.rawValue]) }
+        for cls in OutcomeClass.allCases {
+            for code in StatusCode.allCases { requests.remove(labels: [migration, arm, cls.rawValue, code.rawValue]) }
+        }
         requestDuration.remove(labels: [migration, arm])
+        ttft.remove(labels: [migration, arm])
         tokens.remove(labels: [migration, arm])
+        cost.remove(labels: [migration, arm])
         weightPercent.remove(labels: [migration, arm])
     }
 
-    /// Adds an accepted ingest batch.
-    package func merge(_ batch: ObservationBatch, migration: String, baseline: String, candidate: String) {
+    /// Adds an accepted ingest batch; cost at the served migration's prices (every request counts).
+    package func merge(_ batch: ObservationBatch, migration: String, served: ServedMigration) {
         for arm in Arm.allCases {
             let c = batch.arms[arm]
             guard c.requests > 0 else { continue }
-            let name = arm == .baseline ? baseline : candidate
-            let ok = c.requests &- c.errors &- c.clientErrors
-            requests.add(Double(ok), labels: [migration, name, OutcomeClass.ok.rawValue])
-            requests.add(Double(c.errors), labels: [migration, name, OutcomeClass.error.rawValue])
-            requests.add(Double(c.clientErrors), labels: [migration, name, OutcomeClass.clientError.rawValue])
+            let name = arm == .baseline ? served.baseline : served.candidate
+            for cls in OutcomeClass.allCases {
+                for code in StatusCode.allCases {
+                    let n = batch.codes[arm, cls, code]
+                    if n > 0 { requests.add(Double(n), labels: [migration, name, cls.rawValue, code.rawValue]) }
+                }
+            }
             if c.latency.count == LatencyBuckets.count {
                 requestDuration.add(bucketCounts: c.latency, sum: c.latencySum, labels: [migration, name])
             }
+            if c.ttft.count == LatencyBuckets.count {
+                ttft.add(bucketCounts: c.ttft, sum: c.ttftSum, labels: [migration, name])
+            }
             if c.tokens > 0 { tokens.add(Double(c.tokens), labels: [migration, name]) }
+            if let price = served.prices[arm.rawValue] {
+                cost.add(price.cost(tokens: c.tokens, requests: c.requests), labels: [migration, name])
+            }
         }
     }
 

@@ -63,6 +63,8 @@ package struct ServedMigration: Sendable {
     package var baseline: String
     package var candidate: String
     package var classifier: StatusClassifier
+    /// The policy's prices of the baseline and the candidate (nil: not priced), for `glidepath_cost_total`.
+    package var prices: [ArmCost?] = [nil, nil]
 }
 
 extension Substring {

@@ -17,14 +17,14 @@ import Testing
     @Test func aRenamedArmsSeriesLeaveMetrics() {
         #expect(put(candidate: "alpha") == 201)
         let metrics = w.controller.metrics
-        metrics.requests.add(40, labels: [name, "alpha", "error"])
+        metrics.requests.add(40, labels: [name, "alpha", "error", "5xx"])
         #expect(put(candidate: "beta") == 200)
         let text = String(decoding: metrics.registry.render(), as: UTF8.self)
         #expect(!text.contains(#"arm="alpha""#))
-        #expect(text.contains(#"glidepath_requests_total{migration="chat-completions",arm="beta",class="error"} 0"#))
+        #expect(text.contains(#"glidepath_requests_total{migration="chat-completions",arm="beta",class="error",code="5xx"} 0"#))
         // Renamed back: alpha starts from zero, its old failures are gone.
         #expect(put(candidate: "alpha") == 200)
-        #expect(metrics.requests.value(labels: [name, "alpha", "error"]) == 0)
+        #expect(metrics.requests.value(labels: [name, "alpha", "error", "5xx"]) == 0)
     }
 
     /// Applies a policy with other arms while the control loop is fetching counters.

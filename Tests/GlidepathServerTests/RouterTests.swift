@@ -71,16 +71,16 @@ import Testing
         #expect(ok.status == 202)
         #expect(ok.text == #"{"accepted":3}"#)
         let m = w.controller.metrics
-        #expect(m.requests.value(labels: ["chat-completions", "openai", "ok"]) == 1)
-        #expect(m.requests.value(labels: ["chat-completions", "holysheep", "error"]) == 1)
-        #expect(m.requests.value(labels: ["chat-completions", "holysheep", "client_error"]) == 1)
+        #expect(m.requests.value(labels: ["chat-completions", "openai", "ok", "2xx"]) == 1)
+        #expect(m.requests.value(labels: ["chat-completions", "holysheep", "error", "5xx"]) == 1)
+        #expect(m.requests.value(labels: ["chat-completions", "holysheep", "client_error", "4xx"]) == 1)
         #expect(m.tokens.value(labels: ["chat-completions", "holysheep"]) == 7)
 
         let bad = w.router.handle(Fixture.request("POST", path, body: "openai 200 100\nmars 200 1\n", headers: Fixture.ingest))
         #expect(bad.status == 400)
         #expect(bad.object["line"] as? Int == 2)
         #expect(bad.object["error"] is String)
-        #expect(m.requests.value(labels: ["chat-completions", "openai", "ok"]) == 1)
+        #expect(m.requests.value(labels: ["chat-completions", "openai", "ok", "2xx"]) == 1)
 
         #expect(w.router.handle(Fixture.request("POST", path, body: "", headers: Fixture.ingest)).status == 400)
         #expect(m.observationsRejected.value(labels: ["empty"]) == 1)
@@ -104,7 +104,7 @@ import Testing
         let r = w.router.handle(Fixture.request("POST", "/v1/migrations/chat-completions/observations", body: "openai 200 1\n",
                                                 headers: [Fixture.ingest[0], ("Content-Type", contentType)]))
         #expect(r.status == status)
-        let counted = w.controller.metrics.requests.value(labels: ["chat-completions", "openai", "ok"])
+        let counted = w.controller.metrics.requests.value(labels: ["chat-completions", "openai", "ok", "2xx"])
         #expect(counted == (status == 202 ? 1 : 0))
     }
 
@@ -122,7 +122,7 @@ import Testing
         let fine = w.router.handle(Fixture.request("POST", path, body: "openai 200 1\n",
                                                    headers: Fixture.ingest + [("Glidepath-Revision", "7")]))
         #expect(fine.status == 202)
-        #expect(w.controller.metrics.requests.value(labels: ["chat-completions", "openai", "ok"]) == 1)
+        #expect(w.controller.metrics.requests.value(labels: ["chat-completions", "openai", "ok", "2xx"]) == 1)
         #expect(w.controller.metrics.observationsRejected.value(labels: ["content_encoding"]) == 1)
     }
 
@@ -262,7 +262,7 @@ import Testing
         #expect(text.contains(#"glidepath_weight_percent{migration="chat-completions",arm="holysheep"} 5"#))
         #expect(text.contains(#"glidepath_migration_state{migration="chat-completions",state="ramping"} 1"#))
         #expect(text.contains(#"glidepath_migration_state{migration="chat-completions",state="promoted"} 0"#))
-        #expect(text.contains(#"glidepath_requests_total{migration="chat-completions",arm="openai",class="error"} 0"#))
+        #expect(text.contains(#"glidepath_requests_total{migration="chat-completions",arm="openai",class="error",code="5xx"} 0"#))
         #expect(text.contains(#"glidepath_build_info{version="0.1.0"} 1"#))
         #expect(text.contains(#"glidepath_observations_rejected_total{reason="empty"} 0"#))
     }
