@@ -38,8 +38,11 @@ package final class CounterFamily: @unchecked Sendable, RegisteredFamily {
     }
 
     /// The current value; 0 for a series never touched.
+    /// A read with the wrong number of label values is a programmer's mistake (it would silently read 0).
     package func value(labels: [String]) -> Double {
-        table.withLock { $0.existing(labels)?.value ?? 0 }
+        precondition(labels.count == labelNames.count,
+                     "\(name) has \(labelNames.count) labels (\(labelNames)), read with \(labels.count)")
+        return table.withLock { $0.existing(labels)?.value ?? 0 }
     }
 
     /// Removes one series (a migration that is gone).

@@ -70,7 +70,7 @@ extension WeightsDocumentTests {
         #expect(post([("Glidepath-Breaker-Trips", "0"), ("Glidepath-Fallbacks", "0")]).status == 202)
         #expect(post([]).status == 202)
         #expect(trips == 3 && fallbacks == 1_000_017)
-        #expect(w.controller.metrics.requests.value(labels: ["chat-completions", "openai", "ok"]) == 4)
+        #expect(w.controller.metrics.requests.value(labels: ["chat-completions", "openai", "ok", "2xx"]) == 4)
         let after = w.router.handle(Fixture.request("GET", "/metrics")).text
         #expect(after.contains(#"glidepath_shim_breaker_trips_total{migration="chat-completions"} 3"#))
         #expect(after.contains(#"glidepath_fallbacks_total{migration="chat-completions"} 1000017"#))
@@ -88,8 +88,8 @@ extension WeightsDocumentTests {
         #expect(r.object["field"] as? String == header)
         #expect(r.object["error"] as? String == "\(header) must be a decimal integer from 0 to 1000000, got \(jsonQuoted(value))")
         #expect(w.controller.metrics.observationsRejected.value(labels: ["bad_header"]) == 1)
-        #expect(w.controller.metrics.requests.value(labels: ["chat-completions", "openai", "ok"]) == 0)
-        #expect(w.controller.metrics.requests.value(labels: ["chat-completions", "holysheep", "error"]) == 0)
+        #expect(w.controller.metrics.requests.value(labels: ["chat-completions", "openai", "ok", "2xx"]) == 0)
+        #expect(w.controller.metrics.requests.value(labels: ["chat-completions", "holysheep", "error", "5xx"]) == 0)
         #expect(trips == 0 && fallbacks == 0)
     }
 
