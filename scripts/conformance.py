@@ -42,6 +42,7 @@ METRICS = {
     "glidepath_decisions_total": ("counter", {"migration", "action"}),
     "glidepath_shim_breaker_trips_total": ("counter", {"migration"}),
     "glidepath_fallbacks_total": ("counter", {"migration"}),
+    "glidepath_arm_info": ("gauge", {"migration", "arm", "role"}),
     "glidepath_guard_evidence": ("gauge", {"migration", "guard", "test"}),
     "glidepath_observations_rejected_total": ("counter", {"reason"}),
     "glidepath_http_requests_total": ("counter", {"route", "code"}),

@@ -32,6 +32,7 @@ package final class ServerMetrics: Sendable {
     package let broken: GaugeFamily
     package let shimBreakerTrips: CounterFamily
     package let fallbacks: CounterFamily
+    package let armInfo: GaugeFamily
 
     package init(registry: MetricRegistry = MetricRegistry()) {
         self.registry = registry
@@ -84,6 +85,9 @@ package final class ServerMetrics: Sendable {
         broken = registry.gauge("glidepath_migration_broken",
             help: "1 for a stored migration this build cannot decode (quarantined; apply a valid policy to repair).",
             labels: ["migration"])
+        armInfo = registry.gauge("glidepath_arm_info",
+            help: "1 for each arm of a migration, labelled with its role (baseline or candidate), to join on in PromQL.",
+            labels: ["migration", "arm", "role"])
         shimBreakerTrips = registry.counter("glidepath_shim_breaker_trips_total",
             help: "Breaker openings shims reported (Glidepath-Breaker-Trips on accepted batches).", labels: ["migration"])
         fallbacks = registry.counter("glidepath_fallbacks_total",
@@ -126,7 +130,11 @@ package final class ServerMetrics: Sendable {
         tokens.remove(labels: [migration, arm])
         cost.remove(labels: [migration, arm])
         weightPercent.remove(labels: [migration, arm])
+        for role in Arm.allCases { armInfo.remove(labels: [migration, arm, Self.role(role)]) }
     }
+
+    /// `baseline` / `candidate`: the `role` label of `glidepath_arm_info`.
+    static func role(_ arm: Arm) -> String { arm == .baseline ? "baseline" : "candidate" }
 
     /// Adds an accepted ingest batch; cost at the served migration's prices (every request counts).
     package func merge(_ batch: ObservationBatch, migration: String, served: ServedMigration) {
@@ -159,6 +167,10 @@ package final class ServerMetrics: Sendable {
         let w = status.candidateWeight(policy)
         weightPercent.set(w.complement.percent, labels: [m, policy.baseline])
         weightPercent.set(w.percent, labels: [m, policy.candidate])
+        for arm in Arm.allCases {  // an arm that changed roles keeps one series
+            armInfo.set(1, labels: [m, policy.name(of: arm), Self.role(arm)])
+            armInfo.remove(labels: [m, policy.name(of: arm), Self.role(arm == .baseline ? .candidate : .baseline)])
+        }
         step.set(Double(status.step), labels: [m])
         revision.set(Double(status.revision), labels: [m])
         for phase in Phase.allCases {

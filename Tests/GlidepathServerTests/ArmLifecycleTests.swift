@@ -27,6 +27,29 @@ import Testing
         #expect(metrics.requests.value(labels: [name, "alpha", "error", "5xx"]) == 0)
     }
 
+    /// `glidepath_arm_info{migration,arm,role}` names each arm's role, follows a rename, and keeps one series
+    /// per arm when the policy swaps the roles (what the rate-limit alert joins on).
+    @Test func armInfoNamesTheRolesThroughRenamesAndSwaps() {
+        func info() -> [String] {
+            String(decoding: w.controller.metrics.registry.render(), as: UTF8.self)
+                .split(separator: "\n").filter { $0.hasPrefix("glidepath_arm_info{") }.map(String.init)
+        }
+        func put(baseline: String, candidate: String) -> Int {
+            w.router.handle(Fixture.request("PUT", "/v1/migrations/\(name)",
+                                            body: Fixture.policy(baseline: baseline, candidate: candidate),
+                                            headers: Fixture.admin)).status
+        }
+        #expect(put(baseline: "openai", candidate: "alpha") == 201)
+        #expect(info() == [#"glidepath_arm_info{migration="chat-completions",arm="alpha",role="candidate"} 1"#,
+                           #"glidepath_arm_info{migration="chat-completions",arm="openai",role="baseline"} 1"#])
+        #expect(put(baseline: "openai", candidate: "beta") == 200)
+        #expect(info() == [#"glidepath_arm_info{migration="chat-completions",arm="beta",role="candidate"} 1"#,
+                           #"glidepath_arm_info{migration="chat-completions",arm="openai",role="baseline"} 1"#])
+        #expect(put(baseline: "beta", candidate: "openai") == 200)
+        #expect(info() == [#"glidepath_arm_info{migration="chat-completions",arm="beta",role="baseline"} 1"#,
+                           #"glidepath_arm_info{migration="chat-completions",arm="openai",role="candidate"} 1"#])
+    }
+
     /// Applies a policy with other arms while the control loop is fetching counters.
     final class RenamingSource: MetricsSource, @unchecked Sendable {
         let inner = InMemoryMetricsSource()
