@@ -89,7 +89,7 @@ extension Scenario {
             Scenario(id: "S7", title: "TTFT p90 x2 (TTFT scaled x2), latency same", healthy: false,
                      defaultRates: rates, defaultRuns: 300, horizonSeconds: twoHours, baselineLatency: streamed,
                      ttft: ttft, candidateTTFT: .lognormal(medianSeconds: 0.6, sigma: 0.5), tokens: tokens,
-                     guardsTTFT: true),
+                     guardsTTFT: true, inDefaultSuite: false),
             Scenario(id: "S7a", title: "A/A with TTFT and tokens, latency 1 s", healthy: true, defaultRates: rates,
                      defaultRuns: 2000, horizonSeconds: twoHours, baselineLatency: streamed, ttft: ttft,
                      tokens: tokens, guardsTTFT: true, inDefaultSuite: false),

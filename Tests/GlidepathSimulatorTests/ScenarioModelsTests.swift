@@ -109,9 +109,11 @@ import Testing
         #expect(abs(standard.components[0].sigma - 0.5) < 1e-12)
     }
 
-    @Test func theDefaultSuiteRunsS7ButNotS7a() {
+    /// S1–S6 keep `glidepath simulate` within a minute (61 s with S7 in, measured idle); S7 and S7a run
+    /// when named or with `all`.
+    @Test func theDefaultSuiteIsS1ToS6() {
         let ids = Simulator.jobs(SimulationOptions(judges: [.sequential])).map(\.scenario.id)
-        #expect(Set(ids) == Set(Scenario.catalogue.map(\.id)).subtracting(["S7a"]))
+        #expect(Set(ids) == Set(Scenario.catalogue.map(\.id)).subtracting(["S7", "S7a"]))
         let all = Simulator.jobs(SimulationOptions(scenarios: Scenario.catalogue.map(\.id), judges: [.sequential]))
         #expect(Set(all.map(\.scenario.id)).contains("S7a"))
     }
