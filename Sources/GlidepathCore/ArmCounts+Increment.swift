@@ -22,8 +22,14 @@ extension ArmCounts {
     /// `current − previous` bucket by bucket (the caller checked that no bucket went down).
     static func difference(_ current: [UInt64], _ previous: [UInt64]) -> [UInt64] {
         guard !current.isEmpty else { return [] }
+        guard !previous.isEmpty else { return current }
         var out = current
-        for i in previous.indices where i < out.count { out[i] -= previous[i] }
+        let n = min(out.count, previous.count)
+        out.withUnsafeMutableBufferPointer { o in
+            previous.withUnsafeBufferPointer { p in
+                for i in 0..<n { o[i] &-= p[i] }  // no bucket went down: `wentDown` said so
+            }
+        }
         return out
     }
 
