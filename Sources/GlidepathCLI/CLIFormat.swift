@@ -11,8 +11,10 @@ package enum CLIFormat {
         return String(d)
     }
 
-    /// One row per migration: name, state, step, candidate weight, revision, last reason.
-    package static func statusTable(_ statuses: [[String: Any]]) -> String {
+    /// One row per migration: name, state, step, candidate weight, revision, and the reason: what the judge
+    /// says now (its last verdict: "waiting for evidence …", "2m of the bake left …"), or, before its first
+    /// tick or with `verdict: false` (the answer to an operator action), the last decision's reason.
+    package static func statusTable(_ statuses: [[String: Any]], verdict: Bool = true) -> String {
         var rows = [["MIGRATION", "STATE", "STEP", "CANDIDATE", "REVISION", "REASON"]]
         for s in statuses {
             let steps = s["steps"].map { "/\(number($0))" } ?? ""
@@ -21,10 +23,17 @@ package enum CLIFormat {
             rows.append([
                 s["migration"] as? String ?? "?", s["state"] as? String ?? "?",
                 "\(number(s["step"]))\(steps)", "\(candidate) \(number(weights[candidate]))%",
-                number(s["revision"]), s["reason"] as? String ?? (s["brokenReason"] as? String).map { "quarantined: \($0)" } ?? "",
+                number(s["revision"]), reason(s, verdict: verdict),
             ])
         }
         return table(rows)
+    }
+
+    /// The REASON cell of `statusTable`.
+    static func reason(_ s: [String: Any], verdict: Bool) -> String {
+        if let broken = s["brokenReason"] as? String { return "quarantined: \(broken)" }
+        if verdict, let v = s["verdict"] as? [String: Any], let r = v["reason"] as? String { return r }
+        return s["reason"] as? String ?? ""
     }
 
     /// One line per decision: time, revision, action, steps, weights, actor, reason.

@@ -82,7 +82,7 @@ enum ClientCommands {
         do {
             let s = try client.call("POST", "/v1/migrations/\(AdminClient.escape(name))/\(action.rawValue)", body: body)
                 as? [String: Any] ?? [:]
-            StandardStreams.write(CLIFormat.statusTable([s]))
+            StandardStreams.write(CLIFormat.statusTable([s], verdict: false))
             return 0
         } catch {
             StandardStreams.writeError("glidepath \(action.rawValue): \(error)\n")

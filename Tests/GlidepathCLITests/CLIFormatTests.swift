@@ -17,6 +17,21 @@ import GlidepathServer
             """)
     }
 
+    /// The REASON column is what the judge says now, not the last decision ("migration created…"); an
+    /// operator action's answer shows the action's reason; before the first tick, the decision's.
+    @Test func theReasonIsTheCurrentVerdict() {
+        let s: [String: Any] = [
+            "migration": "m", "state": "ramping", "step": 0, "steps": 2, "candidate": "new", "weights": ["old": 95, "new": 5],
+            "revision": 1, "reason": "migration created with policy version 1; starting at step 0 (5%)",
+            "verdict": ["action": "hold", "rule": "evidence", "reason": "waiting for evidence that the candidate is no worse"],
+        ]
+        #expect(CLIFormat.statusTable([s]).hasSuffix("1         waiting for evidence that the candidate is no worse\n"))
+        #expect(CLIFormat.statusTable([s], verdict: false).hasSuffix("1         migration created with policy version 1; starting at step 0 (5%)\n"))
+        var fresh = s
+        fresh["verdict"] = NSNull()
+        #expect(CLIFormat.statusTable([fresh]).hasSuffix("1         migration created with policy version 1; starting at step 0 (5%)\n"))
+    }
+
     @Test func aQuarantinedMigrationShowsWhy() {
         let text = CLIFormat.statusTable([["migration": "m", "state": "broken", "revision": 7, "candidate": "new",
                                            "weights": ["old": 50, "new": 50], "brokenReason": "stored policy no longer parses"]])
