@@ -11,6 +11,8 @@ package enum Command: Equatable, Sendable {
     case apply(files: [String], server: String?)
     case lint(files: [String])
     case status(name: String?, json: Bool, server: String?)
+    /// `status --watch [NAME] [--interval DURATION]`: the live view, redrawn every interval.
+    case watch(name: String?, interval: TimeSpan, server: String?)
     case history(name: String, limit: Int?, json: Bool, server: String?)
     case action(OperatorAction, name: String, reason: String?, server: String?)
     case bucket(migration: String, key: String)
@@ -39,7 +41,7 @@ package enum CommandLineArguments {
             "serve": Spec(valueFlags: ["--listen", "--db", "--policies"], boolFlags: [], positional: 0...0),
             "apply": Spec(valueFlags: ["--server"], boolFlags: [], positional: 1...Int.max),
             "lint": Spec(valueFlags: [], boolFlags: [], positional: 1...Int.max),
-            "status": Spec(valueFlags: ["--server"], boolFlags: ["--json"], positional: 0...1),
+            "status": Spec(valueFlags: ["--server", "--interval"], boolFlags: ["--json", "--watch"], positional: 0...1),
             "history": Spec(valueFlags: ["--server", "--limit"], boolFlags: ["--json"], positional: 1...1),
             "bucket": Spec(valueFlags: ["--migration", "--key", "--vectors"], boolFlags: [], positional: 0...0),
             "version": Spec(valueFlags: [], boolFlags: [], positional: 0...0),
@@ -113,7 +115,20 @@ package enum CommandLineArguments {
         case "serve": return .serve(listen: values["--listen"], db: values["--db"], policies: values["--policies"])
         case "apply": return .apply(files: positional, server: server)
         case "lint": return .lint(files: positional)
-        case "status": return .status(name: positional.first, json: flags.contains("--json"), server: server)
+        case "status":
+            guard flags.contains("--watch") else {
+                if values["--interval"] != nil { throw UsageError("status: --interval goes with --watch") }
+                return .status(name: positional.first, json: flags.contains("--json"), server: server)
+            }
+            if flags.contains("--json") { throw UsageError("status: --watch draws for people; use --json without it") }
+            var interval = TimeSpan.seconds(2)
+            if let text = values["--interval"] {
+                guard let span = try? TimeSpan(parsing: text), span >= .seconds(1), span <= .hours(1) else {
+                    throw UsageError("status: --interval must be a duration from 1s to 1h, like 2s, got \"\(text)\"")
+                }
+                interval = span
+            }
+            return .watch(name: positional.first, interval: interval, server: server)
         case "history":
             var limit: Int?
             if let text = values["--limit"] {

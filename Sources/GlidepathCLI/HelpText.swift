@@ -12,7 +12,8 @@ package enum HelpText {
       apply FILE...            send policies to the server (PUT)
       lint FILE...             check policies locally, print every problem
     Inspect:
-      status [NAME] [--json]   migrations: state, step, weights, revision, last reason
+      status [NAME] [--json]   migrations: state, step, weights, revision, what the judge says now
+      status --watch [NAME]    a live view (--interval 2s): steps, bake countdown, verdict, last decision
       history NAME [--limit N] [--json]   the audit log, newest first
     Operate:
       pause|resume|advance|promote|rollback|restart NAME [--reason TEXT]
@@ -46,7 +47,7 @@ package enum HelpText {
             """
         case "apply": return "Usage: glidepath apply FILE... [--server URL]\n\n  Sends each policy to the server (PUT /v1/migrations/NAME).\n"
         case "lint": return "Usage: glidepath lint FILE...\n\n  Checks policies without a server; prints file:line: path: message per problem.\n"
-        case "status": return "Usage: glidepath status [NAME] [--json] [--server URL]\n\n  Without NAME: every migration. With --json: the server's JSON.\n"
+        case "status": return "Usage: glidepath status [NAME] [--json] [--server URL]\n       glidepath status --watch [NAME] [--interval DURATION] [--server URL]\n\n  Without NAME: every migration. With --json: the server's JSON. With --watch: redrawn in place every\n  --interval (default 2s, 1s to 1h) on a terminal; piped, a block of lines for each migration whose\n  view changed. Ctrl-C stops it.\n"
         case "history": return "Usage: glidepath history NAME [--limit N] [--json] [--server URL]\n\n  The decisions of a migration, newest first.\n"
         case "bucket": return "Usage: glidepath bucket --migration M --key K\n       glidepath bucket --vectors N\n\n  Prints the sticky bucket (0...9999); a key routes to the candidate iff bucket < weight×100.\n  --vectors N prints a JSON array of the protocol's 5 vectors plus N generated ones\n  ({migration, key, fnv1a64, bucket}), the same on every run: the shims' conformance file.\n"
         case "version": return "Usage: glidepath version\n"

@@ -1,6 +1,6 @@
 /// Number and duration spelling for decision reasons and verdicts: sentences a human reads in
 /// `glidepath history`, so they use grouped counts, short percentages and compact durations.
-enum ReasonFormat {
+package enum ReasonFormat {
     /// `1204` → `1,204`.
     static func count<T: BinaryInteger>(_ n: T) -> String {
         let digits = String(n.magnitude)
@@ -45,7 +45,7 @@ enum ReasonFormat {
     }
 
     /// Compact duration: `750ms`, `45s`, `3m 20s`, `2h 5m`, `1d 2h`.
-    static func duration(milliseconds ms: Int64) -> String {
+    package static func duration(milliseconds ms: Int64) -> String {
         if ms < 0 { return "-" + duration(milliseconds: ms == .min ? .max : -ms) }
         if ms < 1000 { return "\(ms)ms" }
         let s = ms / 1000

@@ -25,6 +25,8 @@ case .simulate(let options): code = SimulateCommand.run(options)
 case .apply(let files, let server): code = ClientCommands.apply(files, client: AdminClient(server: server, environment: environment))
 case .status(let name, let json, let server):
     code = ClientCommands.status(name, json: json, client: AdminClient(server: server, environment: environment))
+case .watch(let name, let interval, let server):
+    code = WatchCommand.run(name, interval: interval, client: AdminClient(server: server, environment: environment))
 case .history(let name, let limit, let json, let server):
     code = ClientCommands.history(name, limit: limit, json: json, client: AdminClient(server: server, environment: environment))
 case .action(let action, let name, let reason, let server):

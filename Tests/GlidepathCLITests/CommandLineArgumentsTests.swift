@@ -17,6 +17,11 @@ import GlidepathServer
         (["pause"], "pause: missing migration name; run glidepath pause --help"),
         (["pause", "a", "b"], "pause: unexpected argument \"b\""),
         (["status", "--json=yes"], "status: unknown option --json=yes; run glidepath status --help"),
+        (["status", "--interval", "5s"], "status: --interval goes with --watch"),
+        (["status", "--watch", "--json"], "status: --watch draws for people; use --json without it"),
+        (["status", "--watch", "--interval", "500ms"], "status: --interval must be a duration from 1s to 1h, like 2s, got \"500ms\""),
+        (["status", "--watch", "--interval", "2h"], "status: --interval must be a duration from 1s to 1h, like 2s, got \"2h\""),
+        (["status", "--watch", "--interval", "fast"], "status: --interval must be a duration from 1s to 1h, like 2s, got \"fast\""),
         (["bucket", "--key", "k"], "bucket: missing --migration"),
     ])
     func usageErrors(args: [String], message: String) {
@@ -36,6 +41,9 @@ import GlidepathServer
         (["lint", "a.json"], Command.lint(files: ["a.json"])),
         (["status"], Command.status(name: nil, json: false, server: nil)),
         (["status", "m", "--json"], Command.status(name: "m", json: true, server: nil)),
+        (["status", "--watch"], Command.watch(name: nil, interval: .seconds(2), server: nil)),
+        (["status", "m", "--watch", "--interval", "10s", "--server", "http://h:1"],
+         Command.watch(name: "m", interval: .seconds(10), server: "http://h:1")),
         (["history", "m", "--limit", "5", "--json"], Command.history(name: "m", limit: 5, json: true, server: nil)),
         (["rollback", "m", "--reason", "bad p99"], Command.action(.rollback, name: "m", reason: "bad p99", server: nil)),
         (["restart", "m"], Command.action(.restart, name: "m", reason: nil, server: nil)),
