@@ -31,7 +31,7 @@ check() { # check DESCRIPTION EXPECTED ACTUAL
 }
 
 start_server() {
-    "$BIN" serve --listen "127.0.0.1:$PORT" --db "$WORK/glidepath.db" --policies "$WORK/policies" \
+    "$BIN" serve --listen "127.0.0.1:$PORT" --db "$WORK/glidepath.db" --policies "$WORK/policies" "$@" \
         2>>"$WORK/server.log" &
     SERVER_PID=$!
     for _ in $(seq 1 100); do
@@ -184,7 +184,8 @@ evidence() { curl -sf "$GLIDEPATH_SERVER/v1/migrations/e2e-durable" | jq -c '[.e
 before_evidence=$(evidence)
 before_all=$(curl -sf "$GLIDEPATH_SERVER/v1/migrations" | jq -c '[.[] | {migration, revision, state, step}]')
 kill -9 "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
-start_server
+log_lines_before=$(wc -l < "$WORK/server.log")
+start_server --log-format json
 check "weights survive kill -9" "$before_w" "$(weights '"\(.revision) \(.state) \(.step) \(.weights["eu-west"])"' e2e-durable)"
 check "step start survives kill -9" "$before_started" "$(curl -sf "$GLIDEPATH_SERVER/v1/migrations/e2e-durable" | jq -r .stepStartedAt)"
 sleep 1.5   # let the restarted loop tick: no new traffic must leave the evidence as it was
@@ -196,9 +197,25 @@ fi
 check "history survives kill -9" "$before_hist" "$("$BIN" history e2e-durable --json | jq length)"
 check "every migration survives kill -9" "$before_all" "$(curl -sf "$GLIDEPATH_SERVER/v1/migrations" | jq -c '[.[] | {migration, revision, state, step}]')"
 old_rev=$(weights .revision e2e-durable)
-"$BIN" pause e2e-durable --reason "e2e: revision after restart" >/dev/null
+"$BIN" pause e2e-durable --reason "e2e: revision after restart" --actor "e2e-operator@ci" >/dev/null
 new_rev=$(weights .revision e2e-durable)
 if [ "$new_rev" -gt "$old_rev" ]; then ok "revision keeps increasing after restart ($old_rev -> $new_rev)"; else fail "revision reused ($old_rev -> $new_rev)"; fi
+
+echo "== audit: who acted, and --log-format json"
+check "history records the operator" "operator e2e-operator@ci" \
+    "$("$BIN" history e2e-durable --json | jq -r '.[0] | "\(.actor) \(.by)"')"
+if "$BIN" history e2e-durable | grep -q 'pause .*operator e2e-operator@ci .*e2e: revision after restart'; then
+    ok "history table shows who paused"; else fail "history table lacks the operator"; fi
+sleep 0.2
+json_log=$(tail -n +"$((log_lines_before + 1))" "$WORK/server.log")
+if jq -e -s 'length > 2 and all(.[]; has("time") and has("level") and has("event") and has("message"))' \
+        <<<"$json_log" >/dev/null 2>&1; then
+    ok "every log line after the restart is one JSON object ($(wc -l <<<"$json_log") lines)"
+else
+    fail "the JSON log does not parse: $(head -3 <<<"$json_log")"
+fi
+check "the pause is logged as an operator_action by its actor" "e2e-durable pause e2e-operator@ci" \
+    "$(jq -r -s 'map(select(.event == "operator_action")) | last | "\(.migration) \(.action) \(.by)"' <<<"$json_log")"
 
 echo "== SIGTERM shuts down cleanly"
 kill -TERM "$SERVER_PID"

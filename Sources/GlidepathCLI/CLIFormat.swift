@@ -44,11 +44,18 @@ package enum CLIFormat {
                 .map { "\($0.key)=\(number($0.value))%" }.joined(separator: " ")
             rows.append([
                 d["at"] as? String ?? "", number(d["revision"]), d["action"] as? String ?? "",
-                "\(number(d["fromStep"]))→\(number(d["toStep"]))", weights, d["actor"] as? String ?? "",
+                "\(number(d["fromStep"]))→\(number(d["toStep"]))", weights, actor(d),
                 d["reason"] as? String ?? "",
             ])
         }
         return table(rows)
+    }
+
+    /// `judge`, `operator`, or `operator alice@laptop` when the decision says who.
+    package static func actor(_ d: [String: Any]) -> String {
+        let actor = d["actor"] as? String ?? "?"
+        guard let by = d["by"] as? String, !by.isEmpty else { return actor }
+        return "\(actor) \(by)"
     }
 
     /// Left-aligned columns separated by two spaces; the last column is not padded.

@@ -7,14 +7,14 @@ package enum Command: Equatable, Sendable {
     /// `--help`: the top-level text (nil) or a command's.
     case help(String?)
     case version
-    case serve(listen: String?, db: String?, policies: String?)
-    case apply(files: [String], server: String?)
+    case serve(listen: String?, db: String?, policies: String?, logFormat: String?)
+    case apply(files: [String], server: String?, actor: String?)
     case lint(files: [String])
     case status(name: String?, json: Bool, server: String?)
     /// `status --watch [NAME] [--interval DURATION]`: the live view, redrawn every interval.
     case watch(name: String?, interval: TimeSpan, server: String?)
     case history(name: String, limit: Int?, json: Bool, server: String?)
-    case action(OperatorAction, name: String, reason: String?, server: String?)
+    case action(OperatorAction, name: String, reason: String?, server: String?, actor: String?)
     case bucket(migration: String, key: String)
     /// `bucket --vectors N`: the protocol's vectors plus N generated ones, as JSON.
     case bucketVectors(count: Int)
@@ -38,8 +38,8 @@ package enum CommandLineArguments {
 
     static let specs: [String: Spec] = {
         var s: [String: Spec] = [
-            "serve": Spec(valueFlags: ["--listen", "--db", "--policies"], boolFlags: [], positional: 0...0),
-            "apply": Spec(valueFlags: ["--server"], boolFlags: [], positional: 1...Int.max),
+            "serve": Spec(valueFlags: ["--listen", "--db", "--policies", "--log-format"], boolFlags: [], positional: 0...0),
+            "apply": Spec(valueFlags: ["--server", "--actor"], boolFlags: [], positional: 1...Int.max),
             "lint": Spec(valueFlags: [], boolFlags: [], positional: 1...Int.max),
             "status": Spec(valueFlags: ["--server", "--interval"], boolFlags: ["--json", "--watch"], positional: 0...1),
             "history": Spec(valueFlags: ["--server", "--limit"], boolFlags: ["--json"], positional: 1...1),
@@ -50,7 +50,7 @@ package enum CommandLineArguments {
                              positional: 0...0),
         ]
         for a in OperatorAction.allCases {
-            s[a.rawValue] = Spec(valueFlags: ["--server", "--reason"], boolFlags: [], positional: 1...1)
+            s[a.rawValue] = Spec(valueFlags: ["--server", "--reason", "--actor"], boolFlags: [], positional: 1...1)
         }
         return s
     }()
@@ -112,8 +112,9 @@ package enum CommandLineArguments {
                               positional: [String]) throws(UsageError) -> Command {
         let server = values["--server"]
         switch command {
-        case "serve": return .serve(listen: values["--listen"], db: values["--db"], policies: values["--policies"])
-        case "apply": return .apply(files: positional, server: server)
+        case "serve": return .serve(listen: values["--listen"], db: values["--db"], policies: values["--policies"],
+                                    logFormat: values["--log-format"])
+        case "apply": return .apply(files: positional, server: server, actor: values["--actor"])
         case "lint": return .lint(files: positional)
         case "status":
             guard flags.contains("--watch") else {
@@ -151,7 +152,7 @@ package enum CommandLineArguments {
         case "simulate": return .simulate(try simulateOptions(values: values, json: flags.contains("--json")))
         default:
             guard let action = OperatorAction(rawValue: command) else { throw UsageError("unknown command \"\(command)\"") }
-            return .action(action, name: positional[0], reason: values["--reason"], server: server)
+            return .action(action, name: positional[0], reason: values["--reason"], server: server, actor: values["--actor"])
         }
     }
 }

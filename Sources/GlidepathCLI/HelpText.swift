@@ -7,7 +7,8 @@ package enum HelpText {
     Usage: glidepath <command> [options]
 
     Server:
-      serve [--listen HOST:PORT] [--db PATH] [--policies DIR]   run the controller
+      serve [--listen HOST:PORT] [--db PATH] [--policies DIR] [--log-format text|json]
+                               run the controller
     Policies:
       apply FILE...            send policies to the server (PUT)
       lint FILE...             check policies locally, print every problem
@@ -16,7 +17,7 @@ package enum HelpText {
       status --watch [NAME]    a live view (--interval 2s): steps, bake countdown, verdict, last decision
       history NAME [--limit N] [--json]   the audit log, newest first
     Operate:
-      pause|resume|advance|promote|rollback|restart NAME [--reason TEXT]
+      pause|resume|advance|promote|rollback|restart NAME [--reason TEXT] [--actor WHO]
     Tools:
       bucket --migration M --key K   the sticky bucket (0...9999) of a key
       bucket --vectors N       conformance vectors for the shims (JSON)
@@ -28,7 +29,8 @@ package enum HelpText {
                                your own traffic, or would it have caught a recorded incident
 
     Client commands use --server URL or GLIDEPATH_SERVER (default http://127.0.0.1:8470)
-    and the admin token from GLIDEPATH_ADMIN_TOKEN.
+    and the admin token from GLIDEPATH_ADMIN_TOKEN; apply and the actions record who acted
+    (--actor, default $USER@hostname).
     Run glidepath <command> --help for details. Exit codes: 0 ok, 1 failure, 2 usage error.
 
     """
@@ -36,16 +38,20 @@ package enum HelpText {
     package static func command(_ name: String) -> String {
         switch name {
         case "serve": return """
-            Usage: glidepath serve [--listen HOST:PORT] [--db PATH] [--policies DIR]
+            Usage: glidepath serve [--listen HOST:PORT] [--db PATH] [--policies DIR] [--log-format text|json]
 
               --listen    address to listen on (default 127.0.0.1:8470); a non-loopback address needs
                           both GLIDEPATH_ADMIN_TOKEN and GLIDEPATH_INGEST_TOKEN
               --db        SQLite database (default ./glidepath.db)
               --policies  directory of *.json policies applied at start-up (default ./policies);
                           an invalid file stops start-up
+              --log-format text (default) or json: one JSON object per line with time, level, event
+                          (decision, policy_applied, operator_action, rejected_batch, store_failure,
+                          store_recovered, notification_failure, control_loop, quarantine, server),
+                          message and the event's fields; also GLIDEPATH_LOG_FORMAT
 
             """
-        case "apply": return "Usage: glidepath apply FILE... [--server URL]\n\n  Sends each policy to the server (PUT /v1/migrations/NAME).\n"
+        case "apply": return "Usage: glidepath apply FILE... [--actor WHO] [--server URL]\n\n  Sends each policy to the server (PUT /v1/migrations/NAME), recording who applied it\n  (--actor, default $USER@hostname).\n"
         case "lint": return "Usage: glidepath lint FILE...\n\n  Checks policies without a server; prints file:line: path: message per problem.\n"
         case "status": return "Usage: glidepath status [NAME] [--json] [--server URL]\n       glidepath status --watch [NAME] [--interval DURATION] [--server URL]\n\n  Without NAME: every migration. With --json: the server's JSON. With --watch: redrawn in place every\n  --interval (default 2s, 1s to 1h) on a terminal; piped, a block of lines for each migration whose\n  view changed. Ctrl-C stops it.\n"
         case "history": return "Usage: glidepath history NAME [--limit N] [--json] [--server URL]\n\n  The decisions of a migration, newest first.\n"
@@ -87,7 +93,7 @@ package enum HelpText {
 
             """
         default: return """
-            Usage: glidepath \(name) NAME [--reason TEXT] [--server URL]
+            Usage: glidepath \(name) NAME [--reason TEXT] [--actor WHO] [--server URL]
 
               pause     freeze the weights; the judge keeps recording evidence
               resume    continue after pause or a manual gate
@@ -95,6 +101,8 @@ package enum HelpText {
               promote   candidate to 100 % now
               rollback  candidate to 0 % now
               restart   back to step 0 from a terminal state
+
+              --actor   who is acting, recorded in the audit log (default $USER@hostname; "" for none)
 
             """
         }

@@ -30,7 +30,7 @@ package enum WatchView {
         }
         if let d = s["lastDecision"] as? [String: Any] {
             let from = CLIFormat.number(d["fromStep"]), to = CLIFormat.number(d["toStep"])
-            out.append("  last   \(d["action"] as? String ?? "?") \(from)→\(to) by \(d["actor"] as? String ?? "?") at "
+            out.append("  last   \(d["action"] as? String ?? "?") \(from)→\(to) by \(CLIFormat.actor(d)) at "
                        + "\(d["at"] as? String ?? "?"): \(d["reason"] as? String ?? "")")
         }
         return out

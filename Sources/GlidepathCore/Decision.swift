@@ -145,6 +145,9 @@ package struct Decision: Hashable, Sendable, Codable {
     /// The candidate's weight after the decision (the baseline has the complement).
     package var candidateWeight: Weight
     package var actor: DecisionActor
+    /// Who acted, when an operator did and said so (`alice@laptop`): the CLI's `--actor`, the API's
+    /// `actor` field or `Glidepath-Actor` header. Nil for the judge and for anonymous operator calls.
+    package var by: String?
     /// A sentence a human understands without reading code.
     package var reason: String
     /// The numbers behind the decision.
@@ -152,8 +155,9 @@ package struct Decision: Hashable, Sendable, Codable {
 
     package init(at: Int64, revision: Int64, action: Action, fromStep: Int, toStep: Int,
                 baseline: String, candidate: String, candidateWeight: Weight, actor: DecisionActor,
-                reason: String, evidence: [GuardEvidence] = []) {
+                reason: String, evidence: [GuardEvidence] = [], by: String? = nil) {
         self.at = at
+        self.by = by
         self.revision = revision
         self.action = action
         self.fromStep = fromStep

@@ -66,8 +66,9 @@ extension Controller {
         } else if statusDecodes {
             b.lastPhase = s.status.phase
         }
-        Log.error("migration \(name) quarantined: \(reason); \(b.served == nil ? "nothing" : "its last weights are") "
-            + "served; apply a valid policy to repair it")
+        Log.event(.quarantine, .error, "migration \(name) quarantined: \(reason); "
+            + "\(b.served == nil ? "nothing" : "its last weights are") served; apply a valid policy to repair it",
+            [("migration", .string(name)), ("reason", .string(reason))])
         lock.withLock { table.installBroken(b) }
     }
 

@@ -20,12 +20,14 @@ extension Controller {
         while let first = queue.first {
             do { try store.save(first) } catch let refused as MigrationStoreError {
                 // Cannot happen while this process is the only writer; dropping it keeps the queue moving.
-                Log.error("migration \(name): pending revision \(first.status.revision) refused by the store, "
-                    + "dropped: \(refused.message)")
+                Log.event(.storeFailure, .error, "migration \(name): pending revision \(first.status.revision) "
+                    + "refused by the store, dropped: \(refused.message)",
+                    [("migration", .string(name)), ("revision", .int(first.status.revision))])
             }
             queue.removeFirst()
-            Log.info("migration \(name): pending revision \(first.status.revision) (\(first.decision?.action.rawValue ?? "state")) "
-                + "written")
+            Log.event(.storeRecovered, .info, "migration \(name): pending revision \(first.status.revision) "
+                + "(\(first.decision?.action.rawValue ?? "state")) written",
+                [("migration", .string(name)), ("revision", .int(first.status.revision))])
         }
         if var e = table.entries[name], !e.durable {
             e.durable = true

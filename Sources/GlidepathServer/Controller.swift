@@ -27,6 +27,8 @@ package final class Controller: @unchecked Sendable {
 
     /// Which revision each shim last fetched (`glidepath_shims`), bounded whatever ids clients send.
     package let shims: ShimTracker
+    /// Rate-limited log of refused observation batches.
+    package let rejectedBatches = RejectedBatchLog()
 
     package init(store: any MigrationStore, metrics: ServerMetrics = ServerMetrics(),
                 time: any TimeSource = SystemTimeSource()) {
@@ -96,7 +98,7 @@ package final class Controller: @unchecked Sendable {
     /// Applies a policy (JSON text) to the migration named in the URL: new → created at step 0 (policy
     /// version 1); equal to the current one → nothing; different → a new policy version under the edit
     /// rules of `StateMachine.updatePolicy`; quarantined → repaired (`StateMachine.repair`).
-    package func apply(policySource: String, name: String) throws(APIError) -> (ApplyOutcome, MigrationEntry) {
+    package func apply(policySource: String, name: String, by actor: String? = nil) throws(APIError) -> (ApplyOutcome, MigrationEntry) {
         let policy: Policy
         switch PolicyParser.parse(policySource) {
         case .failure(var e):
@@ -128,11 +130,13 @@ package final class Controller: @unchecked Sendable {
             } catch {
                 throw APIError(status: 409, message: error.message)
             }
-            return (.updated, try commitLocked(t, policy: policy, policySource: policySource, newPolicy: true, at: now))
+            return (.updated, try commitLocked(t, policy: policy, policySource: policySource, newPolicy: true, at: now,
+                                                  by: actor))
         }
         guard let old = table.entries[name] else {
             let t = StateMachine.start(policy: policy, policyVersion: 1, now: now.steady)
-            return (.created, try commitLocked(t, policy: policy, policySource: policySource, newPolicy: true, at: now))
+            return (.created, try commitLocked(t, policy: policy, policySource: policySource, newPolicy: true, at: now,
+                                                  by: actor))
         }
         if old.policy == policy { return (.unchanged, old) }
         let t: Transition
@@ -142,11 +146,13 @@ package final class Controller: @unchecked Sendable {
         } catch {
             throw APIError(status: 409, message: error.message)
         }
-        return (.updated, try commitLocked(t, policy: policy, policySource: policySource, newPolicy: true, at: now))
+        return (.updated, try commitLocked(t, policy: policy, policySource: policySource, newPolicy: true, at: now,
+                                                  by: actor))
     }
 
     /// An operator's action; 409 when it makes no sense in the current state (nothing changes).
-    package func perform(_ action: OperatorAction, migration: String, reason: String?) throws(APIError) -> MigrationEntry {
+    package func perform(_ action: OperatorAction, migration: String, reason: String?,
+                         by actor: String? = nil) throws(APIError) -> MigrationEntry {
         let now = time.read()
         lock.lock()
         defer { lock.unlock() }
@@ -162,7 +168,7 @@ package final class Controller: @unchecked Sendable {
         } catch {
             throw APIError(status: 409, message: error.message)
         }
-        return try commitLocked(t, policy: e.policy, policySource: e.policySource, newPolicy: false, at: now)
+        return try commitLocked(t, policy: e.policy, policySource: e.policySource, newPolicy: false, at: now, by: actor)
     }
 
     /// Writes a transition store-first, then updates memory and metrics. Caller holds `lock`.
@@ -170,8 +176,9 @@ package final class Controller: @unchecked Sendable {
     /// When the store fails, a change toward the baseline (rollback, pause) is served anyway and kept
     /// pending (`MigrationEntry.durable` false); anything else answers 503 and changes nothing.
     func commitLocked(_ transition: Transition, policy: Policy, policySource: String, newPolicy: Bool,
-                      at now: TimeReading) throws(APIError) -> MigrationEntry {
-        let t = transition.recorded(atWall: now.wall)
+                      at now: TimeReading, by actor: String? = nil) throws(APIError) -> MigrationEntry {
+        var t = transition.recorded(atWall: now.wall)
+        if t.decision.actor == .operator { t.decision.by = actor }
         let name = t.status.migration
         let change = StoreChange(status: t.status, judge: t.judge,
                                  newPolicySource: newPolicy ? policySource : nil, decision: t.decision)
@@ -190,17 +197,18 @@ package final class Controller: @unchecked Sendable {
             pending[name, default: []].append(change)
             publishPendingCount()
             durable = false
-            Log.error("migration \(name): \(t.decision.action) to revision \(t.status.revision) is served now but "
-                + "not yet written (the store is failing); it will be written when the store recovers")
+            Log.event(.storeFailure, .error, "migration \(name): \(t.decision.action) to revision "
+                + "\(t.status.revision) is served now but not yet written (the store is failing); it will be "
+                + "written when the store recovers",
+                [("migration", .string(name)), ("revision", .int(t.status.revision)),
+                 ("action", .string(t.decision.action.rawValue))])
         }
         var entry = MigrationEntry(policy: policy, policySource: policySource, status: t.status, judge: t.judge,
                                    lastDecision: t.decision)
         entry.durable = durable
         table.install(entry)
         metrics.decisions.add(1, labels: [name, t.decision.action.rawValue])
-        let d = t.decision
-        Log.info("decision migration=\(name) revision=\(d.revision) "
-            + "action=\(d.action) step=\(d.fromStep)->\(d.toStep) candidate_weight=\(d.candidateWeight)% actor=\(d.actor.rawValue): \(d.reason)")
+        Self.logDecision(t.decision, migration: name)
         return entry
     }
 

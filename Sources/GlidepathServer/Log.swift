@@ -5,21 +5,46 @@ import Foundation
 /// A message is one line whatever it holds: every control character in it is escaped (`escaped(_:)`),
 /// so text from outside (an operator's reason, a policy's name, an error from a peer) cannot start a
 /// forged log line or send escape sequences to a terminal.
+///
+/// `serve --log-format json` writes one JSON object per line instead: `time`, `level`, `event` (what
+/// happened, `LogEvent`), `message` (the text line's words) and the event's own fields.
 package enum Log {
     /// Tests silence the log; the server leaves it on.
     nonisolated(unsafe) package static var enabled = true
+    /// Set once at start-up by `serve`, before any thread logs.
+    nonisolated(unsafe) package static var format: LogFormat = .text
 
-    package static func info(_ message: String) { write("info", message) }
-    package static func error(_ message: String) { write("error", message) }
+    package enum Level: String, Sendable { case info, error }
 
-    private static func write(_ level: String, _ message: String) {
+    package static func info(_ message: String) { event(.server, .info, message) }
+    package static func error(_ message: String) { event(.server, .error, message) }
+
+    /// One event: in text, the message; in JSON, the message and `fields` (names are the caller's, never
+    /// `time`, `level`, `event` or `message`).
+    package static func event(_ event: LogEvent, _ level: Level = .info, _ message: String,
+                              _ fields: [(String, JSON)] = []) {
         guard enabled else { return }
-        StandardStreams.writeError(line(level, message, at: SystemTimeSource.realtime()))
+        let now = SystemTimeSource.realtime()
+        switch format {
+        case .text: StandardStreams.writeError(line(level.rawValue, message, at: now))
+        case .json: StandardStreams.writeError(jsonLine(event, level, message, fields, at: now))
+        }
     }
 
     /// `2026-01-01T00:00:00.000Z info <message, escaped>` and a newline.
     static func line(_ level: String, _ message: String, at milliseconds: Int64) -> String {
         "\(ISOTime.format(milliseconds: milliseconds)) \(level) \(escaped(message))\n"
+    }
+
+    /// `{"time":…,"level":…,"event":…,"message":…,<fields>}` and a newline; JSON quoting escapes every
+    /// control character, so no text from outside can break the line.
+    static func jsonLine(_ event: LogEvent, _ level: Level, _ message: String, _ fields: [(String, JSON)],
+                         at milliseconds: Int64) -> String {
+        let head: [(String, JSON)] = [("time", .string(ISOTime.format(milliseconds: milliseconds))),
+                                      ("level", .string(level.rawValue)), ("event", .string(event.rawValue)),
+                                      ("message", .string(message))]
+        let reserved: Set<String> = ["time", "level", "event", "message"]
+        return JSON.object(head + fields.filter { !reserved.contains($0.0) }).rendered + "\n"
     }
 
     /// `text` with every control character escaped: `\n`, `\r`, `\t`, and `\u{1b}`-style escapes for the
@@ -51,6 +76,38 @@ package enum Log {
         default: false
         }
     }
+}
+
+/// How `serve` writes its log (`--log-format`).
+package enum LogFormat: String, Sendable, CaseIterable {
+    /// `2026-01-01T00:00:00.000Z info …`, for people.
+    case text
+    /// One JSON object per line, for log pipelines (Loki, Elasticsearch, `jq`).
+    case json
+}
+
+/// What a log line is about: the `event` field of the JSON format.
+package enum LogEvent: String, Sendable, CaseIterable {
+    /// Start, stop, listening, configuration.
+    case server
+    /// The judge advanced, held at a gate, promoted or rolled back a migration.
+    case decision
+    /// A policy was applied (created or a new version), from the API or the policies folder.
+    case policyApplied = "policy_applied"
+    /// An operator's pause, resume, advance, promote, rollback or restart.
+    case operatorAction = "operator_action"
+    /// An observation batch was refused (bad format, too large, unknown migration); rate-limited.
+    case rejectedBatch = "rejected_batch"
+    /// The store failed a write or a read; decisions toward the baseline are kept pending.
+    case storeFailure = "store_failure"
+    /// The store answers again.
+    case storeRecovered = "store_recovered"
+    /// A notification could not be delivered (it is retried) or was dropped.
+    case notificationFailure = "notification_failure"
+    /// The control loop could not judge (metrics source failed, series missing, write refused).
+    case controlLoop = "control_loop"
+    /// A migration's stored state could not be loaded; it is quarantined.
+    case quarantine
 }
 
 /// Writes to fd 1 and 2 directly (Swift 6 rejects `fflush(stdout)`; `print` buffering would reorder lines).

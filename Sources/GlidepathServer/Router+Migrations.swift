@@ -34,45 +34,43 @@ extension Router {
     func observations(_ name: String, _ r: HTTPRequest) -> HTTPResponse {
         if let e = auth.checkIngest(r) { return Self.error(e) }
         let rejected = controller.metrics.observationsRejected
+        func reject(_ reason: String, _ e: APIError) -> HTTPResponse {
+            rejected.add(1, labels: [reason])
+            controller.rejectedBatches.note(migration: name, known: reason != "unknown_migration", reason: reason,
+                                            message: e.message, now: controller.time.read().steady)
+            return Self.error(e)
+        }
         guard let served = controller.served(name) else {
-            rejected.add(1, labels: ["unknown_migration"])
-            return Self.error(.notFound(migration: name))
+            return reject("unknown_migration", .notFound(migration: name))
         }
         if let type = r.headers["Content-Type"], !Self.acceptsAsLines(type) {
-            rejected.add(1, labels: ["content_type"])
-            return Self.error(APIError(status: 415, message: "observations are lines of text (Content-Type: text/plain), got \(type)"))
+            return reject("content_type", APIError(status: 415, message: "observations are lines of text (Content-Type: text/plain), got \(type)"))
         }
         if let encoding = r.headers["Content-Encoding"], encoding.lowercased() != "identity" {
-            rejected.add(1, labels: ["content_encoding"])
-            return Self.error(APIError(status: 415, message: "Content-Encoding \(encoding) is not supported; send the lines uncompressed"))
+            return reject("content_encoding", APIError(status: 415, message: "Content-Encoding \(encoding) is not supported; send the lines uncompressed"))
         }
         if let revision = r.headers["Glidepath-Revision"], Int64(revision) == nil {
-            rejected.add(1, labels: ["bad_header"])
-            return Self.error(APIError(status: 400, message: "Glidepath-Revision must be an integer revision, got \(jsonQuoted(revision))",
+            return reject("bad_header", APIError(status: 400, message: "Glidepath-Revision must be an integer revision, got \(jsonQuoted(revision))",
                                        field: "Glidepath-Revision"))
         }
         let shimReports: (trips: Int, fallbacks: Int)
         switch (Self.shimReport(r.headers, "Glidepath-Breaker-Trips"), Self.shimReport(r.headers, "Glidepath-Fallbacks")) {
         case (.success(let trips), .success(let fallbacks)): shimReports = (trips, fallbacks)
         case (.failure(let e), _), (_, .failure(let e)):
-            rejected.add(1, labels: ["bad_header"])
-            return Self.error(e)
+            return reject("bad_header", e)
         }
         guard r.body.count <= Self.maxObservationBytes else {
-            rejected.add(1, labels: ["too_large"])
-            return Self.error(APIError(status: 413, message: "the body is \(r.body.count) bytes; the limit is 1 MiB"))
+            return reject("too_large", APIError(status: 413, message: "the body is \(r.body.count) bytes; the limit is 1 MiB"))
         }
         guard !r.body.isEmpty else {
-            rejected.add(1, labels: ["empty"])
-            return Self.error(APIError(status: 400, message: "the body is empty; send one observation per line"))
+            return reject("empty", APIError(status: 400, message: "the body is empty; send one observation per line"))
         }
         let batch: ObservationBatch
         do {
             batch = try ObservationParser.parse(r.body, baseline: served.baseline, candidate: served.candidate,
                                                 classifier: served.classifier)
         } catch {
-            rejected.add(1, labels: [error.reason])
-            return Self.error(APIError(status: 400, message: error.message, line: error.line))
+            return reject(error.reason, APIError(status: 400, message: error.message, line: error.line))
         }
         controller.metrics.merge(batch, migration: name, served: served)
         controller.metrics.addShimReports(trips: shimReports.trips, fallbacks: shimReports.fallbacks, migration: name)
@@ -84,8 +82,13 @@ extension Router {
         guard let source = String(bytes: r.body, encoding: .utf8) else {
             return Self.error(APIError(status: 400, message: "the policy must be UTF-8 JSON"))
         }
+        let actor: String?
+        switch Self.actor(field: nil, r) {
+        case .failure(let e): return Self.error(e)
+        case .success(let a): actor = a
+        }
         do {
-            let (outcome, entry) = try controller.apply(policySource: source, name: name)
+            let (outcome, entry) = try controller.apply(policySource: source, name: name, by: actor)
             return Self.json(outcome == .created ? 201 : 200, StatusJSON.full(entry, now: controller.time.read()))
         } catch {
             return Self.error(error)
@@ -95,6 +98,7 @@ extension Router {
     func act(_ action: OperatorAction, _ name: String, _ r: HTTPRequest) -> HTTPResponse {
         if let e = auth.checkAdmin(r) { return Self.error(e) }
         var reason: String?
+        var actorField: Any?
         if !r.body.isEmpty {
             guard let obj = try? JSONSerialization.jsonObject(with: Data(r.body)) as? [String: Any] else {
                 return Self.error(APIError(status: 400, message: "the body must be a JSON object such as {\"reason\": \"...\"}"))
@@ -111,12 +115,41 @@ extension Router {
                 }
                 reason = text.isEmpty ? nil : text
             }
+            actorField = obj["actor"]
+        }
+        let actor: String?
+        switch Self.actor(field: actorField, r) {
+        case .failure(let e): return Self.error(e)
+        case .success(let a): actor = a
         }
         do {
-            return Self.json(200, StatusJSON.full(try controller.perform(action, migration: name, reason: reason),
+            return Self.json(200, StatusJSON.full(try controller.perform(action, migration: name, reason: reason,
+                                                                         by: actor),
                                            now: controller.time.read()))
         } catch {
             return Self.error(error)
+        }
+    }
+
+    /// Who acts: the body's `actor` field when given, else the `Glidepath-Actor` header; nil when neither.
+    /// A name that is not a bounded single line answers 400/422 and nothing changes.
+    static func actor(field: Any?, _ r: HTTPRequest) -> Result<String?, APIError> {
+        let text: String
+        if let field {
+            guard let s = field as? String else {
+                return .failure(APIError(status: 400, message: "actor must be a string such as \"alice@laptop\"",
+                                         field: "actor"))
+            }
+            text = s
+        } else if let header = r.headers["Glidepath-Actor"] {
+            text = header
+        } else {
+            return .success(nil)
+        }
+        switch ActorName.validate(text) {
+        case .success(let name): return .success(name)
+        case .failure(let problem):
+            return .failure(APIError(status: 422, message: problem.message + "; nothing changed", field: "actor"))
         }
     }
 

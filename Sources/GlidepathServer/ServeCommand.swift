@@ -8,6 +8,7 @@ import SQLiteStore
 package enum ServeCommand {
     /// Runs until a signal arrives; returns the process exit code.
     package static func run(_ config: ServeConfig) -> Int32 {
+        Log.format = config.logFormat
         // Block the signals before any thread starts so every thread inherits the mask and sigwait sees them.
         var signals = sigset_t()
         sigemptyset(&signals)
@@ -48,9 +49,13 @@ package enum ServeCommand {
                 // One policy the current state refuses (or a store that fails now) must not stop the others.
                 do {
                     let (outcome, _) = try controller.apply(policySource: f.source, name: p.migration)
-                    Log.info("policy \(f.path): migration \(p.migration) \(outcome.rawValue)")
+                    Log.event(.policyApplied, .info, "policy \(f.path): migration \(p.migration) \(outcome.rawValue)",
+                              [("migration", .string(p.migration)), ("file", .string(f.path)),
+                               ("outcome", .string(outcome.rawValue))])
                 } catch {
-                    Log.error("policy \(f.path): migration \(p.migration) not applied: \(error.message)")
+                    Log.event(.policyApplied, .error, "policy \(f.path): migration \(p.migration) not applied: "
+                        + error.message, [("migration", .string(p.migration)), ("file", .string(f.path)),
+                                          ("outcome", .string("refused")), ("detail", .string(error.message))])
                 }
             }
         } catch {

@@ -8,12 +8,14 @@ package struct ServeConfig: Sendable, Equatable {
     package var adminToken: String?
     /// Required on the ingest endpoint when set (`GLIDEPATH_INGEST_TOKEN`); the admin token is accepted too.
     package var ingestToken: String?
+    /// `--log-format` or `GLIDEPATH_LOG_FORMAT`: `text` (default) or `json`.
+    package var logFormat: LogFormat = .text
 
     package init() {}
 
     /// Builds the config from `serve`'s flags and the environment, and refuses an unsafe setup: listening
     /// beyond loopback without both tokens would let anyone on the network move traffic.
-    package static func make(listen: String?, db: String?, policies: String?,
+    package static func make(listen: String?, db: String?, policies: String?, logFormat: String? = nil,
                             environment: [String: String]) throws(ConfigError) -> ServeConfig {
         var c = ServeConfig()
         if let listen {
@@ -23,6 +25,12 @@ package struct ServeConfig: Sendable, Equatable {
         }
         if let db { c.databasePath = db }
         if let policies { c.policiesDirectory = policies }
+        if let text = logFormat ?? environment["GLIDEPATH_LOG_FORMAT"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            guard let format = LogFormat(rawValue: text) else {
+                throw ConfigError(message: "--log-format must be text or json, got \"\(text)\"")
+            }
+            c.logFormat = format
+        }
         c.adminToken = environment["GLIDEPATH_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         c.ingestToken = environment["GLIDEPATH_INGEST_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         if !isLoopback(c.host) && (c.adminToken == nil || c.ingestToken == nil) {

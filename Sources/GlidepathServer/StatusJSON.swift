@@ -96,13 +96,16 @@ package enum StatusJSON {
     }
 
     /// One audit-log entry.
+    /// `by` (who the operator was) is present only when known.
     package static func decision(_ d: Decision) -> JSON {
-        .object([
+        var fields: [(String, JSON)] = [
             ("at", .string(ISOTime.format(milliseconds: d.at))), ("revision", .int(d.revision)),
             ("action", .string(d.action.rawValue)), ("fromStep", .int(Int64(d.fromStep))), ("toStep", .int(Int64(d.toStep))),
             ("weights", decisionWeights(d)),
-            ("actor", .string(d.actor.rawValue)), ("reason", .string(d.reason)),
-            ("evidence", evidence(d.evidence)),
-        ])
+            ("actor", .string(d.actor.rawValue)),
+        ]
+        if let by = d.by { fields.append(("by", .string(by))) }
+        fields += [("reason", .string(d.reason)), ("evidence", evidence(d.evidence))]
+        return .object(fields)
     }
 }

@@ -48,8 +48,11 @@ package final class StoreHealth: @unchecked Sendable {
         guard started else { return }
         metrics.storeUp.set(0, labels: [])
         let which = migration.map { " (migration \($0))" } ?? ""
-        Log.error("store failing: \(reason)\(which); rollbacks and pauses are served and kept pending, "
-            + "other changes are refused until it recovers. Detail: \(error)")
+        var fields: [(String, JSON)] = [("operation", .string(op.rawValue)), ("reason", .string(reason))]
+        if let migration { fields.append(("migration", .string(migration))) }
+        fields.append(("detail", .string("\(error)")))
+        Log.event(.storeFailure, .error, "store failing: \(reason)\(which); rollbacks and pauses are served and "
+            + "kept pending, other changes are refused until it recovers. Detail: \(error)", fields)
     }
 
     func succeeded() {
@@ -59,6 +62,7 @@ package final class StoreHealth: @unchecked Sendable {
         }
         guard let recovered else { return }
         metrics.storeUp.set(1, labels: [])
-        Log.info("store recovered (it had failed: \(recovered))")
+        Log.event(.storeRecovered, .info, "store recovered (it had failed: \(recovered))",
+                  [("reason", .string(recovered))])
     }
 }

@@ -64,13 +64,15 @@ package struct Ticker: Sendable {
                 })
             } catch {
                 c.metrics.sourceErrors.add(1, labels: [])
-                Log.error("control loop: metrics source failed, no migration judged this round: \(error)")
+                Log.event(.controlLoop, .error, "control loop: metrics source failed, no migration judged this round: "
+                    + "\(error)", [("detail", .string("\(error)"))])
                 report.sourceError = "\(error)"
                 return report
             }
             for d in due {
                 guard let counts = snapshot[d.name] else {
-                    Log.error("control loop: no series for migration \(d.name) in the metrics; skipped")
+                    Log.event(.controlLoop, .error, "control loop: no series for migration \(d.name) in the metrics; "
+                        + "skipped", [("migration", .string(d.name))])
                     continue
                 }
                 switch tick(d, counts: counts, now: now) {
@@ -104,7 +106,10 @@ package struct Ticker: Sendable {
                     _ = try c.commitLocked(t, policy: e.policy, policySource: e.policySource, newPolicy: false, at: now)
                     action = t.decision.action
                 } catch {
-                    Log.error("control loop: migration \(d.name): \(t.decision.action.rawValue) not taken: \(error.message)")
+                    Log.event(.controlLoop, .error, "control loop: migration \(d.name): \(t.decision.action.rawValue) "
+                        + "not taken: \(error.message)",
+                        [("migration", .string(d.name)), ("action", .string(t.decision.action.rawValue)),
+                         ("detail", .string(error.message))])
                     return .judged(nil)
                 }
             } else {

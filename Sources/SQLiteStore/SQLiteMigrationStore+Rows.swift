@@ -12,7 +12,8 @@ extension SQLiteMigrationStore {
         """
 
     static let selectDecisionsSQL = """
-        SELECT at, revision, action, from_step, to_step, baseline, candidate, candidate_bp, actor, reason, evidence
+        SELECT at, revision, action, from_step, to_step, baseline, candidate, candidate_bp, actor, reason, evidence,
+               actor_name
         FROM decisions WHERE migration = ? ORDER BY id DESC LIMIT ?
         """
 
@@ -67,14 +68,14 @@ extension SQLiteMigrationStore {
                                evidence: String) throws {
         let statement = try db.prepare("""
             INSERT INTO decisions (migration, at, revision, action, from_step, to_step, baseline, candidate,
-                                   candidate_bp, actor, reason, evidence)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                   candidate_bp, actor, reason, evidence, actor_name)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         try statement.bind(.text(migration), .integer(decision.at), .integer(decision.revision),
                            .text(decision.action.rawValue), .int(decision.fromStep), .int(decision.toStep),
                            .text(decision.baseline), .text(decision.candidate),
                            .int(decision.candidateWeight.basisPoints), .text(decision.actor.rawValue),
-                           .text(decision.reason), .text(evidence))
+                           .text(decision.reason), .text(evidence), decision.by.map { .text($0) } ?? .null)
         try statement.step()
     }
 
@@ -121,6 +122,6 @@ extension SQLiteMigrationStore {
         return Decision(at: row.int64(at: 0), revision: revision, action: action,
                         fromStep: row.int(at: 3), toStep: row.int(at: 4), baseline: row.text(at: 5),
                         candidate: row.text(at: 6), candidateWeight: Weight(basisPoints: row.int(at: 7)),
-                        actor: actor, reason: row.text(at: 9), evidence: evidence)
+                        actor: actor, reason: row.text(at: 9), evidence: evidence, by: row.optionalText(at: 11))
     }
 }

@@ -66,6 +66,10 @@ package enum SQLiteSchema {
             ALTER TABLE migrations ADD COLUMN step_started_wall INTEGER;
             UPDATE migrations SET step_started_wall = step_started_at;
             """),
+        SchemaMigration(id: 3, name: "decision-actor-name", sql: """
+            -- Who the operator was (alice@laptop), when they said; NULL for the judge and anonymous calls.
+            ALTER TABLE decisions ADD COLUMN actor_name TEXT;
+            """),
     ]
 
     /// Creates `schema_migrations` if needed and applies every migration not yet recorded there,

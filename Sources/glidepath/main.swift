@@ -17,19 +17,24 @@ switch command {
 case .help(nil): StandardStreams.write(HelpText.topLevel); code = 0
 case .help(let name?): StandardStreams.write(HelpText.command(name)); code = 0
 case .version: StandardStreams.write("glidepath \(ServerMetrics.version)\n"); code = 0
-case .serve(let listen, let db, let policies): code = ServeCommands.serve(listen: listen, db: db, policies: policies, environment: environment)
+case .serve(let listen, let db, let policies, let logFormat):
+    code = ServeCommands.serve(listen: listen, db: db, policies: policies, logFormat: logFormat, environment: environment)
 case .lint(let files): code = LocalCommands.lint(files)
 case .bucket(let migration, let key): code = LocalCommands.bucket(migration: migration, key: key)
 case .bucketVectors(let count): code = LocalCommands.bucketVectors(count: count)
 case .simulate(let options): code = SimulateCommand.run(options)
-case .apply(let files, let server): code = ClientCommands.apply(files, client: AdminClient(server: server, environment: environment))
+case .apply(let files, let server, let actor):
+    code = ClientCommands.apply(files, client: AdminClient(server: server, environment: environment, actor: actor,
+                                                           hostname: AdminClient.localHostname()))
 case .status(let name, let json, let server):
     code = ClientCommands.status(name, json: json, client: AdminClient(server: server, environment: environment))
 case .watch(let name, let interval, let server):
     code = WatchCommand.run(name, interval: interval, client: AdminClient(server: server, environment: environment))
 case .history(let name, let limit, let json, let server):
     code = ClientCommands.history(name, limit: limit, json: json, client: AdminClient(server: server, environment: environment))
-case .action(let action, let name, let reason, let server):
-    code = ClientCommands.act(action, name, reason: reason, client: AdminClient(server: server, environment: environment))
+case .action(let action, let name, let reason, let server, let actor):
+    code = ClientCommands.act(action, name, reason: reason,
+                              client: AdminClient(server: server, environment: environment, actor: actor,
+                                                  hostname: AdminClient.localHostname()))
 }
 exit(code)

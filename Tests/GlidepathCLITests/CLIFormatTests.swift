@@ -96,3 +96,36 @@ import GlidepathServer
         #expect(CLIFormat.armTable(["state": "broken"]) == "")
     }
 }
+
+/// The CLI says who acted: `--actor`, else `$USER@hostname`, and history shows it.
+@Suite struct ActorCLITests {
+    @Test("default actor", arguments: [
+        (["USER": "alice"], "laptop", "alice@laptop"),
+        (["LOGNAME": "bob"], "ci-7", "bob@ci-7"),
+        (["USER": "", "LOGNAME": "bob"], "h", "bob@h"),
+        (["USER": "carol"], "", "carol"),
+        ([:], "laptop", nil),
+        (["USER": "al\u{1b}[2Kice"], "h\u{e9}st", "al[2Kice@hst"),
+    ] as [([String: String], String, String?)])
+    func defaultActor(environment: [String: String], hostname: String, expected: String?) {
+        #expect(AdminClient.defaultActor(environment: environment, hostname: hostname) == expected)
+    }
+
+    @Test func anExplicitActorWinsAndEmptySendsNone() {
+        let env = ["USER": "alice"]
+        #expect(AdminClient(server: nil, environment: env, actor: "ops-bot", hostname: "h").actor == "ops-bot")
+        #expect(AdminClient(server: nil, environment: env, actor: "", hostname: "h").actor == nil)
+        #expect(AdminClient(server: nil, environment: env, hostname: "h").actor == "alice@h")
+    }
+
+    @Test func historyShowsWhoActed() {
+        let text = CLIFormat.historyLines([
+            ["at": "2026-12-02T10:00:00.000Z", "revision": 3, "action": "pause", "fromStep": 1, "toStep": 1,
+             "weights": ["a": 90, "b": 10], "actor": "operator", "by": "alice@laptop", "reason": "incident"],
+            ["at": "2026-12-02T09:00:00.000Z", "revision": 2, "action": "advance", "fromStep": 0, "toStep": 1,
+             "weights": ["a": 90, "b": 10], "actor": "judge", "reason": "healthy"],
+        ])
+        #expect(text.contains("operator alice@laptop  incident"))
+        #expect(text.contains("judge                  healthy"))
+    }
+}

@@ -42,6 +42,21 @@ import Testing
         }
     }
 
+    /// Who the operator was survives the store; the judge's decisions have nobody.
+    @Test(arguments: StoreKind.allCases)
+    func theOperatorsNameRoundTrips(kind: StoreKind) throws {
+        try kind.with { store throws in
+            var creation = Fixture.creation()
+            creation.decision?.actor = .operator
+            creation.decision?.by = "alice@laptop"
+            try store.save(creation)
+            try store.save(Fixture.advance(revision: 2))
+            let log = try store.decisions(migration: "chat-completions", limit: 10)
+            #expect(log.map(\.by) == [nil, "alice@laptop"])
+            #expect(log.last == creation.decision)
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func decisionsComeNewestFirstUpToTheLimit(kind: StoreKind) throws {
         try kind.with { store throws in
