@@ -43,11 +43,12 @@ fail() { echo "  FAIL: $*"; failed=$((failed + 1)); }
 logs() { for f in "$WORK"/*.log; do echo "--- $f"; tail -n 20 "$f"; done; }
 die()  { echo "FAIL: $*"; logs; exit 1; }
 
-# wait_for URL SECONDS: until URL answers 2xx
+# wait_for URL SECONDS PID: until URL answers 2xx; gives up early when process PID has exited
 wait_for() {
     local deadline=$((SECONDS + $2))
     while [ $SECONDS -lt $deadline ]; do
         curl -sf -o /dev/null "$1" && return 0
+        kill -0 "$3" 2>/dev/null || return 1
         sleep 0.2
     done
     return 1
@@ -91,7 +92,7 @@ YAML
 prometheus-alertmanager --config.file="$WORK/alertmanager.yml" --storage.path="$WORK/am" \
     --web.listen-address="127.0.0.1:$AM_PORT" --cluster.listen-address= >"$WORK/alertmanager.log" 2>&1 &
 AM_PID=$!
-wait_for "http://127.0.0.1:$AM_PORT/-/ready" 30 || die "alertmanager did not become ready"
+wait_for "http://127.0.0.1:$AM_PORT/-/ready" 30 "$AM_PID" || die "alertmanager did not become ready"
 
 echo "== glidepath on :$PORT"
 mkdir -p "$WORK/policies"
@@ -110,7 +111,7 @@ cat > "$WORK/policies/$HEALTHY.json" <<JSON
 JSON
 "$BIN" serve --listen "127.0.0.1:$PORT" --db "$WORK/glidepath.db" --policies "$WORK/policies" 2>"$WORK/glidepath.log" &
 SERVER_PID=$!
-wait_for "$GLIDEPATH_SERVER/readyz" 30 || die "glidepath did not become ready"
+wait_for "$GLIDEPATH_SERVER/readyz" 30 "$SERVER_PID" || die "glidepath did not become ready"
 
 echo "== prometheus on :$PROM_PORT (rules: dashboards/alerts.yml, alerting -> :$AM_PORT)"
 cat > "$WORK/prometheus.yml" <<YAML
@@ -125,7 +126,7 @@ YAML
 prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/prom" \
     --web.listen-address="127.0.0.1:$PROM_PORT" >"$WORK/prometheus.log" 2>&1 &
 PROM_PID=$!
-wait_for "$PROM/-/ready" 30 || die "prometheus did not become ready"
+wait_for "$PROM/-/ready" 30 "$PROM_PID" || die "prometheus did not become ready"
 
 # promql EXPR: the first sample's value of an instant query, empty when there is none
 promql() { curl -s --get --data-urlencode "query=$1" "$PROM/api/v1/query" | jq -r '.data.result[0].value[1] // empty'; }
