@@ -105,9 +105,11 @@ package final class ServerMetrics: Sendable {
 
     /// Creates a migration's per-arm series at zero, so rates exist from the first scrape: the (class, code)
     /// pairs the policy's classifier can produce, both histograms, tokens, and cost for priced arms (an arm
-    /// no longer priced loses its cost series).
+    /// no longer priced loses its cost series). Every decision action starts at zero too, so
+    /// `increase(glidepath_decisions_total{action="rollback"}[1d])` counts a migration's first rollback.
     package func precreate(migration: String, policy: Policy) {
         for shimReport in [shimBreakerTrips, fallbacks] { shimReport.add(0, labels: [migration]) }
+        for action in Decision.Action.allCases { decisions.add(0, labels: [migration, action.rawValue]) }
         let zeros = [UInt64](repeating: 0, count: LatencyBuckets.count)
         let pairs = policy.guards.classifier.producedPairs
         for arm in [policy.baseline, policy.candidate] {

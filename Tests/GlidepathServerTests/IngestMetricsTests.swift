@@ -73,6 +73,11 @@ import Testing
         #expect(text.components(separatedBy: "glidepath_requests_total{").count - 1 == 12)
         #expect(text.contains(#"glidepath_cost_total{migration="chat-completions",arm="holysheep"} 0"#))
         #expect(!text.contains(#"glidepath_cost_total{migration="chat-completions",arm="openai"}"#))
+        // Every decision action exists from the start (a first rollback is an increase from 0, not a new series).
+        for action in ["rollback", "promote", "advance", "pause", "resume", "restart", "wait", "policy"] {
+            #expect(text.contains(#"glidepath_decisions_total{migration="chat-completions",action="\#(action)"} 0"#))
+        }
+        #expect(text.contains(#"glidepath_decisions_total{migration="chat-completions",action="created"} 1"#))
         // Watching 401/403 adds the (error, 4xx) pair; dropping the price drops the cost series.
         #expect(put(extra: Self.keyRotation) == 200)
         text = metrics
