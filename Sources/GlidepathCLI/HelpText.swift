@@ -44,6 +44,9 @@ package enum HelpText {
               --policies  directory of *.json policies applied at start-up (default ./policies);
                           an invalid file stops start-up
 
+            Environment: GLIDEPATH_WEBHOOK_SECRET signs webhooks (notify, gates) with HMAC-SHA256;
+            GLIDEPATH_PUBLIC_URL is the controller's address as people reach it (linked in notifications).
+
             """
         case "apply": return "Usage: glidepath apply FILE... [--server URL]\n\n  Sends each policy to the server (PUT /v1/migrations/NAME).\n"
         case "lint": return "Usage: glidepath lint FILE...\n\n  Checks policies without a server; prints file:line: path: message per problem.\n"

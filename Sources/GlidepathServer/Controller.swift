@@ -27,12 +27,18 @@ package final class Controller: @unchecked Sendable {
 
     /// Which revision each shim last fetched (`glidepath_shims`), bounded whatever ids clients send.
     package let shims: ShimTracker
+    /// Signing secret, public URL and bounds of webhooks (notifications and gates).
+    package let webhooks: WebhookConfig
+    /// `glidepath_notifications_total` and `glidepath_notifications_pending` (the dispatcher counts into them).
+    package let notificationMetrics: NotificationMetrics
 
     package init(store: any MigrationStore, metrics: ServerMetrics = ServerMetrics(),
-                time: any TimeSource = SystemTimeSource()) {
+                time: any TimeSource = SystemTimeSource(), webhooks: WebhookConfig = WebhookConfig()) {
         self.store = store
         self.metrics = metrics
         self.time = time
+        self.webhooks = webhooks
+        notificationMetrics = NotificationMetrics(registry: metrics.registry)
         storeHealth = StoreHealth(metrics: metrics)
         table = MigrationTable(metrics: metrics)
         shims = ShimTracker(gauge: metrics.shims)
@@ -174,7 +180,8 @@ package final class Controller: @unchecked Sendable {
         let t = transition.recorded(atWall: now.wall)
         let name = t.status.migration
         let change = StoreChange(status: t.status, judge: t.judge,
-                                 newPolicySource: newPolicy ? policySource : nil, decision: t.decision)
+                                 newPolicySource: newPolicy ? policySource : nil, decision: t.decision,
+                                 notifications: notifications(for: t.decision, policy: policy, wall: now.wall))
         var durable = true
         do {
             try flushPendingLocked(name)
@@ -197,6 +204,7 @@ package final class Controller: @unchecked Sendable {
                                    lastDecision: t.decision)
         entry.durable = durable
         table.install(entry)
+        if !policy.notify.isEmpty { notificationMetrics.precreate(migration: name) }
         metrics.decisions.add(1, labels: [name, t.decision.action.rawValue])
         let d = t.decision
         Log.info("decision migration=\(name) revision=\(d.revision) "

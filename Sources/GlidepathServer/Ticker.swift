@@ -114,7 +114,9 @@ package struct Ticker: Sendable {
                 // must not get ahead of the decisions still waiting to be written.
                 if !e.status.phase.isTerminal && c.pending[d.name] == nil {
                     do {
-                        try c.store.save(StoreChange(status: e.status, judge: outcome.judge))
+                        try c.store.save(StoreChange(status: e.status, judge: outcome.judge,
+                                                     notifications: c.stuckNotifications(outcome.verdict, entry: e,
+                                                                                          wall: now.wall)))
                         c.storeHealth.succeeded()
                     } catch {
                         c.storeHealth.failed(.judgeState, error, migration: d.name)

@@ -66,6 +66,28 @@ package enum SQLiteSchema {
             ALTER TABLE migrations ADD COLUMN step_started_wall INTEGER;
             UPDATE migrations SET step_started_wall = step_started_at;
             """),
+        // Id 3 ("decision-actor-name") is taken by the decisions' actor name (issue 10, item 7).
+        SchemaMigration(id: 4, name: "notification-outbox", sql: """
+            -- Webhooks to send, written in the transaction of the decision they report (NotificationOutbox).
+            -- A row is outstanding while settled_at is NULL; a settled one (delivered or dropped) is kept a while
+            -- so its dedupe_key stays taken and a restart does not send a stuck or broken notice again.
+            CREATE TABLE notification_outbox (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                migration TEXT NOT NULL,
+                event TEXT NOT NULL,
+                dedupe_key TEXT NOT NULL UNIQUE,
+                url TEXT NOT NULL,
+                format TEXT NOT NULL,
+                body TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at INTEGER NOT NULL,
+                created_at INTEGER NOT NULL,
+                last_error TEXT,
+                settled_at INTEGER,
+                outcome TEXT CHECK (outcome IN ('delivered', 'dropped'))
+            );
+            CREATE INDEX notification_outbox_due ON notification_outbox (settled_at, next_attempt_at);
+            """),
     ]
 
     /// Creates `schema_migrations` if needed and applies every migration not yet recorded there,
