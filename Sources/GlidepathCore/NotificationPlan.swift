@@ -21,7 +21,8 @@ package enum NotificationPlan {
             self.publicURL = publicURL
         }
 
-        func statusURL(_ migration: String) -> String? {
+        /// `<publicURL>/migrations/<name>`, when the public URL is known.
+        package func statusURL(_ migration: String) -> String? {
             publicURL.map { ($0.hasSuffix("/") ? String($0.dropLast()) : $0) + "/migrations/" + migration }
         }
     }

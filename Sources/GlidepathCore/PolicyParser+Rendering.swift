@@ -42,7 +42,11 @@ extension PolicyParser {
     static func render(_ step: Step) -> JSONValue {
         var pairs: [(String, JSONValue)] = [("weight", JSONValue(.number(step.weight.description))),
                                             ("bake", .string(step.bake.description))]
-        if step.manualGate { pairs.append(("gate", .string("manual"))) }
+        switch step.gate {
+        case .manual?: pairs.append(("gate", .string("manual")))
+        case .webhook(let url)?: pairs.append(("gate", .object([("webhook", .string(url.text))])))
+        case nil: break
+        }
         return .object(pairs)
     }
 

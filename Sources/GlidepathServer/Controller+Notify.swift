@@ -1,7 +1,7 @@
 import GlidepathCore
 
 /// The notifications the controller queues: with each decision (same store transaction), when a step is
-/// stuck (with the tick's judge state), and when a migration is quarantined.
+/// stuck (with the tick's judge state), and when a migration is quarantined; and the webhook gates it asks.
 extension Controller {
     /// The store's outbox, when it keeps one (both real stores do).
     package var outbox: (any NotificationOutbox)? { store as? any NotificationOutbox }
@@ -36,5 +36,20 @@ extension Controller {
         do { try outbox.enqueue(list) } catch {
             Log.error("migration \(b.name): the broken notification cannot be queued: \(StoreHealth.plainReason(error))")
         }
+    }
+
+    /// The question to ask when `e` waits at a webhook gate, with the gate's URL; else nil.
+    func gateQuestion(_ e: MigrationEntry) -> (key: GateChecker.Key, url: WebhookURL)? {
+        guard e.status.phase == .waiting, let url = e.policy.gate(after: e.status.step)?.webhook else { return nil }
+        return (GateChecker.Key(migration: e.name, revision: e.status.revision, step: e.status.step), url)
+    }
+
+    /// Asks the webhook gate `e` waits at, if any, in the background (every tick while it waits: the
+    /// policy's interval). Caller holds `lock`.
+    func askGate(_ e: MigrationEntry, wall: Int64) {
+        guard let (key, url) = gateQuestion(e) else { return }
+        let context = notificationContext(wall: wall)
+        gates.ask(key, url: url, question: WebhookGate.question(status: e.status, policy: e.policy, time: context.time,
+                                                                statusURL: context.statusURL(e.name)))
     }
 }

@@ -31,14 +31,18 @@ package final class Controller: @unchecked Sendable {
     package let webhooks: WebhookConfig
     /// `glidepath_notifications_total` and `glidepath_notifications_pending` (the dispatcher counts into them).
     package let notificationMetrics: NotificationMetrics
+    /// Asks webhook gates in the background; ticks read its answers.
+    package let gates: GateChecker
 
     package init(store: any MigrationStore, metrics: ServerMetrics = ServerMetrics(),
-                time: any TimeSource = SystemTimeSource(), webhooks: WebhookConfig = WebhookConfig()) {
+                time: any TimeSource = SystemTimeSource(), webhooks: WebhookConfig = WebhookConfig(),
+                webhookTransport: any WebhookTransport = URLSessionWebhookTransport()) {
         self.store = store
         self.metrics = metrics
         self.time = time
         self.webhooks = webhooks
         notificationMetrics = NotificationMetrics(registry: metrics.registry)
+        gates = GateChecker(transport: webhookTransport, config: webhooks, time: time)
         storeHealth = StoreHealth(metrics: metrics)
         table = MigrationTable(metrics: metrics)
         shims = ShimTracker(gauge: metrics.shims)

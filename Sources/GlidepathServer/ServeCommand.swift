@@ -39,7 +39,9 @@ package enum ServeCommand {
             return 1
         }
         let time = SystemTimeSource()
-        let controller = Controller(store: store, time: time, webhooks: config.webhooks)
+        // One transport for notifications and gates: POSTs that never follow redirects, 5 s at most each.
+        let transport = URLSessionWebhookTransport()
+        let controller = Controller(store: store, time: time, webhooks: config.webhooks, webhookTransport: transport)
         do {
             let n = try controller.load()
             Log.info("restored \(n) migration(s) from \(config.databasePath)")
@@ -77,8 +79,7 @@ package enum ServeCommand {
         let loop = ControlLoop(controller: controller, source: SelfMetricsSource(registry: controller.metrics.registry),
                                time: time)
         loop.start()
-        // Webhooks go out on their own thread: a slow receiver never holds up the loop.
-        let transport = URLSessionWebhookTransport()
+        // Notifications go out on their own thread: a slow receiver never holds up the loop.
         let dispatcher = NotificationDispatcher(outbox: store, transport: transport, config: config.webhooks,
                                                 metrics: controller.notificationMetrics, time: time)
         dispatcher.start()

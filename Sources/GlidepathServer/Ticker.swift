@@ -96,8 +96,9 @@ package struct Ticker: Sendable {
             // A policy applied while the counters were fetched: they may be the old arms' counts.
             guard e.status.policyVersion == d.policyVersion, e.policy.baseline == d.baseline,
                   e.policy.candidate == d.candidate else { return .skipped }
+            let gate = c.gateQuestion(e).flatMap { c.gates.answer(for: $0.key) }
             let outcome = ControlTick.run(policy: e.policy, status: e.status, state: e.judge, snapshot: counts,
-                                          judge: e.policy.judge.makeJudge(), now: now.steady)
+                                          judge: e.policy.judge.makeJudge(), gate: gate, now: now.steady)
             var action: Decision.Action?
             if let t = outcome.transition {
                 do throws(APIError) {
@@ -125,6 +126,7 @@ package struct Ticker: Sendable {
                 }
                 c.table.updateJudge(d.name, outcome.judge)
             }
+            if let current = c.table.entries[d.name] { c.askGate(current, wall: now.wall) }
             publishStuck(d.name, now: now.steady)
             publishNoData(d.name, verdict: outcome.verdict)
             return .judged(action?.rawValue)

@@ -198,3 +198,92 @@ import Testing
         #expect(!r.detail.isEmpty)
     }
 }
+
+/// Webhook gates over real sockets: the controller asks in the background, ticks read the answers.
+@Suite(.serialized) struct WebhookGateLiveTests {
+    static func policy(gate url: String) -> String {
+        #"{"migration": "chat-completions", "baseline": "openai", "candidate": "holysheep", "interval": "10s", "#
+            + #""judge": "threshold", "minRequests": 20, "#
+            + #""steps": [{"weight": 5}, {"weight": 50, "gate": {"webhook": "\#(url)"}}, {"weight": 100}]}"#
+    }
+
+    struct World {
+        let clock: ManualTimeSource
+        let controller: Controller
+        let source = InMemoryMetricsSource()
+
+        func tick() {
+            clock.advance(milliseconds: 10_000)
+            source.add(traffic(100), for: "chat-completions")
+            controller.runOnce(at: clock.read(), source: source)
+            #expect(controller.gates.waitIdle(timeout: 10))
+        }
+
+        var entry: MigrationEntry? { controller.entry("chat-completions") }
+    }
+
+    static func world(gate url: String, store: any MigrationStore) throws -> World {
+        Log.enabled = false
+        let clock = ManualTimeSource(Fixture.start)
+        let controller = Controller(store: store, time: clock, webhooks: WebhookConfig(secret: "gate-secret"))
+        _ = try controller.apply(policySource: policy(gate: url), name: "chat-completions")
+        return World(clock: clock, controller: controller)
+    }
+
+    @Test func aGateAnswering403ThenOKHoldsThenOpens() throws {
+        try TempDirectory.with { dir in
+            let receiver = try WebhookReceiver([.init(status: 403, body: "release freeze")])
+            defer { receiver.stop() }
+            let store = try SQLiteMigrationStore(path: dir.file("glidepath.db"))
+            defer { store.close() }
+            let w = try Self.world(gate: receiver.url, store: store)
+
+            w.tick()  // counter snapshot
+            w.tick()  // the judge would advance: waiting at the gate, asked at once
+            #expect(w.entry?.status.phase == .waiting)
+            #expect(w.entry?.lastDecision?.action == .wait)
+            #expect(receiver.requests.count == 1)
+
+            w.tick()  // the 403 holds; asked again
+            let waiting = try #require(w.entry)
+            #expect(waiting.status.phase == .waiting && waiting.status.step == 0)
+            #expect(waiting.judge.lastVerdict?.rule == .gate)
+            #expect(waiting.judge.lastVerdict?.reason.hasPrefix(
+                "waiting for webhook gate 127.0.0.1:\(receiver.port) before step 1 (50%): last answer 403 (release freeze); "
+                    + "the judge would advance: ") == true)
+            let status = StatusJSON.full(waiting, now: w.clock.read()).rendered
+            #expect(status.contains(#""rule":"gate","reason":"waiting for webhook gate 127.0.0.1:\#(receiver.port)"#))
+            #expect(status.contains(#""gate":{"webhook":"http://127.0.0.1:\#(receiver.port)/…"}"#))
+            #expect(receiver.requests.count == 2)
+
+            w.tick()  // the 200 opens it
+            let opened = try #require(w.entry)
+            #expect(opened.status.phase == .ramping && opened.status.step == 1)
+            #expect(opened.lastDecision?.action == .advance && opened.lastDecision?.actor == .judge)
+            #expect(opened.lastDecision?.reason.hasPrefix("webhook gate 127.0.0.1:\(receiver.port) answered 200 (ok); ") == true)
+            #expect(receiver.requests.count == 2)  // not asked once the gate is passed
+
+            let question = receiver.requests[1]
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(question.body)) as? [String: Any])
+            #expect(json["migration"] as? String == "chat-completions" && json["phase"] as? String == "waiting")
+            #expect(json["step"] as? Int == 0 && json["weight"] as? Int == 5)
+            #expect(json["nextStep"] as? Int == 1 && json["nextWeight"] as? Int == 50)
+            #expect(json["revision"] as? Int == 2)
+            #expect(question.headers["Glidepath-Event"] == "gate")
+            let timestamp = try #require(question.headers["Glidepath-Timestamp"].flatMap { Int64($0) })
+            #expect(question.headers["Glidepath-Signature"]
+                    == WebhookConfig.signature(secret: "gate-secret", timestamp: timestamp, body: question.body))
+        }
+    }
+
+    @Test func anUnreachableGateKeepsHoldingAndAnOperatorCanOpenIt() throws {
+        let w = try Self.world(gate: "http://127.0.0.1:9/confirm", store: InMemoryMigrationStore())
+        for _ in 0..<6 { w.tick() }
+        let held = try #require(w.entry)
+        #expect(held.status.phase == .waiting && held.status.step == 0)
+        #expect(held.judge.lastVerdict?.rule == .gate)
+        #expect(held.judge.lastVerdict?.reason.contains("last answer no answer (") == true)
+        _ = try w.controller.perform(.resume, migration: "chat-completions", reason: "gate service is down, checked by hand")
+        #expect(w.entry?.status.step == 1 && w.entry?.status.phase == .ramping)
+    }
+}
