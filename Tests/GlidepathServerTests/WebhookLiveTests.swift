@@ -29,6 +29,16 @@ import Testing
                                metrics: controller.notificationMetrics, time: controller.time, settings: settings)
     }
 
+    /// Polls `condition` until it holds (true) or `timeout` seconds pass (false).
+    static func eventually(timeout: Double = 10, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if try condition() { return true }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        return try condition()
+    }
+
     static func withStore(_ body: (String) throws -> Void) throws {
         Log.enabled = false
         try TempDirectory.with { dir in try body(dir.file("glidepath.db")) }
@@ -65,7 +75,8 @@ import Testing
             #expect(json["fromStep"] as? Int == 1 && json["revision"] as? Int == 3)
             #expect(json["weights"] as? [String: Int] == ["openai": 100, "holysheep": 0])
             #expect((json["reason"] as? String)?.hasSuffix(": live test") == true)
-            #expect(controller.notificationMetrics.total.value(labels: ["chat-completions", "delivered"]) == 1)
+            #expect(Self.eventually { controller.notificationMetrics.total.value(labels: ["chat-completions", "delivered"]) == 1 })
+            #expect(receiver.requests.count == 1)
         }
     }
 
@@ -84,10 +95,7 @@ import Testing
 
             #expect(receiver.wait(for: 2))
             let m = controller.notificationMetrics
-            let deadline = Date().addingTimeInterval(5)
-            while m.total.value(labels: ["chat-completions", "delivered"]) < 1, Date() < deadline {
-                Thread.sleep(forTimeInterval: 0.02)
-            }
+            #expect(Self.eventually { m.total.value(labels: ["chat-completions", "delivered"]) == 1 })
             #expect(m.total.value(labels: ["chat-completions", "failed"]) == 1)
             #expect(m.total.value(labels: ["chat-completions", "delivered"]) == 1)
             let bodies = receiver.requests.map(\.body)
@@ -127,15 +135,14 @@ import Testing
             #expect(receiver.wait(for: 1))
             let body = String(decoding: receiver.requests.first?.body ?? [], as: UTF8.self)
             #expect(body.contains(#""reason":"operator rolled back to 0% from step 0 (5%): before the crash""#))
-            Thread.sleep(forTimeInterval: 0.3)
+            #expect(try Self.eventually { try store.dueNotifications(atWall: .max, limit: 10).isEmpty })
             #expect(receiver.requests.count == 1)
-            #expect(try store.dueNotifications(atWall: .max, limit: 10).isEmpty)
         }
     }
 
     @Test func aSlowReceiverDoesNotDelayTicks() throws {
         try Self.withStore { path in
-            let receiver = try WebhookReceiver([.init(status: 200, delay: 3)])
+            let receiver = try WebhookReceiver([.init(status: 200, delay: 4)])
             defer { receiver.stop() }
             let store = try SQLiteMigrationStore(path: path)
             defer { store.close() }
@@ -162,7 +169,7 @@ import Testing
                 #expect(report.ticked.contains("other"))
             }
             #expect(receiver.busy, "the receiver answered before the rounds were done")
-            #expect(slowest < 0.5, "slowest round \(slowest) s")
+            #expect(slowest < 1, "slowest round \(slowest) s")
         }
     }
 
