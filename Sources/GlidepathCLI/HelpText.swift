@@ -47,8 +47,12 @@ package enum HelpText {
                           an invalid file stops start-up
               --log-format text (default) or json: one JSON object per line with time, level, event
                           (decision, policy_applied, operator_action, rejected_batch, store_failure,
-                          store_recovered, notification_failure, control_loop, quarantine, server),
+                          store_recovered, notification_failure, gate, control_loop, quarantine,
+                          server),
                           message and the event's fields; also GLIDEPATH_LOG_FORMAT
+
+            Environment: GLIDEPATH_WEBHOOK_SECRET signs webhooks (notify, gates) with HMAC-SHA256;
+            GLIDEPATH_PUBLIC_URL is the controller's address as people reach it (linked in notifications).
 
             """
         case "apply": return "Usage: glidepath apply FILE... [--actor WHO] [--server URL]\n\n  Sends each policy to the server (PUT /v1/migrations/NAME), recording who applied it\n  (--actor, default $USER@hostname).\n"

@@ -50,7 +50,8 @@ package enum WatchView {
         let finished = state == "promoted" || state == "rolled_back"
         var parts: [String] = []
         for (i, st) in steps.enumerated() {
-            let weight = "\(CLIFormat.number(st["weight"]))%" + ((st["gate"] as? String) == "manual" ? " (gate)" : "")
+            let gated = (st["gate"] as? String) == "manual" || st["gate"] is [String: Any]
+            let weight = "\(CLIFormat.number(st["weight"]))%" + (gated ? " (gate)" : "")
             if i < current || (state == "promoted" && i == current) {
                 parts.append("\(weight) ✓")
             } else if i == current && !finished {

@@ -36,8 +36,10 @@ package enum ControlTick {
     ///   rolls back (`onStuck: rollback`, rule `max-hold`) or stays held under rule `stuck`.
     /// - The verdict is stored in `lastVerdict` of the returned judge state, which is the transition's
     ///   (reset for the new step) when the verdict changed the state.
+    /// - Waiting at a webhook gate (`gate` is its last answer, nil before one came): the judge's advance
+    ///   enters the next step only on a 2xx answer, else holds under rule `gate` (`WebhookGate.apply`).
     package static func run(policy: Policy, status: MigrationStatus, state: JudgeState, snapshot: ArmPair,
-                           judge: any Judge, now: Int64) -> TickOutcome {
+                           judge: any Judge, gate: GateAnswer? = nil, now: Int64) -> TickOutcome {
         let increment = state.lastSnapshot.map { snapshot.increment(since: $0) } ?? .zero
         var next = state
         next.step.merge(increment)
@@ -68,6 +70,11 @@ package enum ControlTick {
         next.memory = assessment.memory
         var verdict = NoDataCheck.apply(assessment.verdict, policy: policy, status: status,
                                         lastCandidateAt: next.lastCandidateAt, now: now)
+        var gateOpen = false
+        if status.phase == .waiting, let url = policy.gate(after: status.step)?.webhook {
+            verdict = WebhookGate.apply(verdict, url: url, answer: gate, nextStep: status.step + 1, policy: policy)
+            gateOpen = verdict.action == .advance
+        }
         if status.phase == .paused {
             verdict = Verdict(action: .hold, rule: .paused,
                               reason: "paused by an operator; the judge would \(wouldDo(verdict.action)): "
@@ -91,7 +98,8 @@ package enum ControlTick {
             }
         }
 
-        if var transition = StateMachine.judged(verdict, status: status, judge: next, policy: policy, now: now) {
+        if var transition = StateMachine.judged(verdict, status: status, judge: next, policy: policy,
+                                                gateOpen: gateOpen, now: now) {
             transition.judge.lastVerdict = verdict
             return TickOutcome(judge: transition.judge, verdict: verdict, transition: transition)
         }

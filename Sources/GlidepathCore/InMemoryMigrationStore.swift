@@ -3,9 +3,9 @@ import Synchronization
 /// The `MigrationStore` contract held in memory: for tests and the simulator.
 ///
 /// Same rules and messages as the SQLite store; values are kept as they are (no encoding).
-/// Thread-safe: one lock around everything, so every `save` is atomic.
-package final class InMemoryMigrationStore: MigrationStore {
-    private struct Entry {
+/// Thread-safe: one lock around everything, so every `save` (with its notifications) is atomic.
+package final class InMemoryMigrationStore: MigrationStore, NotificationOutbox {
+    struct Entry {
         var status: MigrationStatus
         var judge: JudgeState
         /// Oldest first.
@@ -14,13 +14,19 @@ package final class InMemoryMigrationStore: MigrationStore {
         var decisions: [Decision]
     }
 
-    private let entries = Mutex<[String: Entry]>([:])
+    /// Everything the store holds, under one lock.
+    struct Contents {
+        var entries: [String: Entry] = [:]
+        var outbox = InMemoryOutbox()
+    }
+
+    let contents = Mutex(Contents())
 
     package init() {}
 
     package func loadAll() throws -> [StoredMigration] {
-        entries.withLock { entries in
-            entries.values
+        contents.withLock { contents in
+            contents.entries.values
                 .map { entry in
                     let source = entry.policies.first { $0.version == entry.status.policyVersion }?.source ?? ""
                     return StoredMigration(status: entry.status, policySource: source, judge: entry.judge)
@@ -31,9 +37,9 @@ package final class InMemoryMigrationStore: MigrationStore {
     }
 
     package func save(_ change: StoreChange) throws {
-        try entries.withLock { entries throws(MigrationStoreError) in
+        try contents.withLock { contents throws(MigrationStoreError) in
             let name = change.status.migration
-            let existing = entries[name]
+            let existing = contents.entries[name]
             let hasVersion = existing?.policies.contains { $0.version == change.status.policyVersion } ?? false
             try change.validate(storedRevision: existing?.status.revision, policyVersionExists: hasVersion)
 
@@ -45,17 +51,18 @@ package final class InMemoryMigrationStore: MigrationStore {
                 entry.policies.sort { $0.version < $1.version }
             }
             if let decision = change.decision { entry.decisions.append(decision) }
-            entries[name] = entry
+            contents.entries[name] = entry
+            contents.outbox.insert(change.notifications)
         }
     }
 
     package func decisions(migration: String, limit: Int) throws -> [Decision] {
-        entries.withLock { entries in
-            Array((entries[migration]?.decisions ?? []).reversed().prefix(max(0, limit)))
+        contents.withLock { contents in
+            Array((contents.entries[migration]?.decisions ?? []).reversed().prefix(max(0, limit)))
         }
     }
 
     package func policyVersions(migration: String) throws -> [(version: Int, source: String)] {
-        entries.withLock { entries in entries[migration]?.policies ?? [] }
+        contents.withLock { $0.entries[migration]?.policies ?? [] }
     }
 }

@@ -46,12 +46,17 @@ package struct StoreChange: Sendable {
     package var newPolicySource: String?
     /// An audit-log entry to append, if any.
     package var decision: Decision?
+    /// Webhooks reporting this change (`NotificationPlan`), added to the outbox in the same transaction
+    /// (skipping dedupe keys already there). A store that keeps no outbox ignores them.
+    package var notifications: [OutboxNotification]
 
-    package init(status: MigrationStatus, judge: JudgeState, newPolicySource: String? = nil, decision: Decision? = nil) {
+    package init(status: MigrationStatus, judge: JudgeState, newPolicySource: String? = nil, decision: Decision? = nil,
+                 notifications: [OutboxNotification] = []) {
         self.status = status
         self.judge = judge
         self.newPolicySource = newPolicySource
         self.decision = decision
+        self.notifications = notifications
     }
 }
 

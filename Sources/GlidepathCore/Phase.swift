@@ -2,7 +2,8 @@
 package enum Phase: String, Sendable, CaseIterable, Codable {
     /// At `steps[step].weight`; the judge may advance or roll back.
     case ramping
-    /// At a manual gate: only an operator's `resume` or `advance` moves on; the judge may still roll back.
+    /// At a gate: a manual one opens on an operator's `resume` or `advance`, a webhook gate also on a 2xx answer
+    /// while the judge would advance; the judge may still roll back.
     case waiting
     /// Frozen by an operator; the judge records evidence but takes no action.
     case paused

@@ -66,13 +66,16 @@ package struct Policy: Hashable, Sendable {
     package var cost: [String: ArmCost]
     /// The shims' local circuit breaker (`breaker`), served in the weights document.
     package var breaker: BreakerSettings
+    /// Where decisions and alarms are POSTed (`notify`), at most `PolicyParser.maxNotifyTargets`.
+    package var notify: [NotifyTarget]
 
     package init(migration: String, baseline: String, candidate: String,
                 interval: TimeSpan = .seconds(10), steps: [Step], minRequests: Int = 100,
                 guards: Guards = Guards(), judge: JudgeKind = .sequential,
                 maxHold: TimeSpan? = nil, onStuck: OnStuck = .hold, pollAfter: TimeSpan = .seconds(5),
                 sequential: SequentialSettings = SequentialSettings(), noDataAfter: TimeSpan? = nil,
-                cost: [String: ArmCost] = [:], breaker: BreakerSettings = BreakerSettings()) {
+                cost: [String: ArmCost] = [:], breaker: BreakerSettings = BreakerSettings(),
+                notify: [NotifyTarget] = []) {
         self.migration = migration
         self.baseline = baseline
         self.candidate = candidate
@@ -88,6 +91,7 @@ package struct Policy: Hashable, Sendable {
         self.noDataAfter = noDataAfter
         self.cost = cost
         self.breaker = breaker
+        self.notify = notify
     }
 
     /// The price of `arm`, if the policy sets one.

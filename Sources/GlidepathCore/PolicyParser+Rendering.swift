@@ -3,7 +3,7 @@ extension PolicyParser {
     ///
     /// `parse(render(p).rendered())` gives back `p`. Optional fields that are not set
     /// (`maxHold`, `noDataAfter`, `guards.errors.maxRate`, `guards.latency.maxP99`, `guards.ttft`, `guards.tokens`,
-    /// `guards.cost`, `cost`) are left out. A policy's
+    /// `guards.cost`, `cost`, an empty `notify`) are left out. A policy's
     /// `description` is not part of `Policy`, so it is not rendered.
     package static func render(_ policy: Policy) -> JSONValue {
         var top: [(String, JSONValue)] = [
@@ -30,6 +30,7 @@ extension PolicyParser {
         }
         top.append(("breaker", .object([("consecutiveErrors", .integer(policy.breaker.consecutiveErrors)),
                                          ("openSeconds", .integer(policy.breaker.openSeconds))])))
+        if !policy.notify.isEmpty { top.append(("notify", .array(policy.notify.map(render)))) }
         return .object(top)
     }
 
@@ -41,7 +42,11 @@ extension PolicyParser {
     static func render(_ step: Step) -> JSONValue {
         var pairs: [(String, JSONValue)] = [("weight", JSONValue(.number(step.weight.description))),
                                             ("bake", .string(step.bake.description))]
-        if step.manualGate { pairs.append(("gate", .string("manual"))) }
+        switch step.gate {
+        case .manual?: pairs.append(("gate", .string("manual")))
+        case .webhook(let url)?: pairs.append(("gate", .object([("webhook", .string(url.text))])))
+        case nil: break
+        }
         return .object(pairs)
     }
 

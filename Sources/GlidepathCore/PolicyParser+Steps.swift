@@ -1,5 +1,6 @@
 extension PolicyParser {
     package static let stepKeys = ["weight", "bake", "gate"]
+    package static let gateKeys = ["webhook"]
 
     /// `steps`: 1...50 objects with strictly increasing weights.
     static func readSteps(_ value: JSONValue, _ c: inout Context) -> [Step]? {
@@ -31,14 +32,34 @@ extension PolicyParser {
             }
             if let w = weight { previous = w }
             let bake = c.optional(object, "bake").map { c.duration($0, path: object.path("bake")) } ?? .zero
-            let gate = c.optional(object, "gate").map { c.choice($0, path: object.path("gate"), among: ["manual"]) }
+            let gate = c.optional(object, "gate").map { readGate($0, path: object.path("gate"), &c) }
             guard let weight, let bake, gate != .some(nil) else {
                 ok = false
                 continue
             }
-            steps.append(Step(weight: weight, bake: bake, manualGate: gate != nil))
+            steps.append(Step(weight: weight, bake: bake, gate: gate ?? nil))
         }
         return ok ? steps : nil
+    }
+
+    /// `steps[i].gate`: `"manual"` or `{"webhook": URL}`.
+    static func readGate(_ value: JSONValue, path: String, _ c: inout Context) -> Gate? {
+        let expected = #""manual" or {"webhook": "https://…"}"#
+        if let text = value.stringValue {
+            guard text == "manual" else {
+                c.report(path, "must be \(expected), found \(jsonQuoted(text))", at: value.position)
+                return nil
+            }
+            return .manual
+        }
+        guard value.members != nil else {
+            c.report(path, "expected \(expected), found \(value.typeName)", at: value.position)
+            return nil
+        }
+        guard let object = c.object(value, path: path, keys: gateKeys),
+              let url = c.required(object, "webhook").flatMap({ readWebhookURL($0, path: object.path("webhook"), &c) })
+        else { return nil }
+        return .webhook(url)
     }
 
     /// A percentage > 0 and ≤ 100 with at most two decimals, checked on the number's source text.

@@ -72,7 +72,7 @@ package enum PolicyParser {
     /// Top-level keys, in the order the documentation lists them.
     package static let keys = ["migration", "description", "baseline", "candidate", "interval", "pollAfter",
                               "steps", "minRequests", "judge", "maxHold", "onStuck", "noDataAfter", "guards",
-                              "sequential", "cost", "breaker"]
+                              "sequential", "cost", "breaker", "notify"]
     package static let defaultInterval = TimeSpan.seconds(10)
     package static let defaultPollAfter = TimeSpan.seconds(5)
     package static let minimumInterval = TimeSpan.seconds(1)
@@ -140,17 +140,19 @@ package enum PolicyParser {
         let arms = [baseline, candidate].compactMap { $0 }
         let cost = c.optional(object, "cost").map { readCost($0, arms: arms.count == 2 ? arms : [], &c) } ?? [:]
         let breaker = c.optional(object, "breaker").map { readBreaker($0, &c) } ?? BreakerSettings()
+        let notify = c.optional(object, "notify").map { readNotify($0, &c) } ?? []
         if let guards, let cost, !checkCostGuard(guards, cost: cost, arms: arms, root: root, &c) { return nil }
 
         guard let migration, let baseline, let candidate, let interval, let pollAfter, let steps,
-              let minRequests, let judge, let onStuck, let guards, let sequential, let cost, let breaker
+              let minRequests, let judge, let onStuck, let guards, let sequential, let cost, let breaker, let notify
         else { return nil }
         if case .some(.none) = maxHold { return nil }  // given but invalid
         if case .some(.none) = noDataAfter { return nil }
         return Policy(migration: migration, baseline: baseline, candidate: candidate, interval: interval,
                       steps: steps, minRequests: minRequests, guards: guards, judge: judge,
                       maxHold: maxHold ?? nil, onStuck: onStuck, pollAfter: pollAfter,
-                      sequential: sequential, noDataAfter: noDataAfter ?? nil, cost: cost, breaker: breaker)
+                      sequential: sequential, noDataAfter: noDataAfter ?? nil, cost: cost, breaker: breaker,
+                      notify: notify)
     }
 
     /// `[a-z0-9][a-z0-9._-]{0,62}`: safe in URLs, metric labels and file names.

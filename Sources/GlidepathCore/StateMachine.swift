@@ -36,14 +36,20 @@ package enum StateMachine {
 
     /// The judge's verdict at a tick; nil when nothing changes.
     ///
-    /// - `advance` while ramping: the next step; if that step has a manual gate, `waiting` at the current
-    ///   step instead (decision `wait`); from the last step, `promoted` (decision `promote`).
+    /// - `advance` while ramping: the next step; if that step has a gate (manual or webhook), `waiting` at
+    ///   the current step instead (decision `wait`); from the last step, `promoted` (decision `promote`).
+    /// - `advance` while waiting at a webhook gate that answered 2xx (`gateOpen`): the next step, ramping.
     /// - `rollback` while ramping or waiting: `rolled_back`.
-    /// - `hold`, any verdict while paused or terminal, and `advance` while waiting: nil.
+    /// - `hold`, any verdict while paused or terminal, and any other `advance` while waiting: nil.
     package static func judged(_ verdict: Verdict, status: MigrationStatus, judge: JudgeState,
-                              policy: Policy, now: Int64) -> Transition? {
+                              policy: Policy, gateOpen: Bool = false, now: Int64) -> Transition? {
         let current = status.step
         switch (verdict.action, status.phase) {
+        case (.advance, .waiting):
+            guard gateOpen, policy.gate(after: current)?.webhook != nil else { return nil }
+            return transition(from: status, judge: judge, policy: policy, phase: .ramping, step: current + 1,
+                              action: .advance, actor: .judge, reason: verdict.reason,
+                              evidence: verdict.evidence, now: now)
         case (.advance, .ramping):
             let next = current + 1
             if next >= policy.steps.count {
@@ -51,9 +57,11 @@ package enum StateMachine {
                                   action: .promote, actor: .judge, reason: verdict.reason,
                                   evidence: verdict.evidence, now: now)
             }
-            if policy.steps[next].manualGate {
+            if let gate = policy.steps[next].gate {
+                let reason = gate.webhook.map { "\(verdict.reason); waiting for webhook gate \($0.host) before "
+                    + ReasonFormat.step(next, policy) } ?? verdict.reason
                 return transition(from: status, judge: judge, policy: policy, phase: .waiting, step: current,
-                                  action: .wait, actor: .judge, reason: verdict.reason,
+                                  action: .wait, actor: .judge, reason: reason,
                                   evidence: verdict.evidence, now: now)
             }
             return transition(from: status, judge: judge, policy: policy, phase: .ramping, step: next,

@@ -52,6 +52,8 @@ package struct Verdict: Hashable, Sendable, Codable {
         case paused
         /// Promoted or rolled back: nothing to judge.
         case terminal
+        /// Waiting at a webhook gate that has not answered 2xx; the judge would advance.
+        case gate
         /// Held longer than `maxHold` (`onStuck: hold`).
         case stuck
         /// Held longer than `maxHold` (`onStuck: rollback`).

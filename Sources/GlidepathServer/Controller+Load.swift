@@ -28,6 +28,7 @@ extension Controller {
                 let entry = MigrationEntry(policy: policy, policySource: s.policySource, status: s.status,
                                            judge: s.judge, lastDecision: last)
                 lock.withLock { table.install(entry) }
+                if !policy.notify.isEmpty { notificationMetrics.precreate(migration: name) }
             case (let problem?, _):
                 quarantine(s, reason: problem.description, policy: try? parsed.get(), last: last)
             case (nil, .failure(let e)):
@@ -70,6 +71,7 @@ extension Controller {
             + "\(b.served == nil ? "nothing" : "its last weights are") served; apply a valid policy to repair it",
             [("migration", .string(name)), ("reason", .string(reason))])
         lock.withLock { table.installBroken(b) }
+        enqueueBroken(b, policy: policy, policySource: s.policySource)
     }
 
     /// The phase a decision left a migration in, as far as its action tells.

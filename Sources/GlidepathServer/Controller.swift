@@ -29,12 +29,22 @@ package final class Controller: @unchecked Sendable {
     package let shims: ShimTracker
     /// Rate-limited log of refused observation batches.
     package let rejectedBatches = RejectedBatchLog()
+    /// Signing secret, public URL and bounds of webhooks (notifications and gates).
+    package let webhooks: WebhookConfig
+    /// `glidepath_notifications_total` and `glidepath_notifications_pending` (the dispatcher counts into them).
+    package let notificationMetrics: NotificationMetrics
+    /// Asks webhook gates in the background; ticks read its answers.
+    package let gates: GateChecker
 
     package init(store: any MigrationStore, metrics: ServerMetrics = ServerMetrics(),
-                time: any TimeSource = SystemTimeSource()) {
+                time: any TimeSource = SystemTimeSource(), webhooks: WebhookConfig = WebhookConfig(),
+                webhookTransport: any WebhookTransport = URLSessionWebhookTransport()) {
         self.store = store
         self.metrics = metrics
         self.time = time
+        self.webhooks = webhooks
+        notificationMetrics = NotificationMetrics(registry: metrics.registry)
+        gates = GateChecker(transport: webhookTransport, config: webhooks, time: time)
         storeHealth = StoreHealth(metrics: metrics)
         table = MigrationTable(metrics: metrics)
         shims = ShimTracker(gauge: metrics.shims)
@@ -181,7 +191,8 @@ package final class Controller: @unchecked Sendable {
         if t.decision.actor == .operator { t.decision.by = actor }
         let name = t.status.migration
         let change = StoreChange(status: t.status, judge: t.judge,
-                                 newPolicySource: newPolicy ? policySource : nil, decision: t.decision)
+                                 newPolicySource: newPolicy ? policySource : nil, decision: t.decision,
+                                 notifications: notifications(for: t.decision, policy: policy, wall: now.wall))
         var durable = true
         do {
             try flushPendingLocked(name)
@@ -207,6 +218,7 @@ package final class Controller: @unchecked Sendable {
                                    lastDecision: t.decision)
         entry.durable = durable
         table.install(entry)
+        if !policy.notify.isEmpty { notificationMetrics.precreate(migration: name) }
         metrics.decisions.add(1, labels: [name, t.decision.action.rawValue])
         Self.logDecision(t.decision, migration: name)
         return entry

@@ -102,6 +102,8 @@ package enum LogEvent: String, Sendable, CaseIterable {
     case storeFailure = "store_failure"
     /// The store answers again.
     case storeRecovered = "store_recovered"
+    /// A webhook gate answered differently from its previous answer (open, or holding and why).
+    case gate
     /// A notification could not be delivered (it is retried) or was dropped.
     case notificationFailure = "notification_failure"
     /// The control loop could not judge (metrics source failed, series missing, write refused).

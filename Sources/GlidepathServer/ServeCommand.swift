@@ -40,7 +40,9 @@ package enum ServeCommand {
             return 1
         }
         let time = SystemTimeSource()
-        let controller = Controller(store: store, time: time)
+        // One transport for notifications and gates: POSTs that never follow redirects, 5 s at most each.
+        let transport = URLSessionWebhookTransport()
+        let controller = Controller(store: store, time: time, webhooks: config.webhooks, webhookTransport: transport)
         do {
             let n = try controller.load()
             Log.info("restored \(n) migration(s) from \(config.databasePath)")
@@ -82,6 +84,10 @@ package enum ServeCommand {
         let loop = ControlLoop(controller: controller, source: SelfMetricsSource(registry: controller.metrics.registry),
                                time: time)
         loop.start()
+        // Notifications go out on their own thread: a slow receiver never holds up the loop.
+        let dispatcher = NotificationDispatcher(outbox: store, transport: transport, config: config.webhooks,
+                                                metrics: controller.notificationMetrics, time: time)
+        dispatcher.start()
         Log.info("glidepath \(ServerMetrics.version) listening on \(config.host):\(port), "
             + "\(controller.allEntries().count) migration(s), db \(config.databasePath), "
             + "admin token \(config.adminToken == nil ? "off" : "on"), ingest token \(config.ingestToken == nil ? "off" : "on")")
@@ -91,6 +97,8 @@ package enum ServeCommand {
         Log.info("signal \(received): stopping the control loop, finishing in-flight requests")
         loop.stop()
         server.shutdown()
+        dispatcher.stop()
+        transport.close()
         store.close()
         Log.info("stopped")
         return 0

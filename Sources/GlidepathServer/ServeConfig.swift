@@ -1,3 +1,5 @@
+import GlidepathCore
+
 /// Settings of `glidepath serve`: flags first, then environment, then defaults.
 package struct ServeConfig: Sendable, Equatable {
     package var host: String = "127.0.0.1"
@@ -10,6 +12,8 @@ package struct ServeConfig: Sendable, Equatable {
     package var ingestToken: String?
     /// `--log-format` or `GLIDEPATH_LOG_FORMAT`: `text` (default) or `json`.
     package var logFormat: LogFormat = .text
+    /// `GLIDEPATH_WEBHOOK_SECRET` (signs webhooks) and `GLIDEPATH_PUBLIC_URL` (links in notifications).
+    package var webhooks = WebhookConfig()
 
     package init() {}
 
@@ -33,6 +37,10 @@ package struct ServeConfig: Sendable, Equatable {
         }
         c.adminToken = environment["GLIDEPATH_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         c.ingestToken = environment["GLIDEPATH_INGEST_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        c.webhooks = WebhookConfig.from(environment: environment)
+        if let base = c.webhooks.publicURL, case .failure(let e) = WebhookURL.parse(base) {
+            throw ConfigError(message: "GLIDEPATH_PUBLIC_URL \(e.message)")
+        }
         if !isLoopback(c.host) && (c.adminToken == nil || c.ingestToken == nil) {
             throw ConfigError(message: "refusing to listen on \(c.host):\(c.port) without both GLIDEPATH_ADMIN_TOKEN "
                 + "and GLIDEPATH_INGEST_TOKEN set; set both tokens or listen on 127.0.0.1")

@@ -77,13 +77,22 @@ package enum StatusJSON {
             ("interval", .string(p.interval.description)), ("minRequests", .int(Int64(p.minRequests))),
             ("steps", .array(p.steps.map { st in
                 .object([("weight", .raw(st.weight.description)), ("bake", .string(st.bake.description)),
-                         ("gate", st.manualGate ? .string("manual") : .null)])
+                         ("gate", gate(st.gate))])
             })),
             ("maxHold", p.maxHold.map { .string($0.description) } ?? .null),
             ("onStuck", .string(p.onStuck.rawValue)),
             ("noDataAfter", p.noDataAfter.map { .string($0.description) } ?? .null),
             ("pollAfterSeconds", .int(max(1, p.pollAfter.milliseconds / 1000))),
         ])
+    }
+
+    /// `"manual"`, `{"webhook": "https://host/…"}` (the path left out: it may hold a secret), or null.
+    static func gate(_ gate: Gate?) -> JSON {
+        switch gate {
+        case .manual?: .string("manual")
+        case .webhook(let url)?: .object([("webhook", .string(url.redacted))])
+        case nil: .null
+        }
     }
 
     static func decisionWeights(_ d: Decision) -> JSON {

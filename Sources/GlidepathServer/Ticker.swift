@@ -98,8 +98,9 @@ package struct Ticker: Sendable {
             // A policy applied while the counters were fetched: they may be the old arms' counts.
             guard e.status.policyVersion == d.policyVersion, e.policy.baseline == d.baseline,
                   e.policy.candidate == d.candidate else { return .skipped }
+            let gate = c.gateQuestion(e).flatMap { c.gates.answer(for: $0.key) }
             let outcome = ControlTick.run(policy: e.policy, status: e.status, state: e.judge, snapshot: counts,
-                                          judge: e.policy.judge.makeJudge(), now: now.steady)
+                                          judge: e.policy.judge.makeJudge(), gate: gate, now: now.steady)
             var action: Decision.Action?
             if let t = outcome.transition {
                 do throws(APIError) {
@@ -119,7 +120,9 @@ package struct Ticker: Sendable {
                 // must not get ahead of the decisions still waiting to be written.
                 if !e.status.phase.isTerminal && c.pending[d.name] == nil {
                     do {
-                        try c.store.save(StoreChange(status: e.status, judge: outcome.judge))
+                        try c.store.save(StoreChange(status: e.status, judge: outcome.judge,
+                                                     notifications: c.stuckNotifications(outcome.verdict, entry: e,
+                                                                                          wall: now.wall)))
                         c.storeHealth.succeeded()
                     } catch {
                         c.storeHealth.failed(.judgeState, error, migration: d.name)
@@ -128,6 +131,7 @@ package struct Ticker: Sendable {
                 }
                 c.table.updateJudge(d.name, outcome.judge)
             }
+            if let current = c.table.entries[d.name] { c.askGate(current, wall: now.wall) }
             publishStuck(d.name, now: now.steady)
             publishNoData(d.name, verdict: outcome.verdict)
             return .judged(action?.rawValue)

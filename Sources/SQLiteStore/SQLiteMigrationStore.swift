@@ -4,12 +4,12 @@ import Synchronization
 
 /// The durable `MigrationStore`: one SQLite file in WAL mode with `synchronous=FULL`.
 ///
-/// Every `save` is one `BEGIN IMMEDIATE` transaction (status, judge state, policy version, decision),
-/// so a crash leaves either the old or the new revision, never a mix. Refusals throw
+/// Every `save` is one `BEGIN IMMEDIATE` transaction (status, judge state, policy version, decision,
+/// notifications), so a crash leaves either the old or the new revision, never a mix. Refusals throw
 /// `MigrationStoreError`; SQLite failures throw `SQLiteError`; undecodable rows `SQLiteStoreError`.
 /// Thread-safe: one lock serializes the event-loop threads and the control loop on one connection.
 /// Other processes may read the file concurrently (WAL readers never block the writer).
-package final class SQLiteMigrationStore: MigrationStore, @unchecked Sendable {
+package final class SQLiteMigrationStore: MigrationStore, NotificationOutbox, @unchecked Sendable {
     package let path: String
     /// The connection, whether the next call should reopen it first, and whether `close()` was called.
     /// `db` is nil after `close()`, or after a reopen that failed (retried at the next call).
@@ -45,7 +45,7 @@ package final class SQLiteMigrationStore: MigrationStore, @unchecked Sendable {
     /// the shared-memory index every connection of the process to that file shares — read-only for
     /// good, so once the filesystem is writable again only a fresh connection, opened after the old one
     /// is closed, can write.
-    private func withConnection<T: Sendable>(_ operation: String, _ body: (SQLiteConnection) throws -> T) throws -> T {
+    func withConnection<T: Sendable>(_ operation: String, _ body: (SQLiteConnection) throws -> T) throws -> T {
         try connection.withLock { state throws -> T in
             guard !state.closed else {
                 throw SQLiteError(resultCode: SQLITE_MISUSE, extendedCode: SQLITE_MISUSE,
@@ -104,6 +104,7 @@ package final class SQLiteMigrationStore: MigrationStore, @unchecked Sendable {
                 if let decision = change.decision, let evidenceText {
                     try Self.insertDecision(db, migration: status.migration, decision, evidence: evidenceText)
                 }
+                try Self.insertNotifications(db, change.notifications)
             }
         }
     }

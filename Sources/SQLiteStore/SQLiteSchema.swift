@@ -70,6 +70,27 @@ package enum SQLiteSchema {
             -- Who the operator was (alice@laptop), when they said; NULL for the judge and anonymous calls.
             ALTER TABLE decisions ADD COLUMN actor_name TEXT;
             """),
+        SchemaMigration(id: 4, name: "notification-outbox", sql: """
+            -- Webhooks to send, written in the transaction of the decision they report (NotificationOutbox).
+            -- A row is outstanding while settled_at is NULL; a settled one (delivered or dropped) is kept a while
+            -- so its dedupe_key stays taken and a restart does not send a stuck or broken notice again.
+            CREATE TABLE notification_outbox (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                migration TEXT NOT NULL,
+                event TEXT NOT NULL,
+                dedupe_key TEXT NOT NULL UNIQUE,
+                url TEXT NOT NULL,
+                format TEXT NOT NULL,
+                body TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at INTEGER NOT NULL,
+                created_at INTEGER NOT NULL,
+                last_error TEXT,
+                settled_at INTEGER,
+                outcome TEXT CHECK (outcome IN ('delivered', 'dropped'))
+            );
+            CREATE INDEX notification_outbox_due ON notification_outbox (settled_at, next_attempt_at);
+            """),
     ]
 
     /// Creates `schema_migrations` if needed and applies every migration not yet recorded there,

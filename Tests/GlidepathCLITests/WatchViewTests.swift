@@ -25,6 +25,13 @@ import Testing
         ])
     }
 
+    @Test func aWebhookGateIsMarkedLikeAManualOne() {
+        var s = Self.status()
+        s["policy"] = ["steps": [["weight": 5, "bake": "10m"], ["weight": 50, "bake": "10m", "gate": ["webhook": "https://ci.example.com/…"]],
+                                 ["weight": 100, "bake": "0s", "gate": NSNull()]]]
+        #expect(WatchView.lines(s)[1] == "  steps  5% ✓  [50% (gate)]  100%   bake 7m 30s left of 10m")
+    }
+
     @Test(arguments: [
         (0.0, "[....................]"), (5, "[#...................]"), (50, "[##########..........]"), (100, "[####################]"),
     ])

@@ -75,8 +75,10 @@ import Testing
         PolicyCase([("steps", #"[{"weight": 100, "bake": 60}]"#)], "steps[0].bake", #"expected a duration string like "30s", found number"#),
         PolicyCase([("steps", #"[{"weight": 100, "bake": "1.5h"}]"#)], "steps[0].bake",
                    #"fractions are not allowed in "1.5h"; combine units instead, like "1h30m""#),
-        PolicyCase([("steps", #"[{"weight": 100, "gate": "auto"}]"#)], "steps[0].gate", #"must be "manual", found "auto""#),
-        PolicyCase([("steps", #"[{"weight": 100, "gate": true}]"#)], "steps[0].gate", "expected a string, found boolean"),
+        PolicyCase([("steps", #"[{"weight": 100, "gate": "auto"}]"#)], "steps[0].gate",
+                   #"must be "manual" or {"webhook": "https://…"}, found "auto""#),
+        PolicyCase([("steps", #"[{"weight": 100, "gate": true}]"#)], "steps[0].gate",
+                   #"expected "manual" or {"webhook": "https://…"}, found boolean"#),
         // Scalars
         PolicyCase([("minRequests", #""100""#)], "minRequests", "expected an integer, found string"),
         PolicyCase([("minRequests", "2.5")], "minRequests", "expected an integer, found 2.5"),

@@ -21,6 +21,18 @@ import Testing
         #expect(try ServeConfig.make(listen: "[::1]:0", db: nil, policies: nil, environment: [:]).host == "::1")
     }
 
+    @Test func webhookSettingsComeFromTheEnvironment() throws {
+        let c = try ServeConfig.make(listen: nil, db: nil, policies: nil, environment: [
+            "GLIDEPATH_WEBHOOK_SECRET": "s3cret", "GLIDEPATH_PUBLIC_URL": "https://glidepath.example.com"])
+        #expect(c.webhooks == WebhookConfig(secret: "s3cret", publicURL: "https://glidepath.example.com"))
+        let empty = try ServeConfig.make(listen: nil, db: nil, policies: nil,
+                                         environment: ["GLIDEPATH_WEBHOOK_SECRET": "", "GLIDEPATH_PUBLIC_URL": ""])
+        #expect(empty.webhooks == WebhookConfig())
+        #expect(throws: ConfigError(message: #"GLIDEPATH_PUBLIC_URL must start with http:// or https://, found "glidepath:8470""#)) {
+            try ServeConfig.make(listen: nil, db: nil, policies: nil, environment: ["GLIDEPATH_PUBLIC_URL": "glidepath:8470"])
+        }
+    }
+
     @Test(arguments: ["8470", "host:", "host:70000", "host:x"])
     func badListenAddresses(text: String) {
         #expect(throws: ConfigError.self) { try ServeConfig.parseListen(text) }

@@ -1,0 +1,218 @@
+import Foundation
+import GlidepathCore
+
+/// The thread that delivers the outbox: wakes every `period`, POSTs the notifications that are due, and
+/// settles each (delivered on 2xx; otherwise retried with exponential backoff and jitter — about 1 s, 2 s,
+/// 4 s … capped at 5 min — and given up after `maxAttempts`). It never touches the control loop: a slow or
+/// dead receiver only delays other notifications. After a restart it carries on from the stored outbox.
+///
+/// Bounded: each migration keeps at most `maxOutstandingPerMigration` outstanding notifications (the oldest
+/// beyond are dropped and counted), a pass sends at most `batch`, and every POST has the transport's
+/// timeout and answer cap. Counts go to `glidepath_notifications_total{migration,outcome}`.
+package final class NotificationDispatcher: @unchecked Sendable {
+    package struct Settings: Sendable {
+        package var maxAttempts = 12
+        package var firstRetryMilliseconds: Int64 = 1000
+        package var maxRetryMilliseconds: Int64 = 300_000
+        package var maxOutstandingPerMigration = 200
+        /// Settled rows are kept this long (their dedupe keys stay taken), then forgotten.
+        package var keepSettledMilliseconds: Int64 = 7 * 86_400_000
+        package var trimEveryMilliseconds: Int64 = 10_000
+        package var batch = 32
+        /// Seconds between passes when nothing is due.
+        package var period: Double = 0.5
+
+        package init() {}
+    }
+
+    /// What one pass did (tests).
+    package struct Pass: Sendable, Equatable {
+        package var delivered = 0
+        package var failed = 0
+        package var dropped = 0
+        package var storeError: String?
+
+        package var sent: Int { delivered + failed + dropped }
+    }
+
+    let outbox: any NotificationOutbox
+    let transport: any WebhookTransport
+    let config: WebhookConfig
+    let metrics: NotificationMetrics
+    let time: any TimeSource
+    let settings: Settings
+    private let jitter: @Sendable () -> Double
+
+    private let lock = NSLock()
+    private var stopping = false
+    private var started = false
+    private var lastTrim: Int64?
+    /// Migrations whose pending gauge is set (to zero them when their last notification settles).
+    private var pendingNames: Set<String> = []
+    private let wakeUp = DispatchSemaphore(value: 0)
+    private let done = DispatchSemaphore(value: 0)
+
+    package init(outbox: any NotificationOutbox, transport: any WebhookTransport, config: WebhookConfig,
+                 metrics: NotificationMetrics, time: any TimeSource, settings: Settings = Settings(),
+                 jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
+        self.outbox = outbox
+        self.transport = transport
+        self.config = config
+        self.metrics = metrics
+        self.time = time
+        self.settings = settings
+        self.jitter = jitter
+    }
+
+    /// The delay before attempt `failures + 1` after `failures` failed ones: `first × 2^(failures−1)`, capped at
+    /// `max`, times a jitter factor between 0.8 and 1.2 (`jitter` in 0..<1), still capped at `max`.
+    package static func retryDelay(afterFailures failures: Int, first: Int64, max: Int64, jitter: Double) -> Int64 {
+        let exponent = Swift.min(Swift.max(failures - 1, 0), 30)
+        let base = Swift.min(first.multipliedSaturating(by: Int64(1) << Int64(exponent)), max)
+        let factor = 0.8 + 0.4 * Swift.min(Swift.max(jitter, 0), 1)
+        return Swift.min(Int64((Double(base) * factor).rounded()), max)
+    }
+
+    package func start() {
+        lock.withLock { started = true }
+        let t = Thread { [self] in run() }
+        t.name = "glidepath-notifications"
+        t.start()
+    }
+
+    /// Asks the thread to stop and waits for the POST in progress (at most the transport's timeout).
+    package func stop() {
+        let wasStarted = lock.withLock { () -> Bool in
+            stopping = true
+            return started
+        }
+        guard wasStarted else { return }
+        wakeUp.signal()
+        done.wait()
+    }
+
+    /// Wakes the thread now instead of at the end of its period (a notification was just queued).
+    package func wake() { wakeUp.signal() }
+
+    private var isStopping: Bool { lock.withLock { stopping } }
+
+    private func run() {
+        while !isStopping {
+            let pass = runOnce()
+            if pass.sent >= settings.batch, pass.storeError == nil { continue }  // more may be due
+            _ = wakeUp.wait(timeout: .now() + settings.period)
+        }
+        done.signal()
+    }
+
+    /// One pass: trims the outbox when due, then sends what is due now, in order.
+    @discardableResult
+    package func runOnce() -> Pass {
+        var pass = Pass()
+        let now = time.read().wall
+        if lock.withLock({ lastTrim.map { now.subtractingSaturating($0) >= settings.trimEveryMilliseconds } ?? true }) {
+            trim(now: now, &pass)
+        }
+        let due: [OutboxRow]
+        do { due = try outbox.dueNotifications(atWall: now, limit: settings.batch) } catch {
+            pass.storeError = "\(error)"
+            Log.event(.notificationFailure, .error,
+                      "notifications: cannot read the outbox: \(StoreHealth.plainReason(error)); retrying",
+                      [("outcome", .string("store_error")), ("detail", .string(StoreHealth.plainReason(error)))])
+            return pass
+        }
+        for row in due {
+            if isStopping { break }
+            deliver(row, &pass)
+        }
+        return pass
+    }
+
+    private func trim(now: Int64, _ pass: inout Pass) {
+        let result: OutboxTrim
+        do {
+            result = try outbox.trim(maxOutstanding: settings.maxOutstandingPerMigration,
+                                     forgetSettledBefore: now.subtractingSaturating(settings.keepSettledMilliseconds),
+                                     atWall: now)
+        } catch {
+            pass.storeError = "\(error)"
+            Log.event(.notificationFailure, .error, "notifications: cannot trim the outbox: \(StoreHealth.plainReason(error))",
+                      [("outcome", .string("store_error")), ("detail", .string(StoreHealth.plainReason(error)))])
+            return
+        }
+        for (migration, n) in result.dropped.sorted(by: { $0.key < $1.key }) {
+            metrics.count(.dropped, migration: migration, n)
+            pass.dropped += n
+            Log.event(.notificationFailure, .error, "notifications: migration \(migration): \(n) notification(s) "
+                + "dropped, more than \(settings.maxOutstandingPerMigration) were waiting (is the receiver down?)",
+                [("migration", .string(migration)), ("outcome", .string("dropped")), ("count", .int(Int64(n)))])
+        }
+        lock.withLock {
+            lastTrim = now
+            for name in pendingNames.subtracting(result.outstanding.keys) { metrics.pending.set(0, labels: [name]) }
+            for (name, n) in result.outstanding { metrics.pending.set(Double(n), labels: [name]) }
+            pendingNames.formUnion(result.outstanding.keys)
+        }
+    }
+
+    /// POSTs one notification and records the outcome.
+    private func deliver(_ row: OutboxRow, _ pass: inout Pass) {
+        let n = row.notification
+        let body = Array(n.body.utf8)
+        let sentAt = time.read().wall
+        let request = WebhookRequest(url: n.url,
+                                     headers: config.headers(body: body, event: n.event.rawValue, delivery: n.dedupeKey,
+                                                             unixSeconds: sentAt / 1000),
+                                     body: body)
+        let response = transport.post(request, timeout: config.timeoutSeconds)
+        let now = time.read().wall
+        let host = WebhookURL.parse(n.url).map(\.redacted).get(or: "the webhook")
+        let outcome: DeliveryOutcome
+        let attempt = row.attempts + 1
+        if response.isSuccess {
+            outcome = .delivered
+            metrics.count(.delivered, migration: n.migration)
+            pass.delivered += 1
+        } else if attempt >= settings.maxAttempts {
+            outcome = .dropped(error: response.summary)
+            metrics.count(.dropped, migration: n.migration)
+            pass.dropped += 1
+            Log.event(.notificationFailure, .error, "notification \(n.event.rawValue) of migration \(n.migration) to "
+                + "\(host): attempt \(attempt) failed (\(response.summary)); given up after \(settings.maxAttempts) attempts",
+                Self.fields(n, host: host, attempt: attempt, outcome: "dropped", detail: response.summary))
+        } else {
+            let delay = Self.retryDelay(afterFailures: attempt, first: settings.firstRetryMilliseconds,
+                                        max: settings.maxRetryMilliseconds, jitter: jitter())
+            outcome = .retry(at: now.addingSaturating(delay), error: response.summary)
+            metrics.count(.failed, migration: n.migration)
+            pass.failed += 1
+            Log.event(.notificationFailure, .error, "notification \(n.event.rawValue) of migration \(n.migration) to "
+                + "\(host): attempt \(attempt) failed (\(response.summary)); retrying in "
+                + ReasonFormat.duration(milliseconds: delay),
+                Self.fields(n, host: host, attempt: attempt, outcome: "failed", detail: response.summary))
+        }
+        do { try outbox.settle(id: row.id, outcome, atWall: now) } catch {
+            // Sent again after the store recovers (at least once): the receiver sees the same Glidepath-Delivery.
+            pass.storeError = "\(error)"
+            Log.event(.notificationFailure, .error,
+                      "notifications: cannot record the outcome of \(n.dedupeKey): \(StoreHealth.plainReason(error))",
+                      [("migration", .string(n.migration)), ("outcome", .string("store_error")),
+                       ("detail", .string(StoreHealth.plainReason(error)))])
+        }
+    }
+
+    /// The JSON log fields of a failed delivery; the URL only as its redacted host (Slack URLs carry a secret).
+    static func fields(_ n: OutboxNotification, host: String, attempt: Int, outcome: String,
+                       detail: String) -> [(String, JSON)] {
+        [("migration", .string(n.migration)), ("notification", .string(n.event.rawValue)), ("url", .string(host)),
+         ("attempt", .int(Int64(attempt))), ("outcome", .string(outcome)), ("detail", .string(detail))]
+    }
+}
+
+extension Result {
+    /// The success value, or `fallback`.
+    func get(or fallback: Success) -> Success {
+        if case .success(let v) = self { return v }
+        return fallback
+    }
+}
