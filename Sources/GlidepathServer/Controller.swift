@@ -27,15 +27,18 @@ package final class Controller: @unchecked Sendable {
 
     /// Which revision each shim last fetched (`glidepath_shims`), bounded whatever ids clients send.
     package let shims: ShimTracker
+    /// The last half hour of each migration's counters, for the status page's charts.
+    package let history: StatusHistory
 
     package init(store: any MigrationStore, metrics: ServerMetrics = ServerMetrics(),
-                time: any TimeSource = SystemTimeSource()) {
+                time: any TimeSource = SystemTimeSource(), history: StatusHistory = StatusHistory()) {
         self.store = store
         self.metrics = metrics
         self.time = time
         storeHealth = StoreHealth(metrics: metrics)
         table = MigrationTable(metrics: metrics)
         shims = ShimTracker(gauge: metrics.shims)
+        self.history = history
     }
 
     // MARK: Reads
