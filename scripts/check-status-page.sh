@@ -48,11 +48,12 @@ cat > "$WORK/policies/billing-shadow.json" <<'JSON'
 JSON
 
 echo "== start the controller on a free port"
+: > "$WORK/server.log"
 "$BIN" serve --listen 127.0.0.1:0 --db "$WORK/glidepath.db" --policies "$WORK/policies" 2>"$WORK/server.log" &
 SERVER_PID=$!
 PORT=""
 for _ in $(seq 1 100); do
-    PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/server.log" | head -1)
+    PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/server.log" | head -1 || true)
     [ -n "$PORT" ] && curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
     sleep 0.1
 done
@@ -180,11 +181,16 @@ for png in overview migration; do
     if [ -s "$WORK/$png.png" ] && out=$(python3 "$WORK/png.py" "$WORK/$png.png" 40); then ok "$png screenshot is not blank ($out)"
     else fail "$png screenshot blank or missing (${out:-no file})"; fi
 done
-if [ -n "${STATUS_PAGE_SCREENSHOT:-}" ] && [ -s "$WORK/migration.png" ]; then
-    cp "$WORK/migration.png" "$STATUS_PAGE_SCREENSHOT"
+if [ -n "${STATUS_PAGE_SCREENSHOT:-}" ]; then  # the README's picture: the page's first 1600 px
+    shot "$URL/migrations/chat-completions?refresh=off" "$WORK/readme.png" 1600
+    cp "$WORK/readme.png" "$STATUS_PAGE_SCREENSHOT"
     echo "  screenshot saved to $STATUS_PAGE_SCREENSHOT ($(wc -c < "$STATUS_PAGE_SCREENSHOT") bytes)"
 fi
-if [ -n "${STATUS_PAGE_KEEP:-}" ]; then cp "$WORK"/*.png "$WORK"/*.dom "$STATUS_PAGE_KEEP"/ 2>/dev/null || true; fi
+if [ -n "${STATUS_PAGE_KEEP:-}" ]; then  # a directory to keep every page's rendering in (for a look by eye)
+    shot "$URL/migrations/embeddings-eu?refresh=off" "$WORK/rolled-back.png" 2300
+    shot "$URL/migrations/billing-shadow?refresh=off" "$WORK/paused.png" 2300
+    cp "$WORK"/*.png "$WORK"/*.dom "$STATUS_PAGE_KEEP"/ 2>/dev/null || true
+fi
 
 echo "status page: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -16,7 +16,7 @@ extension StatusPage {
         for logged in d.decisions {
             let dec = logged.decision
             let by = HTML.escape(dec.actor.rawValue) + (logged.by.map { " <span class=\"muted\">(\(HTML.escape($0)))</span>" } ?? "")
-            let steps = dec.fromStep == dec.toStep ? "\(dec.toStep + 1)" : "\(dec.fromStep + 1) → \(dec.toStep + 1)"
+            let steps = dec.fromStep == dec.toStep ? "\(dec.toStep)" : "\(dec.fromStep) → \(dec.toStep)"
             out += "<tr><td class=\"time\">\(utc(dec.at).dropLast(4))</td>"
                 + "<td><span class=\"action \(dec.action.rawValue)\">\(dec.action.rawValue)</span></td>"
                 + "<td class=\"num\">\(steps)</td><td class=\"num\">\(dec.candidateWeight)%</td><td>\(by)</td>"

@@ -24,7 +24,9 @@ extension StatusPage {
         return min(1, value / limit * meterThreshold)
     }
 
-    /// A meter: `kind` is `advance` (green), `rollback` (red), `limit` (amber) or `info` (grey).
+    /// A meter whose colour says where the value stands against its threshold mark: `ok` (green: enough
+    /// evidence), `pending` (blue: not yet), `warn` (amber: heading for a limit), `bad` (red: past it) or
+    /// `info` (grey: measured, decides nothing).
     static func meter(_ fraction: Double, kind: String) -> String {
         "<div class=\"meter \(kind)\"><i style=\"width:\(percentWidth(fraction))\"></i>"
             + "<b style=\"left:\(percentWidth(meterThreshold))\"></b></div>"
@@ -34,7 +36,8 @@ extension StatusPage {
     /// behind it.
     static func evidenceCard(_ e: MigrationEntry) -> String {
         let evidence = e.judge.lastVerdict?.evidence ?? []
-        var out = "<div class=\"card\"><h2>Evidence</h2>"
+        let over = e.status.phase.isTerminal ? " <span class=\"muted\">(the last verdict's; the migration is over)</span>" : ""
+        var out = "<div class=\"card\"><h2>Evidence\(over)</h2>"
         guard !evidence.isEmpty else {
             return out + "<p class=\"muted\">No evidence yet: the judge computes it at its next tick with traffic.</p></div>"
         }
@@ -53,15 +56,17 @@ extension StatusPage {
     static func exposureTable(_ e: MigrationEntry, _ ev: [GuardEvidence]) -> String {
         let minimum = Double(max(1, e.policy.minRequests))
         let c = ev.value(.exposure, .candidateRequests) ?? 0, b = ev.value(.exposure, .baselineRequests) ?? 0
+        // At a 100 % step the candidate alone must reach the minimum.
+        let seen = e.status.candidateWeight(e.policy) == .full ? c : min(c, b)
         var out = "<table class=\"ev\"><tbody><tr><td style=\"width:22%\"><b>Exposure</b></td>"
             + "<td>candidate \(ReasonFormat.count(Int64(c))), baseline \(ReasonFormat.count(Int64(b))) requests this step; "
             + "at least \(ReasonFormat.count(e.policy.minRequests)) per arm before advancing</td>"
-            + "<td class=\"m\">\(meter(linearMeterFraction(min(c, b), limit: minimum), kind: "advance"))</td>"
-            + "<td class=\"num\">\(ReasonFormat.count(Int64(min(c, b)))) / \(ReasonFormat.count(e.policy.minRequests))</td></tr>"
+            + "<td class=\"m\">\(meter(linearMeterFraction(seen, limit: minimum), kind: seen >= minimum ? "ok" : "pending"))</td>"
+            + "<td class=\"num\">\(ReasonFormat.count(Int64(seen))) / \(ReasonFormat.count(e.policy.minRequests))</td></tr>"
         if let idle = ev.value(.exposure, .candidateIdleSeconds), let after = e.policy.noDataAfter {
             out += "<tr><td><b>No data</b></td><td>candidate idle for \(ReasonFormat.duration(milliseconds: Int64(idle * 1000))); "
                 + "reported as no data after \(after)</td>"
-                + "<td class=\"m\">\(meter(linearMeterFraction(idle, limit: after.seconds), kind: "limit"))</td>"
+                + "<td class=\"m\">\(meter(linearMeterFraction(idle, limit: after.seconds), kind: idle >= after.seconds ? "bad" : "warn"))</td>"
                 + "<td class=\"num\">\((ev.value(.exposure, .noData) ?? 0) >= 1 ? "no data" : "ok")</td></tr>"
         }
         return out + "</tbody></table>"
@@ -84,7 +89,7 @@ extension StatusPage {
             let gated = !informational.contains(g)
             out += "<tr><td style=\"width:22%\"><b>\(guardLabel(g))</b></td><td>\(guardDetail(g, ev))"
                 + (gated ? "" : " <span class=\"muted\">(measured, not required to advance)</span>") + "</td>"
-                + "<td class=\"m\">\(meter(logMeterFraction(safety, threshold: safetyT), kind: gated ? "advance" : "info"))</td>"
+                + "<td class=\"m\">\(meter(logMeterFraction(safety, threshold: safetyT), kind: !gated ? "info" : (safety >= safetyT ? "ok" : "pending")))</td>"
                 + "<td class=\"num\">\(ReasonFormat.evidence(safety)) / \(ReasonFormat.threshold(safetyT))</td></tr>"
         }
         out += "</tbody></table>"
@@ -96,7 +101,7 @@ extension StatusPage {
             .filter { !$0.hasPrefix("combined") }
         if let rollbackT = ev.value(.combined, .rollbackThreshold) {
             out += "<tr><td style=\"width:22%\"><b>combined</b></td><td>by guard: \(parts.joined(separator: " · "))</td>"
-                + "<td class=\"m\">\(meter(logMeterFraction(combined, threshold: rollbackT), kind: "rollback"))</td>"
+                + "<td class=\"m\">\(meter(logMeterFraction(combined, threshold: rollbackT), kind: combined >= rollbackT ? "bad" : "warn"))</td>"
                 + "<td class=\"num\">\(ReasonFormat.evidence(combined)) / \(ReasonFormat.threshold(rollbackT))</td></tr>"
         } else {
             out += "<tr><td style=\"width:22%\"><b>combined</b></td><td colspan=\"3\" class=\"muted\">not compared at a "
@@ -111,7 +116,7 @@ extension StatusPage {
         for (g, test, text) in limits {
             guard let value = ev.value(g, test), let t = absoluteT else { continue }
             out += "<tr><td><b>limit</b></td><td>\(HTML.escape(text))</td>"
-                + "<td class=\"m\">\(meter(logMeterFraction(value, threshold: t), kind: "limit"))</td>"
+                + "<td class=\"m\">\(meter(logMeterFraction(value, threshold: t), kind: value >= t ? "bad" : "warn"))</td>"
                 + "<td class=\"num\">\(ReasonFormat.evidence(value)) / \(ReasonFormat.threshold(t))</td></tr>"
         }
         return out + "</tbody></table>"
@@ -142,7 +147,7 @@ extension StatusPage {
             + "<table class=\"ev\"><tbody>"
         for (label, detail, value, limit, text) in rows {
             out += "<tr><td style=\"width:22%\"><b>\(HTML.escape(label))</b></td><td>\(detail)</td>"
-                + "<td class=\"m\">\(meter(linearMeterFraction(value, limit: limit), kind: "rollback"))</td>"
+                + "<td class=\"m\">\(meter(linearMeterFraction(value, limit: limit), kind: value > limit ? "bad" : "pending"))</td>"
                 + "<td class=\"num\">\(text)</td></tr>"
         }
         return out + "</tbody></table>"

@@ -51,7 +51,7 @@ extension StatusPage {
             var detail = [step.bake.milliseconds > 0 ? "bake \(ReasonFormat.duration(milliseconds: step.bake.milliseconds))" : "no bake"]
             if step.manualGate { detail.append("manual gate") }
             out += "<div class=\"step \(cls)\"><div class=\"w\">\(step.weight)%</div>"
-                + "<div class=\"d\">step \(i + 1) · \(detail.joined(separator: " · "))</div>"
+                + "<div class=\"d\">step \(i) · \(detail.joined(separator: " · "))</div>"
             if i == s.step && !s.phase.isTerminal {
                 out += bakeProgress(step.bake, elapsed: elapsed)
             } else if i == s.step && s.phase == .rolledBack {
@@ -91,9 +91,9 @@ extension StatusPage {
         case .rolledBack:
             return "<div class=\"verdict rollback\"><span class=\"what\">Rolled back</span>: the baseline takes all traffic. "
                 + "\(HTML.escape(s.reason))</div>"
-        case .paused: lead = "Paused by an operator (the judge keeps measuring but takes no action; "
-            + "<code>glidepath resume \(HTML.escape(e.name))</code>). "
-        case .waiting: lead = "Waiting at a manual gate for an operator (<code>glidepath resume \(HTML.escape(e.name))</code>). "
+        case .paused: lead = "<b>Paused</b> by an operator: the judge keeps measuring but takes no action until "
+            + "<code>glidepath resume \(HTML.escape(e.name))</code>.<br>"
+        case .waiting: lead = "<b>Waiting</b> at a manual gate for an operator: <code>glidepath resume \(HTML.escape(e.name))</code>.<br>"
         case .ramping: break
         }
         guard let v = e.judge.lastVerdict else {

@@ -68,9 +68,11 @@ extension StatusPage {
     svg .line.baseline{stroke:var(--baseline)}svg .line.candidate{stroke:var(--candidate)}
     svg .dot.baseline{fill:var(--baseline)}svg .dot.candidate{fill:var(--candidate)}
     svg .marker{stroke:#9aa5b1;stroke-width:1;stroke-dasharray:3 3}
+    svg .empty{font-size:12px;fill:#9aa5b1}
     .meter{position:relative;height:10px;width:100%;min-width:140px;background:var(--line);border-radius:5px}
-    .meter i{position:absolute;left:0;top:0;bottom:0;border-radius:5px;background:var(--ok)}
-    .meter.rollback i{background:var(--bad)}.meter.limit i{background:var(--warn)}.meter.info i{background:#a0aab5}
+    .meter i{position:absolute;left:0;top:0;bottom:0;border-radius:5px;background:var(--info)}
+    .meter.ok i{background:var(--ok)}.meter.bad i{background:var(--bad)}.meter.warn i{background:var(--warn)}
+    .meter.info i{background:#a0aab5}
     .meter b{position:absolute;top:-3px;bottom:-3px;width:2px;background:var(--ink)}
     td.m{width:26%}
     .ev td{font-size:13px}

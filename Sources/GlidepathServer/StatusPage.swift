@@ -61,7 +61,8 @@ package enum StatusPage {
             + "<div class=\"muted small\">\(HTML.escape(p.baseline)) → \(HTML.escape(p.candidate))</div></td>"
             + "<td>\(badge(s.phase.rawValue))</td>"
             + "<td>\(weightBar(baseline: p.baseline, candidate: p.candidate, weight: s.candidateWeight(p), compact: true))</td>"
-            + "<td class=\"num\">\(s.step + 1)/\(p.steps.count)</td>"
+            + "<td class=\"num\" title=\"step \(s.step) (0-based, as in the API and the reasons) of \(p.steps.count)\">"
+            + "\(s.step)/\(p.steps.count)</td>"
             + "<td class=\"num\">\(ReasonFormat.duration(milliseconds: max(0, data.now.steady.subtractingSaturating(s.stepStartedAt))))</td>"
             + "<td class=\"judge\">\(judge)</td></tr>"
     }

@@ -130,6 +130,10 @@ package struct SvgChart: Sendable {
             s += "<line class=\"marker\" x1=\"\(xx)\" x2=\"\(xx)\" y1=\"\(n(top))\" y2=\"\(n(height - bottom))\">"
                 + "<title>\(HTML.escape(marker.label))</title></line>"
         }
+        if maximum == 0 && !series.contains(where: { $0.points.contains { $0.at >= start && $0.value != nil } }) {
+            s += "<text class=\"empty\" x=\"\(n(left + plotWidth / 2))\" y=\"\(n(top + plotHeight / 2))\" "
+                + "text-anchor=\"middle\">no data in this window</text>"
+        }
         for line in series {
             let cls = HTML.escape(line.cssClass)
             for run in segments(line.points, axisTop: axisTop) {

@@ -113,7 +113,7 @@ import Testing
         _ = w.router.handle(Fixture.request("GET", "/v1/migrations/chat-completions/weights", headers: [("Glidepath-Shim", "pod-1")]))
         let html = get("/migrations/chat-completions").text
         #expect(html.contains("<span class=\"b\" style=\"width:95%\">95%</span><span class=\"c\" style=\"width:5%\"></span>"))
-        #expect(html.contains("<div class=\"step current\"><div class=\"w\">5%</div><div class=\"d\">step 1 · bake 1m</div>"))
+        #expect(html.contains("<div class=\"step current\"><div class=\"w\">5%</div><div class=\"d\">step 0 · bake 1m</div>"))
         #expect(html.contains("in step 30s · bake 30s left of 1m"))
         #expect(html.contains("<div class=\"progress\"><i style=\"width:50%\"></i></div>"))
         #expect(html.contains("Judge: hold · "))

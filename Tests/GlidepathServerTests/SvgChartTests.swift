@@ -63,5 +63,13 @@ import Testing
         #expect(svg.contains(">\u{2212}1 min</text>") && svg.contains(">\u{2212}45 s</text>") && svg.contains(">now</text>"))
         #expect(svg.contains("<line class=\"marker\" x1=\"170.5\" x2=\"170.5\" y1=\"10\" y2=\"146\"><title>advance at 16:00:15 UTC</title></line>"))
         #expect(!svg.contains("<sheep>"))
+        #expect(!svg.contains("no data"))
+    }
+
+    @Test func aChartWithoutAnyValueSaysSo() {
+        let svg = chart().render(label: "TTFT", series: [SvgChart.Series(name: "a", cssClass: "baseline",
+                                                                      points: [ChartPoint(at: 30_000, value: nil)])])
+        #expect(svg.contains("<text class=\"empty\" x=\"283\" y=\"78\" text-anchor=\"middle\">no data in this window</text>"))
+        #expect(!svg.contains("<path"))
     }
 }
