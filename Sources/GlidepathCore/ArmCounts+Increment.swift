@@ -34,7 +34,7 @@ extension ArmCounts {
     }
 
     /// True when some counter is lower than in `previous`: the source restarted.
-    func wentDown(from previous: ArmCounts) -> Bool {
+    package func wentDown(from previous: ArmCounts) -> Bool {
         if requests < previous.requests || errors < previous.errors
             || clientErrors < previous.clientErrors || tokens < previous.tokens
             || latencySum < previous.latencySum || ttftSum < previous.ttftSum {

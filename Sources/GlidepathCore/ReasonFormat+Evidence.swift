@@ -7,7 +7,7 @@ import Darwin
 extension ReasonFormat {
     /// An e-value: `3.2`, `412` (rounded down, so a value shown equal to its threshold has reached it),
     /// `12,345`, `1.2e9`.
-    static func evidence(_ x: Double) -> String {
+    package static func evidence(_ x: Double) -> String {
         guard x.isFinite else { return x.isNaN ? "NaN" : "∞" }
         if x < 10 { return fixed((x * 10).rounded(.down) / 10, 1) }
         if x < 1e6 { return count(Int64(x.rounded(.down))) }
@@ -19,14 +19,14 @@ extension ReasonFormat {
 
     /// A decision threshold such as `1/α`: `500`, `20`, `66.7` (a float error of `1/0.05` is no reason
     /// to print 19).
-    static func threshold(_ x: Double) -> String {
+    package static func threshold(_ x: Double) -> String {
         let near = x.rounded()
         if abs(x - near) <= 1e-9 * max(1, abs(x)) { return evidence(near) }
         return x < 10 ? fixed(x, 1) : evidence(x)
     }
 
     /// `99%`, `99.5%`: a confidence level `1 − alpha` as a percentage without trailing zeros.
-    static func confidence(alpha: Double) -> String {
+    package static func confidence(alpha: Double) -> String {
         var text = fixed((1 - alpha) * 100, 3)
         while text.hasSuffix("0") { text.removeLast() }
         if text.hasSuffix(".") { text.removeLast() }
@@ -34,7 +34,7 @@ extension ReasonFormat {
     }
 
     /// A ratio limit without trailing zeros: `1.5`, `2`, `1.25`.
-    static func plain(_ x: Double) -> String {
+    package static func plain(_ x: Double) -> String {
         var text = fixed(x, 3)
         while text.hasSuffix("0") { text.removeLast() }
         if text.hasSuffix(".") { text.removeLast() }

@@ -2,7 +2,7 @@
 /// `glidepath history`, so they use grouped counts, short percentages and compact durations.
 package enum ReasonFormat {
     /// `1204` → `1,204`.
-    static func count<T: BinaryInteger>(_ n: T) -> String {
+    package static func count<T: BinaryInteger>(_ n: T) -> String {
         let digits = String(n.magnitude)
         var out = ""
         for (i, ch) in digits.enumerated() {
@@ -13,7 +13,7 @@ package enum ReasonFormat {
     }
 
     /// `x` rounded to `digits` decimals, always showing them: `fixed(2, 1)` → `2.0`.
-    static func fixed(_ x: Double, _ digits: Int) -> String {
+    package static func fixed(_ x: Double, _ digits: Int) -> String {
         guard x.isFinite else { return x.isNaN ? "NaN" : (x < 0 ? "-∞" : "∞") }
         var scale = 1.0
         for _ in 0..<digits { scale *= 10 }
@@ -30,13 +30,13 @@ package enum ReasonFormat {
     }
 
     /// A fraction as a percentage with one decimal: `0.098` → `9.8%`.
-    static func percent(_ fraction: Double) -> String { fixed(fraction * 100, 1) + "%" }
+    package static func percent(_ fraction: Double) -> String { fixed(fraction * 100, 1) + "%" }
 
     /// A ratio: `2` → `2.0×`.
-    static func ratio(_ x: Double) -> String { fixed(x, 1) + "×" }
+    package static func ratio(_ x: Double) -> String { fixed(x, 1) + "×" }
 
     /// A weight: `10%`, `12.5%`.
-    static func weight(_ w: Weight) -> String { "\(w)%" }
+    package static func weight(_ w: Weight) -> String { "\(w)%" }
 
     /// `step 1 (10%)`: steps are 0-based, as the API shows them.
     static func step(_ index: Int, _ policy: Policy) -> String {
@@ -61,7 +61,7 @@ package enum ReasonFormat {
     static func duration(_ span: TimeSpan) -> String { duration(milliseconds: span.milliseconds) }
 
     /// A latency: `0.8 ms`, `213 ms`, `1.25 s`.
-    static func latency(seconds: Double) -> String {
+    package static func latency(seconds: Double) -> String {
         let ms = seconds * 1000
         if ms < 10 { return fixed(ms, 1) + " ms" }
         if ms < 1000 { return fixed(ms, 0) + " ms" }
@@ -69,7 +69,7 @@ package enum ReasonFormat {
     }
 
     /// `0.99` → `p99`, `0.999` → `p99.9`, `0.5` → `p50`.
-    static func quantileName(_ q: Double) -> String {
+    package static func quantileName(_ q: Double) -> String {
         // The defaults are named on every tick of every migration: skip the formatting for them.
         switch q {
         case 0.5: return "p50"

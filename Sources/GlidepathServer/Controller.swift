@@ -36,9 +36,13 @@ package final class Controller: @unchecked Sendable {
     /// Asks webhook gates in the background; ticks read its answers.
     package let gates: GateChecker
 
+    /// The last half hour of each migration's counters, for the status page's charts.
+    package let history: StatusHistory
+
     package init(store: any MigrationStore, metrics: ServerMetrics = ServerMetrics(),
                 time: any TimeSource = SystemTimeSource(), webhooks: WebhookConfig = WebhookConfig(),
-                webhookTransport: any WebhookTransport = URLSessionWebhookTransport()) {
+                webhookTransport: any WebhookTransport = URLSessionWebhookTransport(),
+                history: StatusHistory = StatusHistory()) {
         self.store = store
         self.metrics = metrics
         self.time = time
@@ -48,6 +52,7 @@ package final class Controller: @unchecked Sendable {
         storeHealth = StoreHealth(metrics: metrics)
         table = MigrationTable(metrics: metrics)
         shims = ShimTracker(gauge: metrics.shims)
+        self.history = history
     }
 
     // MARK: Reads

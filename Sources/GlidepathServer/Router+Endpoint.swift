@@ -5,6 +5,9 @@ import HTTPServer
 /// it allows, the token a method needs, the body limit, and whether its handler may block.
 enum Endpoint: Equatable {
     case healthz, readyz, metrics, list
+    /// The status page: `/` (every migration) and `/migrations/{name}`.
+    case overviewPage
+    case migrationPage(String)
     case migration(String)
     case weights(String)
     case observations(String)
@@ -25,10 +28,13 @@ enum Endpoint: Equatable {
             case "healthz": return .healthz
             case "readyz": return .readyz
             case "metrics": return .metrics
+            case "": return .overviewPage
             default: return nil
             }
         case 3 where parts[1] == "v1" && parts[2] == "migrations":
             return .list
+        case 3 where parts[1] == "migrations" && !parts[2].isEmpty:
+            return .migrationPage(HTTPRequest.decodedSegment(parts[2]))
         case 4 where parts[1] == "v1" && parts[2] == "migrations" && !parts[3].isEmpty:
             return .migration(HTTPRequest.decodedSegment(parts[3]))
         case 5 where parts[1] == "v1" && parts[2] == "migrations" && !parts[3].isEmpty:
@@ -51,6 +57,8 @@ enum Endpoint: Equatable {
         case .readyz: "/readyz"
         case .metrics: "/metrics"
         case .list: "/v1/migrations"
+        case .overviewPage: "/"
+        case .migrationPage: "/migrations/{name}"
         case .migration: "/v1/migrations/{name}"
         case .weights: "/v1/migrations/{name}/weights"
         case .observations: "/v1/migrations/{name}/observations"
@@ -101,7 +109,7 @@ enum Endpoint: Equatable {
     /// worker thread, so the event loop keeps serving weights and observations meanwhile.
     func blocks(_ method: String) -> Bool {
         switch self {
-        case .migration, .list, .decisions, .action: true
+        case .migration, .list, .decisions, .action, .overviewPage, .migrationPage: true
         default: false
         }
     }

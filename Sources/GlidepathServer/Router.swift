@@ -86,6 +86,8 @@ package final class Router: Sendable {
             response = HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "text/plain; version=0.0.4; charset=utf-8")]),
                                     body: controller.metrics.registry.render())
         case .list: response = listMigrations()
+        case .overviewPage: response = overviewPage(r)
+        case .migrationPage(let name): response = migrationPage(name, r)
         case .migration(let name): response = r.method == "PUT" ? putMigration(name, r) : getMigration(name)
         case .weights(let name): response = weights(name, r)
         case .observations(let name): response = observations(name, r)

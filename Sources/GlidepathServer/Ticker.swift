@@ -47,19 +47,26 @@ package struct Ticker: Sendable {
             c.metrics.controlLoopDuration.observe(SystemTimeSource.monotonicSeconds() - started, labels: [])
         }
         c.retryPending()
-        let due = c.lock.withLock {
-            c.table.entries.values.filter { e in
+        // The status page's history samples each migration at its ticks (and every 10 s at least) from
+        // the same fetch.
+        let (due, sample) = c.lock.withLock { () -> ([Fetched], [Fetched]) in
+            let all = c.table.entries.values.sorted { $0.name < $1.name }
+            func fetched(_ e: MigrationEntry) -> Fetched {
+                Fetched(name: e.name, policyVersion: e.status.policyVersion, baseline: e.policy.baseline,
+                        candidate: e.policy.candidate)
+            }
+            let due = all.filter { e in
                 guard let last = e.judge.lastTickAt else { return true }
                 return now.steady.subtractingSaturating(last) >= e.policy.interval.milliseconds
-            }.sorted { $0.name < $1.name }.map {
-                Fetched(name: $0.name, policyVersion: $0.status.policyVersion, baseline: $0.policy.baseline,
-                        candidate: $0.policy.candidate)
             }
+            let sample = all.filter { c.history.wantsSample($0.name, interval: $0.policy.interval, now: now.steady) }
+            return (due.map(fetched), sample.map(fetched))
         }
-        if !due.isEmpty {
+        let queried = due + sample.filter { s in !due.contains { $0.name == s.name } }
+        if !queried.isEmpty {
             let snapshot: [String: ArmPair]
             do {
-                snapshot = try source.fetch(due.map {
+                snapshot = try source.fetch(queried.map {
                     MetricsQuery(migration: $0.name, baseline: $0.baseline, candidate: $0.candidate)
                 })
             } catch {
@@ -68,6 +75,11 @@ package struct Ticker: Sendable {
                     + "\(error)", [("detail", .string("\(error)"))])
                 report.sourceError = "\(error)"
                 return report
+            }
+            for s in sample {
+                guard let counts = snapshot[s.name] else { continue }
+                c.history.record(s.name, arms: StatusHistory.ArmNames(baseline: s.baseline, candidate: s.candidate),
+                                 counts: counts, at: now.steady)
             }
             for d in due {
                 guard let counts = snapshot[d.name] else {
