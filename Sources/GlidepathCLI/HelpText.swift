@@ -8,6 +8,8 @@ package enum HelpText {
 
     Server:
       serve [--listen HOST:PORT] [--db PATH] [--policies DIR]   run the controller
+      demo [--listen HOST:PORT] [--speed X] [--keep]
+                               a one-minute demo: a healthy candidate promoted, a faulty one rolled back
     Policies:
       apply FILE...            send policies to the server (PUT)
       lint FILE...             check policies locally, print every problem
@@ -43,6 +45,22 @@ package enum HelpText {
               --db        SQLite database (default ./glidepath.db)
               --policies  directory of *.json policies applied at start-up (default ./policies);
                           an invalid file stops start-up
+
+            """
+        case "demo": return """
+            Usage: glidepath demo [--listen HOST:PORT] [--speed X] [--keep]
+
+              Starts a controller on a temporary database, three simulated providers on loopback (legacy,
+              candidate-ok, candidate-bad) and shim traffic, applies two fast policies and shows the live
+              view while demo-healthy ramps 5/25/50/100 % to promoted and demo-faulty (8 % errors, twice the
+              latency) is rolled back by the judge: about a minute. Prints the status page and /metrics
+              URLs. Exits 0 once both reached that outcome, 1 if not (or after 3 minutes), and removes
+              everything it started. Ctrl-C stops it and cleans up.
+
+              --listen  the controller's address, a loopback one (default 127.0.0.1:0, a free port)
+              --speed   traffic × X and bakes ÷ X, from 0.5 to 4 (default 1)
+              --keep    leave the controller and the traffic running after the outcome, until Ctrl-C,
+                        to browse the status page
 
             """
         case "apply": return "Usage: glidepath apply FILE... [--server URL]\n\n  Sends each policy to the server (PUT /v1/migrations/NAME).\n"

@@ -22,6 +22,7 @@ case .lint(let files): code = LocalCommands.lint(files)
 case .bucket(let migration, let key): code = LocalCommands.bucket(migration: migration, key: key)
 case .bucketVectors(let count): code = LocalCommands.bucketVectors(count: count)
 case .simulate(let options): code = SimulateCommand.run(options)
+case .demo(let options): code = DemoCommand.run(options)
 case .apply(let files, let server): code = ClientCommands.apply(files, client: AdminClient(server: server, environment: environment))
 case .status(let name, let json, let server):
     code = ClientCommands.status(name, json: json, client: AdminClient(server: server, environment: environment))
