@@ -38,8 +38,14 @@ package enum DemoReport {
                 out += "\(pad(m.name, 13)) missing\n"
                 continue
             }
+            let expected = DemoOutcome.words(m.expected)
+            if !o.phase.isTerminal {
+                out += "\(pad(m.name, 13)) still \(o.phase.rawValue) at step \(o.step + 1)/\(plan.stepWeights.count), "
+                    + "expected \(expected): \(o.reason)\n"
+                continue
+            }
             let when = reachedAfter[m.name].map { " after \(Int($0.rounded())) s" } ?? ""
-            let verdict = o.phase == m.expected ? "as expected" : "expected \(DemoOutcome.words(m.expected))"
+            let verdict = o.phase == m.expected ? "as expected" : "expected \(expected)"
             out += "\(pad(m.name, 13)) \(DemoOutcome.words(o.phase))\(when), \(verdict): \(o.reason)\n"
         }
         let total = sent.values.reduce(0) { $0 + $1.requests }
@@ -47,7 +53,7 @@ package enum DemoReport {
             guard let t = sent[p.name], t.requests > 0 else { return nil }
             return "\(p.name) \(number(Double(t.requests))) (\(percent(t.errors, of: t.requests)) failed)"
         }
-        out += "\(pad("traffic", 13)) \(number(Double(total))) requests: " + arms.joined(separator: ", ")
+        out += "\(pad("traffic", 13)) \(number(Double(total))) requests" + (arms.isEmpty ? "" : ": " + arms.joined(separator: ", "))
             + "; \(number(Double(fallbacks))) failed candidate calls answered by the baseline instead\n"
         return out
     }

@@ -59,6 +59,16 @@ import Testing
             """)
     }
 
+    @Test func anInterruptedDemoSaysWhereTheUnfinishedMigrationWas() {
+        let o = Self.observed((.ramping, 1, "waiting for evidence"), (.rolledBack, 0, "errors"))
+        let text = DemoReport.summary(Self.plan, observed: o, reachedAfter: ["demo-faulty": 6], sent: [:], fallbacks: 0)
+        #expect(text.hasPrefix("""
+            demo-healthy  still ramping at step 2/4, expected promoted: waiting for evidence
+            demo-faulty   rolled back after 6 s, as expected: errors
+            traffic       0 requests; 0 failed
+            """))
+    }
+
     @Test func theIntroGivesTheURLsToOpen() {
         let text = DemoReport.intro(Self.plan, controllerURL: "http://127.0.0.1:4321", keep: false)
         #expect(text.contains("  status page  http://127.0.0.1:4321/\n  metrics      http://127.0.0.1:4321/metrics\n"))
