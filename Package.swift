@@ -28,11 +28,14 @@ let package = Package(
         // Wiring: API handlers, control loop, metric sources, `serve`.
         .target(name: "GlidepathServer", dependencies: ["GlidepathCore", "PromText", "SQLiteStore", "HTTPServer"]),
         // The command line: arguments, help, the admin client and how its answers are printed.
-        .target(name: "GlidepathCLI", dependencies: ["GlidepathServer", "GlidepathSimulator", "HTTPServer"]),
+        .target(name: "GlidepathCLI", dependencies: ["GlidepathServer", "GlidepathSimulator", "GlidepathDemo", "HTTPServer"]),
         // The client shim applications embed: sticky routing, weights polling, outcome reporting.
         .target(name: "GlidepathShim", dependencies: []),
+        // `glidepath demo`: a controller on a temporary database, simulated providers, shim traffic.
+        .target(name: "GlidepathDemo", dependencies: ["GlidepathCore", "GlidepathServer", "GlidepathShim", "GlidepathSimulator",
+                                                      "HTTPServer", "JSONText", "SQLiteStore"]),
         // The command-line tool.
-        .executableTarget(name: "glidepath", dependencies: ["GlidepathCLI", "GlidepathServer", "GlidepathSimulator"]),
+        .executableTarget(name: "glidepath", dependencies: ["GlidepathCLI", "GlidepathServer", "GlidepathSimulator", "GlidepathDemo"]),
 
         .testTarget(name: "GlidepathCoreTests", dependencies: ["GlidepathCore"]),
         .testTarget(name: "PromTextTests", dependencies: ["PromText"]),
@@ -43,6 +46,7 @@ let package = Package(
                     dependencies: ["GlidepathShim", "GlidepathServer", "SQLiteStore", "HTTPServer", "GlidepathCore"]),
         .testTarget(name: "GlidepathSimulatorTests", dependencies: ["GlidepathSimulator", "GlidepathServer"]),
         .testTarget(name: "GlidepathCLITests", dependencies: ["GlidepathCLI", "GlidepathServer", "GlidepathSimulator"]),
+        .testTarget(name: "GlidepathDemoTests", dependencies: ["GlidepathDemo", "GlidepathCore", "GlidepathServer", "HTTPServer"]),
     ]
 )
 

@@ -102,7 +102,7 @@ extension CommandLineArguments {
     }
 
     /// A plain decimal above 0 (`100`, `0.1`): no sign, exponent, hex, `inf` or `nan`.
-    private static func positiveDecimal(_ text: String) -> Double? {
+    static func positiveDecimal(_ text: String) -> Double? {
         guard !text.isEmpty, text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
               text.filter({ $0 == "." }).count <= 1, text != ".",
               let value = Double(text), value > 0, value.isFinite else { return nil }

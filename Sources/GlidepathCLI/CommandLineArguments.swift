@@ -1,6 +1,7 @@
 import GlidepathServer
 import GlidepathCore
 import GlidepathSimulator
+import GlidepathDemo
 
 /// A parsed `glidepath` command line. Parsing is pure so tests can cover every usage error.
 package enum Command: Equatable, Sendable {
@@ -19,6 +20,8 @@ package enum Command: Equatable, Sendable {
     /// `bucket --vectors N`: the protocol's vectors plus N generated ones, as JSON.
     case bucketVectors(count: Int)
     case simulate(SimulationOptions)
+    /// `demo [--listen HOST:PORT] [--speed X] [--keep]`: the self-contained demo.
+    case demo(DemoOptions)
 }
 
 /// A command line that does not make sense (exit code 2), with the message to print.
@@ -48,6 +51,7 @@ package enum CommandLineArguments {
             "simulate": Spec(valueFlags: ["--scenario", "--rate", "--runs", "--seed", "--judge", "--policy", "--horizon",
                                            "--traffic", "--replay"], boolFlags: ["--json"],
                              positional: 0...0),
+            "demo": Spec(valueFlags: ["--listen", "--speed"], boolFlags: ["--keep"], positional: 0...0),
         ]
         for a in OperatorAction.allCases {
             s[a.rawValue] = Spec(valueFlags: ["--server", "--reason", "--actor"], boolFlags: [], positional: 1...1)
@@ -150,6 +154,7 @@ package enum CommandLineArguments {
             return .bucket(migration: m, key: k)
         case "version": return .version
         case "simulate": return .simulate(try simulateOptions(values: values, json: flags.contains("--json")))
+        case "demo": return .demo(try demoOptions(values: values, keep: flags.contains("--keep")))
         default:
             guard let action = OperatorAction(rawValue: command) else { throw UsageError("unknown command \"\(command)\"") }
             return .action(action, name: positional[0], reason: values["--reason"], server: server, actor: values["--actor"])

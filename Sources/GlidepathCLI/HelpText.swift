@@ -9,6 +9,8 @@ package enum HelpText {
     Server:
       serve [--listen HOST:PORT] [--db PATH] [--policies DIR] [--log-format text|json]
                                run the controller
+      demo [--listen HOST:PORT] [--speed X] [--keep]
+                               a one-minute demo: a healthy candidate promoted, a faulty one rolled back
     Policies:
       apply FILE...            send policies to the server (PUT)
       lint FILE...             check policies locally, print every problem
@@ -53,6 +55,22 @@ package enum HelpText {
 
             Environment: GLIDEPATH_WEBHOOK_SECRET signs webhooks (notify, gates) with HMAC-SHA256;
             GLIDEPATH_PUBLIC_URL is the controller's address as people reach it (linked in notifications).
+
+            """
+        case "demo": return """
+            Usage: glidepath demo [--listen HOST:PORT] [--speed X] [--keep]
+
+              Starts a controller on a temporary database, three simulated providers on loopback (legacy,
+              candidate-ok, candidate-bad) and shim traffic, applies two fast policies and shows the live
+              view while demo-healthy ramps 5/25/50/100 % to promoted and demo-faulty (8 % errors, twice the
+              latency) is rolled back by the judge: about a minute. Prints the status page and /metrics
+              URLs. Exits 0 once both reached that outcome, 1 if not (or after 3 minutes), and removes
+              everything it started. Ctrl-C stops it and cleans up.
+
+              --listen  the controller's address, a loopback one (default 127.0.0.1:0, a free port)
+              --speed   traffic × X and bakes ÷ X, from 0.5 to 4 (default 1)
+              --keep    leave the controller and the traffic running after the outcome, until Ctrl-C,
+                        to browse the status page
 
             """
         case "apply": return "Usage: glidepath apply FILE... [--actor WHO] [--server URL]\n\n  Sends each policy to the server (PUT /v1/migrations/NAME), recording who applied it\n  (--actor, default $USER@hostname).\n"

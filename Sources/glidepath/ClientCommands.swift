@@ -34,7 +34,7 @@ enum ClientCommands {
 
     static func status(_ name: String?, json: Bool, client: AdminClient) -> Int32 {
         do {
-            let statuses = try fetchStatuses(name, client: client)
+            let statuses = try client.statuses(name)
             if json {
                 let value: Any = name == nil ? statuses : statuses[0]
                 let data = try JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys])
@@ -48,20 +48,6 @@ enum ClientCommands {
             StandardStreams.writeError("glidepath status: \(error)\n")
             return 1
         }
-    }
-
-    /// The full status of `name`, or of every migration.
-    static func fetchStatuses(_ name: String?, client: AdminClient) throws -> [[String: Any]] {
-        if let name {
-            return [try client.call("GET", "/v1/migrations/\(AdminClient.escape(name))") as? [String: Any] ?? [:]]
-        }
-        var statuses: [[String: Any]] = []
-        let list = try client.call("GET", "/v1/migrations") as? [[String: Any]] ?? []
-        for item in list {
-            guard let n = item["migration"] as? String else { continue }
-            statuses.append(try client.call("GET", "/v1/migrations/\(AdminClient.escape(n))") as? [String: Any] ?? [:])
-        }
-        return statuses
     }
 
     static func history(_ name: String, limit: Int?, json: Bool, client: AdminClient) -> Int32 {

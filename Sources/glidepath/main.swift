@@ -23,6 +23,7 @@ case .lint(let files): code = LocalCommands.lint(files)
 case .bucket(let migration, let key): code = LocalCommands.bucket(migration: migration, key: key)
 case .bucketVectors(let count): code = LocalCommands.bucketVectors(count: count)
 case .simulate(let options): code = SimulateCommand.run(options)
+case .demo(let options): code = DemoCommand.run(options)
 case .apply(let files, let server, let actor):
     code = ClientCommands.apply(files, client: AdminClient(server: server, environment: environment, actor: actor,
                                                            hostname: AdminClient.localHostname()))
