@@ -11,43 +11,22 @@ package final class ControlLoop: @unchecked Sendable {
     package let time: any TimeSource
     package let period: Double
 
-    private let wakeUp = DispatchSemaphore(value: 0)
-    private let done = DispatchSemaphore(value: 0)
-    private let lock = NSLock()
-    private var stopping = false
-    private var started = false
+    private let worker: WorkerThread
 
     package init(controller: Controller, source: any MetricsSource, time: any TimeSource, period: Double = 0.25) {
-        self.ticker = Ticker(controller: controller)
+        let ticker = Ticker(controller: controller)
+        self.ticker = ticker
         self.source = source
         self.time = time
         self.period = period
+        worker = WorkerThread(name: "glidepath-control-loop", period: period) { _ in
+            ticker.round(at: time.read(), source: source)
+            return false
+        }
     }
 
-    package func start() {
-        lock.withLock { started = true }
-        let t = Thread { [self] in run() }
-        t.name = "glidepath-control-loop"
-        t.start()
-    }
+    package func start() { worker.start() }
 
     /// Asks the loop to stop and waits for the round in progress to finish.
-    package func stop() {
-        let wasStarted = lock.withLock { () -> Bool in
-            stopping = true
-            return started
-        }
-        guard wasStarted else { return }
-        wakeUp.signal()
-        done.wait()
-    }
-
-    private func run() {
-        while !lock.withLock({ stopping }) {
-            ticker.round(at: time.read(), source: source)
-            // DispatchTime is monotonic: a wall-clock step does not change how long this waits.
-            _ = wakeUp.wait(timeout: .now() + period)
-        }
-        done.signal()
-    }
+    package func stop() { worker.stop() }
 }

@@ -44,13 +44,10 @@ package final class NotificationDispatcher: @unchecked Sendable {
     private let jitter: @Sendable () -> Double
 
     private let lock = NSLock()
-    private var stopping = false
-    private var started = false
     private var lastTrim: Int64?
     /// Migrations whose pending gauge is set (to zero them when their last notification settles).
     private var pendingNames: Set<String> = []
-    private let wakeUp = DispatchSemaphore(value: 0)
-    private let done = DispatchSemaphore(value: 0)
+    private var worker: WorkerThread?
 
     package init(outbox: any NotificationOutbox, transport: any WebhookTransport, config: WebhookConfig,
                  metrics: NotificationMetrics, time: any TimeSource, settings: Settings = Settings(),
@@ -73,37 +70,24 @@ package final class NotificationDispatcher: @unchecked Sendable {
         return Swift.min(Int64((Double(base) * factor).rounded()), max)
     }
 
+    /// Starts the delivery thread: a pass every `settings.period`, at once again while a full batch was sent.
     package func start() {
-        lock.withLock { started = true }
-        let t = Thread { [self] in run() }
-        t.name = "glidepath-notifications"
-        t.start()
+        let batch = settings.batch
+        let w = WorkerThread(name: "glidepath-notifications", period: settings.period) { [weak self] _ in
+            guard let pass = self?.runOnce() else { return false }
+            return pass.sent >= batch && pass.storeError == nil  // more may be due
+        }
+        lock.withLock { worker = w }
+        w.start()
     }
 
     /// Asks the thread to stop and waits for the POST in progress (at most the transport's timeout).
-    package func stop() {
-        let wasStarted = lock.withLock { () -> Bool in
-            stopping = true
-            return started
-        }
-        guard wasStarted else { return }
-        wakeUp.signal()
-        done.wait()
-    }
+    package func stop() { lock.withLock { worker }?.stop() }
 
     /// Wakes the thread now instead of at the end of its period (a notification was just queued).
-    package func wake() { wakeUp.signal() }
+    package func wake() { lock.withLock { worker }?.wake() }
 
-    private var isStopping: Bool { lock.withLock { stopping } }
-
-    private func run() {
-        while !isStopping {
-            let pass = runOnce()
-            if pass.sent >= settings.batch, pass.storeError == nil { continue }  // more may be due
-            _ = wakeUp.wait(timeout: .now() + settings.period)
-        }
-        done.signal()
-    }
+    private var isStopping: Bool { lock.withLock { worker }?.isStopping ?? false }
 
     /// One pass: trims the outbox when due, then sends what is due now, in order.
     @discardableResult
