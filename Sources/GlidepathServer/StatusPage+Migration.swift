@@ -54,6 +54,7 @@ extension StatusPage {
             case .webhook(let url): detail.append("webhook gate \(HTML.escape(url.redacted))")
             case nil: break
             }
+            if step.mirror > .zero { detail.insert("shadow \(step.mirror)%", at: 0) }
             out += "<div class=\"step \(cls)\"><div class=\"w\">\(step.weight)%</div>"
                 + "<div class=\"d\">step \(i) · \(detail.joined(separator: " · "))</div>"
             if i == s.step && !s.phase.isTerminal {
