@@ -46,7 +46,7 @@ for _ in $(seq 100); do curl -sf "$server/readyz" >/dev/null && break; sleep 0.1
 curl -sf "$server/readyz" >/dev/null || fail "controller not ready"
 for spec in "$old_port key-old 0.0 1" "$bad_port key-new-bad 0.3 2" "$good_port key-new 0.0 3"; do
   set -- $spec
-  python3 "$root/shims/python/fake_provider.py" --port "$1" --name "$2" --error-rate "$3" --seed "$4" --latency-ms 5 \
+  python3 "$root/shims/python/fake_provider.py" --port "$1" --name "$2" --error-rate "$3" --seed "$4" --latency-ms 50 \
     >/dev/null 2>&1 &
   pids+=("$!")
   for _ in $(seq 50); do curl -sf "http://127.0.0.1:$1/healthz" >/dev/null && break; sleep 0.1; done

@@ -93,7 +93,7 @@ def main():
     start = time.monotonic()
     reached = None
     i = 0
-    with ThreadPoolExecutor(max_workers=4) as pool:
+    with ThreadPoolExecutor(max_workers=8) as pool:
         while True:
             now = time.monotonic()
             snap = shim.weights
