@@ -76,5 +76,10 @@ import Testing
         let page = w.router.handle(Fixture.request("GET", "/migrations/chat-completions")).text
         #expect(page.contains("step 0 · shadow 100% · bake 1h"))
         #expect(page.contains("step 1 · shadow 50% · no bake"))
+        #expect(page.contains("shadow 100%: requests the baseline serves in buckets below 100% are also sent to holysheep"))
+        let overview = w.router.handle(Fixture.request("GET", "/")).text
+        #expect(overview.contains("<div class=\"muted small\">shadow 100%</div>"))
+        #expect(act("rollback").status == 200)
+        #expect(!w.router.handle(Fixture.request("GET", "/")).text.contains("<div class=\"muted small\">shadow"))
     }
 }
