@@ -131,4 +131,29 @@ import Testing
             try ObservationParser.parse(Array(body.utf8), baseline: "a", candidate: "b", classifier: .standard)
         }
     }
+
+    @Test func editingTheMirrorOfTheShadowStepKeepsItsEvidenceAndMovesTheDocument() throws {
+        var loop = SeqLoop(policy: Self.shadow)
+        for _ in 0..<5 { loop.tick(perTick: 1_000) }
+        var edited = Self.shadow
+        edited.steps[0].mirror = Weight(basisPoints: 5_000)
+        let t = try StateMachine.updatePolicy(from: Self.shadow, to: edited, newVersion: 2, status: loop.status,
+                                              judge: loop.state, now: loop.now)
+        #expect(t.status.step == 0 && t.status.phase == .ramping)
+        #expect(t.status.revision == loop.status.revision + 1)  // shims see the new mirror
+        #expect(t.status.stepStartedAt == loop.status.stepStartedAt)  // the bake and evidence carry on
+        #expect(t.status.mirror(edited) == Weight(basisPoints: 5_000))
+        #expect(t.decision.reason == "policy version 2 applied; staying at step 0 (0%, shadow 50%)")
+    }
+
+    @Test func droppingTheShadowStepIsRefused() throws {
+        let loop = SeqLoop(policy: Self.shadow)
+        var live = Self.shadow
+        live.steps.removeFirst()
+        #expect(throws: PolicyEditRefused.self) {
+            try StateMachine.updatePolicy(from: Self.shadow, to: live, newVersion: 2, status: loop.status,
+                                          judge: loop.state, now: loop.now)
+        }
+    }
+
 }
