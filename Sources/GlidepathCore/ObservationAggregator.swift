@@ -13,6 +13,8 @@ struct ObservationAggregator {
     private let cells: UnsafeMutableBufferPointer<UInt8>
     private var sums: (Double, Double) = (0, 0)
     private var ttftSums: (Double, Double) = (0, 0)
+    /// Lines marked `mirror=1` (all on the candidate).
+    var mirrored: UInt64 = 0
     /// `LatencyBuckets.count`, read once.
     private let buckets: Int
 
@@ -106,6 +108,6 @@ struct ObservationAggregator {
                 latencySum: arm == 0 ? sums.0 : sums.1, tokens: counters[base + Self.tokensOffset],
                 ttft: ttft.allSatisfy { $0 == 0 } ? [] : ttft, ttftSum: arm == 0 ? ttftSums.0 : ttftSums.1)
         }
-        return ObservationBatch(lines: lines, arms: arms, codes: StatusCodeCounts(counts: codes))
+        return ObservationBatch(lines: lines, arms: arms, codes: StatusCodeCounts(counts: codes), mirrored: mirrored)
     }
 }

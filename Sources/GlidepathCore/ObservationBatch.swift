@@ -6,10 +6,15 @@ package struct ObservationBatch: Hashable, Sendable {
     package var arms: ArmPair
     /// Requests per arm, class and status code group (`glidepath_requests_total{class,code}`).
     package var codes: StatusCodeCounts
+    /// Lines marked `mirror=1`: shadow copies, already counted in the candidate's `arms` and `codes`
+    /// (`glidepath_mirrored_requests_total`).
+    package var mirrored: UInt64
 
-    package init(lines: Int = 0, arms: ArmPair = .zero, codes: StatusCodeCounts = StatusCodeCounts()) {
+    package init(lines: Int = 0, arms: ArmPair = .zero, codes: StatusCodeCounts = StatusCodeCounts(),
+                mirrored: UInt64 = 0) {
         self.lines = lines
         self.arms = arms
         self.codes = codes
+        self.mirrored = mirrored
     }
 }

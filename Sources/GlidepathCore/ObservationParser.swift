@@ -9,7 +9,8 @@
 /// - `latency_ms`: digits with an optional fraction (`142`, `142.5`): no sign, exponent, hex, `inf`
 ///   or `nan`; at most `maxMilliseconds`.
 /// - `tokens=<digits>` (at most `maxTokens`) and `ttft_ms=<latency syntax>`, each at most once;
-///   any other key is an error.
+///   `mirror=1` (a background shadow copy sent to the candidate: the candidate's evidence like any other
+///   line, also counted in `ObservationBatch.mirrored`; only on a candidate line); any other key is an error.
 ///
 /// The parser walks the raw bytes once and aggregates straight into per-arm counters (requests by class
 /// and status code group, tokens, latency and `ttft_ms` histograms); nothing is allocated per line.
@@ -113,6 +114,7 @@ package enum ObservationParser {
         var tokens: UInt64 = 0
         var sawTokens = false
         var ttft = -1.0
+        var mirror = false
         var i = latencyEnd
         while i < e {
             let fs = i + 1
@@ -138,11 +140,19 @@ package enum ObservationParser {
                 if ttft >= 0 { throw duplicate(line, "ttft_ms") }
                 ttft = parseSeconds(p, eq + 1, fe)
                 if ttft < 0 { throw badMilliseconds("ttft_ms", ttft, p, eq + 1, fe, line: line, reason: "bad_field") }
+            } else if matches(p, fs, eq, "mirror") {
+                if mirror { throw duplicate(line, "mirror") }
+                mirror = true
+                if !matches(p, eq + 1, fe, "1") { throw badMirror(p, eq + 1, fe, line: line) }
             } else {
-                throw ObservationError(line: line, message: "unknown field \(quoted(p, fs, eq)) (expected tokens "
-                                       + "or ttft_ms)", reason: "bad_field")
+                throw ObservationError(line: line, message: "unknown field \(quoted(p, fs, eq)) (expected tokens, "
+                                       + "ttft_ms or mirror)", reason: "bad_field")
             }
             i = fe
+        }
+        if mirror {
+            if arm != 1 { throw mirrorOnBaseline(line, agg.name(0)) }
+            agg.mirrored &+= 1
         }
         agg.add(arm: arm, classIndex: classifier.classIndex(status), codeIndex: StatusCode.index(of: status),
                 seconds: seconds, tokens: tokens, ttft: ttft)

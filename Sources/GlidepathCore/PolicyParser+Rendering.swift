@@ -40,8 +40,9 @@ extension PolicyParser {
     }
 
     static func render(_ step: Step) -> JSONValue {
-        var pairs: [(String, JSONValue)] = [("weight", JSONValue(.number(step.weight.description))),
-                                            ("bake", .string(step.bake.description))]
+        var pairs: [(String, JSONValue)] = [("weight", JSONValue(.number(step.weight.description)))]
+        if step.mirror > .zero { pairs.append(("mirror", JSONValue(.number(step.mirror.description)))) }
+        pairs.append(("bake", .string(step.bake.description)))
         switch step.gate {
         case .manual?: pairs.append(("gate", .string("manual")))
         case .webhook(let url)?: pairs.append(("gate", .object([("webhook", .string(url.text))])))

@@ -33,6 +33,7 @@ package final class ServerMetrics: Sendable {
     package let shimBreakerTrips: CounterFamily
     package let fallbacks: CounterFamily
     package let armInfo: GaugeFamily
+    package let mirrored: CounterFamily
 
     package init(registry: MetricRegistry = MetricRegistry()) {
         self.registry = registry
@@ -92,6 +93,9 @@ package final class ServerMetrics: Sendable {
             help: "Breaker openings shims reported (Glidepath-Breaker-Trips on accepted batches).", labels: ["migration"])
         fallbacks = registry.counter("glidepath_fallbacks_total",
             help: "Failed candidate calls shims answered from the baseline (Glidepath-Fallbacks).", labels: ["migration"])
+        mirrored = registry.counter("glidepath_mirrored_requests_total",
+            help: "Shadow copies shims sent to the candidate (mirror=1 lines), also counted as its requests.",
+            labels: ["migration"])
         buildInfo.set(1, labels: [ServerMetrics.version])
         storePending.set(0, labels: [])
         sourceErrors.add(0, labels: [])
@@ -108,7 +112,7 @@ package final class ServerMetrics: Sendable {
     /// no longer priced loses its cost series). Every decision action starts at zero too, so
     /// `increase(glidepath_decisions_total{action="rollback"}[1d])` counts a migration's first rollback.
     package func precreate(migration: String, policy: Policy) {
-        for shimReport in [shimBreakerTrips, fallbacks] { shimReport.add(0, labels: [migration]) }
+        for shimReport in [shimBreakerTrips, fallbacks, mirrored] { shimReport.add(0, labels: [migration]) }
         for action in Decision.Action.allCases { decisions.add(0, labels: [migration, action.rawValue]) }
         let zeros = [UInt64](repeating: 0, count: LatencyBuckets.count)
         let pairs = policy.guards.classifier.producedPairs
@@ -140,6 +144,7 @@ package final class ServerMetrics: Sendable {
 
     /// Adds an accepted ingest batch; cost at the served migration's prices (every request counts).
     package func merge(_ batch: ObservationBatch, migration: String, served: ServedMigration) {
+        if batch.mirrored > 0 { mirrored.add(Double(batch.mirrored), labels: [migration]) }
         for arm in Arm.allCases {
             let c = batch.arms[arm]
             guard c.requests > 0 else { continue }

@@ -16,15 +16,16 @@ package struct WeightsDocument: Sendable {
         self.init(migration: status.migration, revision: status.revision, phase: status.phase, step: status.step,
                   baseline: policy.baseline, candidate: policy.candidate, candidateWeight: status.candidateWeight(policy),
                   pollAfterSeconds: max(1, policy.pollAfter.milliseconds / 1000), classifier: policy.guards.classifier,
-                  breaker: policy.breaker)
+                  breaker: policy.breaker, mirror: status.mirror(policy))
     }
 
     /// The document from its parts (a quarantined migration is served from its last decision this way, with
     /// the default error statuses and breaker). `errorStatuses` and `breaker` tell shims what the policy
-    /// counts as an error and how their local breaker behaves.
+    /// counts as an error and how their local breaker behaves. `mirror` (the share of buckets whose
+    /// baseline-served requests are also sent to the candidate) is written only when above zero.
     package init(migration: String, revision: Int64, phase: Phase, step: Int, baseline: String, candidate: String,
                 candidateWeight w: Weight, pollAfterSeconds poll: Int64, classifier: StatusClassifier = .standard,
-                breaker: BreakerSettings = BreakerSettings()) {
+                breaker: BreakerSettings = BreakerSettings(), mirror: Weight = .zero) {
         var json = "{\"migration\":"
         appendJSONQuoted(migration, to: &json)
         json += ",\"revision\":\(revision),\"state\":\"\(phase.rawValue)\",\"step\":\(step),\"baseline\":"
@@ -37,7 +38,9 @@ package struct WeightsDocument: Sendable {
         appendJSONQuoted(candidate, to: &json)
         json += ":\(w.description)},\"pollAfterSeconds\":\(poll)"
         json += ",\"errorStatuses\":" + JSONValue.array(PolicyParser.renderStatuses(classifier)).rendered()
-        json += ",\"breaker\":{\"consecutiveErrors\":\(breaker.consecutiveErrors),\"openSeconds\":\(breaker.openSeconds)}}"
+        json += ",\"breaker\":{\"consecutiveErrors\":\(breaker.consecutiveErrors),\"openSeconds\":\(breaker.openSeconds)}"
+        if mirror > .zero { json += ",\"mirror\":\(mirror.description)" }
+        json += "}"
         self.revision = revision
         body = Array(json.utf8)
         etag = "\"\(revision)\""

@@ -54,7 +54,13 @@ extension GlidepathShim {
         key: String?, isolation: isolated (any Actor)? = #isolation,
         _ body: (_ arm: String) async throws(Failure) -> ArmResult<Value>
     ) async throws(Failure) -> CallResult<Value> {
-        let arm = route(key: key)
+        try await serve(arm: route(key: key), isolation: isolation, body)
+    }
+
+    /// `call` once the arm is chosen: call it, record, fall back to the baseline when the candidate failed.
+    func serve<Value, Failure: Error>(
+        arm: String, isolation: isolated (any Actor)?, _ body: (_ arm: String) async throws(Failure) -> ArmResult<Value>
+    ) async throws(Failure) -> CallResult<Value> {
         let snapshot = weights
         let candidate = snapshot?.candidate ?? configuration.candidate
         let baseline = baselineArm

@@ -7,17 +7,23 @@ extension GlidepathShim {
     /// batch) is refused here and reported as `.lineRejected`. When the buffer is full the line is
     /// dropped and counted (`.linesDropped`). Candidate outcomes feed the local breaker
     /// (errors per the document's `errorStatuses`).
-    public func record(arm: String, status: Int, latency: Duration, tokens: Int? = nil, ttft: Duration? = nil) {
+    ///
+    /// `mirror: true` marks the outcome of a background shadow copy sent to the candidate (`mirror=1`): the
+    /// controller counts it as the candidate's evidence, but it never feeds the breaker (no user saw it).
+    public func record(arm: String, status: Int, latency: Duration, tokens: Int? = nil, ttft: Duration? = nil,
+                       mirror: Bool = false) {
         let snapshot = weights
-        if let problem = Self.lineProblem(arm: arm, status: status, tokens: tokens, snapshot: snapshot) {
+        if let problem = Self.lineProblem(arm: arm, status: status, tokens: tokens, snapshot: snapshot)
+            ?? (mirror && snapshot.map { arm != $0.candidate } == true ? "a mirrored copy must be recorded on the candidate" : nil) {
             emit(.lineRejected(reason: problem))
             return
         }
         var line = arm + " \(status) " + Self.milliseconds(latency)
         if let tokens { line += " tokens=\(tokens)" }
         if let ttft { line += " ttft_ms=" + Self.milliseconds(ttft) }
+        if mirror { line += " mirror=1" }
         _ = outbox.withLock { $0.append(line) }
-        if let snapshot, arm == snapshot.candidate { feedBreaker(status: status, snapshot: snapshot) }
+        if let snapshot, arm == snapshot.candidate, !mirror { feedBreaker(status: status, snapshot: snapshot) }
     }
 
     /// Counts a candidate outcome: `consecutiveErrors` errors in a row (per the document's

@@ -9,7 +9,7 @@ public struct WeightsRejection: Error, Equatable, Sendable, CustomStringConverti
 
 /// Checks a `GET /v1/migrations/{m}/weights` body before the shim routes by it.
 ///
-/// `errorStatuses` and `breaker` are optional (an older controller does not send them: the defaults
+/// `errorStatuses`, `breaker` and `mirror` are optional (an older controller does not send them: the defaults
 /// apply), but when present they must be well-formed, else the whole document is refused.
 ///
 /// Anything doubtful is refused: the shim then keeps its last good weights (fail static), which is
@@ -67,6 +67,13 @@ public enum WeightsValidator {
             return .failure(WeightsRejection("not a weights document: \(error)"))
         }
         if let problem = members.problem { return .failure(WeightsRejection(problem)) }
+        let mirror: MirrorMember
+        do {
+            mirror = try JSONDecoder().decode(MirrorMember.self, from: body)
+        } catch {
+            return .failure(WeightsRejection("not a weights document: \(error)"))
+        }
+        if let problem = mirror.problem { return .failure(WeightsRejection(problem)) }
         if let previous, doc.revision < previous.revision {
             return .failure(WeightsRejection("revision \(doc.revision) is older than the current \(previous.revision)"))
         }
@@ -75,6 +82,7 @@ public enum WeightsValidator {
         return .success(WeightsSnapshot(revision: doc.revision, baseline: doc.baseline, candidate: doc.candidate,
                                         candidateBasisPoints: Int((c * 100).rounded()), state: doc.state ?? "",
                                         pollAfterSeconds: min(poll, 3600), etag: etag,
-                                        errorStatuses: members.errorStatuses ?? .default, breaker: members.breaker))
+                                        errorStatuses: members.errorStatuses ?? .default, breaker: members.breaker,
+                                        mirrorBasisPoints: mirror.basisPoints))
     }
 }

@@ -4,7 +4,8 @@ import GlidepathCore
 /// cumulative counters, step evidence, the judge, `maxHold`, the state machine) on a virtual clock.
 ///
 /// Each tick covers the interval before it: its traffic is drawn at the candidate weight the status
-/// had at the interval's start (`status.candidateWeight(policy)`), added to each arm's cumulative
+/// had at the interval's start (`status.candidateWeight(policy)`; a shadow step's mirror adds candidate
+/// evidence at no user exposure), added to each arm's cumulative
 /// counters as /metrics would show them, and the snapshot goes to `ControlTick.run` at the interval's end.
 /// A transition is applied as the controller applies it (its status and judge state replace the old).
 /// The run ends at promotion, at rollback, or at the scenario's horizon.
@@ -39,14 +40,21 @@ package struct SimulationRun: Sendable {
             }
             let regressed = onset != nil
             let w = Double(status.candidateWeight(policy).basisPoints) / 10_000
+            // A shadow step (`mirror`) also sends the baseline's requests in buckets below the mirror to the
+            // candidate: its evidence covers max(weight, mirror) of the traffic, the users' stays at 1 − w.
+            let share = max(w, Double(status.mirror(policy).basisPoints) / 10_000)
             let mean = rate * intervalSeconds * scenario.traffic.factor(atSeconds: seconds)
             let arms = prepared.arms(atSeconds: seconds, regressed: regressed)
             let rates = prepared.errorRates(arms, atSeconds: seconds)
             prepared.samplers[arms.baseline].draw(meanRequests: mean * (1 - w), errorRate: rates.baseline,
                                                   into: &counters.baseline, rng: &rng)
-            let c = prepared.samplers[arms.candidate].draw(meanRequests: mean * w, errorRate: rates.candidate,
+            let c = prepared.samplers[arms.candidate].draw(meanRequests: mean * share, errorRate: rates.candidate,
                                                            into: &counters.candidate, rng: &rng)
-            if regressed { excess += Double(c.errors) - Double(c.requests) * rates.baseline }
+            // Only live requests hurt users: mirrored copies' errors are never seen.
+            if regressed, share > 0 {
+                let seen = Double(c.errors) - Double(c.requests) * rates.baseline
+                excess += share == w ? seen : seen * w / share
+            }
 
             elapsed += interval
             let outcome = ControlTick.run(policy: policy, status: status, state: state, snapshot: counters,

@@ -13,7 +13,8 @@ import Testing
 
     @Test("the examples are all there")
     func present() {
-        #expect(Self.files == ["ai-provider-migration.json", "doubling-6h.json", "key-rotation.json", "manual-gate.json"])
+        #expect(Self.files == ["ai-provider-migration.json", "doubling-6h.json", "key-rotation.json", "manual-gate.json",
+                              "parallel-run-new-key.json"])
     }
 
     @Test("every example policy parses", arguments: files)
@@ -56,6 +57,13 @@ import Testing
         #expect(keys.steps.dropLast().reduce(Int64(0)) { $0 + $1.bake.milliseconds } == 24 * 3_600_000)
         #expect(keys.steps.last?.weight == .full)
         #expect(keys.guards.classifier.classify(401) == .error)
+
+        let parallel = try load("parallel-run-new-key.json")
+        // 24 hours of shadow traffic (every request mirrored, none served) before a 5/25/50/100 % ramp.
+        #expect(parallel.steps.first == Step(weight: .zero, bake: .hours(24), mirror: .full))
+        #expect(parallel.steps.dropFirst().map(\.weight.description) == ["5", "25", "50", "100"])
+        #expect(parallel.steps.dropFirst().allSatisfy { $0.mirror == .zero })
+        #expect(parallel.guards.classifier.classify(403) == .error)
 
         let gate = try load("manual-gate.json")
         // The gate sits on the 100 % step: an operator must open it before all traffic moves.

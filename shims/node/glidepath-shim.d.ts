@@ -14,6 +14,8 @@ export interface BreakerSettings {
 export declare const DEFAULT_ERROR_STATUSES: readonly StatusPattern[];
 /** `{ consecutiveErrors: 5, openSeconds: 30 }`. */
 export declare const DEFAULT_BREAKER: Readonly<BreakerSettings>;
+/** Shadow copies (`call(key, fn, { mirror })`) running at once per shim; more are dropped and counted. */
+export declare const MAX_MIRRORS_IN_FLIGHT: number;
 
 /** The sticky bucket (0..9999) of `key` in `migration`, identical in every glidepath shim. */
 export declare function bucket(migration: string, key: string | number): number;
@@ -79,6 +81,8 @@ export interface Outcome {
   tokens?: number;
   /** Time to the first token of a streamed answer. */
   ttftMs?: number;
+  /** A background shadow copy sent to the candidate (`mirror=1`); never feeds the breaker. */
+  mirror?: boolean;
 }
 
 /** What the function given to `call()` returns (or resolves to) for one arm. */
@@ -116,6 +120,22 @@ export interface ShimStats {
   unreportedFallbacks: number;
   errorStatuses: StatusPattern[];
   breaker: BreakerSettings;
+  /** The weights document's `mirror` (0 when absent). */
+  mirror: number;
+  /** Shadow copies started, dropped (MAX_MIRRORS_IN_FLIGHT were running) and running now. */
+  mirrored: number;
+  mirrorsDropped: number;
+  mirrorsInFlight: number;
+}
+
+/** Options of `call()`. */
+export interface CallOptions {
+  /**
+   * The application's own candidate call for a shadow copy: runs in the background when the baseline
+   * serves the request and its bucket is below the document's `mirror`; its answer is discarded and
+   * its outcome recorded as `mirror=1`.
+   */
+  mirror?: (candidate: string) => CallReply<unknown> | Promise<CallReply<unknown>>;
 }
 
 export declare class GlidepathShim {
@@ -135,7 +155,9 @@ export declare class GlidepathShim {
    * Rejects with the answering arm's error when that arm threw.
    */
   call<T>(key: string | number | null | undefined,
-    fn: (arm: string) => CallReply<T> | Promise<CallReply<T>>): Promise<CallOutcome<T>>;
+    fn: (arm: string) => CallReply<T> | Promise<CallReply<T>>, options?: CallOptions): Promise<CallOutcome<T>>;
+  /** Whether a request in `bucket` served by `arm` is mirrored to the candidate. */
+  mirrors(bucket: number, arm: string): boolean;
   /** True (and one fallback counted) for a candidate error when `fallbackToBaseline` is on. */
   shouldRetryOnBaseline(arm: string, status: number): boolean;
   /** Whether `status` is an error under the last good document's `errorStatuses`. */
