@@ -19,7 +19,9 @@ package enum HelpText {
       status --watch [NAME]    a live view (--interval 2s): steps, bake countdown, verdict, last decision
       history NAME [--limit N] [--json]   the audit log, newest first
     Operate:
-      pause|resume|advance|promote|rollback|restart NAME [--reason TEXT] [--actor WHO]
+      pause|resume|advance|promote|rollback|restart|back NAME [--reason TEXT] [--actor WHO]
+      set-weight NAME PERCENT --reason TEXT [--actor WHO]
+                               hold the candidate below the step's weight (paused) until resume
     Tools:
       bucket --migration M --key K   the sticky bucket (0...9999) of a key
       bucket --vectors N       conformance vectors for the shims (JSON)
@@ -114,6 +116,19 @@ package enum HelpText {
               --json      an array of objects instead of the table (a replay: one object)
 
             """
+        case "set-weight": return """
+            Usage: glidepath set-weight NAME PERCENT --reason TEXT [--actor WHO] [--server URL]
+
+              An operator hold: the candidate gets PERCENT (0 to 100, at most two decimals, strictly below
+              the current step's weight; e.g. halve the exposure during a provider incident) and the
+              migration is paused there; the judge keeps recording evidence but takes no action.
+              resume returns to the step's weight and ramping; back, advance, promote and rollback also
+              end the hold. Refused (409) at or above the step's weight and in promoted or rolled_back.
+
+              --reason  why, recorded in the audit log with who acted (required)
+              --actor   who is acting (default $USER@hostname; "" for none)
+
+            """
         default: return """
             Usage: glidepath \(name) NAME [--reason TEXT] [--actor WHO] [--server URL]
 
@@ -123,6 +138,8 @@ package enum HelpText {
               promote   candidate to 100 % now
               rollback  candidate to 0 % now
               restart   back to step 0 from a terminal state
+              back      one step down: the previous step's weight, ramping, bake starting over
+                        (refused at step 0 and in a terminal state)
 
               --actor   who is acting, recorded in the audit log (default $USER@hostname; "" for none)
 

@@ -54,6 +54,7 @@ package enum StatusJSON {
             ("step", .int(Int64(s.step))), ("steps", .int(Int64(p.steps.count))),
             ("baseline", .string(p.baseline)), ("candidate", .string(p.candidate)),
             ("weights", weights(s, p)),
+            ("heldWeight", s.heldWeight.map { .raw($0.description) } ?? .null),
             ("stepStartedAt", s.stepStartedWall.map { .string(ISOTime.format(milliseconds: $0)) } ?? wall(s.stepStartedAt)),
             ("stepElapsedSeconds", .int(max(0, now.steady.subtractingSaturating(s.stepStartedAt)) / 1000)),
             ("durable", .bool(e.durable)),

@@ -17,7 +17,10 @@ import Testing
 
     @Test func actionsAndActorsKeepTheirNames() {
         #expect(Decision.Action.allCases.map(\.rawValue)
-                == ["created", "policy", "advance", "wait", "promote", "rollback", "pause", "resume", "restart"])
+                == ["created", "policy", "advance", "wait", "promote", "rollback", "pause", "resume", "restart",
+                    "set_weight", "back"])
+        #expect(OperatorAction.allCases.map(\.rawValue)
+                == ["pause", "resume", "advance", "promote", "rollback", "restart", "set-weight", "back"])
         #expect(DecisionActor.judge.rawValue == "judge" && DecisionActor.operator.rawValue == "operator")
     }
 
