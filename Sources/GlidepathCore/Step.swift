@@ -6,6 +6,8 @@ package struct Step: Hashable, Sendable {
     /// What must open before the migration enters this step, after the bake and the judge's checks of the
     /// step before; nil: nothing.
     package var gate: Gate?
+    /// Not entered before this time (`notBefore`, RFC 3339 with an offset); nil: whenever the judge advances.
+    package var notBefore: NotBefore? = nil
 
     package init(weight: Weight, bake: TimeSpan = .zero, gate: Gate? = nil) {
         self.weight = weight

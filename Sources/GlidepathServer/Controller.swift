@@ -115,7 +115,7 @@ package final class Controller: @unchecked Sendable {
     /// rules of `StateMachine.updatePolicy`; quarantined → repaired (`StateMachine.repair`).
     package func apply(policySource: String, name: String, by actor: String? = nil) throws(APIError) -> (ApplyOutcome, MigrationEntry) {
         let policy: Policy
-        switch PolicyParser.parse(policySource) {
+        switch PolicyParser.parse(policySource, zones: SystemTimeZones()) {
         case .failure(var e):
             if let declared = Self.declaredName(policySource), declared != name {
                 e.append(Self.mismatch(url: name, declared: declared))

@@ -15,7 +15,7 @@ import Testing
         PolicyCase([("poll_after", #""5s""#)], "poll_after", #"unknown key "poll_after"; did you mean "pollAfter"?"#),
         PolicyCase([("steps", #"[{"weight": 100, "bakee": "1m"}]"#)], "steps[0].bakee", #"unknown key "bakee"; did you mean "bake"?"#),
         PolicyCase([("steps", #"[{"weight": 100, "color": "red"}]"#)], "steps[0].color",
-                   #"unknown key "color"; expected one of "weight", "bake", "gate""#),
+                   #"unknown key "color"; expected one of "weight", "bake", "gate", "notBefore""#),
         PolicyCase([("guards", #"{"errors": {"max ratio": 3}}"#)], #"guards.errors["max ratio"]"#,
                    #"unknown key "max ratio"; did you mean "maxRatio"?"#),
         PolicyCase([("guards", #"{"latency": {"p99": "1s"}}"#)], "guards.latency.p99",

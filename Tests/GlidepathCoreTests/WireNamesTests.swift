@@ -10,7 +10,7 @@ import Testing
             "healthy", "no-data", "min-requests", "bake", "error-ratio", "error-rate", "latency-ratio", "latency-max",
             "ttft-ratio", "ttft-max", "tokens-ratio", "cost-ratio",
             "evidence", "error-evidence", "latency-evidence", "ttft-evidence", "tokens-evidence", "cost-evidence",
-            "paused", "terminal", "gate", "stuck", "max-hold", "snapshot", "z-test",
+            "paused", "terminal", "gate", "stuck", "max-hold", "snapshot", "z-test", "schedule",
         ])
         #expect("\(Verdict.Rule.noData)" == "no-data")
     }
