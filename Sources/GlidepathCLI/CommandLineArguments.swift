@@ -51,7 +51,7 @@ package enum CommandLineArguments {
             "bucket": Spec(valueFlags: ["--migration", "--key", "--vectors"], boolFlags: [], positional: 0...0),
             "version": Spec(valueFlags: [], boolFlags: [], positional: 0...0),
             "simulate": Spec(valueFlags: ["--scenario", "--rate", "--runs", "--seed", "--judge", "--policy", "--horizon",
-                                           "--traffic", "--replay"], boolFlags: ["--json"],
+                                           "--traffic", "--replay", "--start"], boolFlags: ["--json"],
                              positional: 0...0),
             "demo": Spec(valueFlags: ["--listen", "--speed"], boolFlags: ["--keep"], positional: 0...0),
         ]

@@ -27,7 +27,7 @@ package enum HelpText {
       bucket --vectors N       conformance vectors for the shims (JSON)
       version                  print the version
       simulate [--scenario S1,S3b|all] [--rate 1,10] [--runs N] [--seed N] [--judge J,...]
-               [--policy FILE] [--horizon D] [--json]
+               [--policy FILE] [--horizon D] [--start TIME] [--json]
                                benchmark the judges on simulated traffic
       simulate --traffic PROFILE.json | --replay LOG [--policy FILE]
                                your own traffic, or would it have caught a recorded incident
@@ -83,7 +83,7 @@ package enum HelpText {
         case "version": return "Usage: glidepath version\n"
         case "simulate": return """
             Usage: glidepath simulate [--scenario S1,S3b|all] [--rate 1,10,100,1000] [--runs N] [--seed N]
-                                      [--judge sequential,threshold,ztest] [--policy FILE] [--horizon D] [--json]
+                                      [--judge sequential,threshold,ztest] [--policy FILE] [--horizon D] [--start TIME] [--json]
                    glidepath simulate --traffic PROFILE.json [--policy FILE] [--judge J] [--runs N] [--seed N]
                                       [--horizon D] [--json]
                    glidepath simulate --replay LOG [--policy FILE] [--judge J] [--json]
@@ -104,6 +104,9 @@ package enum HelpText {
               --policy    run under this policy file (its judge field set to each judge's) instead of the
                           benchmark's: steps 5/10/25/50/100 %, 2-minute bakes, 10 s interval, maxHold 1h,
                           product defaults otherwise; an invalid file exits 1
+              --start     the wall time the virtual clock starts at, RFC 3339 with an offset (default now):
+                          a policy's schedule and steps' notBefore hold advances as the server would, so
+                          "median t" is how long the calendar ramp takes from then
               --horizon   virtual time per run, 1m to 30d (default 2h; S5 4h; a profile its hours), e.g. 7d
                           to see multi-day policies promote
               --traffic   a JSON traffic profile instead of the scenarios: hours, requestsPerSecond, diurnal,
