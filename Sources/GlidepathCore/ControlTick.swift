@@ -102,7 +102,8 @@ package enum ControlTick {
             }
         }
 
-        if verdict.action == .advance, status.phase == .ramping || status.phase == .waiting, let calendar {
+        // Ramping, or at a webhook gate that opened (a manual gate waits for an operator anyway).
+        if verdict.action == .advance, status.phase == .ramping || gateOpen, let calendar {
             verdict = CalendarGate.apply(verdict, policy: policy, status: status, calendar: calendar)
             if verdict.action != .advance { gateOpen = false }
         }

@@ -140,7 +140,8 @@ extension PolicyParser {
         return NotBefore(wall: wall, text: text)
     }
 
-    static func render(_ schedule: Schedule) -> JSONValue {
+    /// `schedule` as the policy writes it (`timezone`, then `advance` and `blackout` when given).
+    package static func render(_ schedule: Schedule) -> JSONValue {
         func windows(_ list: [CalendarWindow]) -> JSONValue {
             .array(list.map { w in
                 var pairs: [(String, JSONValue)] = []

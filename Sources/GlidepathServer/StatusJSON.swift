@@ -78,12 +78,13 @@ package enum StatusJSON {
             ("interval", .string(p.interval.description)), ("minRequests", .int(Int64(p.minRequests))),
             ("steps", .array(p.steps.map { st in
                 .object([("weight", .raw(st.weight.description)), ("bake", .string(st.bake.description)),
-                         ("gate", gate(st.gate))])
+                         ("gate", gate(st.gate))] + (st.notBefore.map { [("notBefore", JSON.string($0.text))] } ?? []))
             })),
             ("maxHold", p.maxHold.map { .string($0.description) } ?? .null),
             ("onStuck", .string(p.onStuck.rawValue)),
             ("noDataAfter", p.noDataAfter.map { .string($0.description) } ?? .null),
             ("pollAfterSeconds", .int(max(1, p.pollAfter.milliseconds / 1000))),
+            ("schedule", p.schedule.map { .raw(PolicyParser.render($0).rendered()) } ?? .null),
         ])
     }
 
