@@ -6,6 +6,7 @@
 # against two healthy fake providers:
 #   1. Friday 17:30 in Bangkok: the bake ends, the judge would advance, the migration holds at step 0 and
 #      the status says "waiting for the advance window (opens in 2d17h30m, 2026-12-14 11:00 Asia/Bangkok)";
+#      operator actions still work: set-weight 2.5 is served at once, back is refused (409) at step 0;
 #   2. Monday 10:30 (inside the hours, in the blackout): still holding, "opens in 30m";
 #   3. Monday 11:05: it advances to step 1, and after that step's bake it is promoted (inside the window).
 # Everything runs on free loopback ports and is stopped by pid.
@@ -96,6 +97,20 @@ sleep 3
 [[ $(status | jq -r '"\(.state) \(.step) \(.weights.holysheep)"') == "ramping 0 5" ]] || fail "moved outside the window"
 glidepath_status=$("$work/ctl" status "$name" --server "$server")
 grep -q "waiting for the advance window" <<<"$glidepath_status" || fail "glidepath status does not say why: $glidepath_status"
+
+echo "== 1b. operator actions do not wait for the window: set-weight 2.5 (the shim's weights document follows), back is 409 at step 0, resume"
+"$work/ctl" set-weight "$name" 2.5 --reason "provider incident" --actor "oncall@e2e" --server "$server" >/dev/null \
+  || fail "set-weight refused"
+doc=$(curl -sf "$server/v1/migrations/$name/weights")
+[[ $(jq -r '"\(.state) \(.weights.holysheep)"' <<<"$doc") == "paused 2.5" ]] || fail "weights document after set-weight: $doc"
+[[ $(status | jq -r '"\(.heldWeight) \(.lastDecision.action) \(.lastDecision.by)"') == "2.5 set_weight oncall@e2e" ]] \
+  || fail "status after set-weight: $(status | jq -c '{heldWeight, lastDecision}')"
+if "$work/ctl" back "$name" --server "$server" >"$work/back.out" 2>&1; then fail "back at step 0 was accepted"; fi
+grep -q "first step" "$work/back.out" || fail "back at step 0: $(cat "$work/back.out")"
+"$work/ctl" resume "$name" --server "$server" >/dev/null || fail "resume refused"
+[[ $(curl -sf "$server/v1/migrations/$name/weights" | jq -r '"\(.state) \(.weights.holysheep)"') == "ramping 5" ]] \
+  || fail "resume did not return to 5 %"
+echo "   held at 2.5 % (paused), back refused at step 0, resumed at 5 %"
 
 echo "== 2. Monday 10:30: inside business hours but in the 09:00-11:00 blackout, still holding"
 set_clock "2026-12-14T10:30:00+07:00"
