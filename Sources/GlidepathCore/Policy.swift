@@ -68,6 +68,8 @@ package struct Policy: Hashable, Sendable {
     package var breaker: BreakerSettings
     /// Where decisions and alarms are POSTed (`notify`), at most `PolicyParser.maxNotifyTargets`.
     package var notify: [NotifyTarget]
+    /// When advances may happen (`schedule`); nil: any time.
+    package var schedule: Schedule? = nil
 
     package init(migration: String, baseline: String, candidate: String,
                 interval: TimeSpan = .seconds(10), steps: [Step], minRequests: Int = 100,

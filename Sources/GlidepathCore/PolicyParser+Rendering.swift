@@ -31,6 +31,7 @@ extension PolicyParser {
         top.append(("breaker", .object([("consecutiveErrors", .integer(policy.breaker.consecutiveErrors)),
                                          ("openSeconds", .integer(policy.breaker.openSeconds))])))
         if !policy.notify.isEmpty { top.append(("notify", .array(policy.notify.map(render)))) }
+        if let schedule = policy.schedule { top.append(("schedule", render(schedule))) }
         return .object(top)
     }
 
@@ -48,6 +49,7 @@ extension PolicyParser {
         case .webhook(let url)?: pairs.append(("gate", .object([("webhook", .string(url.text))])))
         case nil: break
         }
+        if let notBefore = step.notBefore { pairs.append(("notBefore", .string(notBefore.text))) }
         return .object(pairs)
     }
 

@@ -10,6 +10,8 @@ package struct Step: Hashable, Sendable {
     /// the candidate in the background (a shadow copy, its answer discarded). Zero: no mirroring. A step
     /// with weight 0 always has a mirror (a shadow step); otherwise the mirror is above the weight.
     package var mirror: Weight
+    /// Not entered before this time (`notBefore`, RFC 3339 with an offset); nil: whenever the judge advances.
+    package var notBefore: NotBefore? = nil
 
     package init(weight: Weight, bake: TimeSpan = .zero, gate: Gate? = nil, mirror: Weight = .zero) {
         self.weight = weight

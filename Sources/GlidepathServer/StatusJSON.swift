@@ -57,6 +57,7 @@ package enum StatusJSON {
             ("baseline", .string(p.baseline)), ("candidate", .string(p.candidate)),
             ("weights", weights(s, p)),
             ("mirror", .raw(s.mirror(p).description)),
+            ("heldWeight", s.heldWeight.map { .raw($0.description) } ?? .null),
             ("stepStartedAt", s.stepStartedWall.map { .string(ISOTime.format(milliseconds: $0)) } ?? wall(s.stepStartedAt)),
             ("stepElapsedSeconds", .int(max(0, now.steady.subtractingSaturating(s.stepStartedAt)) / 1000)),
             ("durable", .bool(e.durable)),
@@ -81,12 +82,14 @@ package enum StatusJSON {
             ("steps", .array(p.steps.map { st in
                 .object([("weight", .raw(st.weight.description))]
                         + (st.mirror > .zero ? [("mirror", .raw(st.mirror.description))] : [])
-                        + [("bake", .string(st.bake.description)), ("gate", gate(st.gate))])
+                        + [("bake", .string(st.bake.description)), ("gate", gate(st.gate))]
+                        + (st.notBefore.map { [("notBefore", JSON.string($0.text))] } ?? []))
             })),
             ("maxHold", p.maxHold.map { .string($0.description) } ?? .null),
             ("onStuck", .string(p.onStuck.rawValue)),
             ("noDataAfter", p.noDataAfter.map { .string($0.description) } ?? .null),
             ("pollAfterSeconds", .int(max(1, p.pollAfter.milliseconds / 1000))),
+            ("schedule", p.schedule.map { .raw(PolicyParser.render($0).rendered()) } ?? .null),
         ])
     }
 

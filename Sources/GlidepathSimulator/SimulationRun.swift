@@ -13,10 +13,20 @@ package struct SimulationRun: Sendable {
     /// The virtual clock's origin (ms since the Unix epoch); only differences matter.
     static let origin: Int64 = 1_767_225_600_000
 
+    /// The wall clock of a run, for a policy's calendar: `start` at the run's beginning, then virtual time.
+    package struct Calendar: Sendable {
+        package var start: Int64
+        package var zones: any TimeZoneResolver
+        package init(start: Int64, zones: any TimeZoneResolver) {
+            self.start = start
+            self.zones = zones
+        }
+    }
+
     /// Runs one migration of `prepared` at total rate `rate` (req/s) with `judge`, seeded by `seed`, under
     /// `custom` (a user's policy) or the standard one.
     package static func run(_ prepared: Prepared, rate: Double, judge kind: SimulatedJudge, seed: UInt64,
-                           policy custom: Policy? = nil) -> RunResult {
+                           policy custom: Policy? = nil, calendar: Calendar? = nil) -> RunResult {
         let scenario = prepared.scenario
         let policy = scenario.policy(custom, judge: kind.policyKind)
         let judge = kind.make()
@@ -58,7 +68,9 @@ package struct SimulationRun: Sendable {
 
             elapsed += interval
             let outcome = ControlTick.run(policy: policy, status: status, state: state, snapshot: counters,
-                                          judge: judge, now: origin + elapsed)
+                                          judge: judge,
+                                          calendar: calendar.map { CalendarInput(wall: $0.start + elapsed, zones: $0.zones) },
+                                          now: origin + elapsed)
             state = outcome.judge
             if let t = outcome.transition { status = t.status }
             switch status.phase {

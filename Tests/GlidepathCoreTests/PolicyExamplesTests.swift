@@ -13,8 +13,8 @@ import Testing
 
     @Test("the examples are all there")
     func present() {
-        #expect(Self.files == ["ai-provider-migration.json", "doubling-6h.json", "key-rotation.json", "manual-gate.json",
-                              "parallel-run-new-key.json"])
+        #expect(Self.files == ["ai-provider-migration.json", "business-hours-ramp.json", "doubling-6h.json",
+                               "key-rotation.json", "manual-gate.json", "parallel-run-new-key.json"])
     }
 
     @Test("every example policy parses", arguments: files)
@@ -47,6 +47,12 @@ import Testing
         #expect(ai.baseline == "openai")
         #expect(ai.steps.map(\.weight.description) == ["5", "10", "25", "50", "100"])
         #expect(ai.steps.dropLast().allSatisfy { $0.bake == .minutes(10) })
+
+        let calendar = try load("business-hours-ramp.json")
+        #expect(calendar.schedule?.timezone == "Asia/Bangkok")
+        #expect(calendar.schedule?.advance.map(\.days) == [Set(0...4)])
+        #expect(calendar.schedule?.blackout.map(\.hoursText) == ["09:00-11:00"])
+        #expect(calendar.steps.map(\.bake.description) == ["2d", "3d", "1w", "0s"])
 
         let doubling = try load("doubling-6h.json")
         #expect(doubling.steps.map(\.weight.description) == ["5", "10", "20", "40", "80", "100"])
