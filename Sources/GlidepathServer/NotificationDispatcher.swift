@@ -48,10 +48,18 @@ package final class NotificationDispatcher: @unchecked Sendable {
     /// Migrations whose pending gauge is set (to zero them when their last notification settles).
     private var pendingNames: Set<String> = []
     private var worker: WorkerThread?
+    /// The failing store's reason while the outbox cannot be read or written (logged once per streak).
+    private var storeFailing: String?
+    /// Where log events go (tests collect them).
+    private let log: @Sendable (LogEvent, Log.Level, String, [(String, JSON)]) -> Void
 
     package init(outbox: any NotificationOutbox, transport: any WebhookTransport, config: WebhookConfig,
                  metrics: NotificationMetrics, time: any TimeSource, settings: Settings = Settings(),
-                 jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
+                 jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+                 log: @escaping @Sendable (LogEvent, Log.Level, String, [(String, JSON)]) -> Void = {
+                     Log.event($0, $1, $2, $3)
+                 }) {
+        self.log = log
         self.outbox = outbox
         self.transport = transport
         self.config = config
@@ -99,12 +107,10 @@ package final class NotificationDispatcher: @unchecked Sendable {
         }
         let due: [OutboxRow]
         do { due = try outbox.dueNotifications(atWall: now, limit: settings.batch) } catch {
-            pass.storeError = "\(error)"
-            Log.event(.notificationFailure, .error,
-                      "notifications: cannot read the outbox: \(StoreHealth.plainReason(error)); retrying",
-                      [("outcome", .string("store_error")), ("detail", .string(StoreHealth.plainReason(error)))])
+            storeFailed("read the outbox", error, &pass)
             return pass
         }
+        storeSucceeded()
         for row in due {
             if isStopping { break }
             deliver(row, &pass)
@@ -119,15 +125,14 @@ package final class NotificationDispatcher: @unchecked Sendable {
                                      forgetSettledBefore: now.subtractingSaturating(settings.keepSettledMilliseconds),
                                      atWall: now)
         } catch {
-            pass.storeError = "\(error)"
-            Log.event(.notificationFailure, .error, "notifications: cannot trim the outbox: \(StoreHealth.plainReason(error))",
-                      [("outcome", .string("store_error")), ("detail", .string(StoreHealth.plainReason(error)))])
+            lock.withLock { lastTrim = now }  // tried again after trimEveryMilliseconds, not every pass
+            storeFailed("trim the outbox", error, &pass)
             return
         }
         for (migration, n) in result.dropped.sorted(by: { $0.key < $1.key }) {
             metrics.count(.dropped, migration: migration, n)
             pass.dropped += n
-            Log.event(.notificationFailure, .error, "notifications: migration \(migration): \(n) notification(s) "
+            log(.notificationFailure, .error, "notifications: migration \(migration): \(n) notification(s) "
                 + "dropped, more than \(settings.maxOutstandingPerMigration) were waiting (is the receiver down?)",
                 [("migration", .string(migration)), ("outcome", .string("dropped")), ("count", .int(Int64(n)))])
         }
@@ -161,7 +166,7 @@ package final class NotificationDispatcher: @unchecked Sendable {
             outcome = .dropped(error: response.summary)
             metrics.count(.dropped, migration: n.migration)
             pass.dropped += 1
-            Log.event(.notificationFailure, .error, "notification \(n.event.rawValue) of migration \(n.migration) to "
+            log(.notificationFailure, .error, "notification \(n.event.rawValue) of migration \(n.migration) to "
                 + "\(host): attempt \(attempt) failed (\(response.summary)); given up after \(settings.maxAttempts) attempts",
                 Self.fields(n, host: host, attempt: attempt, outcome: "dropped", detail: response.summary))
         } else {
@@ -170,19 +175,40 @@ package final class NotificationDispatcher: @unchecked Sendable {
             outcome = .retry(at: now.addingSaturating(delay), error: response.summary)
             metrics.count(.failed, migration: n.migration)
             pass.failed += 1
-            Log.event(.notificationFailure, .error, "notification \(n.event.rawValue) of migration \(n.migration) to "
+            log(.notificationFailure, .error, "notification \(n.event.rawValue) of migration \(n.migration) to "
                 + "\(host): attempt \(attempt) failed (\(response.summary)); retrying in "
                 + ReasonFormat.duration(milliseconds: delay),
                 Self.fields(n, host: host, attempt: attempt, outcome: "failed", detail: response.summary))
         }
         do { try outbox.settle(id: row.id, outcome, atWall: now) } catch {
             // Sent again after the store recovers (at least once): the receiver sees the same Glidepath-Delivery.
-            pass.storeError = "\(error)"
-            Log.event(.notificationFailure, .error,
-                      "notifications: cannot record the outcome of \(n.dedupeKey): \(StoreHealth.plainReason(error))",
-                      [("migration", .string(n.migration)), ("outcome", .string("store_error")),
-                       ("detail", .string(StoreHealth.plainReason(error)))])
+            storeFailed("record the outcome of \(n.dedupeKey)", error, &pass)
         }
+    }
+
+    /// A store error: counted in the pass, logged only when the store starts failing (a read-only or full
+    /// disk fails every pass; the controller's own store health reports it too).
+    private func storeFailed(_ what: String, _ error: any Error, _ pass: inout Pass) {
+        let reason = StoreHealth.plainReason(error)
+        pass.storeError = "\(error)"
+        let first = lock.withLock { () -> Bool in
+            defer { storeFailing = reason }
+            return storeFailing == nil
+        }
+        guard first else { return }
+        log(.notificationFailure, .error, "notifications: cannot \(what): \(reason); notifications wait in the outbox "
+            + "until the store recovers", [("outcome", .string("store_error")), ("detail", .string(reason))])
+    }
+
+    /// The outbox answered: logs the recovery once after a failure.
+    private func storeSucceeded() {
+        let recovered = lock.withLock { () -> String? in
+            defer { storeFailing = nil }
+            return storeFailing
+        }
+        guard let recovered else { return }
+        log(.storeRecovered, .info, "notifications: the outbox answers again (it had failed: \(recovered))",
+            [("reason", .string(recovered))])
     }
 
     /// The JSON log fields of a failed delivery; the URL only as its redacted host (Slack URLs carry a secret).
