@@ -20,16 +20,9 @@ FAKETIME_LIB=${FAKETIME_LIB:-$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/nu
 [ -n "$FAKETIME_LIB" ] || { echo "e2e-calendar.sh needs libfaketime (apt-get install faketime)" >&2; exit 2; }
 [ -e /usr/share/zoneinfo/Asia/Bangkok ] || { echo "e2e-calendar.sh needs the tz database (apt-get install tzdata)" >&2; exit 2; }
 
-work="$(mktemp -d /tmp/glidepath-calendar.XXXXXX)"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/e2e-lib.sh"
+e2e_setup glidepath-calendar
 fail() { echo "FAIL: $*" >&2; echo "--- controller log (tail)" >&2; tail -20 "$work/ctl.log" >&2 || true; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 cp "$bin" "$work/ctl"
 mkdir "$work/policies"

@@ -16,16 +16,9 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bin="$(realpath "${1:-.build/release/glidepath}")"
-work="$(mktemp -d /tmp/glidepath-e2e-mirror.XXXXXX)"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/e2e-lib.sh"
+e2e_setup glidepath-e2e-mirror
 fail() { echo "FAIL: $*" >&2; echo "--- controller log (tail)" >&2; tail -20 "$work/ctl.log" >&2 || true; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 check() {  # python-expression-over-d description  (d: the app's JSON summary in $out)
   [[ $(python3 -c 'import json,sys; d=json.loads(sys.argv[2]); print(eval(sys.argv[1]))' "$1" "$out") == True ]] \
     || fail "$2: $1 is false for $out"

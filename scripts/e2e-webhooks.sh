@@ -16,20 +16,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 bin="$(realpath "${1:-.build/release/glidepath}")"
-work="$(mktemp -d /tmp/webhooks-e2e.XXXXXX)"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-failures=0 passes=0
-check() {  # description, then a command that must succeed
-  local what="$1"; shift
-  if "$@"; then echo "ok   $what"; passes=$((passes + 1)); else echo "FAIL $what"; failures=$((failures + 1)); fi
-}
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source "$(dirname "${BASH_SOURCE[0]}")/e2e-lib.sh"
+e2e_setup webhooks-e2e
 secret="e2e-webhook-secret"
 
 receiver() {  # port log [--script PATH=CODES]...
