@@ -9,7 +9,8 @@
 /// - `latency_ms`: digits with an optional fraction (`142`, `142.5`): no sign, exponent, hex, `inf`
 ///   or `nan`; at most `maxMilliseconds`.
 /// - `tokens=<digits>` (at most `maxTokens`) and `ttft_ms=<latency syntax>`, each at most once;
-///   any other key is an error.
+///   `forced=1` (an override rule forced the arm: the line is only counted as forced, never as the
+///   judge's evidence), at most once; any other key is an error.
 ///
 /// The parser walks the raw bytes once and aggregates straight into per-arm counters (requests by class
 /// and status code group, tokens, latency and `ttft_ms` histograms); nothing is allocated per line.
@@ -113,6 +114,7 @@ package enum ObservationParser {
         var tokens: UInt64 = 0
         var sawTokens = false
         var ttft = -1.0
+        var forced = false
         var i = latencyEnd
         while i < e {
             let fs = i + 1
@@ -138,11 +140,22 @@ package enum ObservationParser {
                 if ttft >= 0 { throw duplicate(line, "ttft_ms") }
                 ttft = parseSeconds(p, eq + 1, fe)
                 if ttft < 0 { throw badMilliseconds("ttft_ms", ttft, p, eq + 1, fe, line: line, reason: "bad_field") }
+            } else if matches(p, fs, eq, "forced") {
+                if forced { throw duplicate(line, "forced") }
+                guard fe == eq + 2, p[eq + 1] == UInt8(ascii: "1") else {
+                    throw ObservationError(line: line, message: "forced \(quoted(p, eq + 1, fe)) must be 1 (leave "
+                                           + "the field out for a request routed by the weights)", reason: "bad_field")
+                }
+                forced = true
             } else {
-                throw ObservationError(line: line, message: "unknown field \(quoted(p, fs, eq)) (expected tokens "
-                                       + "or ttft_ms)", reason: "bad_field")
+                throw ObservationError(line: line, message: "unknown field \(quoted(p, fs, eq)) (expected tokens, "
+                                       + "ttft_ms or forced)", reason: "bad_field")
             }
             i = fe
+        }
+        if forced {
+            agg.addForced(arm: arm)
+            return
         }
         agg.add(arm: arm, classIndex: classifier.classIndex(status), codeIndex: StatusCode.index(of: status),
                 seconds: seconds, tokens: tokens, ttft: ttft)
