@@ -1,13 +1,15 @@
 import Foundation
 
 extension GlidepathShim {
-    /// Buffers one outcome line `<arm> <status> <latency_ms>[ tokens=n][ ttft_ms=x]` for the next batch.
+    /// Buffers one outcome line `<arm> <status> <latency_ms>[ tokens=n][ ttft_ms=x][ forced=1]` for the next batch.
+    /// `forced`: an override rule chose the arm (`Route.forced`); the controller keeps it out of the evidence.
     ///
     /// Never blocks on the network. A line the controller would reject (which would sink its whole
     /// batch) is refused here and reported as `.lineRejected`. When the buffer is full the line is
     /// dropped and counted (`.linesDropped`). Candidate outcomes feed the local breaker
     /// (errors per the document's `errorStatuses`).
-    public func record(arm: String, status: Int, latency: Duration, tokens: Int? = nil, ttft: Duration? = nil) {
+    public func record(arm: String, status: Int, latency: Duration, tokens: Int? = nil, ttft: Duration? = nil,
+                       forced: Bool = false) {
         let snapshot = weights
         if let problem = Self.lineProblem(arm: arm, status: status, tokens: tokens, snapshot: snapshot) {
             emit(.lineRejected(reason: problem))
@@ -16,6 +18,7 @@ extension GlidepathShim {
         var line = arm + " \(status) " + Self.milliseconds(latency)
         if let tokens { line += " tokens=\(tokens)" }
         if let ttft { line += " ttft_ms=" + Self.milliseconds(ttft) }
+        if forced { line += " forced=1" }
         _ = outbox.withLock { $0.append(line) }
         if let snapshot, arm == snapshot.candidate { feedBreaker(status: status, snapshot: snapshot) }
     }

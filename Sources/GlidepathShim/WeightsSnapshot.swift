@@ -14,10 +14,12 @@ public final class WeightsSnapshot: Sendable {
     /// The policy's breaker settings (`breaker`); nil when the controller did not send them (an older
     /// controller), in which case the shim uses its configured settings or `.default`.
     public let breaker: GlidepathShim.BreakerSettings?
+    /// The policy's override rules (`overrides`), in order; empty when the document has none.
+    public let overrides: [GlidepathShim.OverrideRule]
 
     public init(revision: Int, baseline: String, candidate: String, candidateBasisPoints: Int, state: String,
                 pollAfterSeconds: Double, etag: String?, errorStatuses: GlidepathShim.ErrorStatuses = .default,
-                breaker: GlidepathShim.BreakerSettings? = nil) {
+                breaker: GlidepathShim.BreakerSettings? = nil, overrides: [GlidepathShim.OverrideRule] = []) {
         self.revision = revision
         self.baseline = baseline
         self.candidate = candidate
@@ -27,5 +29,6 @@ public final class WeightsSnapshot: Sendable {
         self.etag = etag
         self.errorStatuses = errorStatuses
         self.breaker = breaker
+        self.overrides = overrides
     }
 }

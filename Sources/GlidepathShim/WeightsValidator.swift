@@ -9,8 +9,9 @@ public struct WeightsRejection: Error, Equatable, Sendable, CustomStringConverti
 
 /// Checks a `GET /v1/migrations/{m}/weights` body before the shim routes by it.
 ///
-/// `errorStatuses` and `breaker` are optional (an older controller does not send them: the defaults
-/// apply), but when present they must be well-formed, else the whole document is refused.
+/// `errorStatuses`, `breaker` and `overrides` are optional (an older controller does not send them: the
+/// defaults apply, no override rules), but when present they must be well-formed, else the whole document
+/// is refused.
 ///
 /// Anything doubtful is refused: the shim then keeps its last good weights (fail static), which is
 /// always safer than routing by a document it does not understand.
@@ -67,6 +68,11 @@ public enum WeightsValidator {
             return .failure(WeightsRejection("not a weights document: \(error)"))
         }
         if let problem = members.problem { return .failure(WeightsRejection(problem)) }
+        let overrides: [GlidepathShim.OverrideRule]
+        switch OverrideRulesReader.read(body) {
+        case .success(let rules): overrides = rules
+        case .failure(let rejection): return .failure(rejection)
+        }
         if let previous, doc.revision < previous.revision {
             return .failure(WeightsRejection("revision \(doc.revision) is older than the current \(previous.revision)"))
         }
@@ -75,6 +81,7 @@ public enum WeightsValidator {
         return .success(WeightsSnapshot(revision: doc.revision, baseline: doc.baseline, candidate: doc.candidate,
                                         candidateBasisPoints: Int((c * 100).rounded()), state: doc.state ?? "",
                                         pollAfterSeconds: min(poll, 3600), etag: etag,
-                                        errorStatuses: members.errorStatuses ?? .default, breaker: members.breaker))
+                                        errorStatuses: members.errorStatuses ?? .default, breaker: members.breaker,
+                                        overrides: overrides))
     }
 }
