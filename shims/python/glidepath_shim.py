@@ -43,6 +43,16 @@ Contract (the glidepath wire protocol, v1):
   ``breaker_threshold`` / ``breaker_cooldown`` given to the constructor, else 5 and 30 s).
   Each opening is one trip. ``breaker_threshold=0`` turns the breaker off whatever the
   document says.
+* Overrides: ``route(key, attributes)`` applies the policy's ``overrides`` rules (from the
+  weights document) before the bucket. ``attributes`` is a dict the application fills from
+  the request: ``"header:<name>"`` (names compared case-insensitively), ``"cookie:<name>"``
+  and ``"segment"``, each with a string value. The first matching rule wins and the answer
+  is a ``Route`` (a ``str``, the arm's name) with ``forced=True``; ``record`` reports it with
+  ``forced=1`` so it stays out of the judge's evidence. While the migration is rolled back or
+  paused, or the breaker is open, a rule forcing the candidate is skipped unless it says
+  ``evenWhenRolledBack``; rules forcing the baseline always apply. ``route(key)`` without
+  attributes applies no rules (the hot path of older callers is unchanged); ``call`` always
+  applies them.
 * ``call(key, fn)`` routes, calls ``fn(arm)``, records the outcome and, when the candidate
   failed with an error status (or ``fn`` raised: status 0), records that, calls the baseline,
   records it too and counts one fallback.
@@ -72,7 +82,8 @@ import uuid
 from typing import (Any, Callable, Dict, FrozenSet, Generic, List, NamedTuple, Optional,
                     Sequence, Set, Tuple, TypeVar, Union, cast)
 
-__all__ = ["GlidepathShim", "WeightsSnapshot", "BreakerSettings", "CallOutcome", "Reply",
+__all__ = ["GlidepathShim", "WeightsSnapshot", "BreakerSettings", "CallOutcome", "Reply", "Route",
+           "OverrideRule", "parse_overrides",
            "StatusPattern", "DEFAULT_ERROR_STATUSES", "DEFAULT_BREAKER", "bucket", "fnv1a64",
            "mix64", "is_error_status", "parse_error_statuses", "parse_breaker"]
 
@@ -191,6 +202,88 @@ def parse_breaker(value: Any) -> BreakerSettings:
     return BreakerSettings(out[0], float(out[1]))
 
 
+class OverrideRule(NamedTuple):
+    """One rule of the weights document's ``overrides``. ``kind`` is ``"keys"``, ``"header"``,
+    ``"cookie"`` or ``"segment"``; ``name`` the header (lower-case) or cookie name, else "";
+    ``values`` the listed keys or segments, or the one value ``equals`` names; ``arm`` the
+    role (``"baseline"`` or ``"candidate"``)."""
+    kind: str
+    name: str
+    values: FrozenSet[str]
+    arm: str
+    even_when_rolled_back: bool
+
+
+def _string_list(value: Any) -> Optional[List[str]]:
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        return None
+    return value
+
+
+def parse_overrides(value: Any) -> Tuple[OverrideRule, ...]:
+    """Validates a weights document's ``overrides``: an array of rules, each with ``arm``
+    (``"baseline"`` or ``"candidate"``), exactly one of ``keys`` (non-empty array of strings)
+    or ``attribute`` (``"header:<name>"`` / ``"cookie:<name>"`` with ``equals``, a string;
+    ``"segment"`` with ``in``, a non-empty array of strings), and optionally
+    ``evenWhenRolledBack`` (boolean). Other members of a rule are ignored. Raises ValueError
+    naming the rule at fault."""
+    if not isinstance(value, list):
+        raise ValueError("overrides must be an array of rules, found %s" % _json_type(value))
+    rules = []
+    for i, rule in enumerate(value):
+        where = "overrides[%d]" % i
+        if not isinstance(rule, dict):
+            raise ValueError("%s must be an object, found %s" % (where, _json_type(rule)))
+        arm = rule.get("arm")
+        if arm not in ("baseline", "candidate"):
+            raise ValueError('%s.arm must be "baseline" or "candidate", found %s'
+                             % (where, json.dumps(arm)))
+        even = rule.get("evenWhenRolledBack", False)
+        if not isinstance(even, bool):
+            raise ValueError("%s.evenWhenRolledBack must be true or false" % where)
+        if ("keys" in rule) == ("attribute" in rule):
+            raise ValueError('%s needs exactly one of "keys" and "attribute"' % where)
+        if "keys" in rule:
+            keys = _string_list(rule["keys"])
+            if keys is None:
+                raise ValueError("%s.keys must be a non-empty array of strings" % where)
+            rules.append(OverrideRule("keys", "", frozenset(keys), arm, even))
+            continue
+        attribute = rule["attribute"]
+        if attribute == "segment":
+            names = _string_list(rule.get("in"))
+            if names is None:
+                raise ValueError("%s.in must be a non-empty array of strings" % where)
+            rules.append(OverrideRule("segment", "", frozenset(names), arm, even))
+            continue
+        if (not isinstance(attribute, str) or attribute[:7] not in ("header:", "cookie:")
+                or len(attribute) <= 7):
+            raise ValueError('%s.attribute must be "header:<name>", "cookie:<name>" or "segment", '
+                             "found %s" % (where, json.dumps(attribute)))
+        equals = rule.get("equals")
+        if not isinstance(equals, str):
+            raise ValueError("%s.equals must be a string" % where)
+        kind, name = attribute[:6], attribute[7:]
+        rules.append(OverrideRule(kind, name.lower() if kind == "header" else name,
+                                  frozenset([equals]), arm, even))
+    return tuple(rules)
+
+
+class Route(str):
+    """What ``route(key, attributes)`` answers: the arm's name (a ``str``) and ``forced``,
+    whether an override rule chose it (``record`` then reports it with ``forced=1``)."""
+
+    forced: bool
+
+    def __new__(cls, arm: str, forced: bool = False) -> "Route":
+        self = super().__new__(cls, arm)
+        self.forced = forced
+        return self
+
+    def __repr__(self) -> str:
+        return "Route(%s, forced=%r)" % (str.__repr__(self), self.forced)
+
+
 def _status_set(patterns: Sequence[StatusPattern]) -> FrozenSet[int]:
     statuses: Set[int] = set()
     for p in patterns:
@@ -212,13 +305,15 @@ class WeightsSnapshot:
     is None when the document carried no ``breaker`` member."""
 
     __slots__ = ("revision", "state", "step", "baseline", "candidate", "weights",
-                 "threshold", "poll_after", "etag", "error_statuses", "breaker", "_errors")
+                 "threshold", "poll_after", "etag", "error_statuses", "breaker", "overrides",
+                 "_errors")
 
     def __init__(self, revision: int, state: str, step: Optional[int], baseline: str,
                  candidate: str, weights: Dict[str, float], poll_after: float,
                  etag: Optional[str],
                  error_statuses: Sequence[StatusPattern] = DEFAULT_ERROR_STATUSES,
-                 breaker: Optional[BreakerSettings] = None) -> None:
+                 breaker: Optional[BreakerSettings] = None,
+                 overrides: Sequence[OverrideRule] = ()) -> None:
         self.revision = revision
         self.state = state
         self.step = step
@@ -231,6 +326,7 @@ class WeightsSnapshot:
         self.etag = etag
         self.error_statuses: Tuple[StatusPattern, ...] = tuple(error_statuses)
         self.breaker = breaker
+        self.overrides: Tuple[OverrideRule, ...] = tuple(overrides)
         self._errors = _status_set(self.error_statuses)
 
     def is_error(self, status: int) -> bool:
@@ -425,8 +521,14 @@ class GlidepathShim:
 
     # -- hot path -------------------------------------------------------------------------
 
-    def route(self, key: Optional[str] = None) -> str:
-        """The arm that serves this request: sticky by ``key``, random without one."""
+    def route(self, key: Optional[str] = None,
+              attributes: Optional[Dict[str, str]] = None) -> str:
+        """The arm that serves this request: sticky by ``key``, random without one.
+
+        With ``attributes`` (even ``{}``) the policy's override rules apply first and the answer
+        is a ``Route`` whose ``forced`` says whether a rule chose it."""
+        if attributes is not None:
+            return self._route_with_rules(key, attributes)
         snap = self._snapshot
         if snap is None:
             return self.default_arm
@@ -448,17 +550,47 @@ class GlidepathShim:
                 self._key_cache[key] = b
         return snap.candidate if b < snap.threshold else snap.baseline
 
+    def _route_with_rules(self, key: Optional[str], attributes: Dict[str, str]) -> Route:
+        snap = self._snapshot
+        if snap is not None and snap.overrides:
+            until = self._breaker_until
+            held = (snap.state in ("rolled_back", "paused")
+                    or bool(until and self._clock() < until))
+            headers: Optional[Dict[str, Any]] = None
+            for rule in snap.overrides:
+                if held and rule.arm == "candidate" and not rule.even_when_rolled_back:
+                    continue
+                if rule.kind == "keys":
+                    value: Any = key
+                elif rule.kind == "segment":
+                    value = attributes.get("segment")
+                elif rule.kind == "cookie":
+                    value = attributes.get("cookie:" + rule.name)
+                else:
+                    if headers is None:
+                        headers = {k.lower(): v for k, v in attributes.items()
+                                   if isinstance(k, str) and k[:7].lower() == "header:"}
+                    value = headers.get("header:" + rule.name)
+                if isinstance(value, str) and value in rule.values:
+                    return Route(snap.candidate if rule.arm == "candidate" else snap.baseline, True)
+        return Route(self.route(key), False)
+
     def bucket(self, key: str) -> int:
         """This migration's bucket for ``key`` (0..9999)."""
         return bucket(self.migration, key)
 
     def record(self, arm: str, status: int, latency_ms: float, tokens: Optional[int] = None,
-               ttft_ms: Optional[float] = None) -> bool:
+               ttft_ms: Optional[float] = None, forced: Optional[bool] = None) -> bool:
         """Buffer one observed request; never blocks on the network, never raises.
 
-        ``status`` is the HTTP status, or 0 for a transport failure or timeout. Returns False
-        (and reports ``record_rejected``) when the arguments cannot form a valid line."""
+        ``status`` is the HTTP status, or 0 for a transport failure or timeout. ``forced``
+        (default: the ``forced`` of a ``Route`` given as ``arm``) adds ``forced=1``. Returns
+        False (and reports ``record_rejected``) when the arguments cannot form a valid line."""
+        if forced is None:
+            forced = bool(getattr(arm, "forced", False))
         line = self._format_line(arm, status, latency_ms, tokens, ttft_ms)
+        if line is not None and forced:
+            line += " forced=1"
         if line is None:
             return False
         self._note_outcome(arm, status)
@@ -476,7 +608,8 @@ class GlidepathShim:
                                    "reason": "buffer full (%d lines)" % self.max_buffered_lines})
         return True
 
-    def call(self, key: Optional[str], fn: Callable[[str], Reply[T]]) -> CallOutcome[T]:
+    def call(self, key: Optional[str], fn: Callable[[str], Reply[T]],
+             attributes: Optional[Dict[str, str]] = None) -> CallOutcome[T]:
         """Route by ``key``, call ``fn(arm)`` and record the outcome with its latency.
 
         ``fn`` returns ``(status, result)`` or ``(status, result, tokens)`` or
@@ -484,34 +617,36 @@ class GlidepathShim:
         When the arm was the candidate and the status is an error (``is_error``), the
         baseline is called the same way, both outcomes are recorded and one fallback is
         counted. Returns the answering arm's ``CallOutcome``; re-raises the last arm's
-        exception when that arm raised."""
-        arm = self.route(key)
-        status, result, error = self._call_arm(arm, fn)
+        exception when that arm raised. Override rules apply (``route(key, attributes)``);
+        a forced request's outcomes, the fallback's too, are recorded with ``forced=1``."""
+        routed = self._route_with_rules(key, attributes or {})
+        arm, forced = str(routed), routed.forced
+        status, result, error = self._call_arm(arm, fn, forced)
         baseline = self.baseline_arm()
         if arm == baseline or arm != self._candidate_name() or not self.is_error(status):
             if error is not None:
                 raise error
             return CallOutcome(arm, status, cast(T, result), False)
         self._count_fallback()
-        status, result, error = self._call_arm(baseline, fn)
+        status, result, error = self._call_arm(baseline, fn, forced)
         if error is not None:
             raise error
         return CallOutcome(baseline, status, cast(T, result), True)
 
-    def _call_arm(self, arm: str, fn: Callable[[str], Reply[T]]
+    def _call_arm(self, arm: str, fn: Callable[[str], Reply[T]], forced: bool = False
                   ) -> Tuple[int, Optional[T], Optional[BaseException]]:
         started = time.monotonic()
         try:
             reply = fn(arm)
         except Exception as e:
-            self.record(arm, 0, (time.monotonic() - started) * 1000.0)
+            self.record(arm, 0, (time.monotonic() - started) * 1000.0, forced=forced)
             return 0, None, e
         latency_ms = (time.monotonic() - started) * 1000.0
         parts: Tuple[Any, ...] = tuple(reply)
         status = parts[0]
         tokens = parts[2] if len(parts) > 2 else None
         ttft_ms = parts[3] if len(parts) > 3 else None
-        self.record(arm, status, latency_ms, tokens=tokens, ttft_ms=ttft_ms)
+        self.record(arm, status, latency_ms, tokens=tokens, ttft_ms=ttft_ms, forced=forced)
         return status, cast(T, parts[1]), None
 
     def should_retry_on_baseline(self, arm: str, status: int) -> bool:
@@ -752,6 +887,7 @@ class GlidepathShim:
         error_statuses = (parse_error_statuses(doc["errorStatuses"]) if "errorStatuses" in doc
                           else DEFAULT_ERROR_STATUSES)
         breaker = parse_breaker(doc["breaker"]) if "breaker" in doc else None
+        overrides = parse_overrides(doc["overrides"]) if "overrides" in doc else ()
         poll_after: Any = doc.get("pollAfterSeconds")
         if not _finite_non_negative(poll_after) or poll_after <= 0:
             poll_after = self.poll_after
@@ -760,7 +896,8 @@ class GlidepathShim:
         return WeightsSnapshot(revision, str(state), step, baseline, candidate,
                                {baseline: weights[baseline], candidate: weights[candidate]},
                                float(poll_after), etag or '"%d"' % revision,
-                               error_statuses=error_statuses, breaker=breaker)
+                               error_statuses=error_statuses, breaker=breaker,
+                               overrides=overrides)
 
     def _send_loop(self) -> None:
         conn = _Connection(self.server, self.timeout)
