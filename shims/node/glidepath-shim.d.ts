@@ -25,6 +25,20 @@ export declare function isErrorStatus(status: number): boolean;
 export declare function checkErrorStatuses(value: unknown): string | null;
 /** Why a weights document's `breaker` is malformed (naming the member), or null. */
 export declare function checkBreaker(value: unknown): string | null;
+/** Why a weights document's `overrides` is malformed (naming the rule), or null. */
+export declare function checkOverrides(value: unknown): string | null;
+
+/**
+ * What the application knows about a request, for the override rules: `"header:<name>"` (names
+ * compared case-insensitively), `"cookie:<name>"` and `"segment"`, each with its value.
+ */
+export type RequestAttributes = Record<string, string>;
+
+/** Where `route(key, attributes)` sends a request, and whether an override rule forced it. */
+export interface Route {
+  arm: string;
+  forced: boolean;
+}
 
 export interface GlidepathShimOptions {
   /** Controller base URL, e.g. "http://127.0.0.1:8470". */
@@ -79,6 +93,8 @@ export interface Outcome {
   tokens?: number;
   /** Time to the first token of a streamed answer. */
   ttftMs?: number;
+  /** An override rule chose the arm (`Route.forced`): reported with forced=1, outside the evidence. */
+  forced?: boolean;
 }
 
 /** What the function given to `call()` returns (or resolves to) for one arm. */
@@ -125,8 +141,10 @@ export declare class GlidepathShim {
   readonly shimId: string;
   readonly defaultArm: string;
 
-  /** The arm for this request: sticky by `key`, a random bucket without one. No I/O. */
+  /** The arm for this request: sticky by `key`, a random bucket without one. No I/O. No override rules. */
   route(key?: string | number | null): string;
+  /** The override rules first (first match wins, `forced: true`), then the bucket. Record with `forced`. */
+  route(key: string | number | null | undefined, attributes: RequestAttributes): Route;
   /** Buffers one outcome: true when buffered, false when dropped (buffer full) or invalid. Never throws. */
   record(outcome: Outcome): boolean;
   /**
@@ -135,7 +153,8 @@ export declare class GlidepathShim {
    * Rejects with the answering arm's error when that arm threw.
    */
   call<T>(key: string | number | null | undefined,
-    fn: (arm: string) => CallReply<T> | Promise<CallReply<T>>): Promise<CallOutcome<T>>;
+    fn: (arm: string) => CallReply<T> | Promise<CallReply<T>>,
+    attributes?: RequestAttributes): Promise<CallOutcome<T>>;
   /** True (and one fallback counted) for a candidate error when `fallbackToBaseline` is on. */
   shouldRetryOnBaseline(arm: string, status: number): boolean;
   /** Whether `status` is an error under the last good document's `errorStatuses`. */
