@@ -13,7 +13,8 @@ import Testing
 
     @Test("the examples are all there")
     func present() {
-        #expect(Self.files == ["ai-provider-migration.json", "doubling-6h.json", "key-rotation.json", "manual-gate.json"])
+        #expect(Self.files == ["ai-provider-migration.json", "doubling-6h.json", "header-canary.json", "key-rotation.json",
+                              "manual-gate.json"])
     }
 
     @Test("every example policy parses", arguments: files)
@@ -56,6 +57,16 @@ import Testing
         #expect(keys.steps.dropLast().reduce(Int64(0)) { $0 + $1.bake.milliseconds } == 24 * 3_600_000)
         #expect(keys.steps.last?.weight == .full)
         #expect(keys.guards.classifier.classify(401) == .error)
+
+        let canary = try load("header-canary.json")
+        // Testers first (header, cookie, the QA merchant even after a rollback); premium stays on the baseline.
+        #expect(canary.overrides == [
+            OverrideRule(match: .keys(["merchant-qa-1"]), arm: .candidate, evenWhenRolledBack: true),
+            OverrideRule(match: .header(name: "x-canary", equals: "always"), arm: .candidate),
+            OverrideRule(match: .cookie(name: "canary", equals: "1"), arm: .candidate),
+            OverrideRule(match: .segment(["premium"]), arm: .baseline),
+        ])
+        #expect(canary.steps.first?.weight.description == "5")
 
         let gate = try load("manual-gate.json")
         // The gate sits on the 100 % step: an operator must open it before all traffic moves.

@@ -336,19 +336,22 @@ class WeightsSnapshot:
 
 class CallOutcome(Generic[T]):
     """What ``GlidepathShim.call`` returns: the arm that produced ``result`` with ``status``,
-    and whether the call fell back from the candidate to the baseline."""
+    whether the call fell back from the candidate to the baseline, and whether an override
+    rule forced the request (``forced``)."""
 
-    __slots__ = ("arm", "status", "result", "fallback")
+    __slots__ = ("arm", "status", "result", "fallback", "forced")
 
-    def __init__(self, arm: str, status: int, result: T, fallback: bool) -> None:
+    def __init__(self, arm: str, status: int, result: T, fallback: bool,
+                 forced: bool = False) -> None:
         self.arm = arm
         self.status = status
         self.result = result
         self.fallback = fallback
+        self.forced = forced
 
     def __repr__(self) -> str:
-        return "CallOutcome(arm=%r, status=%r, result=%r, fallback=%r)" % (
-            self.arm, self.status, self.result, self.fallback)
+        return "CallOutcome(arm=%r, status=%r, result=%r, fallback=%r, forced=%r)" % (
+            self.arm, self.status, self.result, self.fallback, self.forced)
 
 
 class _Connection:
@@ -626,12 +629,12 @@ class GlidepathShim:
         if arm == baseline or arm != self._candidate_name() or not self.is_error(status):
             if error is not None:
                 raise error
-            return CallOutcome(arm, status, cast(T, result), False)
+            return CallOutcome(arm, status, cast(T, result), False, forced)
         self._count_fallback()
         status, result, error = self._call_arm(baseline, fn, forced)
         if error is not None:
             raise error
-        return CallOutcome(baseline, status, cast(T, result), True)
+        return CallOutcome(baseline, status, cast(T, result), True, forced)
 
     def _call_arm(self, arm: str, fn: Callable[[str], Reply[T]], forced: bool = False
                   ) -> Tuple[int, Optional[T], Optional[BaseException]]:

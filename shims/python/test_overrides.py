@@ -114,11 +114,11 @@ class ForcedReportTests(unittest.TestCase):
         shim = self.shim(100, fallback_to_baseline=True)
         out = shim.call("merchant-42", lambda arm: (503, arm) if arm == "holysheep" else (200, arm),
                         attributes={"cookie:canary": "1"})
-        self.assertEqual((out.arm, out.result, out.fallback), ("openai", "openai", True))
+        self.assertEqual((out.arm, out.result, out.fallback, out.forced), ("openai", "openai", True, True))
         vip = shim.call("vip", lambda arm: (200, arm))  # a keys rule applies without attributes
         self.assertEqual(vip.arm, "openai")
         plain = shim.call("merchant-42", lambda arm: (200, arm))
-        self.assertEqual(plain.arm, "holysheep")
+        self.assertEqual((plain.arm, plain.forced), ("holysheep", False))
         lines = [l.split(" ") for l in shim._buffer]
         self.assertEqual([(l[0], l[1], l[-1] == "forced=1") for l in lines],
                          [("holysheep", "503", True), ("openai", "200", True), ("openai", "200", True),
