@@ -24,9 +24,9 @@ cleanup() {
 }
 trap cleanup EXIT
 failures=0 passes=0
-check() {  # description, then a command that must succeed
+check() {  # description, then a command that must succeed (prefixed by the seconds since the start)
   local what="$1"; shift
-  if "$@"; then echo "ok   $what"; passes=$((passes + 1)); else echo "FAIL $what"; failures=$((failures + 1)); fi
+  if "$@"; then echo "ok   $what ($((SECONDS - started)) s)"; passes=$((passes + 1)); else echo "FAIL $what"; failures=$((failures + 1)); fi
 }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 started=$SECONDS
@@ -67,7 +67,8 @@ out = {}
 for label, count, merchant, headers in ast.literal_eval(sys.argv[2]):
     seen = out.setdefault(label, {})
     for i in range(count):
-        conn.request("GET", "/chat?merchant=" + urllib.parse.quote(merchant % i), headers=headers)
+        key = merchant % i if "%" in merchant else merchant
+        conn.request("GET", "/chat?merchant=" + urllib.parse.quote(key), headers=headers)
         r = json.loads(conn.getresponse().read())
         k = "%s/%s" % (r["arm"], "forced" if r["forced"] else "bucket")
         seen[k] = seen.get(k, 0) + 1

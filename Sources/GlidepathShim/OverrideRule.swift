@@ -119,9 +119,7 @@ enum OverrideRulesReader {
         return out.count == list.count ? out : nil
     }
 
-    /// JSONSerialization gives booleans and numbers as NSNumber; a boolean is one whose type is `c` (char)
-    /// and whose value is 0 or 1, and which is not written as a number in the document.
-    static func isBoolean(_ n: NSNumber) -> Bool {
-        String(cString: n.objCType) == "c" || type(of: n) == type(of: NSNumber(value: true))
-    }
+    /// JSONSerialization gives `true`/`false` and numbers alike as NSNumber; only a JSON boolean has the
+    /// type `c` (a JSON `1` is `q`).
+    static func isBoolean(_ n: NSNumber) -> Bool { String(cString: n.objCType) == "c" }
 }
