@@ -545,6 +545,8 @@ class Conformance:
                    ma.value("glidepath_requests_total", migration=ov) - mb.value("glidepath_requests_total", migration=ov))
         r = self.c.observe(ov, "%s 200 10 forced=2\n" % CAND)
         self.error_json("ingest: forced=2", r, 400)
+        r = self.c.observe(ov, "%s 200 10 forced=1 mirror=1\n" % CAND)
+        self.error_json("ingest: forced=1 and mirror=1 on one line", r, 400)
 
         # Basis-point weights.
         frac = self.name("fraction")

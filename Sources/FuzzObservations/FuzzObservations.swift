@@ -28,6 +28,8 @@ public func fuzzObservationParser(_ data: UnsafePointer<UInt8>, _ size: Int) -> 
         fail("parser accepted \(batch.lines) lines the reference refuses: \(why)")
     case (.success(let batch), .accepted(let reference)):
         if batch.lines != reference.lines { fail("lines \(batch.lines) vs reference \(reference.lines)") }
+        if batch.mirrored != reference.mirrored { fail("mirrored \(batch.mirrored) vs reference \(reference.mirrored)") }
+        if batch.forced != reference.forced { fail("forced \(batch.forced) vs reference \(reference.forced)") }
         for (arm, index) in [(Arm.baseline, 0), (Arm.candidate, 1)] {
             let got = batch.arms[arm], want = reference.arms[index]
             if got.requests != want.requests || got.errors != want.errors || got.clientErrors != want.clientErrors
@@ -82,7 +84,7 @@ enum Reference {
         var codes = [UInt64](repeating: 0, count: 18)
         var description: String { "requests \(requests) errors \(errors) client \(clientErrors) tokens \(tokens)" }
     }
-    struct Batch { var lines = 0; var arms = [ArmTotals(), ArmTotals()] }
+    struct Batch { var lines = 0; var mirrored: UInt64 = 0; var forced: [UInt64] = [0, 0]; var arms = [ArmTotals(), ArmTotals()] }
     enum Outcome { case accepted(Batch), refused(String) }
     enum Number { case ok(Double), refused }
 
@@ -117,9 +119,12 @@ enum Reference {
                 guard let eq = field.firstIndex(of: UInt8(ascii: "=")) else { return .refused("field without =") }
                 let key = String(decoding: field[..<eq], as: UTF8.self)
                 let value = field[(eq + 1)...]
-                guard key == "tokens" || key == "ttft_ms", field[..<eq].count == key.utf8.count,
+                guard key == "tokens" || key == "ttft_ms" || key == "mirror" || key == "forced",
+                      field[..<eq].count == key.utf8.count,
                       seen.insert(key).inserted else { return .refused("unknown or repeated key") }
-                if key == "tokens" {
+                if key == "mirror" || key == "forced" {
+                    guard Array(value) == [UInt8(ascii: "1")] else { return .refused("\(key) is not 1") }
+                } else if key == "tokens" {
                     let digits = value.drop { $0 == UInt8(ascii: "0") }
                     guard !value.isEmpty, value.allSatisfy(isDigit), digits.count <= 10,
                           let n = UInt64(String(decoding: value, as: UTF8.self)), n <= ObservationParser.maxTokens
@@ -131,6 +136,16 @@ enum Reference {
                     case .refused: return .refused("bad ttft_ms")
                     }
                 }
+            }
+            if seen.contains("forced") {
+                if seen.contains("mirror") { return .refused("forced=1 and mirror=1") }
+                batch.lines += 1
+                batch.forced[arm] += 1  // never evidence
+                continue
+            }
+            if seen.contains("mirror") {
+                guard arm == 1 else { return .refused("mirror=1 on the baseline") }
+                batch.mirrored += 1
             }
             batch.lines += 1
             switch classifier.classify(status) {

@@ -51,9 +51,14 @@ public func fuzzPolicyParser(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
 
 func checkRules(_ p: Policy) {
     if p.steps.isEmpty || p.steps.count > PolicyParser.maxSteps { fail("\(p.steps.count) steps") }
-    var previous = 0
+    var previous = -1
     for step in p.steps {
         if step.weight.basisPoints <= previous || step.weight.basisPoints > 10_000 { fail("weights \(p.steps)") }
+        // A zero weight only on a shadow step; a mirror is above its step's weight.
+        if step.weight == .zero && step.mirror == .zero { fail("weight 0 without a mirror \(p.steps)") }
+        if step.mirror != .zero && (step.mirror <= step.weight || step.mirror.basisPoints > 10_000) {
+            fail("mirror \(step.mirror) at weight \(step.weight)")
+        }
         previous = step.weight.basisPoints
         if step.bake.milliseconds < 0 { fail("negative bake \(step.bake)") }
     }

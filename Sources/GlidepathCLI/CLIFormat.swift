@@ -20,9 +20,10 @@ package enum CLIFormat {
             let steps = s["steps"].map { "/\(number($0))" } ?? ""
             let candidate = s["candidate"] as? String ?? ""
             let weights = s["weights"] as? [String: Any] ?? [:]
+            let shadow = (s["mirror"] as? NSNumber).flatMap { $0.doubleValue > 0 ? ", shadow \(number($0))%" : nil } ?? ""
             rows.append([
                 s["migration"] as? String ?? "?", s["state"] as? String ?? "?",
-                "\(number(s["step"]))\(steps)", "\(candidate) \(number(weights[candidate]))%",
+                "\(number(s["step"]))\(steps)", "\(candidate) \(number(weights[candidate]))%\(shadow)",
                 number(s["revision"]), reason(s, verdict: verdict),
             ])
         }

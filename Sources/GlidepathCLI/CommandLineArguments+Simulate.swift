@@ -57,6 +57,13 @@ extension CommandLineArguments {
             options.seed = n
         }
         if let text = values["--horizon"] { options.horizon = try horizon(text) }
+        if let text = values["--start"] {
+            guard let wall = CivilTime.parseRFC3339(text) else {
+                throw UsageError("simulate: --start must be an RFC 3339 time with an offset, like "
+                    + "2026-12-07T09:00:00+07:00, got \"\(text)\"")
+            }
+            options.start = wall
+        }
         if let text = values["--judge"] {
             var judges: [SimulatedJudge] = []
             for name in list(text) {

@@ -16,6 +16,8 @@ package enum Command: Equatable, Sendable {
     case watch(name: String?, interval: TimeSpan, server: String?)
     case history(name: String, limit: Int?, json: Bool, server: String?)
     case action(OperatorAction, name: String, reason: String?, server: String?, actor: String?)
+    /// `set-weight NAME PERCENT --reason TEXT`: an operator hold below the current step's weight.
+    case setWeight(name: String, weight: Weight, reason: String, server: String?, actor: String?)
     case bucket(migration: String, key: String)
     /// `bucket --vectors N`: the protocol's vectors plus N generated ones, as JSON.
     case bucketVectors(count: Int)
@@ -49,12 +51,13 @@ package enum CommandLineArguments {
             "bucket": Spec(valueFlags: ["--migration", "--key", "--vectors"], boolFlags: [], positional: 0...0),
             "version": Spec(valueFlags: [], boolFlags: [], positional: 0...0),
             "simulate": Spec(valueFlags: ["--scenario", "--rate", "--runs", "--seed", "--judge", "--policy", "--horizon",
-                                           "--traffic", "--replay"], boolFlags: ["--json"],
+                                           "--traffic", "--replay", "--start"], boolFlags: ["--json"],
                              positional: 0...0),
             "demo": Spec(valueFlags: ["--listen", "--speed"], boolFlags: ["--keep"], positional: 0...0),
         ]
         for a in OperatorAction.allCases {
-            s[a.rawValue] = Spec(valueFlags: ["--server", "--reason", "--actor"], boolFlags: [], positional: 1...1)
+            s[a.rawValue] = Spec(valueFlags: ["--server", "--reason", "--actor"], boolFlags: [],
+                                 positional: a == .setWeight ? 2...2 : 1...1)
         }
         return s
     }()
@@ -108,6 +111,7 @@ package enum CommandLineArguments {
     static func argumentName(_ command: String) -> String {
         switch command {
         case "apply", "lint": "policy file(s)"
+        case "set-weight": "migration name and weight (percent)"
         default: "migration name"
         }
     }
@@ -155,6 +159,16 @@ package enum CommandLineArguments {
         case "version": return .version
         case "simulate": return .simulate(try simulateOptions(values: values, json: flags.contains("--json")))
         case "demo": return .demo(try demoOptions(values: values, keep: flags.contains("--keep")))
+        case "set-weight":
+            guard let weight = Weight(percentText: positional[1]) else {
+                throw UsageError("set-weight: the weight must be a percentage from 0 to 100 with at most two "
+                    + "decimals, like 2.5, got \"\(positional[1])\"")
+            }
+            guard let reason = values["--reason"], !reason.allSatisfy(\.isWhitespace) else {
+                throw UsageError("set-weight: --reason is required (why the exposure is lowered, for the audit log)")
+            }
+            return .setWeight(name: positional[0], weight: weight, reason: reason, server: server,
+                              actor: values["--actor"])
         default:
             guard let action = OperatorAction(rawValue: command) else { throw UsageError("unknown command \"\(command)\"") }
             return .action(action, name: positional[0], reason: values["--reason"], server: server, actor: values["--actor"])

@@ -19,13 +19,15 @@ package enum HelpText {
       status --watch [NAME]    a live view (--interval 2s): steps, bake countdown, verdict, last decision
       history NAME [--limit N] [--json]   the audit log, newest first
     Operate:
-      pause|resume|advance|promote|rollback|restart NAME [--reason TEXT] [--actor WHO]
+      pause|resume|advance|promote|rollback|restart|back NAME [--reason TEXT] [--actor WHO]
+      set-weight NAME PERCENT --reason TEXT [--actor WHO]
+                               hold the candidate below the step's weight (paused) until resume
     Tools:
       bucket --migration M --key K   the sticky bucket (0...9999) of a key
       bucket --vectors N       conformance vectors for the shims (JSON)
       version                  print the version
       simulate [--scenario S1,S3b|all] [--rate 1,10] [--runs N] [--seed N] [--judge J,...]
-               [--policy FILE] [--horizon D] [--json]
+               [--policy FILE] [--horizon D] [--start TIME] [--json]
                                benchmark the judges on simulated traffic
       simulate --traffic PROFILE.json | --replay LOG [--policy FILE]
                                your own traffic, or would it have caught a recorded incident
@@ -81,7 +83,7 @@ package enum HelpText {
         case "version": return "Usage: glidepath version\n"
         case "simulate": return """
             Usage: glidepath simulate [--scenario S1,S3b|all] [--rate 1,10,100,1000] [--runs N] [--seed N]
-                                      [--judge sequential,threshold,ztest] [--policy FILE] [--horizon D] [--json]
+                                      [--judge sequential,threshold,ztest] [--policy FILE] [--horizon D] [--start TIME] [--json]
                    glidepath simulate --traffic PROFILE.json [--policy FILE] [--judge J] [--runs N] [--seed N]
                                       [--horizon D] [--json]
                    glidepath simulate --replay LOG [--policy FILE] [--judge J] [--json]
@@ -102,6 +104,9 @@ package enum HelpText {
               --policy    run under this policy file (its judge field set to each judge's) instead of the
                           benchmark's: steps 5/10/25/50/100 %, 2-minute bakes, 10 s interval, maxHold 1h,
                           product defaults otherwise; an invalid file exits 1
+              --start     the wall time the virtual clock starts at, RFC 3339 with an offset (default now):
+                          a policy's schedule and steps' notBefore hold advances as the server would, so
+                          "median t" is how long the calendar ramp takes from then
               --horizon   virtual time per run, 1m to 30d (default 2h; S5 4h; a profile its hours), e.g. 7d
                           to see multi-day policies promote
               --traffic   a JSON traffic profile instead of the scenarios: hours, requestsPerSecond, diurnal,
@@ -114,6 +119,19 @@ package enum HelpText {
               --json      an array of objects instead of the table (a replay: one object)
 
             """
+        case "set-weight": return """
+            Usage: glidepath set-weight NAME PERCENT --reason TEXT [--actor WHO] [--server URL]
+
+              An operator hold: the candidate gets PERCENT (0 to 100, at most two decimals, strictly below
+              the current step's weight; e.g. halve the exposure during a provider incident) and the
+              migration is paused there; the judge keeps recording evidence but takes no action.
+              resume returns to the step's weight and ramping; back, advance, promote and rollback also
+              end the hold. Refused (409) at or above the step's weight and in promoted or rolled_back.
+
+              --reason  why, recorded in the audit log with who acted (required)
+              --actor   who is acting (default $USER@hostname; "" for none)
+
+            """
         default: return """
             Usage: glidepath \(name) NAME [--reason TEXT] [--actor WHO] [--server URL]
 
@@ -123,6 +141,8 @@ package enum HelpText {
               promote   candidate to 100 % now
               rollback  candidate to 0 % now
               restart   back to step 0 from a terminal state
+              back      one step down: the previous step's weight, ramping, bake starting over
+                        (refused at step 0 and in a terminal state)
 
               --actor   who is acting, recorded in the audit log (default $USER@hostname; "" for none)
 

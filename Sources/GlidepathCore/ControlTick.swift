@@ -38,8 +38,12 @@ package enum ControlTick {
     ///   (reset for the new step) when the verdict changed the state.
     /// - Waiting at a webhook gate (`gate` is its last answer, nil before one came): the judge's advance
     ///   enters the next step only on a 2xx answer, else holds under rule `gate` (`WebhookGate.apply`).
+    /// - The calendar (`calendar`: the wall time and the zones; nil ignores it): an advance outside the policy's
+    ///   `schedule` or before the next step's `notBefore` holds under rule `schedule` (`CalendarGate`).
+    ///   Rollbacks are never delayed.
     package static func run(policy: Policy, status: MigrationStatus, state: JudgeState, snapshot: ArmPair,
-                           judge: any Judge, gate: GateAnswer? = nil, now: Int64) -> TickOutcome {
+                           judge: any Judge, gate: GateAnswer? = nil, calendar: CalendarInput? = nil,
+                           now: Int64) -> TickOutcome {
         let increment = state.lastSnapshot.map { snapshot.increment(since: $0) } ?? .zero
         var next = state
         next.step.merge(increment)
@@ -96,6 +100,12 @@ package enum ControlTick {
                                   reason: "\(held), still holding; last check: \(verdict.reason)",
                                   evidence: verdict.evidence)
             }
+        }
+
+        // Ramping, or at a webhook gate that opened (a manual gate waits for an operator anyway).
+        if verdict.action == .advance, status.phase == .ramping || gateOpen, let calendar {
+            verdict = CalendarGate.apply(verdict, policy: policy, status: status, calendar: calendar)
+            if verdict.action != .advance { gateOpen = false }
         }
 
         if var transition = StateMachine.judged(verdict, status: status, judge: next, policy: policy,

@@ -132,6 +132,10 @@ package struct Decision: Hashable, Sendable, Codable {
         case resume
         /// Started over at the first step (operator).
         case restart
+        /// An operator hold at a weight below the current step's (paused there until `resume`).
+        case setWeight = "set_weight"
+        /// One step down (operator).
+        case back
 
         package var description: String { rawValue }
     }

@@ -17,6 +17,9 @@ package struct MigrationStatus: Hashable, Sendable, Codable {
     package var stepStartedWall: Int64?
     /// The last decision's human-readable reason ("" before any).
     package var reason: String
+    /// An operator hold (`set-weight`): while `paused`, the candidate gets this weight, always below the
+    /// current step's; nil otherwise. Any transition out of `paused` drops it.
+    package var heldWeight: Weight?
 
     package init(migration: String, policyVersion: Int, phase: Phase, step: Int, revision: Int64,
                 stepStartedAt: Int64, updatedAt: Int64, reason: String) {
@@ -30,11 +33,13 @@ package struct MigrationStatus: Hashable, Sendable, Codable {
         self.reason = reason
     }
 
-    /// The candidate's weight under `policy`: 100 % when promoted, 0 when rolled back, else the step's.
+    /// The candidate's weight under `policy`: 100 % when promoted, 0 when rolled back, the held weight
+    /// when paused by `set-weight`, else the step's.
     package func candidateWeight(_ policy: Policy) -> Weight {
         switch phase {
         case .promoted: return .full
         case .rolledBack: return .zero
+        case .paused where heldWeight != nil: return heldWeight ?? .zero
         default:
             guard policy.steps.indices.contains(step) else { return .zero }
             return policy.steps[step].weight

@@ -16,14 +16,14 @@ package enum NotifyEvent: String, Hashable, Sendable, CaseIterable, Codable {
     /// The events a target gets when its policy entry has no `on`.
     package static let defaults: [NotifyEvent] = [.rollback, .promote, .stuck, .broken]
 
-    /// The event a decision raises, if any (`created`, `policy`, `pause`, `resume`, `restart` raise none).
+    /// The event a decision raises, if any (`created`, `policy`, `pause`, `resume`, `restart`, `set_weight`, `back` raise none).
     package init?(_ action: Decision.Action) {
         switch action {
         case .rollback: self = .rollback
         case .promote: self = .promote
         case .advance: self = .advance
         case .wait: self = .wait
-        case .created, .policy, .pause, .resume, .restart: return nil
+        case .created, .policy, .pause, .resume, .restart, .setWeight, .back: return nil
         }
     }
 }

@@ -15,6 +15,8 @@ struct ObservationAggregator {
     private var ttftSums: (Double, Double) = (0, 0)
     /// Per arm: `forced=1` lines, kept apart from the evidence.
     private var forced: (UInt64, UInt64) = (0, 0)
+    /// Lines marked `mirror=1` (all on the candidate).
+    var mirrored: UInt64 = 0
     /// `LatencyBuckets.count`, read once.
     private let buckets: Int
 
@@ -115,6 +117,6 @@ struct ObservationAggregator {
                 ttft: ttft.allSatisfy { $0 == 0 } ? [] : ttft, ttftSum: arm == 0 ? ttftSums.0 : ttftSums.1)
         }
         return ObservationBatch(lines: lines, arms: arms, codes: StatusCodeCounts(counts: codes),
-                                forced: [forced.0, forced.1])
+                                forced: [forced.0, forced.1], mirrored: mirrored)
     }
 }

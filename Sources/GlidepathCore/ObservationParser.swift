@@ -10,7 +10,9 @@
 ///   or `nan`; at most `maxMilliseconds`.
 /// - `tokens=<digits>` (at most `maxTokens`) and `ttft_ms=<latency syntax>`, each at most once;
 ///   `forced=1` (an override rule forced the arm: the line is only counted as forced, never as the
-///   judge's evidence), at most once; any other key is an error.
+///   judge's evidence), at most once; `mirror=1` (a background shadow copy sent to the candidate: the
+///   candidate's evidence like any other line, also counted in `ObservationBatch.mirrored`; only on a
+///   candidate line), at most once; a line may not carry both; any other key is an error.
 ///
 /// The parser walks the raw bytes once and aggregates straight into per-arm counters (requests by class
 /// and status code group, tokens, latency and `ttft_ms` histograms); nothing is allocated per line.
@@ -115,6 +117,7 @@ package enum ObservationParser {
         var sawTokens = false
         var ttft = -1.0
         var forced = false
+        var mirror = false
         var i = latencyEnd
         while i < e {
             let fs = i + 1
@@ -147,15 +150,24 @@ package enum ObservationParser {
                                            + "the field out for a request routed by the weights)", reason: "bad_field")
                 }
                 forced = true
+            } else if matches(p, fs, eq, "mirror") {
+                if mirror { throw duplicate(line, "mirror") }
+                mirror = true
+                if !matches(p, eq + 1, fe, "1") { throw badMirror(p, eq + 1, fe, line: line) }
             } else {
                 throw ObservationError(line: line, message: "unknown field \(quoted(p, fs, eq)) (expected tokens, "
-                                       + "ttft_ms or forced)", reason: "bad_field")
+                                       + "ttft_ms, forced or mirror)", reason: "bad_field")
             }
             i = fe
         }
+        if forced && mirror { throw forcedAndMirror(line) }
         if forced {
             agg.addForced(arm: arm)
             return
+        }
+        if mirror {
+            if arm != 1 { throw mirrorOnBaseline(line, agg.name(0)) }
+            agg.mirrored &+= 1
         }
         agg.add(arm: arm, classIndex: classifier.classIndex(status), codeIndex: StatusCode.index(of: status),
                 seconds: seconds, tokens: tokens, ttft: ttft)

@@ -70,6 +70,8 @@ package struct Policy: Hashable, Sendable {
     package var notify: [NotifyTarget]
     /// Rules forcing an arm by key, header, cookie or segment (`overrides`), applied by the shims in order.
     package var overrides: [OverrideRule]
+    /// When advances may happen (`schedule`); nil: any time.
+    package var schedule: Schedule? = nil
 
     package init(migration: String, baseline: String, candidate: String,
                 interval: TimeSpan = .seconds(10), steps: [Step], minRequests: Int = 100,

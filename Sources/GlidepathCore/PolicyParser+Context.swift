@@ -8,6 +8,8 @@ extension PolicyParser {
         var problems: [PolicyProblem] = []
         /// Problems found past `PolicyError.maxListed`.
         var moreProblems = 0
+        /// Checks `schedule.timezone`; nil: only the name's spelling is checked.
+        var zones: (any TimeZoneResolver)?
 
         mutating func report(_ path: @autoclosure () -> String, _ message: @autoclosure () -> String,
                              at position: JSONPosition?) {

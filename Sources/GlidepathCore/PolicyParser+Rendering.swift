@@ -32,6 +32,7 @@ extension PolicyParser {
                                          ("openSeconds", .integer(policy.breaker.openSeconds))])))
         if !policy.notify.isEmpty { top.append(("notify", .array(policy.notify.map(render)))) }
         if !policy.overrides.isEmpty { top.append(("overrides", render(overrides: policy.overrides))) }
+        if let schedule = policy.schedule { top.append(("schedule", render(schedule))) }
         return .object(top)
     }
 
@@ -41,13 +42,15 @@ extension PolicyParser {
     }
 
     static func render(_ step: Step) -> JSONValue {
-        var pairs: [(String, JSONValue)] = [("weight", JSONValue(.number(step.weight.description))),
-                                            ("bake", .string(step.bake.description))]
+        var pairs: [(String, JSONValue)] = [("weight", JSONValue(.number(step.weight.description)))]
+        if step.mirror > .zero { pairs.append(("mirror", JSONValue(.number(step.mirror.description)))) }
+        pairs.append(("bake", .string(step.bake.description)))
         switch step.gate {
         case .manual?: pairs.append(("gate", .string("manual")))
         case .webhook(let url)?: pairs.append(("gate", .object([("webhook", .string(url.text))])))
         case nil: break
         }
+        if let notBefore = step.notBefore { pairs.append(("notBefore", .string(notBefore.text))) }
         return .object(pairs)
     }
 

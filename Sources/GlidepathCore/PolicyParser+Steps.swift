@@ -1,5 +1,5 @@
 extension PolicyParser {
-    package static let stepKeys = ["weight", "bake", "gate"]
+    package static let stepKeys = ["weight", "bake", "gate", "mirror", "notBefore"]
     package static let gateKeys = ["webhook"]
 
     /// `steps`: 1...50 objects with strictly increasing weights.
@@ -24,7 +24,10 @@ extension PolicyParser {
                 ok = false
                 continue
             }
-            var weight = c.required(object, "weight").flatMap { readWeight($0, path: object.path("weight"), &c) }
+            let mirror = c.optional(object, "mirror").map { readWeight($0, path: object.path("mirror"), &c) }
+            var weight = c.required(object, "weight").flatMap {
+                readStepWeight($0, path: object.path("weight"), shadow: mirror != nil, &c)
+            }
             if let w = weight, let p = previous, w <= p, let value = object["weight"] {
                 c.report(object.path("weight"), "must be greater than the previous step's weight \(p), found \(value.numberText ?? "")",
                          at: value.position)
@@ -33,11 +36,22 @@ extension PolicyParser {
             if let w = weight { previous = w }
             let bake = c.optional(object, "bake").map { c.duration($0, path: object.path("bake")) } ?? .zero
             let gate = c.optional(object, "gate").map { readGate($0, path: object.path("gate"), &c) }
-            guard let weight, let bake, gate != .some(nil) else {
+            let notBefore = c.optional(object, "notBefore").map { value -> NotBefore? in
+                if index == 0 {
+                    c.report(object.path("notBefore"), "the first step starts when the policy is applied; put "
+                             + "notBefore on a later step", at: value.position)
+                    return nil
+                }
+                return readNotBefore(value, path: object.path("notBefore"), &c)
+            }
+            guard let weight, let bake, gate != .some(nil), mirror != .some(nil), notBefore != .some(nil),
+                  checkMirror(mirror ?? nil, weight: weight, object, &c) else {
                 ok = false
                 continue
             }
-            steps.append(Step(weight: weight, bake: bake, gate: gate ?? nil))
+            var step = Step(weight: weight, bake: bake, gate: gate ?? nil, mirror: (mirror ?? nil) ?? .zero)
+            step.notBefore = notBefore ?? nil
+            steps.append(step)
         }
         return ok ? steps : nil
     }

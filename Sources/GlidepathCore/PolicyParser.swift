@@ -72,7 +72,8 @@ package enum PolicyParser {
     /// Top-level keys, in the order the documentation lists them.
     package static let keys = ["migration", "description", "baseline", "candidate", "interval", "pollAfter",
                               "steps", "minRequests", "judge", "maxHold", "onStuck", "noDataAfter", "guards",
-                              "sequential", "cost", "breaker", "notify", "overrides"]
+                              "sequential", "cost", "breaker", "notify", "overrides",
+                              "schedule"]
     package static let defaultInterval = TimeSpan.seconds(10)
     package static let defaultPollAfter = TimeSpan.seconds(5)
     package static let minimumInterval = TimeSpan.seconds(1)
@@ -83,7 +84,9 @@ package enum PolicyParser {
     package static let defaultJudge = JudgeKind.sequential
     package static let defaultOnStuck = OnStuck.hold
 
-    package static func parse(_ source: String) -> Result<Policy, PolicyError> {
+    /// `zones` checks `schedule.timezone` against a tz database (the server passes the system's); without
+    /// one only the name's spelling is checked.
+    package static func parse(_ source: String, zones: (any TimeZoneResolver)? = nil) -> Result<Policy, PolicyError> {
         let root: JSONValue
         do {
             root = try JSONParser.parse(source)
@@ -91,6 +94,7 @@ package enum PolicyParser {
             return .failure(PolicyError(problems: [PolicyProblem(path: "", message: error.description, line: error.line)]))
         }
         var context = Context()
+        context.zones = zones
         let policy = read(root, &context)
         if let policy, context.problems.isEmpty, context.moreProblems == 0 { return .success(policy) }
         // Document order reads best; the sort is stable, so problems on one line keep schema order.
@@ -142,6 +146,7 @@ package enum PolicyParser {
         let breaker = c.optional(object, "breaker").map { readBreaker($0, &c) } ?? BreakerSettings()
         let notify = c.optional(object, "notify").map { readNotify($0, &c) } ?? []
         let overrides = c.optional(object, "overrides").map { readOverrides($0, arms: [baseline ?? "", candidate ?? ""], &c) } ?? []
+        let schedule = c.optional(object, "schedule").map { readSchedule($0, &c) }
         if let guards, let cost, !checkCostGuard(guards, cost: cost, arms: arms, root: root, &c) { return nil }
 
         guard let migration, let baseline, let candidate, let interval, let pollAfter, let steps,
@@ -150,11 +155,14 @@ package enum PolicyParser {
         else { return nil }
         if case .some(.none) = maxHold { return nil }  // given but invalid
         if case .some(.none) = noDataAfter { return nil }
-        return Policy(migration: migration, baseline: baseline, candidate: candidate, interval: interval,
+        if case .some(.none) = schedule { return nil }
+        var policy = Policy(migration: migration, baseline: baseline, candidate: candidate, interval: interval,
                       steps: steps, minRequests: minRequests, guards: guards, judge: judge,
                       maxHold: maxHold ?? nil, onStuck: onStuck, pollAfter: pollAfter,
                       sequential: sequential, noDataAfter: noDataAfter ?? nil, cost: cost, breaker: breaker,
                       notify: notify, overrides: overrides)
+        policy.schedule = schedule ?? nil
+        return policy
     }
 
     /// `[a-z0-9][a-z0-9._-]{0,62}`: safe in URLs, metric labels and file names.

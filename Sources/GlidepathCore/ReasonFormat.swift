@@ -41,7 +41,8 @@ package enum ReasonFormat {
     /// `step 1 (10%)`: steps are 0-based, as the API shows them.
     static func step(_ index: Int, _ policy: Policy) -> String {
         guard policy.steps.indices.contains(index) else { return "step \(index)" }
-        return "step \(index) (\(weight(policy.steps[index].weight)))"
+        let s = policy.steps[index]
+        return "step \(index) (\(weight(s.weight))\(s.mirror > .zero ? ", shadow \(weight(s.mirror))" : ""))"
     }
 
     /// Compact duration: `750ms`, `45s`, `3m 20s`, `2h 5m`, `1d 2h`.

@@ -87,12 +87,12 @@ package struct SequentialJudge: Judge {
     }
 
     /// The relative rollback test's alpha at `step`: `alpha` split over the compared steps in proportion to
-    /// `1/weight` (see the type's comment). Nil at a 100 % step (nothing to compare) or a step the policy
+    /// `1/weight` (the mirror when larger: the candidate's share of the evidence; see the type's comment). Nil at a 100 % step (nothing to compare) or a step the policy
     /// does not have.
     package static func rollbackAlpha(_ policy: Policy, step: Int) -> Double? {
         let compared = comparedSteps(policy)
         guard compared.contains(step) else { return nil }
-        func inverse(_ i: Int) -> Double { 10_000 / Double(policy.steps[i].weight.basisPoints) }
+        func inverse(_ i: Int) -> Double { 10_000 / Double(policy.steps[i].candidateEvidenceShare.basisPoints) }
         let total = compared.reduce(0) { $0 + inverse($1) }
         return policy.sequential.alpha * inverse(step) / total
     }

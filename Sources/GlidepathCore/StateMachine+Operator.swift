@@ -1,6 +1,7 @@
 extension StateMachine {
-    static func operatorTransition(_ action: OperatorAction, reason text: String?, status: MigrationStatus,
-                                   judge: JudgeState, policy: Policy, now: Int64) throws(TransitionRefused) -> Transition {
+    static func operatorTransition(_ action: OperatorAction, reason text: String?, weight: Weight?,
+                                   status: MigrationStatus, judge: JudgeState, policy: Policy,
+                                   now: Int64) throws(TransitionRefused) -> Transition {
         let phase = status.phase
         let here = ReasonFormat.step(status.step, policy)
         func make(_ to: Phase, step: Int, _ decision: Decision.Action, _ sentence: String,
@@ -20,6 +21,19 @@ extension StateMachine {
         }
 
         switch action {
+        case .setWeight:
+            return try held(at: weight, reason: text, status: status, judge: judge, policy: policy, now: now)
+        case .back:
+            guard !phase.isTerminal else {
+                throw refusal(action, status, allowed: "ramping, waiting or paused", target: nil)
+            }
+            guard status.step > 0 else {
+                throw TransitionRefused(action: action, phase: phase, message: "cannot go back on "
+                    + "\(jsonQuoted(status.migration)): it is at \(here), the first step (rollback goes to 0%)")
+            }
+            return make(.ramping, step: status.step - 1, .back,
+                        "operator went back from \(here) to \(ReasonFormat.step(status.step - 1, policy))",
+                        restartsStep: true)
         case .pause:
             guard phase == .ramping || phase == .waiting else {
                 throw refusal(action, status, allowed: "ramping or waiting", target: .paused)
@@ -28,7 +42,8 @@ extension StateMachine {
         case .resume:
             switch phase {
             case .paused:
-                return make(.ramping, step: status.step, .resume, "operator resumed at \(here)")
+                let from = status.heldWeight.map { " (from the held \(ReasonFormat.weight($0)))" } ?? ""
+                return make(.ramping, step: status.step, .resume, "operator resumed at \(here)\(from)")
             case .waiting:
                 return forward { "operator opened the gate: moving to \($0)" }
             default:
@@ -68,7 +83,7 @@ extension StateMachine {
     /// `cannot resume "x": it is ramping, not paused or waiting`.
     static func refusal(_ action: OperatorAction, _ status: MigrationStatus, allowed: String,
                         target: Phase?) -> TransitionRefused {
-        let verb = action == .rollback ? "roll back" : action.rawValue
+        let verb = action == .rollback ? "roll back" : action == .back ? "go back on" : action.rawValue
         let head = "cannot \(verb) \"\(status.migration)\": "
         let message: String
         if let target, target == status.phase {

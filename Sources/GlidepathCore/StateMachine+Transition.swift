@@ -13,6 +13,14 @@ extension StateMachine {
         next.updatedAt = now
         next.reason = reason
         if let policyVersion { next.policyVersion = policyVersion }
+        // An operator hold lasts while the migration stays paused at a step above it (a policy edit may
+        // move it to a step at or below the held weight: then that step's weight is served).
+        if let held = status.heldWeight, phase == .paused, policy.steps.indices.contains(step),
+           held < policy.steps[step].weight {
+            next.heldWeight = held
+        } else {
+            next.heldWeight = nil
+        }
         var nextJudge = judge
         if restartsStep || step != status.step || (phase.isTerminal && !status.phase.isTerminal) {
             next.stepStartedAt = now

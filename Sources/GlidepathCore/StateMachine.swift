@@ -27,11 +27,16 @@ package enum StateMachine {
     /// | `promote` | ramping, waiting, paused | promoted |
     /// | `rollback` | ramping, waiting, paused | rolled_back |
     /// | `restart` | promoted, rolled_back | step 0, ramping |
+    /// | `set-weight` | ramping, waiting, paused | paused at `weight` (0 ≤ weight < the step's), same step |
+    /// | `back` | ramping, waiting, paused, past step 0 | the previous step, ramping, bake starting over |
     ///
     /// `reason`, when given, is appended to the default sentence ("operator paused at step 1 (10%): ...").
-    package static func apply(_ action: OperatorAction, reason: String?, status: MigrationStatus,
-                             judge: JudgeState, policy: Policy, now: Int64) throws(TransitionRefused) -> Transition {
-        try operatorTransition(action, reason: reason, status: status, judge: judge, policy: policy, now: now)
+    /// `weight` is `set-weight`'s (required there, ignored otherwise).
+    package static func apply(_ action: OperatorAction, reason: String?, weight: Weight? = nil,
+                             status: MigrationStatus, judge: JudgeState, policy: Policy,
+                             now: Int64) throws(TransitionRefused) -> Transition {
+        try operatorTransition(action, reason: reason, weight: weight, status: status, judge: judge, policy: policy,
+                               now: now)
     }
 
     /// The judge's verdict at a tick; nil when nothing changes.

@@ -6,11 +6,18 @@ package struct Step: Hashable, Sendable {
     /// What must open before the migration enters this step, after the bake and the judge's checks of the
     /// step before; nil: nothing.
     package var gate: Gate?
+    /// `steps[].mirror`: the share of buckets whose requests, when served by the baseline, are also sent to
+    /// the candidate in the background (a shadow copy, its answer discarded). Zero: no mirroring. A step
+    /// with weight 0 always has a mirror (a shadow step); otherwise the mirror is above the weight.
+    package var mirror: Weight
+    /// Not entered before this time (`notBefore`, RFC 3339 with an offset); nil: whenever the judge advances.
+    package var notBefore: NotBefore? = nil
 
-    package init(weight: Weight, bake: TimeSpan = .zero, gate: Gate? = nil) {
+    package init(weight: Weight, bake: TimeSpan = .zero, gate: Gate? = nil, mirror: Weight = .zero) {
         self.weight = weight
         self.bake = bake
         self.gate = gate
+        self.mirror = mirror
     }
 
     package init(weight: Weight, bake: TimeSpan = .zero, manualGate: Bool) {

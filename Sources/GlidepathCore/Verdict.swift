@@ -62,6 +62,9 @@ package struct Verdict: Hashable, Sendable, Codable {
         case snapshot
         /// The simulator's per-tick z-test judge (a baseline for comparison, not used by the server).
         case zTest = "z-test"
+        /// The judge would advance, but the calendar says not now: outside the policy's advance window, in a
+        /// blackout, or before the next step's `notBefore`.
+        case schedule
 
         /// The raw value, so an interpolated rule reads as on the wire (`no-data`).
         package var description: String { rawValue }

@@ -22,7 +22,7 @@ extension Controller {
             }
             // A decision row this build cannot decode must not stop the migration from loading.
             let last = (try? store.decisions(migration: name, limit: 1))?.first
-            let parsed = PolicyParser.parse(s.policySource)
+            let parsed = PolicyParser.parse(s.policySource, zones: SystemTimeZones())
             switch (s.problem, parsed) {
             case (nil, .success(let policy)):
                 let entry = MigrationEntry(policy: policy, policySource: s.policySource, status: s.status,

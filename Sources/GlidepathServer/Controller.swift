@@ -115,7 +115,7 @@ package final class Controller: @unchecked Sendable {
     /// rules of `StateMachine.updatePolicy`; quarantined → repaired (`StateMachine.repair`).
     package func apply(policySource: String, name: String, by actor: String? = nil) throws(APIError) -> (ApplyOutcome, MigrationEntry) {
         let policy: Policy
-        switch PolicyParser.parse(policySource) {
+        switch PolicyParser.parse(policySource, zones: SystemTimeZones()) {
         case .failure(var e):
             if let declared = Self.declaredName(policySource), declared != name {
                 e.append(Self.mismatch(url: name, declared: declared))
@@ -166,7 +166,8 @@ package final class Controller: @unchecked Sendable {
     }
 
     /// An operator's action; 409 when it makes no sense in the current state (nothing changes).
-    package func perform(_ action: OperatorAction, migration: String, reason: String?,
+    /// `weight` is `set-weight`'s hold (required there).
+    package func perform(_ action: OperatorAction, migration: String, reason: String?, weight: Weight? = nil,
                          by actor: String? = nil) throws(APIError) -> MigrationEntry {
         let now = time.read()
         lock.lock()
@@ -178,8 +179,8 @@ package final class Controller: @unchecked Sendable {
         guard let e = table.entries[migration] else { throw .notFound(migration: migration) }
         let t: Transition
         do throws(TransitionRefused) {
-            t = try StateMachine.apply(action, reason: reason, status: e.status, judge: e.judge, policy: e.policy,
-                                       now: now.steady)
+            t = try StateMachine.apply(action, reason: reason, weight: weight, status: e.status, judge: e.judge,
+                                       policy: e.policy, now: now.steady)
         } catch {
             throw APIError(status: 409, message: error.message)
         }

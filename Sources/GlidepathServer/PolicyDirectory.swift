@@ -13,7 +13,7 @@ package struct PolicyFile: Sendable {
             return PolicyFile(path: path, source: "",
                               result: .failure(PolicyError(problems: [PolicyProblem(path: "", message: "cannot read the file as UTF-8 text")])))
         }
-        return PolicyFile(path: path, source: text, result: PolicyParser.parse(text))
+        return PolicyFile(path: path, source: text, result: PolicyParser.parse(text, zones: SystemTimeZones()))
     }
 
     /// Every listed problem as `file:line: path: message` (line and path left out when unknown), then

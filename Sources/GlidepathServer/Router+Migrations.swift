@@ -99,6 +99,11 @@ extension Router {
         if let e = auth.checkAdmin(r) { return Self.error(e) }
         var reason: String?
         var actorField: Any?
+        var weight: Weight?
+        if action == .setWeight, r.body.isEmpty {
+            return Self.error(APIError(status: 400, message: "set-weight needs a body such as {\"weight\": 2.5, "
+                                       + "\"reason\": \"...\"}", field: "weight"))
+        }
         if !r.body.isEmpty {
             guard let obj = try? JSONSerialization.jsonObject(with: Data(r.body)) as? [String: Any] else {
                 return Self.error(APIError(status: 400, message: "the body must be a JSON object such as {\"reason\": \"...\"}"))
@@ -116,6 +121,12 @@ extension Router {
                 reason = text.isEmpty ? nil : text
             }
             actorField = obj["actor"]
+            if action == .setWeight {
+                switch Self.heldWeight(r.body) {
+                case .failure(let e): return Self.error(e)
+                case .success(let w): weight = w
+                }
+            }
         }
         let actor: String?
         switch Self.actor(field: actorField, r) {
@@ -124,11 +135,31 @@ extension Router {
         }
         do {
             return Self.json(200, StatusJSON.full(try controller.perform(action, migration: name, reason: reason,
-                                                                         by: actor),
+                                                                         weight: weight, by: actor),
                                            now: controller.time.read()))
         } catch {
             return Self.error(error)
         }
+    }
+
+    /// `set-weight`'s `weight`: a JSON number, a percentage 0...100 with at most two decimals (read from the
+    /// number's text, so `12.345` is refused however it rounds).
+    static func heldWeight(_ body: [UInt8]) -> Result<Weight, APIError> {
+        let member = (try? JSONParser.parse(String(decoding: body, as: UTF8.self)))?.members?
+            .first(where: { $0.key == "weight" })?.value
+        guard let member else {
+            return .failure(APIError(status: 400, message: "set-weight needs a weight, such as {\"weight\": 2.5}",
+                                     field: "weight"))
+        }
+        guard let text = member.numberText else {
+            return .failure(APIError(status: 400, message: "weight must be a number (a percentage), found "
+                                     + member.typeName, field: "weight"))
+        }
+        guard let w = Weight(percentText: text) else {
+            return .failure(APIError(status: 422, message: "weight must be from 0 to 100 with at most two decimals, "
+                                     + "found \(text); nothing changed", field: "weight"))
+        }
+        return .success(w)
     }
 
     /// Who acts: the body's `actor` field when given, else the `Glidepath-Actor` header; nil when neither.

@@ -34,6 +34,7 @@ package final class ServerMetrics: Sendable {
     package let fallbacks: CounterFamily
     package let armInfo: GaugeFamily
     package let forcedRequests: CounterFamily
+    package let mirrored: CounterFamily
 
     package init(registry: MetricRegistry = MetricRegistry()) {
         self.registry = registry
@@ -96,6 +97,9 @@ package final class ServerMetrics: Sendable {
         forcedRequests = registry.counter("glidepath_forced_requests_total",
             help: "Requests an override rule forced to an arm (forced=1): never part of the judge's evidence.",
             labels: ["migration", "arm"])
+        mirrored = registry.counter("glidepath_mirrored_requests_total",
+            help: "Shadow copies shims sent to the candidate (mirror=1 lines), also counted as its requests.",
+            labels: ["migration"])
         buildInfo.set(1, labels: [ServerMetrics.version])
         storePending.set(0, labels: [])
         sourceErrors.add(0, labels: [])
@@ -112,7 +116,7 @@ package final class ServerMetrics: Sendable {
     /// no longer priced loses its cost series). Every decision action starts at zero too, so
     /// `increase(glidepath_decisions_total{action="rollback"}[1d])` counts a migration's first rollback.
     package func precreate(migration: String, policy: Policy) {
-        for shimReport in [shimBreakerTrips, fallbacks] { shimReport.add(0, labels: [migration]) }
+        for shimReport in [shimBreakerTrips, fallbacks, mirrored] { shimReport.add(0, labels: [migration]) }
         for action in Decision.Action.allCases { decisions.add(0, labels: [migration, action.rawValue]) }
         let zeros = [UInt64](repeating: 0, count: LatencyBuckets.count)
         let pairs = policy.guards.classifier.producedPairs
@@ -147,6 +151,7 @@ package final class ServerMetrics: Sendable {
     /// Adds an accepted ingest batch; cost at the served migration's prices (every request counts). Forced
     /// lines only count in `glidepath_forced_requests_total`.
     package func merge(_ batch: ObservationBatch, migration: String, served: ServedMigration) {
+        if batch.mirrored > 0 { mirrored.add(Double(batch.mirrored), labels: [migration]) }
         for arm in Arm.allCases {
             let name = arm == .baseline ? served.baseline : served.candidate
             if batch.forced[arm.rawValue] > 0 { forcedRequests.add(Double(batch.forced[arm.rawValue]), labels: [migration, name]) }

@@ -8,12 +8,14 @@ package enum StatusJSON {
     }
 
     /// An item of `GET /v1/migrations`.
+    /// `mirror` (the share of buckets mirrored to the candidate) only while a step mirrors.
     package static func summary(_ e: MigrationEntry) -> JSON {
-        .object([
+        let mirror = e.status.mirror(e.policy)
+        return .object([
             ("migration", .string(e.name)), ("revision", .int(e.status.revision)),
             ("state", .string(e.status.phase.rawValue)), ("step", .int(Int64(e.status.step))),
             ("weights", weights(e.status, e.policy)),
-        ])
+        ] + (mirror > .zero ? [("mirror", .raw(mirror.description))] : []))
     }
 
     /// An item of `GET /v1/migrations` for a quarantined migration.
@@ -54,6 +56,8 @@ package enum StatusJSON {
             ("step", .int(Int64(s.step))), ("steps", .int(Int64(p.steps.count))),
             ("baseline", .string(p.baseline)), ("candidate", .string(p.candidate)),
             ("weights", weights(s, p)),
+            ("mirror", .raw(s.mirror(p).description)),
+            ("heldWeight", s.heldWeight.map { .raw($0.description) } ?? .null),
             ("stepStartedAt", s.stepStartedWall.map { .string(ISOTime.format(milliseconds: $0)) } ?? wall(s.stepStartedAt)),
             ("stepElapsedSeconds", .int(max(0, now.steady.subtractingSaturating(s.stepStartedAt)) / 1000)),
             ("durable", .bool(e.durable)),
@@ -76,13 +80,16 @@ package enum StatusJSON {
             ("version", .int(Int64(version))), ("judge", .string(p.judge.rawValue)),
             ("interval", .string(p.interval.description)), ("minRequests", .int(Int64(p.minRequests))),
             ("steps", .array(p.steps.map { st in
-                .object([("weight", .raw(st.weight.description)), ("bake", .string(st.bake.description)),
-                         ("gate", gate(st.gate))])
+                .object([("weight", .raw(st.weight.description))]
+                        + (st.mirror > .zero ? [("mirror", .raw(st.mirror.description))] : [])
+                        + [("bake", .string(st.bake.description)), ("gate", gate(st.gate))]
+                        + (st.notBefore.map { [("notBefore", JSON.string($0.text))] } ?? []))
             })),
             ("maxHold", p.maxHold.map { .string($0.description) } ?? .null),
             ("onStuck", .string(p.onStuck.rawValue)),
             ("noDataAfter", p.noDataAfter.map { .string($0.description) } ?? .null),
             ("pollAfterSeconds", .int(max(1, p.pollAfter.milliseconds / 1000))),
+            ("schedule", p.schedule.map { .raw(PolicyParser.render($0).rendered()) } ?? .null),
         ])
     }
 

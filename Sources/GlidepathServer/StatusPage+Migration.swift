@@ -13,7 +13,8 @@ extension StatusPage {
         var body = heading(e, d)
         body += "<div class=\"card\"><h2>Traffic</h2>"
             + weightBar(baseline: e.policy.baseline, candidate: e.policy.candidate,
-                        weight: e.status.candidateWeight(e.policy), compact: false) + "</div>"
+                        weight: e.status.candidateWeight(e.policy), compact: false)
+            + shadowNote(e.status.mirror(e.policy), candidate: e.policy.candidate) + "</div>"
         body += stepsCard(e, now: d.now)
         body += chartsCard(e, d)
         body += evidenceCard(e)
@@ -54,6 +55,7 @@ extension StatusPage {
             case .webhook(let url): detail.append("webhook gate \(HTML.escape(url.redacted))")
             case nil: break
             }
+            if step.mirror > .zero { detail.insert("shadow \(step.mirror)%", at: 0) }
             out += "<div class=\"step \(cls)\"><div class=\"w\">\(step.weight)%</div>"
                 + "<div class=\"d\">step \(i) · \(detail.joined(separator: " · "))</div>"
             if i == s.step && !s.phase.isTerminal {
@@ -65,6 +67,13 @@ extension StatusPage {
         }
         out += "</div>" + verdictBox(e, now: now) + "</div>"
         return out
+    }
+
+    /// `shadow 100%: a copy of …` under the traffic bar while the step mirrors; "" otherwise.
+    static func shadowNote(_ mirror: Weight, candidate: String) -> String {
+        guard mirror > .zero else { return "" }
+        return "<p class=\"muted small\">shadow \(mirror)%: requests the baseline serves in buckets below \(mirror)% are "
+            + "also sent to \(HTML.escape(candidate)) in the background (answers discarded, outcomes judged)</p>"
     }
 
     /// `in step 2m 10s · bake 1m 30s of 5m` with a bar of the bake done.

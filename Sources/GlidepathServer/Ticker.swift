@@ -112,7 +112,9 @@ package struct Ticker: Sendable {
                   e.policy.candidate == d.candidate else { return .skipped }
             let gate = c.gateQuestion(e).flatMap { c.gates.answer(for: $0.key) }
             let outcome = ControlTick.run(policy: e.policy, status: e.status, state: e.judge, snapshot: counts,
-                                          judge: e.policy.judge.makeJudge(), gate: gate, now: now.steady)
+                                          judge: e.policy.judge.makeJudge(), gate: gate,
+                                          calendar: CalendarInput(wall: now.wall, zones: SystemTimeZones()),
+                                          now: now.steady)
             var action: Decision.Action?
             if let t = outcome.transition {
                 do throws(APIError) {

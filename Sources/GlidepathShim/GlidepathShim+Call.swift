@@ -56,10 +56,12 @@ extension GlidepathShim {
         key: String?, isolation: isolated (any Actor)? = #isolation,
         _ body: (_ arm: String) async throws(Failure) -> ArmResult<Value>
     ) async throws(Failure) -> CallResult<Value> {
-        try await call(route: route(key: key, attributes: [:]), isolation: isolation, body)
+        try await serve(route: route(key: key, attributes: [:]), isolation: isolation, body)
     }
 
-    func call<Value, Failure: Error>(
+    /// `call` once the arm is chosen: call it, record (`forced=1` when forced), fall back to the baseline
+    /// when the candidate failed.
+    func serve<Value, Failure: Error>(
         route: Route, isolation: isolated (any Actor)?,
         _ body: (_ arm: String) async throws(Failure) -> ArmResult<Value>
     ) async throws(Failure) -> CallResult<Value> {

@@ -21,6 +21,8 @@ public final class GlidepathShim: Sendable {
     }
 
     let routeState = Mutex(RouteState())
+    /// Mirrored calls in flight and counts (`call(key:_:mirror:)`).
+    let mirrors = Mutex(MirrorCounters())
     let outbox: Mutex<Outbox>
     let tasks = Mutex<[Task<Void, Never>]>([])
     /// SplitMix64 state for keyless requests: one relaxed atomic add, no syscall, no lock.

@@ -16,10 +16,14 @@ public final class WeightsSnapshot: Sendable {
     public let breaker: GlidepathShim.BreakerSettings?
     /// The policy's override rules (`overrides`), in order; empty when the document has none.
     public let overrides: [GlidepathShim.OverrideRule]
+    /// `round(mirror × 100)`, 0...10000: a request the baseline serves is also sent to the candidate in the
+    /// background when its bucket is below this (the document's `mirror`; 0 when absent).
+    public let mirrorBasisPoints: Int
 
     public init(revision: Int, baseline: String, candidate: String, candidateBasisPoints: Int, state: String,
                 pollAfterSeconds: Double, etag: String?, errorStatuses: GlidepathShim.ErrorStatuses = .default,
-                breaker: GlidepathShim.BreakerSettings? = nil, overrides: [GlidepathShim.OverrideRule] = []) {
+                breaker: GlidepathShim.BreakerSettings? = nil, mirrorBasisPoints: Int = 0,
+                overrides: [GlidepathShim.OverrideRule] = []) {
         self.revision = revision
         self.baseline = baseline
         self.candidate = candidate
@@ -30,5 +34,6 @@ public final class WeightsSnapshot: Sendable {
         self.errorStatuses = errorStatuses
         self.breaker = breaker
         self.overrides = overrides
+        self.mirrorBasisPoints = mirrorBasisPoints
     }
 }

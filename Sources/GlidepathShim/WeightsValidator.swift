@@ -9,9 +9,9 @@ public struct WeightsRejection: Error, Equatable, Sendable, CustomStringConverti
 
 /// Checks a `GET /v1/migrations/{m}/weights` body before the shim routes by it.
 ///
-/// `errorStatuses`, `breaker` and `overrides` are optional (an older controller does not send them: the
-/// defaults apply, no override rules), but when present they must be well-formed, else the whole document
-/// is refused.
+/// `errorStatuses`, `breaker`, `mirror` and `overrides` are optional (an older controller does not send them:
+/// the defaults apply, no mirroring, no override rules), but when present they must be well-formed, else the
+/// whole document is refused.
 ///
 /// Anything doubtful is refused: the shim then keeps its last good weights (fail static), which is
 /// always safer than routing by a document it does not understand.
@@ -68,6 +68,13 @@ public enum WeightsValidator {
             return .failure(WeightsRejection("not a weights document: \(error)"))
         }
         if let problem = members.problem { return .failure(WeightsRejection(problem)) }
+        let mirror: MirrorMember
+        do {
+            mirror = try JSONDecoder().decode(MirrorMember.self, from: body)
+        } catch {
+            return .failure(WeightsRejection("not a weights document: \(error)"))
+        }
+        if let problem = mirror.problem { return .failure(WeightsRejection(problem)) }
         let overrides: [GlidepathShim.OverrideRule]
         switch OverrideRulesReader.read(body) {
         case .success(let rules): overrides = rules
@@ -82,6 +89,6 @@ public enum WeightsValidator {
                                         candidateBasisPoints: Int((c * 100).rounded()), state: doc.state ?? "",
                                         pollAfterSeconds: min(poll, 3600), etag: etag,
                                         errorStatuses: members.errorStatuses ?? .default, breaker: members.breaker,
-                                        overrides: overrides))
+                                        mirrorBasisPoints: mirror.basisPoints, overrides: overrides))
     }
 }

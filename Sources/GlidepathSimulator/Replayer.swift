@@ -32,6 +32,8 @@ package struct Replayer {
     package let policy: Policy
     let judge: any Judge
     let interval: Int64
+    /// With zones, the policy's calendar (`schedule`, `notBefore`) applies at the recorded times.
+    let zones: (any TimeZoneResolver)?
 
     private(set) package var lines = 0
     private(set) package var requests = ArmPair()
@@ -49,9 +51,10 @@ package struct Replayer {
     private var boundary: Int64 = 0
     private var counters = ArmPair()
 
-    package init(policy: Policy, judge: any Judge) {
+    package init(policy: Policy, judge: any Judge, zones: (any TimeZoneResolver)? = nil) {
         self.policy = policy
         self.judge = judge
+        self.zones = zones
         interval = policy.interval.milliseconds
         let start = StateMachine.start(policy: policy, policyVersion: 1, now: 0)
         status = start.status
@@ -145,7 +148,8 @@ package struct Replayer {
         guard !status.phase.isTerminal else { return }
         ticks += 1
         let outcome = ControlTick.run(policy: policy, status: status, state: state, snapshot: counters,
-                                      judge: judge, now: boundary)
+                                      judge: judge, calendar: zones.map { CalendarInput(wall: boundary, zones: $0) },
+                                      now: boundary)
         state = outcome.judge
         if let t = outcome.transition {
             status = t.status

@@ -25,6 +25,9 @@ package struct SimulationOptions: Equatable, Sendable {
     package var profile: Scenario?
     /// `--replay FILE`: a recorded log to replay through the policy instead of simulating.
     package var replayFile: String?
+    /// `--start`: the wall time (ms since the Unix epoch) the virtual clock starts at, for a policy's calendar
+    /// (`schedule`, `steps[].notBefore`); the command sets it to now when not given.
+    package var start: Int64? = nil
 
     /// Longest `--horizon`: 30 days.
     package static let maximumHorizon = TimeSpan.days(30)

@@ -29,9 +29,11 @@ package enum SimulationReport {
         return JSONValue.array(values).rendered(pretty: true) + "\n"
     }
 
-    /// `policy policies/x.json: steps 5/10/25/50/100 %, bakes 10m/10m/10m/10m/0s, interval 10s`.
+    /// `policy policies/x.json: steps 5/10/25/50/100 %, bakes 10m/10m/10m/10m/0s, interval 10s`; a shadow
+    /// step reads `0 (shadow 100)`.
     package static func policyLine(_ policy: Policy, file: String) -> String {
-        let steps = policy.steps.map { "\($0.weight)" }.joined(separator: "/")
+        let steps = policy.steps.map { $0.mirror > .zero ? "\($0.weight) (shadow \($0.mirror))" : "\($0.weight)" }
+            .joined(separator: "/")
         let bakes = policy.steps.map { "\($0.bake)" }.joined(separator: "/")
         return "policy \(file): steps \(steps) %, bakes \(bakes), interval \(policy.interval)"
     }

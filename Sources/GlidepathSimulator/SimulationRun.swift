@@ -4,7 +4,8 @@ import GlidepathCore
 /// cumulative counters, step evidence, the judge, `maxHold`, the state machine) on a virtual clock.
 ///
 /// Each tick covers the interval before it: its traffic is drawn at the candidate weight the status
-/// had at the interval's start (`status.candidateWeight(policy)`), added to each arm's cumulative
+/// had at the interval's start (`status.candidateWeight(policy)`; a shadow step's mirror adds candidate
+/// evidence at no user exposure), added to each arm's cumulative
 /// counters as /metrics would show them, and the snapshot goes to `ControlTick.run` at the interval's end.
 /// A transition is applied as the controller applies it (its status and judge state replace the old).
 /// The run ends at promotion, at rollback, or at the scenario's horizon.
@@ -12,10 +13,20 @@ package struct SimulationRun: Sendable {
     /// The virtual clock's origin (ms since the Unix epoch); only differences matter.
     static let origin: Int64 = 1_767_225_600_000
 
+    /// The wall clock of a run, for a policy's calendar: `start` at the run's beginning, then virtual time.
+    package struct Calendar: Sendable {
+        package var start: Int64
+        package var zones: any TimeZoneResolver
+        package init(start: Int64, zones: any TimeZoneResolver) {
+            self.start = start
+            self.zones = zones
+        }
+    }
+
     /// Runs one migration of `prepared` at total rate `rate` (req/s) with `judge`, seeded by `seed`, under
     /// `custom` (a user's policy) or the standard one.
     package static func run(_ prepared: Prepared, rate: Double, judge kind: SimulatedJudge, seed: UInt64,
-                           policy custom: Policy? = nil) -> RunResult {
+                           policy custom: Policy? = nil, calendar: Calendar? = nil) -> RunResult {
         let scenario = prepared.scenario
         let policy = scenario.policy(custom, judge: kind.policyKind)
         let judge = kind.make()
@@ -39,18 +50,27 @@ package struct SimulationRun: Sendable {
             }
             let regressed = onset != nil
             let w = Double(status.candidateWeight(policy).basisPoints) / 10_000
+            // A shadow step (`mirror`) also sends the baseline's requests in buckets below the mirror to the
+            // candidate: its evidence covers max(weight, mirror) of the traffic, the users' stays at 1 − w.
+            let share = max(w, Double(status.mirror(policy).basisPoints) / 10_000)
             let mean = rate * intervalSeconds * scenario.traffic.factor(atSeconds: seconds)
             let arms = prepared.arms(atSeconds: seconds, regressed: regressed)
             let rates = prepared.errorRates(arms, atSeconds: seconds)
             prepared.samplers[arms.baseline].draw(meanRequests: mean * (1 - w), errorRate: rates.baseline,
                                                   into: &counters.baseline, rng: &rng)
-            let c = prepared.samplers[arms.candidate].draw(meanRequests: mean * w, errorRate: rates.candidate,
+            let c = prepared.samplers[arms.candidate].draw(meanRequests: mean * share, errorRate: rates.candidate,
                                                            into: &counters.candidate, rng: &rng)
-            if regressed { excess += Double(c.errors) - Double(c.requests) * rates.baseline }
+            // Only live requests hurt users: mirrored copies' errors are never seen.
+            if regressed, share > 0 {
+                let seen = Double(c.errors) - Double(c.requests) * rates.baseline
+                excess += share == w ? seen : seen * w / share
+            }
 
             elapsed += interval
             let outcome = ControlTick.run(policy: policy, status: status, state: state, snapshot: counters,
-                                          judge: judge, now: origin + elapsed)
+                                          judge: judge,
+                                          calendar: calendar.map { CalendarInput(wall: $0.start + elapsed, zones: $0.zones) },
+                                          now: origin + elapsed)
             state = outcome.judge
             if let t = outcome.transition { status = t.status }
             switch status.phase {

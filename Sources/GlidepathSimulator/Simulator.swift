@@ -1,3 +1,4 @@
+import GlidepathCore
 import Dispatch
 
 /// Runs the benchmark: every (scenario, rate, judge) of the options, in parallel over the cores.
@@ -40,7 +41,10 @@ package enum Simulator {
     }
 
     /// Runs everything and returns one row per job, in `jobs(options)` order.
-    package static func run(_ options: SimulationOptions) -> [SimulationRow] {
+    /// With `zones` and `options.start`, runs honour the policy's calendar (`schedule`, `notBefore`): the
+    /// virtual clock reads `start` at the beginning of each run.
+    package static func run(_ options: SimulationOptions, zones: (any TimeZoneResolver)? = nil) -> [SimulationRow] {
+        let calendar = zones.flatMap { z in options.start.map { SimulationRun.Calendar(start: $0, zones: z) } }
         let jobs = jobs(options)
         var prepared: [String: SimulationRun.Prepared] = [:]
         for job in jobs where prepared[job.scenario.id] == nil {
@@ -71,7 +75,7 @@ package enum Simulator {
                 let run = unit.first + i
                 let seed = runSeed(options.seed, scenario: job.scenario.id, rate: job.rate, run: run)
                 results.store(SimulationRun.run(ready, rate: job.rate, judge: job.judge, seed: seed,
-                                                policy: options.policy),
+                                                policy: options.policy, calendar: calendar),
                               at: unit.offset + i)
             }
         }

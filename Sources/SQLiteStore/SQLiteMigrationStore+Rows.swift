@@ -4,7 +4,7 @@ import GlidepathCore
 extension SQLiteMigrationStore {
     static let selectAllSQL = """
         SELECT m.name, m.policy_version, m.phase, m.step, m.revision, m.step_started_at, m.updated_at,
-               m.reason, p.source, j.state, m.step_started_wall
+               m.reason, p.source, j.state, m.step_started_wall, m.held_weight_bp
         FROM migrations m
         JOIN policy_versions p ON p.migration = m.name AND p.version = m.policy_version
         LEFT JOIN judge_state j ON j.migration = m.name
@@ -32,18 +32,19 @@ extension SQLiteMigrationStore {
     static func upsertStatus(_ db: SQLiteConnection, _ status: MigrationStatus) throws {
         let statement = try db.prepare("""
             INSERT INTO migrations (name, policy_version, phase, step, revision, step_started_at, updated_at, reason,
-                                    step_started_wall)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                    step_started_wall, held_weight_bp)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (name) DO UPDATE SET
                 policy_version = excluded.policy_version, phase = excluded.phase, step = excluded.step,
                 revision = excluded.revision, step_started_at = excluded.step_started_at,
                 updated_at = excluded.updated_at, reason = excluded.reason,
-                step_started_wall = excluded.step_started_wall
+                step_started_wall = excluded.step_started_wall, held_weight_bp = excluded.held_weight_bp
             """)
         try statement.bind(.text(status.migration), .int(status.policyVersion), .text(status.phase.rawValue),
                            .int(status.step), .integer(status.revision), .integer(status.stepStartedAt),
                            .integer(status.updatedAt), .text(status.reason),
-                           status.stepStartedWall.map { .integer($0) } ?? .null)
+                           status.stepStartedWall.map { .integer($0) } ?? .null,
+                           status.heldWeight.map { .int($0.basisPoints) } ?? .null)
         try statement.step()
     }
 
@@ -92,6 +93,13 @@ extension SQLiteMigrationStore {
                                      stepStartedAt: row.int64(at: 5), updatedAt: row.int64(at: 6),
                                      reason: row.text(at: 7))
         status.stepStartedWall = row.optionalInt64(at: 10)
+        if let held = row.optionalInt64(at: 11) {
+            if phase == .paused, (0...10_000).contains(held) {
+                status.heldWeight = Weight(basisPoints: Int(held))
+            } else if problem == nil {
+                problem = .status("held weight \(held) bp outside a paused phase or 0...10000")
+            }
+        }
         var judge = JudgeState.initial
         if problem == nil, let text = row.optionalText(at: 9) {
             switch StoredJudgeState.decode(text, json: json) {

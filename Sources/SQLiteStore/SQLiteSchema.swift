@@ -91,6 +91,11 @@ package enum SQLiteSchema {
             );
             CREATE INDEX notification_outbox_due ON notification_outbox (settled_at, next_attempt_at);
             """),
+        SchemaMigration(id: 5, name: "held-weight", sql: """
+            -- An operator hold (set-weight): the candidate's weight in basis points while paused; NULL otherwise.
+            ALTER TABLE migrations ADD COLUMN held_weight_bp INTEGER
+                CHECK (held_weight_bp IS NULL OR (held_weight_bp >= 0 AND held_weight_bp <= 10000));
+            """),
     ]
 
     /// Creates `schema_migrations` if needed and applies every migration not yet recorded there,

@@ -67,9 +67,13 @@ enum ClientCommands {
         }
     }
 
-    static func act(_ action: OperatorAction, _ name: String, reason: String?, client: AdminClient) -> Int32 {
+    static func act(_ action: OperatorAction, _ name: String, reason: String?, weight: Weight? = nil,
+                    client: AdminClient) -> Int32 {
         var body: [UInt8] = []
-        if let reason { body = Array(JSON.object([("reason", .string(reason))]).rendered.utf8) }
+        var members: [(String, JSON)] = []
+        if let weight { members.append(("weight", .raw(weight.description))) }
+        if let reason { members.append(("reason", .string(reason))) }
+        if !members.isEmpty { body = Array(JSON.object(members).rendered.utf8) }
         do {
             let s = try client.call("POST", "/v1/migrations/\(AdminClient.escape(name))/\(action.rawValue)", body: body)
                 as? [String: Any] ?? [:]

@@ -24,7 +24,8 @@ enum ReplayCommand {
         }
         guard let file = fopen(path, "rb") else { return fail("cannot open the file") }
         defer { fclose(file) }
-        var reader = ReplayReader(Replayer(policy: policy, judge: judge))
+        var reader = ReplayReader(Replayer(policy: policy, judge: judge,
+                                                zones: ResolvedZones(SystemTimeZones(), policy: policy)))
         let chunk = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 1 << 16)
         defer { chunk.deallocate(); reader.deallocate() }
         do throws(ReplayError) {

@@ -27,16 +27,30 @@ enum SimulateCommand {
             guard let profile = readProfile(path) else { return 1 }
             options.profile = profile
         }
-        let rows = Simulator.run(options)
+        if options.start == nil { options.start = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+        let rows = Simulator.run(options, zones: ResolvedZones(SystemTimeZones(), policy: options.policy))
         if options.json {
             StandardStreams.write(SimulationReport.json(rows))
         } else {
             if let policy = options.policy, let path = options.policyFile {
                 StandardStreams.write(SimulationReport.policyLine(policy, file: path) + "\n")
+                if let line = calendarLine(policy, start: options.start) { StandardStreams.write(line + "\n") }
             }
             StandardStreams.write(SimulationReport.table(rows, scenarios: Scenario.catalogue + (options.profile.map { [$0] } ?? [])))
         }
         return 0
+    }
+
+    /// `calendar: runs start at 2026-12-07T02:00:00.000Z (--start); advances only in schedule windows
+    /// (Asia/Bangkok) and after steps' notBefore`, for a policy with a calendar; nil otherwise.
+    static func calendarLine(_ policy: Policy, start: Int64?) -> String? {
+        let notBefore = policy.steps.contains { $0.notBefore != nil }
+        guard let start, policy.schedule != nil || notBefore else { return nil }
+        var rules: [String] = []
+        if let s = policy.schedule { rules.append("in schedule windows (\(s.timezone))") }
+        if notBefore { rules.append("after steps' notBefore") }
+        return "calendar: runs start at \(ISOTime.format(milliseconds: start)) (--start); advances only "
+            + rules.joined(separator: " and ")
     }
 
     /// The profile at `path` as a scenario named after the file (`traffic-profile` for
@@ -63,4 +77,17 @@ enum SimulateCommand {
             return nil
         }
     }
+}
+
+/// The policy's zone resolved once (the simulator asks at every calendar check of thousands of runs).
+struct ResolvedZones: TimeZoneResolver {
+    let name: String?
+    let rules: (any TimeZoneRules)?
+
+    init(_ system: SystemTimeZones, policy: Policy?) {
+        name = policy?.schedule?.timezone
+        rules = name.flatMap { system.rules(named: $0) }
+    }
+
+    func rules(named other: String) -> (any TimeZoneRules)? { other == name ? rules : nil }
 }

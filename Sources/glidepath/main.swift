@@ -37,5 +37,9 @@ case .action(let action, let name, let reason, let server, let actor):
     code = ClientCommands.act(action, name, reason: reason,
                               client: AdminClient(server: server, environment: environment, actor: actor,
                                                   hostname: AdminClient.localHostname()))
+case .setWeight(let name, let weight, let reason, let server, let actor):
+    code = ClientCommands.act(.setWeight, name, reason: reason, weight: weight,
+                              client: AdminClient(server: server, environment: environment, actor: actor,
+                                                  hostname: AdminClient.localHostname()))
 }
 exit(code)

@@ -23,6 +23,14 @@ import GlidepathServer
         (["status", "--watch", "--interval", "2h"], "status: --interval must be a duration from 1s to 1h, like 2s, got \"2h\""),
         (["status", "--watch", "--interval", "fast"], "status: --interval must be a duration from 1s to 1h, like 2s, got \"fast\""),
         (["bucket", "--key", "k"], "bucket: missing --migration"),
+        (["set-weight", "m"], "set-weight: missing migration name and weight (percent); run glidepath set-weight --help"),
+        (["set-weight", "m", "2.5"], "set-weight: --reason is required (why the exposure is lowered, for the audit log)"),
+        (["set-weight", "m", "2.5", "--reason", "  "], "set-weight: --reason is required (why the exposure is lowered, for the audit log)"),
+        (["set-weight", "m", "2.555", "--reason", "x"], "set-weight: the weight must be a percentage from 0 to 100 with at most two decimals, like 2.5, got \"2.555\""),
+        (["set-weight", "m", "half", "--reason", "x"], "set-weight: the weight must be a percentage from 0 to 100 with at most two decimals, like 2.5, got \"half\""),
+        (["set-weight", "m", "101", "--reason", "x"], "set-weight: the weight must be a percentage from 0 to 100 with at most two decimals, like 2.5, got \"101\""),
+        (["set-weight", "m", "5%", "--reason", "x"], "set-weight: the weight must be a percentage from 0 to 100 with at most two decimals, like 2.5, got \"5%\""),
+        (["back", "a", "b"], "back: unexpected argument \"b\""),
     ])
     func usageErrors(args: [String], message: String) {
         #expect(throws: UsageError(message)) { try CommandLineArguments.parse(args) }
@@ -50,6 +58,12 @@ import GlidepathServer
         (["rollback", "m", "--reason", "bad p99"], Command.action(.rollback, name: "m", reason: "bad p99", server: nil, actor: nil)),
         (["pause", "m", "--actor", "bob@ops"], Command.action(.pause, name: "m", reason: nil, server: nil, actor: "bob@ops")),
         (["restart", "m"], Command.action(.restart, name: "m", reason: nil, server: nil, actor: nil)),
+        (["back", "m", "--reason", "p99"], Command.action(.back, name: "m", reason: "p99", server: nil, actor: nil)),
+        (["set-weight", "m", "12.5", "--reason", "vendor incident", "--actor", "bob@ops"],
+         Command.setWeight(name: "m", weight: Weight(basisPoints: 1_250), reason: "vendor incident", server: nil, actor: "bob@ops")),
+        (["set-weight", "m", "0", "--reason=stop"],
+         Command.setWeight(name: "m", weight: .zero, reason: "stop", server: nil, actor: nil)),
+        (["help", "set-weight"], Command.help("set-weight")),
         (["bucket", "--migration", "chat-completions", "--key", "merchant-42"],
          Command.bucket(migration: "chat-completions", key: "merchant-42")),
         (["lint", "--", "-odd.json"], Command.lint(files: ["-odd.json"])),

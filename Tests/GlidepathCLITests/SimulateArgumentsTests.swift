@@ -28,6 +28,17 @@ import Testing
         #expect(try CommandLineArguments.parse(args) == .simulate(expected))
     }
 
+    @Test func startIsAnRFC3339Time() throws {
+        var expected = SimulationOptions(horizon: .days(7))
+        expected.start = 1_797_213_600_000
+        #expect(try CommandLineArguments.parse(["simulate", "--start", "2026-12-14T09:00:00+07:00", "--horizon", "1w"])
+                == .simulate(expected))
+        #expect(throws: UsageError("simulate: --start must be an RFC 3339 time with an offset, like "
+                                   + "2026-12-07T09:00:00+07:00, got \"monday\"")) {
+            try CommandLineArguments.parse(["simulate", "--start", "monday"])
+        }
+    }
+
     @Test(arguments: [
         (["simulate", "--scenario", "S9"],
          "simulate: unknown scenario \"S9\"; known: S1, S2, S2b, S3, S3b, S4, S4b, S5, S6, S6b, S7, S7a, all"),

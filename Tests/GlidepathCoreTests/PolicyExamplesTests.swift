@@ -13,8 +13,9 @@ import Testing
 
     @Test("the examples are all there")
     func present() {
-        #expect(Self.files == ["ai-provider-migration.json", "doubling-6h.json", "header-canary.json", "key-rotation.json",
-                              "manual-gate.json"])
+        #expect(Self.files == ["ai-provider-migration.json", "business-hours-ramp.json", "doubling-6h.json",
+                               "header-canary.json", "key-rotation.json", "manual-gate.json",
+                               "parallel-run-new-key.json"])
     }
 
     @Test("every example policy parses", arguments: files)
@@ -48,6 +49,12 @@ import Testing
         #expect(ai.steps.map(\.weight.description) == ["5", "10", "25", "50", "100"])
         #expect(ai.steps.dropLast().allSatisfy { $0.bake == .minutes(10) })
 
+        let calendar = try load("business-hours-ramp.json")
+        #expect(calendar.schedule?.timezone == "Asia/Bangkok")
+        #expect(calendar.schedule?.advance.map(\.days) == [Set(0...4)])
+        #expect(calendar.schedule?.blackout.map(\.hoursText) == ["09:00-11:00"])
+        #expect(calendar.steps.map(\.bake.description) == ["2d", "3d", "1w", "0s"])
+
         let doubling = try load("doubling-6h.json")
         #expect(doubling.steps.map(\.weight.description) == ["5", "10", "20", "40", "80", "100"])
         #expect(doubling.steps.dropLast().allSatisfy { $0.bake == TimeSpan(milliseconds: 6 * 3_600_000) })
@@ -67,6 +74,13 @@ import Testing
             OverrideRule(match: .segment(["premium"]), arm: .baseline),
         ])
         #expect(canary.steps.first?.weight.description == "5")
+
+        let parallel = try load("parallel-run-new-key.json")
+        // 24 hours of shadow traffic (every request mirrored, none served) before a 5/25/50/100 % ramp.
+        #expect(parallel.steps.first == Step(weight: .zero, bake: .hours(24), mirror: .full))
+        #expect(parallel.steps.dropFirst().map(\.weight.description) == ["5", "25", "50", "100"])
+        #expect(parallel.steps.dropFirst().allSatisfy { $0.mirror == .zero })
+        #expect(parallel.guards.classifier.classify(403) == .error)
 
         let gate = try load("manual-gate.json")
         // The gate sits on the 100 % step: an operator must open it before all traffic moves.

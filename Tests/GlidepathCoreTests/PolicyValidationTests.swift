@@ -15,7 +15,7 @@ import Testing
         PolicyCase([("poll_after", #""5s""#)], "poll_after", #"unknown key "poll_after"; did you mean "pollAfter"?"#),
         PolicyCase([("steps", #"[{"weight": 100, "bakee": "1m"}]"#)], "steps[0].bakee", #"unknown key "bakee"; did you mean "bake"?"#),
         PolicyCase([("steps", #"[{"weight": 100, "color": "red"}]"#)], "steps[0].color",
-                   #"unknown key "color"; expected one of "weight", "bake", "gate""#),
+                   #"unknown key "color"; expected one of "weight", "bake", "gate", "mirror", "notBefore""#),
         PolicyCase([("guards", #"{"errors": {"max ratio": 3}}"#)], #"guards.errors["max ratio"]"#,
                    #"unknown key "max ratio"; did you mean "maxRatio"?"#),
         PolicyCase([("guards", #"{"latency": {"p99": "1s"}}"#)], "guards.latency.p99",
@@ -52,6 +52,9 @@ import Testing
         PolicyCase([("pollAfter", #""61m""#)], "pollAfter", #"must be at most 1h, found "61m""#),
         PolicyCase([("maxHold", #""367d""#)], "maxHold", #"must be at most 366d, found "367d""#),
         PolicyCase([("noDataAfter", #""366d1ms""#)], "noDataAfter", #"must be at most 366d, found "366d1ms""#),
+        PolicyCase([("maxHold", #""53w""#)], "maxHold", #"must be at most 366d, found "53w""#),
+        PolicyCase([("steps", #"[{"weight": 100, "bake": "52w3d"}]"#)], "steps[0].bake", #"must be at most 366d, found "52w3d""#),
+        PolicyCase([("interval", #""1w""#)], "interval", #"must be at most 1h, found "1w""#),
         PolicyCase([("steps", #"[{"weight": 100, "bake": "9223372036854775807ms"}]"#)], "steps[0].bake",
                    #"must be at most 366d, found "9223372036854775807ms""#),
         PolicyCase([("guards", #"{"latency": {"maxP99": "400d"}}"#)], "guards.latency.maxP99",
@@ -62,7 +65,8 @@ import Testing
         PolicyCase([("steps", fiftyOne)], "steps", "must have at most 50 steps, found 51"),
         PolicyCase([("steps", "[5]")], "steps[0]", "expected an object, found number"),
         PolicyCase([("steps", #"[{"weight": "5"}]"#)], "steps[0].weight", "expected a number, found string"),
-        PolicyCase([("steps", #"[{"weight": 0}]"#)], "steps[0].weight", "must be greater than 0 and at most 100, found 0"),
+        PolicyCase([("steps", #"[{"weight": 0}]"#)], "steps[0].weight",
+                   #"must be greater than 0 and at most 100, found 0 (0 is allowed only on a shadow step, with "mirror" > 0)"#),
         PolicyCase([("steps", #"[{"weight": -5}]"#)], "steps[0].weight", "must be greater than 0 and at most 100, found -5"),
         PolicyCase([("steps", #"[{"weight": 100.01}]"#)], "steps[0].weight", "must be greater than 0 and at most 100, found 100.01"),
         PolicyCase([("steps", #"[{"weight": 1e999}]"#)], "steps[0].weight", "is out of range, found 1e999"),
@@ -166,7 +170,8 @@ import Testing
 
     @Test("durations at their bound are accepted", arguments: [
         ("interval", #""1h""#), ("pollAfter", #""60m""#), ("maxHold", #""366d""#), ("noDataAfter", #""365d24h""#),
-        ("steps", #"[{"weight": 100, "bake": "366d"}]"#), ("guards", #"{"latency": {"maxP99": "366d"}}"#),
+        ("steps", #"[{"weight": 100, "bake": "366d"}]"#), ("maxHold", #""52w2d""#),
+        ("steps", #"[{"weight": 10, "bake": "2w"}, {"weight": 100}]"#), ("guards", #"{"latency": {"maxP99": "366d"}}"#),
     ])
     func durationAtItsBound(key: String, value: String) {
         #expect(PolicyFixtures.problems(PolicyFixtures.policy([(key, value)])).isEmpty)

@@ -41,8 +41,9 @@ struct SeqLoop {
                        slowCandidate: Bool = false, every: Int64 = 10_000) {
         now += every
         let w = status.candidateWeight(policy).basisPoints
-        let nc = perTick * UInt64(w) / 10_000
-        let inc = ArmPair(baseline: Self.arm(after: sent.baseline.requests, adding: perTick - nc,
+        // A shadow step's mirrored copies are candidate evidence on top of the live split.
+        let nc = perTick * UInt64(max(w, status.mirror(policy).basisPoints)) / 10_000
+        let inc = ArmPair(baseline: Self.arm(after: sent.baseline.requests, adding: perTick - perTick * UInt64(w) / 10_000,
                                              errorRate: baselineErrors, slow: false),
                           candidate: Self.arm(after: sent.candidate.requests, adding: nc,
                                               errorRate: candidateErrors, slow: slowCandidate))

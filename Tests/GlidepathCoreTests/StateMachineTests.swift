@@ -196,12 +196,20 @@ struct Harness {
               message: "cannot restart \"chat\": it is waiting, not promoted or rolled_back"),
         .init(phase: .paused, action: .restart,
               message: "cannot restart \"chat\": it is paused, not promoted or rolled_back"),
+        .init(phase: .promoted, action: .back,
+              message: "cannot go back on \"chat\": it is promoted, not ramping, waiting or paused" + over),
+        .init(phase: .rolledBack, action: .back,
+              message: "cannot go back on \"chat\": it is rolled_back, not ramping, waiting or paused" + over),
+        .init(phase: .promoted, action: .setWeight,
+              message: "cannot set-weight \"chat\": it is promoted, not ramping, waiting or paused" + over),
+        .init(phase: .rolledBack, action: .setWeight,
+              message: "cannot set-weight \"chat\": it is rolled_back, not ramping, waiting or paused" + over),
     ]
 
     @Test(arguments: refusals)
     func nonsensicalActionIsRefused(_ r: Refusal) {
         #expect(throws: TransitionRefused(action: r.action, phase: r.phase, message: r.message)) {
-            try StateMachine.apply(r.action, reason: "why not", status: Fixture.status(r.phase),
+            try StateMachine.apply(r.action, reason: "why not", weight: Weight(basisPoints: 1), status: Fixture.status(r.phase),
                                    judge: .initial, policy: Fixture.policy(), now: 5000)
         }
     }
@@ -209,7 +217,8 @@ struct Harness {
     @Test func everyActionIsAllowedSomewhere() throws {
         for action in OperatorAction.allCases {
             let allowed = Phase.allCases.filter { phase in
-                (try? StateMachine.apply(action, reason: nil, status: Fixture.status(phase), judge: .initial,
+                (try? StateMachine.apply(action, reason: nil, weight: Weight(basisPoints: 1), status: Fixture.status(phase),
+                                         judge: .initial,
                                          policy: Fixture.policy(), now: 5000)) != nil
             }
             let refused = Self.refusals.filter { $0.action == action }.map(\.phase)

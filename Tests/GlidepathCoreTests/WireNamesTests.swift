@@ -10,14 +10,17 @@ import Testing
             "healthy", "no-data", "min-requests", "bake", "error-ratio", "error-rate", "latency-ratio", "latency-max",
             "ttft-ratio", "ttft-max", "tokens-ratio", "cost-ratio",
             "evidence", "error-evidence", "latency-evidence", "ttft-evidence", "tokens-evidence", "cost-evidence",
-            "paused", "terminal", "gate", "stuck", "max-hold", "snapshot", "z-test",
+            "paused", "terminal", "gate", "stuck", "max-hold", "snapshot", "z-test", "schedule",
         ])
         #expect("\(Verdict.Rule.noData)" == "no-data")
     }
 
     @Test func actionsAndActorsKeepTheirNames() {
         #expect(Decision.Action.allCases.map(\.rawValue)
-                == ["created", "policy", "advance", "wait", "promote", "rollback", "pause", "resume", "restart"])
+                == ["created", "policy", "advance", "wait", "promote", "rollback", "pause", "resume", "restart",
+                    "set_weight", "back"])
+        #expect(OperatorAction.allCases.map(\.rawValue)
+                == ["pause", "resume", "advance", "promote", "rollback", "restart", "set-weight", "back"])
         #expect(DecisionActor.judge.rawValue == "judge" && DecisionActor.operator.rawValue == "operator")
     }
 

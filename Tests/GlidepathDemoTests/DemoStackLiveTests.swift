@@ -9,7 +9,13 @@ import Testing
 /// port, three providers on loopback, the shims' traffic through them; the healthy candidate is promoted
 /// step by step, the faulty one rolled back, the controller counted exactly what the traffic sent, and
 /// stopping leaves nothing behind.
-@Suite struct DemoStackLiveTests {
+///
+/// It opens about 2,000 loopback connections a second for 20 s, enough to starve the timing-sensitive live
+/// tests running beside it in `swift test` (and to fill the ephemeral ports with TIME_WAIT), so it runs on
+/// its own: `.ci/run` runs it after the suite with `GLIDEPATH_LIVE_DEMO=1 swift test --filter DemoStackLiveTests`.
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["GLIDEPATH_LIVE_DEMO"] == "1",
+                "the live demo runs alone: GLIDEPATH_LIVE_DEMO=1 swift test --filter DemoStackLiveTests"))
+struct DemoStackLiveTests {
     @Test(.timeLimit(.minutes(4)))
     func theHealthyCandidateIsPromotedTheFaultyOneRolledBackAndStopCleansUp() async throws {
         Log.enabled = false

@@ -86,4 +86,23 @@ import Testing
         #expect(r.text.contains(#""line":2"#))
         #expect(w.controller.metrics.requests.value(labels: [name, "openai", "ok", "2xx"]) == 0)
     }
+
+    @Test func onAShadowStepTheMirrorComesBeforeTheRules() {
+        let steps = #"[{"weight": 0, "mirror": 100, "bake": "1h"}, {"weight": 100}]"#
+        let r = w.router.handle(Fixture.request("PUT", "/v1/migrations/\(name)",
+                                                body: Fixture.policy(steps: steps, extra: Self.rules), headers: Fixture.admin))
+        #expect(r.status == 201)
+        #expect(weights().body.hasSuffix(#""breaker":{"consecutiveErrors":5,"openSeconds":30},"mirror":100"# + Self.rendered))
+    }
+
+    @Test func aLineBothForcedAndMirroredRefusesTheBatch() {
+        #expect(put() == 201)
+        let r = w.router.handle(Fixture.request("POST", "/v1/migrations/\(name)/observations",
+                                                body: "holysheep 200 1 mirror=1\nholysheep 200 1 forced=1 mirror=1\n",
+                                                headers: Fixture.ingest))
+        #expect(r.status == 400)
+        #expect(r.text.contains(#""line":2"#) && r.text.contains("never mirrored"))
+        #expect(w.controller.metrics.observationsRejected.value(labels: ["bad_field"]) == 1)
+        #expect((w.controller.metrics.mirrored.value(labels: [name]) ?? 0) == 0)
+    }
 }

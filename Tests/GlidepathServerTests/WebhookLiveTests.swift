@@ -206,8 +206,13 @@ import Testing
     }
 }
 
+extension WebhookLiveTests {
 /// Webhook gates over real sockets: the controller asks in the background, ticks read the answers.
-@Suite(.serialized) struct WebhookGateLiveTests {
+///
+/// Nested in `WebhookLiveTests` so that its `.serialized` covers both: these tests wait synchronously
+/// (receivers that sleep, 5 s timeouts), and two of them at once hold both of a 2-core machine's
+/// cooperative threads, starving every async test beside them (the shims' live tests timed out in CI).
+@Suite struct WebhookGateLiveTests {
     static func policy(gate url: String) -> String {
         #"{"migration": "chat-completions", "baseline": "openai", "candidate": "holysheep", "interval": "10s", "#
             + #""judge": "threshold", "minRequests": 20, "#
@@ -293,4 +298,5 @@ import Testing
         _ = try w.controller.perform(.resume, migration: "chat-completions", reason: "gate service is down, checked by hand")
         #expect(w.entry?.status.step == 1 && w.entry?.status.phase == .ramping)
     }
+}
 }

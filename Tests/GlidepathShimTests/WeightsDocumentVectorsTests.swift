@@ -62,6 +62,8 @@ struct WeightsDocumentVectorsTests {
         var breaker: Breaker?
         var isError: [String: Bool]?
         var member: String?
+        /// The effective mirror percentage of a valid case (issue 11); nil in cases that predate it.
+        var mirror: Double?
         var testDescription: String { name }
         var body: Data { (try? JSONEncoder().encode(document)) ?? Data() }
     }
@@ -74,6 +76,22 @@ struct WeightsDocumentVectorsTests {
         var defaults: Defaults
         var statuses: [Int]
         var cases: [Case]
+        var mirrorDecisions: MirrorDecisions
+    }
+
+    /// `mirrorDecisions`: bucket, weight and mirror → the serving arm's role and whether it is mirrored.
+    struct MirrorDecisions: Decodable, Sendable {
+        struct Row: Decodable, Sendable, CustomTestStringConvertible {
+            var key: String
+            var bucket: Int
+            var weight: Double
+            var mirror: Double
+            var arm: String
+            var mirrored: Bool
+            var testDescription: String { "\(key) (bucket \(bucket)) at \(weight) %, mirror \(mirror) %" }
+        }
+        var migration: String
+        var cases: [Row]
     }
 
     static let file: File = {
@@ -116,6 +134,7 @@ struct WeightsDocumentVectorsTests {
             #expect(Breaker(consecutiveErrors: breaker.consecutiveErrors, openSeconds: Int(breaker.openSeconds)) == c.breaker)
             let verdicts = Dictionary(uniqueKeysWithValues: Self.file.statuses.map { (String($0), snapshot.errorStatuses.contains($0)) })
             #expect(verdicts == c.isError)
+            #expect(snapshot.mirrorBasisPoints == Int(((c.mirror ?? 0) * 100).rounded()))
         }
     }
 

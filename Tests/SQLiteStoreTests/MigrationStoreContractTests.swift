@@ -206,3 +206,25 @@ import Testing
         }
     }
 }
+
+/// An operator hold (`set-weight`) survives a restart: the held weight is stored with the status.
+@Suite struct HeldWeightStoreTests {
+    @Test(arguments: StoreKind.allCases)
+    func theHeldWeightRoundTrips(kind: StoreKind) throws {
+        try kind.with { store throws in
+            try store.save(Fixture.creation())
+            var status = Fixture.status(revision: 2, phase: .paused)
+            status.heldWeight = Weight(basisPoints: 250)
+            try store.save(StoreChange(status: status, judge: .initial,
+                                       decision: Fixture.decision(revision: 2, action: .setWeight, from: 0, to: 0,
+                                                                  weight: 250)))
+            #expect(try store.loadAll().first?.status.heldWeight == Weight(basisPoints: 250))
+            #expect(try store.decisions(migration: "chat-completions", limit: 1).first?.action == .setWeight)
+            var resumed = Fixture.status(revision: 3)
+            resumed.heldWeight = nil
+            try store.save(StoreChange(status: resumed, judge: .initial,
+                                       decision: Fixture.decision(revision: 3, action: .resume, from: 0, to: 0)))
+            #expect(try store.loadAll().first?.status.heldWeight == nil)
+        }
+    }
+}

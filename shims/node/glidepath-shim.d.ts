@@ -14,6 +14,8 @@ export interface BreakerSettings {
 export declare const DEFAULT_ERROR_STATUSES: readonly StatusPattern[];
 /** `{ consecutiveErrors: 5, openSeconds: 30 }`. */
 export declare const DEFAULT_BREAKER: Readonly<BreakerSettings>;
+/** Shadow copies (`call(key, fn, { mirror })`) running at once per shim; more are dropped and counted. */
+export declare const MAX_MIRRORS_IN_FLIGHT: number;
 
 /** The sticky bucket (0..9999) of `key` in `migration`, identical in every glidepath shim. */
 export declare function bucket(migration: string, key: string | number): number;
@@ -95,6 +97,8 @@ export interface Outcome {
   ttftMs?: number;
   /** An override rule chose the arm (`Route.forced`): reported with forced=1, outside the evidence. */
   forced?: boolean;
+  /** A background shadow copy sent to the candidate (`mirror=1`); never feeds the breaker. Never with `forced`. */
+  mirror?: boolean;
 }
 
 /** What the function given to `call()` returns (or resolves to) for one arm. */
@@ -132,6 +136,27 @@ export interface ShimStats {
   unreportedFallbacks: number;
   errorStatuses: StatusPattern[];
   breaker: BreakerSettings;
+  /** The weights document's `mirror` (0 when absent). */
+  mirror: number;
+  /** Shadow copies started, dropped (MAX_MIRRORS_IN_FLIGHT were running) and running now. */
+  mirrored: number;
+  mirrorsDropped: number;
+  mirrorsInFlight: number;
+}
+
+/** Options of `call()`. */
+export interface CallOptions {
+  /**
+   * What the application knows about the request (`"header:<name>"`, `"cookie:<name>"`, `"segment"`):
+   * the policy's override rules apply first; a forced request is recorded with forced=1 and never mirrored.
+   */
+  attributes?: RequestAttributes;
+  /**
+   * The application's own candidate call for a shadow copy: runs in the background when the baseline
+   * serves the request and its bucket is below the document's `mirror`; its answer is discarded and
+   * its outcome recorded as `mirror=1`.
+   */
+  mirror?: (candidate: string) => CallReply<unknown> | Promise<CallReply<unknown>>;
 }
 
 export declare class GlidepathShim {
@@ -148,13 +173,19 @@ export declare class GlidepathShim {
   /** Buffers one outcome: true when buffered, false when dropped (buffer full) or invalid. Never throws. */
   record(outcome: Outcome): boolean;
   /**
-   * Routes by `key`, awaits `fn(arm)`, records the outcome; when the candidate's status is an error
+   * Routes by `key` (override rules first, with `options.attributes`), awaits `fn(arm)`, records the
+   * outcome; when the candidate's status is an error
    * under the policy (or `fn` threw: status 0) calls the baseline too, records it and counts a fallback.
    * Rejects with the answering arm's error when that arm threw.
    */
   call<T>(key: string | number | null | undefined,
+    fn: (arm: string) => CallReply<T> | Promise<CallReply<T>>, options?: CallOptions): Promise<CallOutcome<T>>;
+  /** Older form: the request's attributes as the third argument (same as `{ attributes }`). */
+  call<T>(key: string | number | null | undefined,
     fn: (arm: string) => CallReply<T> | Promise<CallReply<T>>,
-    attributes?: RequestAttributes): Promise<CallOutcome<T>>;
+    attributes: RequestAttributes): Promise<CallOutcome<T>>;
+  /** Whether a request in `bucket` served by `arm` is mirrored to the candidate. */
+  mirrors(bucket: number, arm: string): boolean;
   /** True (and one fallback counted) for a candidate error when `fallbackToBaseline` is on. */
   shouldRetryOnBaseline(arm: string, status: number): boolean;
   /** Whether `status` is an error under the last good document's `errorStatuses`. */

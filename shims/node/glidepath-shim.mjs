@@ -145,6 +145,8 @@ const MAX_REPORTED = 1000000; // the controller's bound for one Glidepath-Breake
 export const DEFAULT_ERROR_STATUSES = Object.freeze([0, 429, "5xx"]);
 /** The default breaker (a document without `breaker` and no explicit constructor settings). */
 export const DEFAULT_BREAKER = Object.freeze({ consecutiveErrors: 5, openSeconds: 30 });
+/** Shadow copies (`call(key, fn, { mirror })`) running at once per shim; more are dropped and counted. */
+export const MAX_MIRRORS_IN_FLIGHT = 4;
 
 /** The default error classes: 0 (no answer), 429 and 5xx. A running shim uses `shim.isError`. */
 export function isErrorStatus(status) {
@@ -340,6 +342,11 @@ export class GlidepathShim {
     this._unreportedTrips = 0; // not yet carried by an accepted batch
     this._unreportedFallbacks = 0;
 
+    this._mirrorThreshold = 0; // bucket < this and served by the baseline → mirrored (document's mirror)
+    this._mirrorsInFlight = 0;
+    this._mirrored = 0; // shadow copies started
+    this._mirrorsDropped = 0; // shadow copies dropped: MAX_MIRRORS_IN_FLIGHT were running
+
     this._running = false;
     this._pollTimer = null;
     this._flushTimer = null;
@@ -369,6 +376,12 @@ export class GlidepathShim {
   }
 
   _routeWithRules(key, attributes) {
+    const forced = this._forcedRoute(key, attributes);
+    return forced !== null ? { arm: forced, forced: true } : { arm: this.route(key), forced: false };
+  }
+
+  /** The arm the first applicable matching override rule forces; null when the bucket decides. */
+  _forcedRoute(key, attributes) {
     if (this._threshold >= 0 && this._overrides.length > 0) {
       const state = this._doc.state;
       const held = state === "rolled_back" || state === "paused"
@@ -388,11 +401,11 @@ export class GlidepathShim {
           value = headers.get(rule.name);
         } else value = attributes[rule.name];
         if (typeof value === "string" && rule.values.has(value)) {
-          return { arm: rule.candidate ? this._candidate : this._baseline, forced: true };
+          return rule.candidate ? this._candidate : this._baseline;
         }
       }
     }
-    return { arm: this.route(key), forced: false };
+    return null;
   }
 
   /**
@@ -423,9 +436,38 @@ export class GlidepathShim {
    * status 0. When the arm was the candidate and the status is an error (`isError`), the baseline
    * is called the same way, both outcomes are recorded and one fallback is counted. Resolves to
    * `{ arm, status, result, fallback }` of the arm that answered; rethrows when that arm threw.
+   *
+   * The third argument is `{ attributes?, mirror? }`, or the attributes map itself (older form; an
+   * attributes map never has an `attributes` or `mirror` member). The policy's override rules apply
+   * first (`route(key, attributes)`): a forced request's outcomes, its fallback's too, are recorded
+   * with forced=1, and a forced request is never mirrored (not a random sample).
+   *
+   * `options.mirror(candidate)` (same reply shape; its answer is discarded): on a shadow step, when
+   * the baseline serves the request and its bucket is below the document's `mirror`, it runs in
+   * the background and its outcome is recorded as a `mirror=1` line. At most
+   * MAX_MIRRORS_IN_FLIGHT copies run at once; a copy beyond that is dropped and counted
+   * (`stats().mirrorsDropped`). It never delays or changes the answer.
    */
-  async call(key, fn, attributes = {}) {
-    const { arm, forced } = this._routeWithRules(key, attributes ?? {});
+  async call(key, fn, options = {}) {
+    // The third argument is either `{ attributes?, mirror? }` or (older form) the attributes map itself.
+    const opts = options ?? {};
+    const isOptions = Object.hasOwn(opts, "attributes") || Object.hasOwn(opts, "mirror");
+    const attributes = (isOptions ? opts.attributes : opts) ?? {};
+    const mirror = isOptions ? opts.mirror : undefined;
+    const forcedArm = this._forcedRoute(key, attributes);
+    const forced = forcedArm !== null;
+    let arm;
+    if (forced) {
+      arm = forcedArm; // a forced request is never mirrored: not a random sample
+    } else if (typeof mirror !== "function") {
+      arm = this.route(key);
+    } else {
+      const b = key === undefined || key === null
+        ? Math.floor(Math.random() * 10000)
+        : bucketFrom(this._prefix, typeof key === "string" ? key : String(key));
+      arm = this._routeBucket(b);
+      if (this.mirrors(b, arm)) this._startMirror(this._candidate, mirror);
+    }
     const first = await this._callArm(arm, fn, forced);
     if (!this._isCandidate(arm) || !this.isError(first.status)) {
       if (first.threw) throw first.error;
@@ -436,6 +478,42 @@ export class GlidepathShim {
     const second = await this._callArm(baseline, fn, forced);
     if (second.threw) throw second.error;
     return { arm: baseline, status: second.status, result: second.result, fallback: true };
+  }
+
+  /** `route()` for an already drawn bucket. */
+  _routeBucket(b) {
+    if (this._threshold < 0) return this.defaultArm;
+    if (this._breakerUntil !== 0) {
+      if (this._clock() < this._breakerUntil) return this._baseline;
+      this._breakerUntil = 0;
+      this._consecutiveCandidateErrors = 0;
+      this._emit({ type: "breaker_closed" });
+    }
+    return b < this._threshold ? this._candidate : this._baseline;
+  }
+
+  /**
+   * Whether a request in bucket `b` served by `arm` is mirrored to the candidate: the baseline
+   * serves it and `b < round(mirror × 100)` (the last good document's `mirror`).
+   */
+  mirrors(b, arm) {
+    return this._doc !== null && arm === this._baseline && arm !== this._candidate && b < this._mirrorThreshold;
+  }
+
+  /** Starts one shadow copy unless MAX_MIRRORS_IN_FLIGHT run; never awaited by the caller. */
+  _startMirror(candidate, mirror) {
+    if (this._mirrorsInFlight >= MAX_MIRRORS_IN_FLIGHT) { this._mirrorsDropped++; return false; }
+    this._mirrorsInFlight++;
+    this._mirrored++;
+    const t0 = performance.now();
+    const done = (reply) => {
+      this._mirrorsInFlight--;
+      this.record({ arm: candidate, status: reply?.status, latencyMs: performance.now() - t0,
+        tokens: reply?.tokens, ttftMs: reply?.ttftMs, mirror: true });
+    };
+    // On the next turn, so the user's call starts first; a throw or rejection is status 0.
+    Promise.resolve().then(() => mirror(candidate)).then(done, () => done({ status: 0 }));
+    return true;
   }
 
   async _callArm(arm, fn, forced) {
@@ -470,16 +548,21 @@ export class GlidepathShim {
 
   // ----- recording -----------------------------------------------------------------------
 
-  /** Records one request outcome (`forced`: an override rule chose the arm). Never throws, never awaits the network. */
-  record({ arm, status, latencyMs, tokens, ttftMs, forced } = {}) {
+  /**
+   * Records one request outcome (`forced`: an override rule chose the arm; `mirror`: a background
+   * shadow copy sent to the candidate; never both). Never throws, never awaits the network.
+   */
+  record({ arm, status, latencyMs, tokens, ttftMs, forced, mirror = false } = {}) {
     if (typeof arm !== "string" || arm === "" || /\s/.test(arm)
-      || !Number.isInteger(status) || !(status === 0 || (status >= 100 && status <= 599))) {
+      || !Number.isInteger(status) || !(status === 0 || (status >= 100 && status <= 599))
+      || (mirror && this._candidate !== null && arm !== this._candidate)
+      || (mirror && forced === true)) {
       this._invalid++;
       this._emit({ type: "invalid_record", arm, status });
       return false;
     }
-    if (this._candidate !== null && arm === this._candidate && arm !== this._baseline) {
-      this._countCandidate(status);
+    if (!mirror && this._candidate !== null && arm === this._candidate && arm !== this._baseline) {
+      this._countCandidate(status); // a mirrored copy never feeds the breaker: no user saw it
     }
     if (this._buffer.length >= this.maxBufferedLines) {
       this._dropped++;
@@ -492,7 +575,8 @@ export class GlidepathShim {
     let line = `${arm} ${status} ${decimal(latencyMs)}`;
     if (Number.isFinite(tokens) && tokens >= 0) line += ` tokens=${Math.floor(tokens)}`;
     if (Number.isFinite(ttftMs) && ttftMs >= 0) line += ` ttft_ms=${decimal(ttftMs)}`;
-    if (forced === true) line += " forced=1";
+    if (mirror) line += " mirror=1";
+    else if (forced === true) line += " forced=1";
     this._buffer.push(line);
     if (this._running && this._buffer.length >= this.batchLines && this._sending === null) {
       setImmediate(() => this._flushOnce()).unref?.();
@@ -532,6 +616,8 @@ export class GlidepathShim {
       breakerTrips: this._breakerTrips, fallbacks: this._fallbacks,
       unreportedBreakerTrips: this._unreportedTrips, unreportedFallbacks: this._unreportedFallbacks,
       errorStatuses: this.errorStatuses, breaker: this.breakerSettings,
+      mirror: this._mirrorThreshold / 100, mirrored: this._mirrored, mirrorsDropped: this._mirrorsDropped,
+      mirrorsInFlight: this._mirrorsInFlight,
     };
   }
 
@@ -639,6 +725,8 @@ export class GlidepathShim {
     // An older controller sends neither member (defaults apply); a malformed one refuses the document.
     if ("errorStatuses" in doc) { const p = checkErrorStatuses(doc.errorStatuses); if (p) return p; }
     if ("breaker" in doc) { const p = checkBreaker(doc.breaker); if (p) return p; }
+    if ("mirror" in doc && !(typeof doc.mirror === "number" && Number.isFinite(doc.mirror) && doc.mirror >= 0
+      && doc.mirror <= 100)) return `mirror must be a percentage from 0 to 100, found ${kindOf(doc.mirror)}`;
     if ("overrides" in doc) { const p = checkOverrides(doc.overrides); if (p) return p; }
     return null;
   }
@@ -652,6 +740,7 @@ export class GlidepathShim {
     this._baseline = doc.baseline;
     this._candidate = doc.candidate;
     this._threshold = Math.round(doc.weights[doc.candidate] * 100);
+    this._mirrorThreshold = doc.mirror === undefined ? 0 : Math.round(doc.mirror * 100);
     this._errorStatuses = doc.errorStatuses === undefined ? DEFAULT_ERROR_STATUSES : Object.freeze([...doc.errorStatuses]);
     this._errorTable = doc.errorStatuses === undefined ? DEFAULT_ERROR_TABLE : errorTable(doc.errorStatuses);
     this._docBreaker = doc.breaker === undefined ? null

@@ -8,6 +8,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   GlidepathShim, bucket, fnv1a64Hex, isErrorStatus, checkErrorStatuses, checkBreaker, DEFAULT_ERROR_STATUSES,
+  MAX_MIRRORS_IN_FLIGHT,
 } from "./glidepath-shim.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -415,8 +416,26 @@ describe("weights documents: errorStatuses and breaker (../vectors/weights-docum
       assert.deepEqual(shim.breakerSettings, c.breaker);
       const verdicts = Object.fromEntries(vectors.statuses.map((st) => [String(st), shim.isError(st)]));
       assert.deepEqual(verdicts, c.isError);
+      assert.equal(shim.stats().mirror, c.mirror ?? 0);
     });
   }
+
+  test("mirror decisions: bucket, weight and mirror → arm and mirrored", () => {
+    const table = vectors.mirrorDecisions;
+    assert.ok(table.cases.length >= 8);
+    for (const row of table.cases) {
+      const shim = new GlidepathShim({ server: "http://127.0.0.1:9", migration: table.migration, baseline: "key-old", candidate: "key-new" });
+      const d = { migration: table.migration, revision: 1, baseline: "key-old", candidate: "key-new",
+        weights: { "key-old": 100 - row.weight, "key-new": row.weight }, pollAfterSeconds: 5, mirror: row.mirror };
+      assert.equal(shim._validate(d), null);
+      shim._apply(d, null);
+      const what = `${row.key} at ${row.weight} %, mirror ${row.mirror} %`;
+      assert.equal(bucket(table.migration, row.key), row.bucket, what);
+      const arm = shim.route(row.key);
+      assert.equal(arm, row.arm === "candidate" ? "key-new" : "key-old", what);
+      assert.equal(shim.mirrors(row.bucket, arm), row.mirrored, what);
+    }
+  });
 
   test("before any document: the defaults", () => {
     const shim = keyRotationShim();
@@ -662,4 +681,87 @@ test("timers are unref'd: a started shim never keeps the process alive", () => {
   const r = spawnSync(process.execPath, ["--input-type=module", "-e", code], { timeout: 10000 });
   assert.equal(r.status, 0, String(r.stderr));
   assert.ok(Date.now() - t0 < 5000);
+});
+
+describe("call(key, fn, { mirror })", () => {
+  const shadow = (extra = { mirror: 100 }, weight = 0) => {
+    const shim = makeShim("http://127.0.0.1:9", { clock: fakeClock() });
+    shim._apply(doc(1, weight, extra), null);
+    return shim;
+  };
+
+  test("the copy runs in the background and is recorded as a mirror line", async () => {
+    const shim = shadow();
+    const copies = [];
+    const out = await shim.call("merchant-42", (arm) => ({ status: 200, result: `from ${arm}` }),
+      { mirror: async (arm) => { copies.push(arm); return { status: 503, result: "discarded", tokens: 7 }; } });
+    assert.deepEqual(out, { arm: "openai", status: 200, result: "from openai", fallback: false });
+    await waitFor(() => shim.stats().mirrorsInFlight === 0 && shim._buffer.length === 2, "the mirror line");
+    assert.deepEqual(copies, ["holysheep"]);
+    const mirrorLine = shim._buffer.find((l) => l.startsWith("holysheep "));
+    assert.match(mirrorLine, /^holysheep 503 \S+ tokens=7 mirror=1$/);
+    const st = shim.stats();
+    assert.deepEqual([st.mirrored, st.mirrorsDropped, st.breakerTrips], [1, 0, 0]);
+  });
+
+  test("a throwing copy is status 0 and never reaches the user", async () => {
+    const shim = shadow();
+    const out = await shim.call(null, (arm) => ({ status: 200, result: arm }), { mirror: () => { throw new Error("down"); } });
+    assert.equal(out.result, "openai");
+    await waitFor(() => shim._buffer.some((l) => l.endsWith(" mirror=1")), "the mirror line");
+    assert.ok(shim._buffer.some((l) => l.startsWith("holysheep 0 ")));
+  });
+
+  test(`at most ${MAX_MIRRORS_IN_FLIGHT} copies in flight; the rest dropped and counted`, async () => {
+    const shim = shadow();
+    let release;
+    const gate = new Promise((r) => { release = r; });
+    for (let i = 0; i < 10; i++) {
+      const out = await shim.call(`k${i}`, (arm) => ({ status: 200, result: arm }), { mirror: async () => { await gate; return { status: 200 }; } });
+      assert.equal(out.result, "openai");
+    }
+    let st = shim.stats();
+    assert.deepEqual([st.mirrored, st.mirrorsDropped, st.mirrorsInFlight], [4, 6, 4]);
+    release();
+    await waitFor(() => shim.stats().mirrorsInFlight === 0 && shim._buffer.length === 14, "the copies to finish");
+  });
+
+  test("no copy without a mirror, or when the candidate serves", async () => {
+    for (const shim of [shadow({}, 0), shadow({ mirror: 100 }, 100)]) {
+      await shim.call("k", (arm) => ({ status: 200, result: arm }), { mirror: () => ({ status: 200 }) });
+      await sleep(5);
+      assert.equal(shim.stats().mirrored, 0);
+    }
+  });
+
+  test("a mirror record on the baseline is refused", () => {
+    const shim = shadow();
+    assert.equal(shim.record({ arm: "openai", status: 200, latencyMs: 5, mirror: true }), false);
+    assert.equal(shim.record({ arm: "holysheep", status: 200, latencyMs: 5, mirror: true }), true);
+    assert.deepEqual(shim._buffer, ["holysheep 200 5 mirror=1"]);
+  });
+
+  test("a request forced by an override rule is never mirrored; attributes in options or as the map", async () => {
+    const shim = shadow({ mirror: 100, overrides: [
+      { attribute: "segment", in: ["premium"], arm: "baseline" },
+      { attribute: "header:x-canary", equals: "always", arm: "candidate" }] });
+    const fn = (arm) => ({ status: 200, result: arm });
+    const mirror = () => ({ status: 200 });
+    const base = await shim.call("k", fn, { attributes: { segment: "premium" }, mirror });
+    const cand = await shim.call("k", fn, { "header:X-Canary": "always" });
+    assert.deepEqual([base.arm, cand.arm], ["openai", "holysheep"]);
+    await sleep(5);
+    assert.equal(shim.stats().mirrored, 0);
+    assert.deepEqual(shim._buffer.map((l) => l.split(" ")[0] + " " + l.split(" ").at(-1)),
+      ["openai forced=1", "holysheep forced=1"]);
+    await shim.call("k", fn, { attributes: { segment: "free" }, mirror });
+    assert.equal(shim.stats().mirrored, 1); // no rule matched: the bucket decides, mirrored
+    await waitFor(() => shim.stats().mirrorsInFlight === 0, "the copy");
+  });
+
+  test("a line is never both forced and mirrored", () => {
+    const shim = shadow();
+    assert.equal(shim.record({ arm: "holysheep", status: 200, latencyMs: 5, forced: true, mirror: true }), false);
+    assert.deepEqual(shim._buffer, []);
+  });
 });

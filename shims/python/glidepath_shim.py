@@ -56,6 +56,10 @@ Contract (the glidepath wire protocol, v1):
 * ``call(key, fn)`` routes, calls ``fn(arm)``, records the outcome and, when the candidate
   failed with an error status (or ``fn`` raised: status 0), records that, calls the baseline,
   records it too and counts one fallback.
+* Shadow steps: ``call(key, fn, mirror_fn=...)`` also runs ``mirror_fn(candidate)`` on a
+  background thread when the baseline serves the request and its bucket is below the weights
+  document's ``mirror`` (at most ``MAX_MIRRORS_IN_FLIGHT`` at once, the rest dropped and
+  counted), recording its outcome as a ``mirror=1`` line; the user's answer is unchanged.
 * Breaker trips and fallbacks since the last accepted batch travel with the next batch as
   ``Glidepath-Breaker-Trips`` / ``Glidepath-Fallbacks`` headers; a batch that is not
   accepted leaves them counted for the next one.
@@ -85,7 +89,8 @@ from typing import (Any, Callable, Dict, FrozenSet, Generic, List, NamedTuple, O
 __all__ = ["GlidepathShim", "WeightsSnapshot", "BreakerSettings", "CallOutcome", "Reply", "Route",
            "OverrideRule", "parse_overrides",
            "StatusPattern", "DEFAULT_ERROR_STATUSES", "DEFAULT_BREAKER", "bucket", "fnv1a64",
-           "mix64", "is_error_status", "parse_error_statuses", "parse_breaker"]
+           "mix64", "is_error_status", "parse_error_statuses", "parse_breaker",
+           "MAX_MIRRORS_IN_FLIGHT"]
 
 __version__ = "0.1.0"
 
@@ -105,6 +110,8 @@ _BACKOFF_CAP = 30.0
 _KEY_CACHE_SIZE = 65536
 _STATUS_CLASS = re.compile(r"[1-5]xx\Z")
 _MAX_REPORTED = 1000000  # the controller's bound for one header value
+#: Shadow copies (``call(..., mirror_fn=...)``) running at once per shim; more are dropped.
+MAX_MIRRORS_IN_FLIGHT = 4
 
 _log = logging.getLogger("glidepath_shim")
 
@@ -306,13 +313,13 @@ class WeightsSnapshot:
 
     __slots__ = ("revision", "state", "step", "baseline", "candidate", "weights",
                  "threshold", "poll_after", "etag", "error_statuses", "breaker", "overrides",
-                 "_errors")
+                 "_errors", "mirror", "mirror_threshold")
 
     def __init__(self, revision: int, state: str, step: Optional[int], baseline: str,
                  candidate: str, weights: Dict[str, float], poll_after: float,
                  etag: Optional[str],
                  error_statuses: Sequence[StatusPattern] = DEFAULT_ERROR_STATUSES,
-                 breaker: Optional[BreakerSettings] = None,
+                 breaker: Optional[BreakerSettings] = None, mirror: float = 0,
                  overrides: Sequence[OverrideRule] = ()) -> None:
         self.revision = revision
         self.state = state
@@ -328,6 +335,9 @@ class WeightsSnapshot:
         self.breaker = breaker
         self.overrides: Tuple[OverrideRule, ...] = tuple(overrides)
         self._errors = _status_set(self.error_statuses)
+        #: the document's ``mirror`` (percent, 0 when absent) and its bucket threshold
+        self.mirror = mirror
+        self.mirror_threshold = int(math.floor(mirror * 100 + 0.5))
 
     def is_error(self, status: int) -> bool:
         """Whether ``status`` is an error under this document's ``errorStatuses``."""
@@ -469,6 +479,9 @@ class GlidepathShim:
         self._fallbacks = 0
         self._unreported_trips = 0      # not yet carried by an accepted batch
         self._unreported_fallbacks = 0
+        self._mirrors_in_flight = 0
+        self._mirrored = 0              # shadow copies started
+        self._mirrors_dropped = 0       # shadow copies dropped: MAX_MIRRORS_IN_FLIGHT were running
 
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)
@@ -554,6 +567,10 @@ class GlidepathShim:
         return snap.candidate if b < snap.threshold else snap.baseline
 
     def _route_with_rules(self, key: Optional[str], attributes: Dict[str, str]) -> Route:
+        return self._forced_route(key, attributes) or Route(self.route(key), False)
+
+    def _forced_route(self, key: Optional[str], attributes: Dict[str, str]) -> Optional[Route]:
+        """The ``Route`` the first applicable matching rule forces; None when the bucket decides."""
         snap = self._snapshot
         if snap is not None and snap.overrides:
             until = self._breaker_until
@@ -576,27 +593,30 @@ class GlidepathShim:
                     value = headers.get("header:" + rule.name)
                 if isinstance(value, str) and value in rule.values:
                     return Route(snap.candidate if rule.arm == "candidate" else snap.baseline, True)
-        return Route(self.route(key), False)
+        return None
 
     def bucket(self, key: str) -> int:
         """This migration's bucket for ``key`` (0..9999)."""
         return bucket(self.migration, key)
 
     def record(self, arm: str, status: int, latency_ms: float, tokens: Optional[int] = None,
-               ttft_ms: Optional[float] = None, forced: Optional[bool] = None) -> bool:
+               ttft_ms: Optional[float] = None, forced: Optional[bool] = None,
+               mirror: bool = False) -> bool:
         """Buffer one observed request; never blocks on the network, never raises.
 
         ``status`` is the HTTP status, or 0 for a transport failure or timeout. ``forced``
-        (default: the ``forced`` of a ``Route`` given as ``arm``) adds ``forced=1``. Returns
+        (default: the ``forced`` of a ``Route`` given as ``arm``) adds ``forced=1``: an override
+        rule chose the arm, the controller keeps it out of the evidence. ``mirror=True`` marks a
+        background shadow copy sent to the candidate (``mirror=1``): the candidate's evidence
+        for the controller, never fed to the breaker. A line is never both (refused). Returns
         False (and reports ``record_rejected``) when the arguments cannot form a valid line."""
         if forced is None:
             forced = bool(getattr(arm, "forced", False))
-        line = self._format_line(arm, status, latency_ms, tokens, ttft_ms)
-        if line is not None and forced:
-            line += " forced=1"
+        line = self._format_line(arm, status, latency_ms, tokens, ttft_ms, mirror, forced)
         if line is None:
             return False
-        self._note_outcome(arm, status)
+        if not mirror:
+            self._note_outcome(arm, status)
         dropped_now = 0
         with self._wake:
             if len(self._buffer) >= self.max_buffered_lines:
@@ -612,7 +632,8 @@ class GlidepathShim:
         return True
 
     def call(self, key: Optional[str], fn: Callable[[str], Reply[T]],
-             attributes: Optional[Dict[str, str]] = None) -> CallOutcome[T]:
+             attributes: Optional[Dict[str, str]] = None,
+             mirror_fn: Optional[Callable[[str], Reply[Any]]] = None) -> CallOutcome[T]:
         """Route by ``key``, call ``fn(arm)`` and record the outcome with its latency.
 
         ``fn`` returns ``(status, result)`` or ``(status, result, tokens)`` or
@@ -621,9 +642,27 @@ class GlidepathShim:
         baseline is called the same way, both outcomes are recorded and one fallback is
         counted. Returns the answering arm's ``CallOutcome``; re-raises the last arm's
         exception when that arm raised. Override rules apply (``route(key, attributes)``);
-        a forced request's outcomes, the fallback's too, are recorded with ``forced=1``."""
-        routed = self._route_with_rules(key, attributes or {})
-        arm, forced = str(routed), routed.forced
+        a forced request's outcomes, the fallback's too, are recorded with ``forced=1``.
+
+        ``mirror_fn(candidate)`` (same return shapes as ``fn``; its answer is discarded): on a
+        shadow step, when the baseline serves the request and its bucket is below the
+        document's ``mirror``, ``mirror_fn`` runs on a background thread before ``fn`` is called
+        and its outcome is recorded as a ``mirror=1`` line (an exception is status 0). At most
+        ``MAX_MIRRORS_IN_FLIGHT`` copies run at once; a copy beyond that is dropped and
+        counted (``stats()["mirrors_dropped"]``). It never delays or changes the answer.
+        A request an override rule forces is never mirrored (forced traffic is no random
+        sample; one forced to the candidate is already served by it)."""
+        routed = self._forced_route(key, attributes or {})
+        forced = routed is not None
+        if routed is not None:
+            arm = str(routed)
+        elif mirror_fn is None:
+            arm = self.route(key)
+        else:
+            arm, b = self._route_bucket(key)
+            snap = self._snapshot
+            if snap is not None and self.mirrors(b, arm):
+                self._start_mirror(snap.candidate, mirror_fn)
         status, result, error = self._call_arm(arm, fn, forced)
         baseline = self.baseline_arm()
         if arm == baseline or arm != self._candidate_name() or not self.is_error(status):
@@ -635,6 +674,52 @@ class GlidepathShim:
         if error is not None:
             raise error
         return CallOutcome(baseline, status, cast(T, result), True, forced)
+
+    def mirrors(self, bucket_: int, arm: str) -> bool:
+        """Whether a request in ``bucket_`` served by ``arm`` is mirrored to the candidate:
+        the baseline serves it and ``bucket_ < round(mirror * 100)`` (the last good document)."""
+        snap = self._snapshot
+        return (snap is not None and arm == snap.baseline and arm != snap.candidate
+                and bucket_ < snap.mirror_threshold)
+
+    def _route_bucket(self, key: Optional[str]) -> Tuple[str, int]:
+        """``route`` that also returns the bucket it drew (keyless: a random one)."""
+        b = self._rng.randrange(10000) if key is None else self.bucket(key)
+        snap = self._snapshot
+        if snap is None:
+            return self.default_arm, b
+        until = self._breaker_until
+        if until:
+            if self._clock() < until:
+                return snap.baseline, b
+            self._close_breaker(until)
+        return (snap.candidate if b < snap.threshold else snap.baseline), b
+
+    def _start_mirror(self, candidate: str, mirror_fn: Callable[[str], Reply[Any]]) -> bool:
+        with self._lock:
+            if self._mirrors_in_flight >= MAX_MIRRORS_IN_FLIGHT:
+                self._mirrors_dropped += 1
+                return False
+            self._mirrors_in_flight += 1
+            self._mirrored += 1
+
+        def run() -> None:
+            started = time.monotonic()
+            try:
+                try:
+                    parts: Tuple[Any, ...] = tuple(mirror_fn(candidate))
+                except Exception:
+                    self.record(candidate, 0, (time.monotonic() - started) * 1000.0, mirror=True)
+                    return
+                self.record(candidate, parts[0], (time.monotonic() - started) * 1000.0,
+                            tokens=parts[2] if len(parts) > 2 else None,
+                            ttft_ms=parts[3] if len(parts) > 3 else None, mirror=True)
+            finally:
+                with self._lock:
+                    self._mirrors_in_flight -= 1
+
+        threading.Thread(target=run, name="glidepath-mirror", daemon=True).start()
+        return True
 
     def _call_arm(self, arm: str, fn: Callable[[str], Reply[T]], forced: bool = False
                   ) -> Tuple[int, Optional[T], Optional[BaseException]]:
@@ -707,13 +792,16 @@ class GlidepathShim:
                 "rejected_records": self._rejected_records, "last_error": self._last_error,
                 "breaker_trips": self._breaker_trips, "fallbacks": self._fallbacks,
                 "unreported_breaker_trips": self._unreported_trips,
-                "unreported_fallbacks": self._unreported_fallbacks}
+                "unreported_fallbacks": self._unreported_fallbacks,
+                "mirrored": self._mirrored, "mirrors_dropped": self._mirrors_dropped,
+                "mirrors_in_flight": self._mirrors_in_flight}
         until = self._breaker_until
         out.update({
             "shim_id": self.shim_id,
             "revision": snap.revision if snap else None,
             "state": snap.state if snap else None,
             "weights": dict(snap.weights) if snap else None,
+            "mirror": snap.mirror if snap else 0,
             "breaker_open": bool(until and self._clock() < until),
             "error_statuses": list(snap.error_statuses if snap else DEFAULT_ERROR_STATUSES),
             "breaker": {"consecutive_errors": settings.consecutive_errors,
@@ -724,7 +812,7 @@ class GlidepathShim:
     # -- internals: recording -------------------------------------------------------------
 
     def _format_line(self, arm: Any, status: Any, latency_ms: Any, tokens: Any,
-                     ttft_ms: Any) -> Optional[str]:
+                     ttft_ms: Any, mirror: bool = False, forced: bool = False) -> Optional[str]:
         problem = None
         snap = self._snapshot
         if not isinstance(arm, str) or not _ARM_NAME.match(arm):
@@ -741,6 +829,10 @@ class GlidepathShim:
             problem = "tokens must be an integer >= 0, found %r" % (tokens,)
         elif ttft_ms is not None and not _finite_non_negative(ttft_ms):
             problem = "ttft_ms must be a finite number >= 0, found %r" % (ttft_ms,)
+        elif mirror and arm != self._candidate_name():
+            problem = "a mirrored copy must be recorded on the candidate, found %r" % (arm,)
+        elif mirror and forced:
+            problem = "a line is forced or mirrored, never both"
         if problem is not None:
             with self._lock:
                 self._rejected_records += 1
@@ -751,6 +843,10 @@ class GlidepathShim:
             line += " tokens=%d" % tokens
         if ttft_ms is not None:
             line += " ttft_ms=" + _decimal(ttft_ms)
+        if mirror:
+            line += " mirror=1"
+        elif forced:
+            line += " forced=1"
         return line
 
     def _note_outcome(self, arm: str, status: int) -> None:
@@ -891,6 +987,9 @@ class GlidepathShim:
                           else DEFAULT_ERROR_STATUSES)
         breaker = parse_breaker(doc["breaker"]) if "breaker" in doc else None
         overrides = parse_overrides(doc["overrides"]) if "overrides" in doc else ()
+        mirror: Any = doc.get("mirror", 0)
+        if not _finite_non_negative(mirror) or mirror > 100:
+            raise ValueError("mirror must be a percentage in 0..100, found %r" % (mirror,))
         poll_after: Any = doc.get("pollAfterSeconds")
         if not _finite_non_negative(poll_after) or poll_after <= 0:
             poll_after = self.poll_after
@@ -899,7 +998,7 @@ class GlidepathShim:
         return WeightsSnapshot(revision, str(state), step, baseline, candidate,
                                {baseline: weights[baseline], candidate: weights[candidate]},
                                float(poll_after), etag or '"%d"' % revision,
-                               error_statuses=error_statuses, breaker=breaker,
+                               error_statuses=error_statuses, breaker=breaker, mirror=mirror,
                                overrides=overrides)
 
     def _send_loop(self) -> None:

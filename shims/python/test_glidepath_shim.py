@@ -526,6 +526,25 @@ class WeightsDocumentVectorTests(unittest.TestCase):
                                  (want["consecutiveErrors"], want["openSeconds"]))
                 verdicts = {str(s): shim.is_error(s) for s in self.vectors["statuses"]}
                 self.assertEqual(verdicts, case["isError"])
+                self.assertEqual(shim.weights.mirror_threshold, round(case.get("mirror", 0) * 100))
+
+    def test_mirror_decisions(self):
+        table = self.vectors["mirrorDecisions"]
+        self.assertGreaterEqual(len(table["cases"]), 8)
+        for row in table["cases"]:
+            with self.subTest(key=row["key"], weight=row["weight"], mirror=row["mirror"]):
+                shim = GlidepathShim("http://127.0.0.1:9", table["migration"], baseline="key-old",
+                                     candidate="key-new")
+                doc = {"migration": table["migration"], "revision": 1, "baseline": "key-old",
+                       "candidate": "key-new", "weights": {"key-old": 100 - row["weight"],
+                                                           "key-new": row["weight"]},
+                       "pollAfterSeconds": 5, "mirror": row["mirror"]}
+                shim._snapshot = shim._validate(json.dumps(doc).encode(), None, None)
+                self.assertEqual(shim.bucket(row["key"]), row["bucket"])
+                arm, b = shim._route_bucket(row["key"])
+                self.assertEqual((arm, b), ("key-new" if row["arm"] == "candidate" else "key-old",
+                                            row["bucket"]))
+                self.assertEqual(shim.mirrors(b, arm), row["mirrored"])
 
     def test_defaults_before_any_document(self):
         shim = self.shim()
@@ -826,3 +845,106 @@ class ConcurrencyTests(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class MirrorTests(unittest.TestCase):
+    """call(key, fn, mirror_fn=...): a background shadow copy, bounded, recorded as mirror=1."""
+
+    def make(self, candidate_weight=0, **doc_extra):
+        shim = GlidepathShim("http://127.0.0.1:9", "chat-completions", baseline="openai",
+                             candidate="holysheep", clock=FakeClock(), on_event=Events())
+        doc = weights_doc(revision=1, candidate_weight=candidate_weight, **doc_extra)
+        shim._snapshot = shim._validate(json.dumps(doc).encode(), None, None)
+        return shim
+
+    @staticmethod
+    def wait(cond, timeout=5.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if cond():
+                return True
+            time.sleep(0.005)
+        return cond()
+
+    def test_copy_runs_in_background_and_is_recorded_as_mirror(self):
+        shim = self.make(mirror=100)
+        copies = []
+
+        def mirror_fn(arm):
+            copies.append(arm)
+            return 503, "discarded", 7
+
+        out = shim.call("merchant-42", lambda arm: (200, "from " + arm), mirror_fn=mirror_fn)
+        self.assertEqual((out.arm, out.status, out.result, out.fallback),
+                         ("openai", 200, "from openai", False))
+        self.assertTrue(self.wait(lambda: shim.stats()["mirrors_in_flight"] == 0
+                                  and len(shim._buffer) == 2))
+        self.assertEqual(copies, ["holysheep"])
+        lines = sorted(shim._buffer)
+        self.assertTrue(lines[0].startswith("holysheep 503 ") and lines[0].endswith(" tokens=7 mirror=1"))
+        self.assertTrue(lines[1].startswith("openai 200 "))
+        stats = shim.stats()
+        self.assertEqual((stats["mirrored"], stats["mirrors_dropped"], stats["breaker_trips"]), (1, 0, 0))
+
+    def test_a_raising_copy_is_status_zero_and_never_reaches_the_user(self):
+        shim = self.make(mirror=100)
+
+        def boom(arm):
+            raise RuntimeError("candidate down")
+
+        out = shim.call(None, lambda arm: (200, arm), mirror_fn=boom)
+        self.assertEqual(out.result, "openai")
+        self.assertTrue(self.wait(lambda: any(l.endswith(" mirror=1") for l in list(shim._buffer))))
+        self.assertTrue(any(l.startswith("holysheep 0 ") for l in shim._buffer))
+
+    def test_at_most_four_in_flight_the_rest_dropped_and_counted(self):
+        shim = self.make(mirror=100)
+        release = threading.Event()
+
+        def slow(arm):
+            release.wait(5)
+            return 200, None
+
+        started = time.monotonic()
+        for i in range(10):
+            self.assertEqual(shim.call("k%d" % i, lambda arm: (200, arm), mirror_fn=slow).result,
+                             "openai")
+        self.assertLess(time.monotonic() - started, 1.0)  # never waited for a copy
+        stats = shim.stats()
+        self.assertEqual((stats["mirrored"], stats["mirrors_dropped"], stats["mirrors_in_flight"]),
+                         (4, 6, 4))
+        release.set()
+        self.assertTrue(self.wait(lambda: shim.stats()["mirrors_in_flight"] == 0))
+        self.assertTrue(self.wait(lambda: len(shim._buffer) == 14))
+
+    def test_no_copy_without_mirror_or_when_the_candidate_serves(self):
+        for shim in (self.make(), self.make(candidate_weight=100, mirror=100)):
+            shim.call("k", lambda arm: (200, arm), mirror_fn=lambda arm: (200, None))
+            self.assertEqual(shim.stats()["mirrored"], 0)
+
+    def test_a_mirror_record_on_the_baseline_is_refused(self):
+        shim = self.make(mirror=100)
+        self.assertFalse(shim.record("openai", 200, 5.0, mirror=True))
+        self.assertTrue(shim.record("holysheep", 200, 5.0, mirror=True))
+        self.assertEqual(list(shim._buffer), ["holysheep 200 5 mirror=1"])
+
+    def test_a_forced_request_is_never_mirrored(self):
+        rules = [{"attribute": "segment", "in": ["premium"], "arm": "baseline"},
+                 {"attribute": "header:x-canary", "equals": "always", "arm": "candidate"}]
+        shim = self.make(mirror=100, overrides=rules)
+        base = shim.call("k", lambda arm: (200, arm), {"segment": "premium"},
+                         mirror_fn=lambda arm: (200, None))
+        cand = shim.call("k", lambda arm: (200, arm), attributes={"header:X-Canary": "always"},
+                         mirror_fn=lambda arm: (200, None))
+        self.assertEqual([(o.arm, o.forced) for o in (base, cand)], [("openai", True), ("holysheep", True)])
+        self.assertEqual(shim.stats()["mirrored"], 0)
+        self.assertEqual([l.split(" ")[0] + " " + l.split(" ")[-1] for l in shim._buffer],
+                         ["openai forced=1", "holysheep forced=1"])
+        shim.call("k", lambda arm: (200, arm), {"segment": "free"}, mirror_fn=lambda arm: (200, None))
+        self.assertEqual(shim.stats()["mirrored"], 1)  # no rule matched: the bucket decides, mirrored
+        self.assertTrue(self.wait(lambda: shim.stats()["mirrors_in_flight"] == 0))
+
+    def test_a_line_is_never_both_forced_and_mirrored(self):
+        shim = self.make(mirror=100)
+        self.assertFalse(shim.record("holysheep", 200, 5.0, forced=True, mirror=True))
+        self.assertEqual(list(shim._buffer), [])
