@@ -65,8 +65,9 @@ public func fuzzObservationParser(_ data: UnsafePointer<UInt8>, _ size: Int) -> 
             }
             if byCode != got.requests { fail("\(arm): codes add up to \(byCode), not \(got.requests)") }
         }
-        if batch.arms.baseline.requests + batch.arms.candidate.requests != UInt64(batch.lines) {
-            fail("requests do not add up to \(batch.lines) lines")
+        // Forced lines are counted apart, never as requests.
+        if batch.arms.baseline.requests + batch.arms.candidate.requests + batch.forced.reduce(0, +) != UInt64(batch.lines) {
+            fail("requests and forced lines do not add up to \(batch.lines) lines")
         }
     }
     return 0
