@@ -42,6 +42,7 @@ METRICS = {
     "glidepath_decisions_total": ("counter", {"migration", "action"}),
     "glidepath_shim_breaker_trips_total": ("counter", {"migration"}),
     "glidepath_fallbacks_total": ("counter", {"migration"}),
+    "glidepath_forced_requests_total": ("counter", {"migration", "arm"}),
     "glidepath_arm_info": ("gauge", {"migration", "arm", "role"}),
     "glidepath_guard_evidence": ("gauge", {"migration", "guard", "test"}),
     "glidepath_observations_rejected_total": ("counter", {"reason"}),
@@ -514,6 +515,38 @@ class Conformance:
                    kdoc.get("errorStatuses"))
         self.equal("weights: breaker follows the policy's breaker", {"consecutiveErrors": 3, "openSeconds": 10},
                    kdoc.get("breaker"))
+
+        # Override rules travel after breaker, header names lower-cased, only when the policy has rules.
+        ov = self.name("overrides")
+        self.create(ov, self.policy(ov, [{"weight": 5, "bake": "1h"}, {"weight": 100}], minRequests=1000000,
+                                    overrides=[{"attribute": "header:X-Canary", "equals": "always", "arm": "candidate"},
+                                               {"attribute": "segment", "in": ["premium"], "arm": "baseline"},
+                                               {"keys": ["qa-1"], "arm": "candidate", "evenWhenRolledBack": True}]))
+        ro = self.c.weights(ov)
+        self.check("weights: overrides is the last member, after breaker",
+                   ro.body.endswith(b'"breaker":{"consecutiveErrors":5,"openSeconds":30},"overrides":['
+                                    b'{"attribute":"header:x-canary","equals":"always","arm":"candidate"},'
+                                    b'{"attribute":"segment","in":["premium"],"arm":"baseline"},'
+                                    b'{"keys":["qa-1"],"arm":"candidate","evenWhenRolledBack":true}]}'),
+                   "... \"overrides\":[...]}", ro.body[-220:])
+        # Forced lines count apart from the evidence.
+        _, mb = self.c.metrics()
+        r = self.c.observe(ov, "%s 200 10 forced=1\n%s 200 10 forced=1\n%s 200 10 forced=1\n%s 200 10\n"
+                           % (CAND, CAND, BASE, BASE))
+        self.equal("ingest: a batch with forced=1 lines answers 202 with every line", (202, 4),
+                   (r.status, (r.json() or {}).get("accepted") if r.status == 202 else None))
+        _, ma = self.c.metrics()
+        self.equal("ingest: forced=1 lines count in glidepath_forced_requests_total per arm", (2, 1),
+                   (ma.value("glidepath_forced_requests_total", migration=ov, arm=CAND)
+                    - mb.value("glidepath_forced_requests_total", migration=ov, arm=CAND),
+                    ma.value("glidepath_forced_requests_total", migration=ov, arm=BASE)
+                    - mb.value("glidepath_forced_requests_total", migration=ov, arm=BASE)))
+        self.equal("ingest: forced=1 lines are not evidence (glidepath_requests_total grew by 1)", 1,
+                   ma.value("glidepath_requests_total", migration=ov) - mb.value("glidepath_requests_total", migration=ov))
+        r = self.c.observe(ov, "%s 200 10 forced=2\n" % CAND)
+        self.error_json("ingest: forced=2", r, 400)
+        r = self.c.observe(ov, "%s 200 10 forced=1 mirror=1\n" % CAND)
+        self.error_json("ingest: forced=1 and mirror=1 on one line", r, 400)
 
         # Basis-point weights.
         frac = self.name("fraction")

@@ -29,6 +29,7 @@ public func fuzzObservationParser(_ data: UnsafePointer<UInt8>, _ size: Int) -> 
     case (.success(let batch), .accepted(let reference)):
         if batch.lines != reference.lines { fail("lines \(batch.lines) vs reference \(reference.lines)") }
         if batch.mirrored != reference.mirrored { fail("mirrored \(batch.mirrored) vs reference \(reference.mirrored)") }
+        if batch.forced != reference.forced { fail("forced \(batch.forced) vs reference \(reference.forced)") }
         for (arm, index) in [(Arm.baseline, 0), (Arm.candidate, 1)] {
             let got = batch.arms[arm], want = reference.arms[index]
             if got.requests != want.requests || got.errors != want.errors || got.clientErrors != want.clientErrors
@@ -64,8 +65,9 @@ public func fuzzObservationParser(_ data: UnsafePointer<UInt8>, _ size: Int) -> 
             }
             if byCode != got.requests { fail("\(arm): codes add up to \(byCode), not \(got.requests)") }
         }
-        if batch.arms.baseline.requests + batch.arms.candidate.requests != UInt64(batch.lines) {
-            fail("requests do not add up to \(batch.lines) lines")
+        // Forced lines are counted apart, never as requests.
+        if batch.arms.baseline.requests + batch.arms.candidate.requests + batch.forced.reduce(0, +) != UInt64(batch.lines) {
+            fail("requests and forced lines do not add up to \(batch.lines) lines")
         }
     }
     return 0
@@ -83,7 +85,7 @@ enum Reference {
         var codes = [UInt64](repeating: 0, count: 18)
         var description: String { "requests \(requests) errors \(errors) client \(clientErrors) tokens \(tokens)" }
     }
-    struct Batch { var lines = 0; var mirrored: UInt64 = 0; var arms = [ArmTotals(), ArmTotals()] }
+    struct Batch { var lines = 0; var mirrored: UInt64 = 0; var forced: [UInt64] = [0, 0]; var arms = [ArmTotals(), ArmTotals()] }
     enum Outcome { case accepted(Batch), refused(String) }
     enum Number { case ok(Double), refused }
 
@@ -118,10 +120,11 @@ enum Reference {
                 guard let eq = field.firstIndex(of: UInt8(ascii: "=")) else { return .refused("field without =") }
                 let key = String(decoding: field[..<eq], as: UTF8.self)
                 let value = field[(eq + 1)...]
-                guard key == "tokens" || key == "ttft_ms" || key == "mirror", field[..<eq].count == key.utf8.count,
+                guard key == "tokens" || key == "ttft_ms" || key == "mirror" || key == "forced",
+                      field[..<eq].count == key.utf8.count,
                       seen.insert(key).inserted else { return .refused("unknown or repeated key") }
-                if key == "mirror" {
-                    guard Array(value) == [UInt8(ascii: "1")] else { return .refused("mirror is not 1") }
+                if key == "mirror" || key == "forced" {
+                    guard Array(value) == [UInt8(ascii: "1")] else { return .refused("\(key) is not 1") }
                 } else if key == "tokens" {
                     let digits = value.drop { $0 == UInt8(ascii: "0") }
                     guard !value.isEmpty, value.allSatisfy(isDigit), digits.count <= 10,
@@ -134,6 +137,12 @@ enum Reference {
                     case .refused: return .refused("bad ttft_ms")
                     }
                 }
+            }
+            if seen.contains("forced") {
+                if seen.contains("mirror") { return .refused("forced=1 and mirror=1") }
+                batch.lines += 1
+                batch.forced[arm] += 1  // never evidence
+                continue
             }
             if seen.contains("mirror") {
                 guard arm == 1 else { return .refused("mirror=1 on the baseline") }

@@ -13,6 +13,8 @@ struct ObservationAggregator {
     private let cells: UnsafeMutableBufferPointer<UInt8>
     private var sums: (Double, Double) = (0, 0)
     private var ttftSums: (Double, Double) = (0, 0)
+    /// Per arm: `forced=1` lines, kept apart from the evidence.
+    private var forced: (UInt64, UInt64) = (0, 0)
     /// Lines marked `mirror=1` (all on the candidate).
     var mirrored: UInt64 = 0
     /// `LatencyBuckets.count`, read once.
@@ -82,6 +84,12 @@ struct ObservationAggregator {
         }
     }
 
+    /// One `forced=1` line: counted, never evidence.
+    @inline(__always)
+    mutating func addForced(arm: Int) {
+        if arm == 0 { forced.0 &+= 1 } else { forced.1 &+= 1 }
+    }
+
     /// `LatencyBuckets.index(ofSeconds:)` in constant time over the local copies.
     @inline(__always)
     private func bucketIndex(_ seconds: Double) -> Int {
@@ -108,6 +116,7 @@ struct ObservationAggregator {
                 latencySum: arm == 0 ? sums.0 : sums.1, tokens: counters[base + Self.tokensOffset],
                 ttft: ttft.allSatisfy { $0 == 0 } ? [] : ttft, ttftSum: arm == 0 ? ttftSums.0 : ttftSums.1)
         }
-        return ObservationBatch(lines: lines, arms: arms, codes: StatusCodeCounts(counts: codes), mirrored: mirrored)
+        return ObservationBatch(lines: lines, arms: arms, codes: StatusCodeCounts(counts: codes),
+                                forced: [forced.0, forced.1], mirrored: mirrored)
     }
 }

@@ -103,6 +103,11 @@ extension ObservationParser {
         ObservationError(line: line, message: "mirror \(quoted(p, s, e)) must be 1", reason: "bad_field")
     }
 
+    static func forcedAndMirror(_ line: Int) -> ObservationError {
+        ObservationError(line: line, message: "forced=1 and mirror=1 on one line: a request forced by an override "
+                         + "rule is never mirrored", reason: "bad_field")
+    }
+
     static func mirrorOnBaseline(_ line: Int, _ baseline: String) -> ObservationError {
         ObservationError(line: line, message: "mirror=1 on the baseline \(quoted(baseline)): a mirrored copy is "
                          + "always sent to the candidate", reason: "bad_field")

@@ -9,8 +9,10 @@
 /// - `latency_ms`: digits with an optional fraction (`142`, `142.5`): no sign, exponent, hex, `inf`
 ///   or `nan`; at most `maxMilliseconds`.
 /// - `tokens=<digits>` (at most `maxTokens`) and `ttft_ms=<latency syntax>`, each at most once;
-///   `mirror=1` (a background shadow copy sent to the candidate: the candidate's evidence like any other
-///   line, also counted in `ObservationBatch.mirrored`; only on a candidate line); any other key is an error.
+///   `forced=1` (an override rule forced the arm: the line is only counted as forced, never as the
+///   judge's evidence), at most once; `mirror=1` (a background shadow copy sent to the candidate: the
+///   candidate's evidence like any other line, also counted in `ObservationBatch.mirrored`; only on a
+///   candidate line), at most once; a line may not carry both; any other key is an error.
 ///
 /// The parser walks the raw bytes once and aggregates straight into per-arm counters (requests by class
 /// and status code group, tokens, latency and `ttft_ms` histograms); nothing is allocated per line.
@@ -114,6 +116,7 @@ package enum ObservationParser {
         var tokens: UInt64 = 0
         var sawTokens = false
         var ttft = -1.0
+        var forced = false
         var mirror = false
         var i = latencyEnd
         while i < e {
@@ -140,15 +143,27 @@ package enum ObservationParser {
                 if ttft >= 0 { throw duplicate(line, "ttft_ms") }
                 ttft = parseSeconds(p, eq + 1, fe)
                 if ttft < 0 { throw badMilliseconds("ttft_ms", ttft, p, eq + 1, fe, line: line, reason: "bad_field") }
+            } else if matches(p, fs, eq, "forced") {
+                if forced { throw duplicate(line, "forced") }
+                guard fe == eq + 2, p[eq + 1] == UInt8(ascii: "1") else {
+                    throw ObservationError(line: line, message: "forced \(quoted(p, eq + 1, fe)) must be 1 (leave "
+                                           + "the field out for a request routed by the weights)", reason: "bad_field")
+                }
+                forced = true
             } else if matches(p, fs, eq, "mirror") {
                 if mirror { throw duplicate(line, "mirror") }
                 mirror = true
                 if !matches(p, eq + 1, fe, "1") { throw badMirror(p, eq + 1, fe, line: line) }
             } else {
                 throw ObservationError(line: line, message: "unknown field \(quoted(p, fs, eq)) (expected tokens, "
-                                       + "ttft_ms or mirror)", reason: "bad_field")
+                                       + "ttft_ms, forced or mirror)", reason: "bad_field")
             }
             i = fe
+        }
+        if forced && mirror { throw forcedAndMirror(line) }
+        if forced {
+            agg.addForced(arm: arm)
+            return
         }
         if mirror {
             if arm != 1 { throw mirrorOnBaseline(line, agg.name(0)) }

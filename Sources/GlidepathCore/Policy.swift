@@ -68,6 +68,8 @@ package struct Policy: Hashable, Sendable {
     package var breaker: BreakerSettings
     /// Where decisions and alarms are POSTed (`notify`), at most `PolicyParser.maxNotifyTargets`.
     package var notify: [NotifyTarget]
+    /// Rules forcing an arm by key, header, cookie or segment (`overrides`), applied by the shims in order.
+    package var overrides: [OverrideRule]
     /// When advances may happen (`schedule`); nil: any time.
     package var schedule: Schedule? = nil
 
@@ -77,7 +79,7 @@ package struct Policy: Hashable, Sendable {
                 maxHold: TimeSpan? = nil, onStuck: OnStuck = .hold, pollAfter: TimeSpan = .seconds(5),
                 sequential: SequentialSettings = SequentialSettings(), noDataAfter: TimeSpan? = nil,
                 cost: [String: ArmCost] = [:], breaker: BreakerSettings = BreakerSettings(),
-                notify: [NotifyTarget] = []) {
+                notify: [NotifyTarget] = [], overrides: [OverrideRule] = []) {
         self.migration = migration
         self.baseline = baseline
         self.candidate = candidate
@@ -94,6 +96,7 @@ package struct Policy: Hashable, Sendable {
         self.cost = cost
         self.breaker = breaker
         self.notify = notify
+        self.overrides = overrides
     }
 
     /// The price of `arm`, if the policy sets one.

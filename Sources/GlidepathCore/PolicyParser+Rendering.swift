@@ -3,7 +3,7 @@ extension PolicyParser {
     ///
     /// `parse(render(p).rendered())` gives back `p`. Optional fields that are not set
     /// (`maxHold`, `noDataAfter`, `guards.errors.maxRate`, `guards.latency.maxP99`, `guards.ttft`, `guards.tokens`,
-    /// `guards.cost`, `cost`, an empty `notify`) are left out. A policy's
+    /// `guards.cost`, `cost`, an empty `notify`, empty `overrides`) are left out. A policy's
     /// `description` is not part of `Policy`, so it is not rendered.
     package static func render(_ policy: Policy) -> JSONValue {
         var top: [(String, JSONValue)] = [
@@ -31,6 +31,7 @@ extension PolicyParser {
         top.append(("breaker", .object([("consecutiveErrors", .integer(policy.breaker.consecutiveErrors)),
                                          ("openSeconds", .integer(policy.breaker.openSeconds))])))
         if !policy.notify.isEmpty { top.append(("notify", .array(policy.notify.map(render)))) }
+        if !policy.overrides.isEmpty { top.append(("overrides", render(overrides: policy.overrides))) }
         if let schedule = policy.schedule { top.append(("schedule", render(schedule))) }
         return .object(top)
     }

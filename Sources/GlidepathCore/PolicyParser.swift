@@ -72,7 +72,7 @@ package enum PolicyParser {
     /// Top-level keys, in the order the documentation lists them.
     package static let keys = ["migration", "description", "baseline", "candidate", "interval", "pollAfter",
                               "steps", "minRequests", "judge", "maxHold", "onStuck", "noDataAfter", "guards",
-                              "sequential", "cost", "breaker", "notify",
+                              "sequential", "cost", "breaker", "notify", "overrides",
                               "schedule"]
     package static let defaultInterval = TimeSpan.seconds(10)
     package static let defaultPollAfter = TimeSpan.seconds(5)
@@ -145,11 +145,13 @@ package enum PolicyParser {
         let cost = c.optional(object, "cost").map { readCost($0, arms: arms.count == 2 ? arms : [], &c) } ?? [:]
         let breaker = c.optional(object, "breaker").map { readBreaker($0, &c) } ?? BreakerSettings()
         let notify = c.optional(object, "notify").map { readNotify($0, &c) } ?? []
+        let overrides = c.optional(object, "overrides").map { readOverrides($0, arms: [baseline ?? "", candidate ?? ""], &c) } ?? []
         let schedule = c.optional(object, "schedule").map { readSchedule($0, &c) }
         if let guards, let cost, !checkCostGuard(guards, cost: cost, arms: arms, root: root, &c) { return nil }
 
         guard let migration, let baseline, let candidate, let interval, let pollAfter, let steps,
-              let minRequests, let judge, let onStuck, let guards, let sequential, let cost, let breaker, let notify
+              let minRequests, let judge, let onStuck, let guards, let sequential, let cost, let breaker, let notify,
+              let overrides
         else { return nil }
         if case .some(.none) = maxHold { return nil }  // given but invalid
         if case .some(.none) = noDataAfter { return nil }
@@ -158,7 +160,7 @@ package enum PolicyParser {
                       steps: steps, minRequests: minRequests, guards: guards, judge: judge,
                       maxHold: maxHold ?? nil, onStuck: onStuck, pollAfter: pollAfter,
                       sequential: sequential, noDataAfter: noDataAfter ?? nil, cost: cost, breaker: breaker,
-                      notify: notify)
+                      notify: notify, overrides: overrides)
         policy.schedule = schedule ?? nil
         return policy
     }

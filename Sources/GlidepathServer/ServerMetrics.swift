@@ -33,6 +33,7 @@ package final class ServerMetrics: Sendable {
     package let shimBreakerTrips: CounterFamily
     package let fallbacks: CounterFamily
     package let armInfo: GaugeFamily
+    package let forcedRequests: CounterFamily
     package let mirrored: CounterFamily
 
     package init(registry: MetricRegistry = MetricRegistry()) {
@@ -93,6 +94,9 @@ package final class ServerMetrics: Sendable {
             help: "Breaker openings shims reported (Glidepath-Breaker-Trips on accepted batches).", labels: ["migration"])
         fallbacks = registry.counter("glidepath_fallbacks_total",
             help: "Failed candidate calls shims answered from the baseline (Glidepath-Fallbacks).", labels: ["migration"])
+        forcedRequests = registry.counter("glidepath_forced_requests_total",
+            help: "Requests an override rule forced to an arm (forced=1): never part of the judge's evidence.",
+            labels: ["migration", "arm"])
         mirrored = registry.counter("glidepath_mirrored_requests_total",
             help: "Shadow copies shims sent to the candidate (mirror=1 lines), also counted as its requests.",
             labels: ["migration"])
@@ -121,6 +125,7 @@ package final class ServerMetrics: Sendable {
             requestDuration.add(bucketCounts: zeros, sum: 0, labels: [migration, arm])
             ttft.add(bucketCounts: zeros, sum: 0, labels: [migration, arm])
             tokens.add(0, labels: [migration, arm])
+            forcedRequests.add(0, labels: [migration, arm])
             if policy.cost[arm] != nil { cost.add(0, labels: [migration, arm]) } else { cost.remove(labels: [migration, arm]) }
         }
     }
@@ -134,6 +139,7 @@ package final class ServerMetrics: Sendable {
         requestDuration.remove(labels: [migration, arm])
         ttft.remove(labels: [migration, arm])
         tokens.remove(labels: [migration, arm])
+        forcedRequests.remove(labels: [migration, arm])
         cost.remove(labels: [migration, arm])
         weightPercent.remove(labels: [migration, arm])
         for role in Arm.allCases { armInfo.remove(labels: [migration, arm, Self.role(role)]) }
@@ -142,13 +148,15 @@ package final class ServerMetrics: Sendable {
     /// `baseline` / `candidate`: the `role` label of `glidepath_arm_info`.
     static func role(_ arm: Arm) -> String { arm == .baseline ? "baseline" : "candidate" }
 
-    /// Adds an accepted ingest batch; cost at the served migration's prices (every request counts).
+    /// Adds an accepted ingest batch; cost at the served migration's prices (every request counts). Forced
+    /// lines only count in `glidepath_forced_requests_total`.
     package func merge(_ batch: ObservationBatch, migration: String, served: ServedMigration) {
         if batch.mirrored > 0 { mirrored.add(Double(batch.mirrored), labels: [migration]) }
         for arm in Arm.allCases {
+            let name = arm == .baseline ? served.baseline : served.candidate
+            if batch.forced[arm.rawValue] > 0 { forcedRequests.add(Double(batch.forced[arm.rawValue]), labels: [migration, name]) }
             let c = batch.arms[arm]
             guard c.requests > 0 else { continue }
-            let name = arm == .baseline ? served.baseline : served.candidate
             for cls in OutcomeClass.allCases {
                 for code in StatusCode.allCases {
                     let n = batch.codes[arm, cls, code]

@@ -16,16 +16,18 @@ package struct WeightsDocument: Sendable {
         self.init(migration: status.migration, revision: status.revision, phase: status.phase, step: status.step,
                   baseline: policy.baseline, candidate: policy.candidate, candidateWeight: status.candidateWeight(policy),
                   pollAfterSeconds: max(1, policy.pollAfter.milliseconds / 1000), classifier: policy.guards.classifier,
-                  breaker: policy.breaker, mirror: status.mirror(policy))
+                  breaker: policy.breaker, mirror: status.mirror(policy), overrides: policy.overrides)
     }
 
     /// The document from its parts (a quarantined migration is served from its last decision this way, with
     /// the default error statuses and breaker). `errorStatuses` and `breaker` tell shims what the policy
     /// counts as an error and how their local breaker behaves. `mirror` (the share of buckets whose
     /// baseline-served requests are also sent to the candidate) is written only when above zero.
+    /// `overrides` (the policy's rules, in order) is written only when there are rules; it changes only
+    /// with the policy, so the revision still names the document (a policy edit is a new revision).
     package init(migration: String, revision: Int64, phase: Phase, step: Int, baseline: String, candidate: String,
                 candidateWeight w: Weight, pollAfterSeconds poll: Int64, classifier: StatusClassifier = .standard,
-                breaker: BreakerSettings = BreakerSettings(), mirror: Weight = .zero) {
+                breaker: BreakerSettings = BreakerSettings(), mirror: Weight = .zero, overrides: [OverrideRule] = []) {
         var json = "{\"migration\":"
         appendJSONQuoted(migration, to: &json)
         json += ",\"revision\":\(revision),\"state\":\"\(phase.rawValue)\",\"step\":\(step),\"baseline\":"
@@ -40,6 +42,7 @@ package struct WeightsDocument: Sendable {
         json += ",\"errorStatuses\":" + JSONValue.array(PolicyParser.renderStatuses(classifier)).rendered()
         json += ",\"breaker\":{\"consecutiveErrors\":\(breaker.consecutiveErrors),\"openSeconds\":\(breaker.openSeconds)}"
         if mirror > .zero { json += ",\"mirror\":\(mirror.description)" }
+        if !overrides.isEmpty { json += ",\"overrides\":" + PolicyParser.render(overrides: overrides).rendered() }
         json += "}"
         self.revision = revision
         body = Array(json.utf8)

@@ -50,21 +50,27 @@ extension GlidepathShim {
     ///     return .init(status: status, value: data)
     /// }
     /// ```
+    ///
+    /// Override rules matching `key` apply (`route(key:attributes:)` with no attributes).
     public func call<Value, Failure: Error>(
         key: String?, isolation: isolated (any Actor)? = #isolation,
         _ body: (_ arm: String) async throws(Failure) -> ArmResult<Value>
     ) async throws(Failure) -> CallResult<Value> {
-        try await serve(arm: route(key: key), isolation: isolation, body)
+        try await serve(route: route(key: key, attributes: [:]), isolation: isolation, body)
     }
 
-    /// `call` once the arm is chosen: call it, record, fall back to the baseline when the candidate failed.
+    /// `call` once the arm is chosen: call it, record (`forced=1` when forced), fall back to the baseline
+    /// when the candidate failed.
     func serve<Value, Failure: Error>(
-        arm: String, isolation: isolated (any Actor)?, _ body: (_ arm: String) async throws(Failure) -> ArmResult<Value>
+        route: Route, isolation: isolated (any Actor)?,
+        _ body: (_ arm: String) async throws(Failure) -> ArmResult<Value>
     ) async throws(Failure) -> CallResult<Value> {
+        let arm = route.arm
+        let forced = route.forced
         let snapshot = weights
         let candidate = snapshot?.candidate ?? configuration.candidate
         let baseline = baselineArm
-        let first = await attempt(arm: arm, isolation: isolation, body)
+        let first = await attempt(arm: arm, forced: forced, isolation: isolation, body)
         let firstStatus: Int
         switch first {
         case .success(let r): firstStatus = r.status
@@ -75,13 +81,13 @@ extension GlidepathShim {
             return CallResult(arm: arm, result: try first.get(), candidateStatus: nil)
         }
         countFallback()
-        let second = await attempt(arm: baseline, isolation: isolation, body)
+        let second = await attempt(arm: baseline, forced: forced, isolation: isolation, body)
         return CallResult(arm: baseline, result: try second.get(), candidateStatus: firstStatus)
     }
 
-    /// One timed call on `arm`, recorded (status 0 when `body` threw).
+    /// One timed call on `arm`, recorded (status 0 when `body` threw; `forced=1` when forced).
     private func attempt<Value, Failure: Error>(
-        arm: String, isolation: isolated (any Actor)?, _ body: (_ arm: String) async throws(Failure) -> ArmResult<Value>
+        arm: String, forced: Bool, isolation: isolated (any Actor)?, _ body: (_ arm: String) async throws(Failure) -> ArmResult<Value>
     ) async -> Result<ArmResult<Value>, Failure> {
         let started = clockNow()
         let outcome: Result<ArmResult<Value>, Failure>
@@ -92,8 +98,8 @@ extension GlidepathShim {
         }
         let latency = clockNow() - started
         switch outcome {
-        case .success(let r): record(arm: arm, status: r.status, latency: latency, tokens: r.tokens, ttft: r.ttft)
-        case .failure: record(arm: arm, status: 0, latency: latency)
+        case .success(let r): record(arm: arm, status: r.status, latency: latency, tokens: r.tokens, ttft: r.ttft, forced: forced)
+        case .failure: record(arm: arm, status: 0, latency: latency, forced: forced)
         }
         return outcome
     }

@@ -18,29 +18,37 @@ extension GlidepathShim {
         return bucket < snapshot.mirrorBasisPoints
     }
 
-    /// `call(key:_:)`, and on a shadow step a background copy to the candidate through `mirror`.
+    /// `call(key:_:)` (or `call(key:attributes:_:)`), and on a shadow step a background copy to the candidate
+    /// through `mirror`.
     ///
     /// When the request is served by the baseline and its bucket is below the weights document's `mirror`,
     /// `mirror` is started (before `body`, on its own task) with the candidate's name; its answer is
     /// discarded and its outcome recorded as a `mirror=1` line (a throw is status 0). At most
     /// `maxMirrorsInFlight` copies run at once: a copy beyond that is dropped and counted in
-    /// `droppedMirrors`. The user's answer is exactly what `call(key:_:)` returns.
+    /// `droppedMirrors`. The user's answer is exactly what `call(key:attributes:_:)` returns.
+    ///
+    /// Override rules apply first (`route(key:attributes:)`): a request a rule forces is never mirrored
+    /// (forced traffic is not a random sample: a request forced to the baseline is not evidence, one forced
+    /// to the candidate is already served by it).
     ///
     /// ```swift
     /// let answer = try await shim.call(key: tenant, { arm in try await provider(arm).complete(body) },
     ///                                  mirror: { arm in try await provider(arm).complete(body) })
     /// ```
     public func call<Value, Failure: Error, Mirrored>(
-        key: String?, isolation: isolated (any Actor)? = #isolation,
+        key: String?, attributes: [String: String] = [:], isolation: isolated (any Actor)? = #isolation,
         _ body: (_ arm: String) async throws(Failure) -> ArmResult<Value>,
         mirror: @escaping @Sendable (_ candidate: String) async throws -> ArmResult<Mirrored>
     ) async throws(Failure) -> CallResult<Value> {
+        if let forced = forcedRoute(key: key, attributes: attributes) {
+            return try await serve(route: forced, isolation: isolation, body)
+        }
         let bucket = key.map { ShimBucketing.bucket(prefixHash: prefixHash, key: $0) } ?? keylessBucket()
         let arm = route(bucket: bucket)
         if let snapshot = weights, Self.mirrors(bucket: bucket, servedBy: arm, snapshot: snapshot) {
             startMirror(candidate: snapshot.candidate, mirror)
         }
-        return try await serve(arm: arm, isolation: isolation, body)
+        return try await serve(route: Route(arm: arm, forced: false), isolation: isolation, body)
     }
 
     /// Starts one shadow copy unless `maxMirrorsInFlight` already run; false when dropped.

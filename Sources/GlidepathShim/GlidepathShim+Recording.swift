@@ -1,27 +1,32 @@
 import Foundation
 
 extension GlidepathShim {
-    /// Buffers one outcome line `<arm> <status> <latency_ms>[ tokens=n][ ttft_ms=x]` for the next batch.
+    /// Buffers one outcome line `<arm> <status> <latency_ms>[ tokens=n][ ttft_ms=x][ forced=1 | mirror=1]` for the
+    /// next batch.
+    /// `forced`: an override rule chose the arm (`Route.forced`); the controller keeps it out of the evidence.
     ///
     /// Never blocks on the network. A line the controller would reject (which would sink its whole
     /// batch) is refused here and reported as `.lineRejected`. When the buffer is full the line is
     /// dropped and counted (`.linesDropped`). Candidate outcomes feed the local breaker
     /// (errors per the document's `errorStatuses`).
     ///
-    /// `mirror: true` marks the outcome of a background shadow copy sent to the candidate (`mirror=1`): the
-    /// controller counts it as the candidate's evidence, but it never feeds the breaker (no user saw it).
+    /// `forced: true` marks a request an override rule forced to `arm` (`forced=1`): counted apart, never
+    /// evidence. `mirror: true` marks the outcome of a background shadow copy sent to the candidate
+    /// (`mirror=1`): the controller counts it as the candidate's evidence, but it never feeds the breaker
+    /// (no user saw it). The two are exclusive: both at once is refused (`.lineRejected`).
     public func record(arm: String, status: Int, latency: Duration, tokens: Int? = nil, ttft: Duration? = nil,
-                       mirror: Bool = false) {
+                       forced: Bool = false, mirror: Bool = false) {
         let snapshot = weights
         if let problem = Self.lineProblem(arm: arm, status: status, tokens: tokens, snapshot: snapshot)
-            ?? (mirror && snapshot.map { arm != $0.candidate } == true ? "a mirrored copy must be recorded on the candidate" : nil) {
+            ?? (mirror && snapshot.map { arm != $0.candidate } == true ? "a mirrored copy must be recorded on the candidate" : nil)
+            ?? (mirror && forced ? "a line is forced or mirrored, never both" : nil) {
             emit(.lineRejected(reason: problem))
             return
         }
         var line = arm + " \(status) " + Self.milliseconds(latency)
         if let tokens { line += " tokens=\(tokens)" }
         if let ttft { line += " ttft_ms=" + Self.milliseconds(ttft) }
-        if mirror { line += " mirror=1" }
+        if mirror { line += " mirror=1" } else if forced { line += " forced=1" }
         _ = outbox.withLock { $0.append(line) }
         if let snapshot, arm == snapshot.candidate, !mirror { feedBreaker(status: status, snapshot: snapshot) }
     }

@@ -79,6 +79,7 @@ public final class GlidepathShim: Sendable {
     /// The arm for one request. `key` makes it sticky (a tenant, a merchant); nil draws a random bucket.
     ///
     /// Before any weights were seen: the default arm. While the local breaker is open: the baseline.
+    /// Applies no override rules: `route(key:attributes:)` does, and says whether the request was forced.
     public func route(key: String?) -> String {
         let (snapshot, breakerUntil) = routeState.withLock { ($0.snapshot, $0.breakerUntil) }
         guard let snapshot else { return defaultArmName }

@@ -14,13 +14,16 @@ public final class WeightsSnapshot: Sendable {
     /// The policy's breaker settings (`breaker`); nil when the controller did not send them (an older
     /// controller), in which case the shim uses its configured settings or `.default`.
     public let breaker: GlidepathShim.BreakerSettings?
+    /// The policy's override rules (`overrides`), in order; empty when the document has none.
+    public let overrides: [GlidepathShim.OverrideRule]
     /// `round(mirror × 100)`, 0...10000: a request the baseline serves is also sent to the candidate in the
     /// background when its bucket is below this (the document's `mirror`; 0 when absent).
     public let mirrorBasisPoints: Int
 
     public init(revision: Int, baseline: String, candidate: String, candidateBasisPoints: Int, state: String,
                 pollAfterSeconds: Double, etag: String?, errorStatuses: GlidepathShim.ErrorStatuses = .default,
-                breaker: GlidepathShim.BreakerSettings? = nil, mirrorBasisPoints: Int = 0) {
+                breaker: GlidepathShim.BreakerSettings? = nil, mirrorBasisPoints: Int = 0,
+                overrides: [GlidepathShim.OverrideRule] = []) {
         self.revision = revision
         self.baseline = baseline
         self.candidate = candidate
@@ -30,6 +33,7 @@ public final class WeightsSnapshot: Sendable {
         self.etag = etag
         self.errorStatuses = errorStatuses
         self.breaker = breaker
+        self.overrides = overrides
         self.mirrorBasisPoints = mirrorBasisPoints
     }
 }

@@ -9,8 +9,9 @@ public struct WeightsRejection: Error, Equatable, Sendable, CustomStringConverti
 
 /// Checks a `GET /v1/migrations/{m}/weights` body before the shim routes by it.
 ///
-/// `errorStatuses`, `breaker` and `mirror` are optional (an older controller does not send them: the defaults
-/// apply), but when present they must be well-formed, else the whole document is refused.
+/// `errorStatuses`, `breaker`, `mirror` and `overrides` are optional (an older controller does not send them:
+/// the defaults apply, no mirroring, no override rules), but when present they must be well-formed, else the
+/// whole document is refused.
 ///
 /// Anything doubtful is refused: the shim then keeps its last good weights (fail static), which is
 /// always safer than routing by a document it does not understand.
@@ -74,6 +75,11 @@ public enum WeightsValidator {
             return .failure(WeightsRejection("not a weights document: \(error)"))
         }
         if let problem = mirror.problem { return .failure(WeightsRejection(problem)) }
+        let overrides: [GlidepathShim.OverrideRule]
+        switch OverrideRulesReader.read(body) {
+        case .success(let rules): overrides = rules
+        case .failure(let rejection): return .failure(rejection)
+        }
         if let previous, doc.revision < previous.revision {
             return .failure(WeightsRejection("revision \(doc.revision) is older than the current \(previous.revision)"))
         }
@@ -83,6 +89,6 @@ public enum WeightsValidator {
                                         candidateBasisPoints: Int((c * 100).rounded()), state: doc.state ?? "",
                                         pollAfterSeconds: min(poll, 3600), etag: etag,
                                         errorStatuses: members.errorStatuses ?? .default, breaker: members.breaker,
-                                        mirrorBasisPoints: mirror.basisPoints))
+                                        mirrorBasisPoints: mirror.basisPoints, overrides: overrides))
     }
 }

@@ -8,7 +8,8 @@ import JSONText
 ///  "baseline": {"errorRate": 0.02, "latencyMs": {"p50": 300, "p99": 2000},
 ///               "ttftMs": {"p50": 200, "p99": 900}, "tokens": {"mean": 400}},
 ///  "candidate": {…same fields, each defaulting to the baseline's…},
-///  "changes": [{"atMinutes": 30, "arm": "candidate", "errorRate": 0.2}]}
+///  "changes": [{"atMinutes": 30, "arm": "candidate", "errorRate": 0.2}],
+///  "forcedShare": 0.1}
 /// ```
 ///
 /// - `hours` (0 < h ≤ 744, i.e. 31 days): the horizon; `requestsPerSecond` (0 < R ≤ 100,000): the total
@@ -21,11 +22,15 @@ import JSONText
 ///   baseline's (`"candidate": {}` or no candidate: an identical one).
 /// - `changes` (at most 1,000): from `atMinutes` (0…hours × 60) on, `arm` (`baseline` or `candidate`) takes
 ///   the fields the change sets (at least one; the others stay). Applied in time order (ties in file order).
+/// - `forcedShare` (0 ≤ s < 1, default 0): the share of requests the policy's `overrides` force to an arm.
+///   Shims report them `forced=1` and the controller leaves them out of the judge's evidence, so the judge
+///   sees R × (1 − s) requests per second: that is the rate simulated.
 /// - A profile without changes is healthy: any rollback is a false rollback. With changes it is a
 ///   regression whose onset is the first change (a candidate worse from the start: a change at minute 0).
 /// - Every problem is reported with its JSON path, like a policy's; unknown keys get a did-you-mean.
 package enum TrafficProfileParser {
-    package static let keys = ["description", "hours", "requestsPerSecond", "diurnal", "baseline", "candidate", "changes"]
+    package static let keys = ["description", "hours", "requestsPerSecond", "diurnal", "baseline", "candidate", "changes",
+                                    "forcedShare"]
     package static let armKeys = ["errorRate", "latencyMs", "ttftMs", "tokens"]
     package static let changeKeys = ["atMinutes", "arm"] + armKeys
     package static let maximumHours = 24.0 * 31
@@ -68,6 +73,10 @@ package enum TrafficProfileParser {
                 $0 > 0 && $0 <= maximumRate
             }
         }
+        var forcedShare: Double? = 0
+        if let value = ctx.optional(top, "forcedShare") {
+            forcedShare = ctx.number(value, path: top.path("forcedShare"), must: "at least 0 and below 1") { $0 >= 0 && $0 < 1 }
+        }
         var traffic: Scenario.Traffic? = .steady
         if let value = ctx.optional(top, "diurnal") { traffic = diurnal(value, path: top.path("diurnal"), &ctx) }
         let baseline = ctx.required(top, "baseline").flatMap { arm($0, path: top.path("baseline"), base: nil, &ctx) }
@@ -81,17 +90,21 @@ package enum TrafficProfileParser {
             let start = (baseline ?? ArmBehaviour(), candidate ?? baseline ?? ArmBehaviour())
             changes = self.changes(value, path: top.path("changes"), hours: hours ?? maximumHours, start: start, &ctx) ?? []
         }
-        guard let hours, let rate, let traffic, let baseline, let candidate else { return nil }
+        guard let hours, let rate, let forcedShare, let traffic, let baseline, let candidate else { return nil }
         let behaviours = [baseline, candidate] + changes.map(\.behaviour)
         let healthy = changes.isEmpty
         let first = changes.first?.atSeconds ?? 0
         let horizon = Int64((hours * 3600).rounded())
         var title = "\(TimeSpan(milliseconds: horizon * 1000).description) at "
             + "\(SimulationReport.rateText(rate)) req/s" + (traffic == .steady ? "" : ", diurnal")
+        if forcedShare > 0 {
+            title += ", \(SimulationReport.rateText(forcedShare * 100)) % forced (judged on "
+                + "\(SimulationReport.rateText(rate * (1 - forcedShare))) req/s)"
+        }
         title += healthy ? ", no changes (healthy)" : ", \(changes.count) change\(changes.count == 1 ? "" : "s") "
             + "from \(TimeSpan(milliseconds: first * 1000).description)"
         title += " (traffic profile)"
-        return Scenario(id: id, title: title, healthy: healthy, defaultRates: [rate],
+        return Scenario(id: id, title: title, healthy: healthy, defaultRates: [rate * (1 - forcedShare)],
                         defaultRuns: healthy ? healthyRuns : regressionRuns, horizonSeconds: horizon, traffic: traffic,
                         baseline: baseline, candidate: candidate, regressed: nil,
                         onset: first == 0 ? .start : .atSeconds(first), changes: changes,

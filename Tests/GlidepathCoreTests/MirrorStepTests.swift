@@ -124,7 +124,7 @@ import Testing
         ("b 200 10 mirror=true", 1, #"mirror "true" must be 1"#),
         ("b 200 10 mirror=", 1, #"mirror "" must be 1"#),
         ("b 200 10\nb 200 10 mirror=1 mirror=1", 2, #"duplicate field "mirror""#),
-        ("b 200 10 mirrored=1", 1, #"unknown field "mirrored" (expected tokens, ttft_ms or mirror)"#),
+        ("b 200 10 mirrored=1", 1, #"unknown field "mirrored" (expected tokens, ttft_ms, forced or mirror)"#),
     ])
     func refused(_ body: String, _ line: Int, _ message: String) {
         #expect(throws: ObservationError(line: line, message: message, reason: "bad_field")) {

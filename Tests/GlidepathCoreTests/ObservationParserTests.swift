@@ -138,8 +138,9 @@ let badBodies: [BadBody] = [
     .init(number: 33, body: "openai 200 1 tokens", line: 1, message: "field \"tokens\" is not <key>=<value>",
           reason: "bad_field"),
     .init(number: 34, body: "openai 200 1 model=gpt-4", line: 1,
-          message: "unknown field \"model\" (expected tokens, ttft_ms or mirror)", reason: "bad_field"),
-    .init(number: 35, body: "openai 200 1 =5", line: 1, message: "unknown field \"\" (expected tokens, ttft_ms or mirror)",
+          message: "unknown field \"model\" (expected tokens, ttft_ms, forced or mirror)", reason: "bad_field"),
+    .init(number: 35, body: "openai 200 1 =5", line: 1,
+          message: "unknown field \"\" (expected tokens, ttft_ms, forced or mirror)",
           reason: "bad_field"),
     .init(number: 36, body: "openai 200 1 tokens=1 tokens=2", line: 1, message: "duplicate field \"tokens\"",
           reason: "bad_field"),
@@ -160,6 +161,12 @@ let badBodies: [BadBody] = [
     .init(number: 44, body: "openai 200 1 ttft_ms=2000000000", line: 1, message: "ttft_ms \"2000000000\" \(tooManyMs)",
           reason: "bad_field"),
     .init(number: 45, body: "openai\t200 1", line: 1, message: "\(fieldShape) 2 fields", reason: "malformed"),
+    .init(number: 46, body: ok + "holysheep 200 1 forced=1 mirror=1", line: 2,
+          message: "forced=1 and mirror=1 on one line: a request forced by an override rule is never mirrored",
+          reason: "bad_field"),
+    .init(number: 47, body: "holysheep 200 1 mirror=1 tokens=3 forced=1", line: 1,
+          message: "forced=1 and mirror=1 on one line: a request forced by an override rule is never mirrored",
+          reason: "bad_field"),
 ]
 
 @Suite struct ObservationParserInvalidTests {

@@ -14,7 +14,8 @@ import Testing
     @Test("the examples are all there")
     func present() {
         #expect(Self.files == ["ai-provider-migration.json", "business-hours-ramp.json", "doubling-6h.json",
-                               "key-rotation.json", "manual-gate.json", "parallel-run-new-key.json"])
+                               "header-canary.json", "key-rotation.json", "manual-gate.json",
+                               "parallel-run-new-key.json"])
     }
 
     @Test("every example policy parses", arguments: files)
@@ -63,6 +64,16 @@ import Testing
         #expect(keys.steps.dropLast().reduce(Int64(0)) { $0 + $1.bake.milliseconds } == 24 * 3_600_000)
         #expect(keys.steps.last?.weight == .full)
         #expect(keys.guards.classifier.classify(401) == .error)
+
+        let canary = try load("header-canary.json")
+        // Testers first (header, cookie, the QA merchant even after a rollback); premium stays on the baseline.
+        #expect(canary.overrides == [
+            OverrideRule(match: .keys(["merchant-qa-1"]), arm: .candidate, evenWhenRolledBack: true),
+            OverrideRule(match: .header(name: "x-canary", equals: "always"), arm: .candidate),
+            OverrideRule(match: .cookie(name: "canary", equals: "1"), arm: .candidate),
+            OverrideRule(match: .segment(["premium"]), arm: .baseline),
+        ])
+        #expect(canary.steps.first?.weight.description == "5")
 
         let parallel = try load("parallel-run-new-key.json")
         // 24 hours of shadow traffic (every request mirrored, none served) before a 5/25/50/100 % ramp.

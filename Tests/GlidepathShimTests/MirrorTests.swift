@@ -94,4 +94,35 @@ struct MirrorTests {
         shim.record(arm: "openai", status: 200, latency: .milliseconds(1), mirror: true)
         #expect(shim.bufferedLines == 0)
     }
+
+    static let shadowWithRules = shadow + #","overrides":[{"attribute":"segment","in":["premium"],"arm":"baseline"},"#
+        + #"{"attribute":"header:x-canary","equals":"always","arm":"candidate"}]"#
+
+    @Test func aForcedRequestIsNeverMirrored() async throws {
+        let fake = FakeController()
+        let shim = try await CallTests.shim(fake, clock: ManualClock(), candidate: 0, members: Self.shadowWithRules)
+        #expect(shim.weights?.overrides.count == 2 && shim.weights?.mirrorBasisPoints == 10_000)
+        let copy: @Sendable (String) async throws -> GlidepathShim.ArmResult<Void> = { _ in .init(status: 200, value: ()) }
+        let base = await shim.call(key: "k", attributes: ["segment": "premium"], { arm in .init(status: 200, value: arm) },
+                                   mirror: copy)
+        let cand = await shim.call(key: "k", attributes: ["header:X-Canary": "always"],
+                                   { arm in .init(status: 200, value: arm) }, mirror: copy)
+        #expect(base.arm == "openai" && cand.arm == "holysheep")
+        #expect(shim.mirroredCalls == 0)
+        // No rule matches: the bucket decides (the baseline at weight 0) and the copy is made.
+        let plain = await shim.call(key: "k", attributes: ["segment": "free"], { arm in .init(status: 200, value: arm) },
+                                    mirror: copy)
+        #expect(plain.arm == "openai" && shim.mirroredCalls == 1)
+        #expect(await eventually { shim.mirrorsInFlight == 0 && shim.bufferedLines == 4 })
+        #expect(await shim.flush() == 4)
+        let lines = try #require(fake.batches.first)
+        #expect(lines.filter { $0.hasSuffix(" forced=1") }.map { String($0.prefix { $0 != " " }) } == ["openai", "holysheep"])
+        #expect(lines.filter { $0.hasSuffix(" mirror=1") }.count == 1)
+    }
+
+    @Test func aLineIsNeverBothForcedAndMirrored() async throws {
+        let shim = try await CallTests.shim(FakeController(), clock: ManualClock(), candidate: 0, members: Self.shadow)
+        shim.record(arm: "holysheep", status: 200, latency: .milliseconds(1), forced: true, mirror: true)
+        #expect(shim.bufferedLines == 0)
+    }
 }

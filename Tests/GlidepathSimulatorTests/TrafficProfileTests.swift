@@ -33,6 +33,17 @@ import Testing
         #expect(s.title == "6h at 50 req/s, 1 change from 30m (traffic profile)")
     }
 
+    @Test func forcedTrafficIsLeftOutOfTheJudgedRate() throws {
+        let text = #"{"hours": 6, "requestsPerSecond": 50, "forcedShare": 0.2, "#
+            + #""baseline": {"errorRate": 0, "latencyMs": {"p50": 100, "p99": 400}}}"#
+        let s = try parse(text).get()
+        #expect(s.defaultRates == [40])
+        #expect(s.title == "6h at 50 req/s, 20 % forced (judged on 40 req/s), no changes (healthy) (traffic profile)")
+        let none = try parse(#"{"hours": 6, "requestsPerSecond": 50, "forcedShare": 0, "#
+            + #""baseline": {"errorRate": 0, "latencyMs": {"p50": 100, "p99": 400}}}"#).get()
+        #expect(none.defaultRates == [50] && none.title == "6h at 50 req/s, no changes (healthy) (traffic profile)")
+    }
+
     @Test func aProfileWithoutChangesIsHealthyAndTheCandidateDefaultsToTheBaseline() throws {
         let text = #"{"hours": 0.5, "requestsPerSecond": 2.5, "diurnal": [1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,0], "#
             + #""baseline": {"errorRate": 0, "latencyMs": {"p50": 100, "p99": 400}}}"#
@@ -107,6 +118,8 @@ import Testing
         (#"{"hours": 1, "requestsPerSecond": 1, "#+base+#", "changes": [{"atMinutes": 1, "arm": "baseline", "errorRate": -0.1}]}"#,
          ["changes[0].errorRate: must be from 0 to 1, found -0.1"]),
         (#"{"description": 5, "hours": 1, "requestsPerSecond": 1, "#+base+"}", ["description: expected a string, found number"]),
+        (#"{"hours": 1, "requestsPerSecond": 1, "forcedShare": 1, "#+base+"}", ["forcedShare: must be at least 0 and below 1, found 1"]),
+        (#"{"hours": 1, "requestsPerSecond": 1, "forcedShare": -0.5, "#+base+"}", ["forcedShare: must be at least 0 and below 1, found -0.5"]),
     ])
     func mistakesAreReportedWithTheirPath(text: String, expected: [String]) {
         guard case .failure(let error) = parse(text) else {

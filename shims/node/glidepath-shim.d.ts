@@ -27,6 +27,20 @@ export declare function isErrorStatus(status: number): boolean;
 export declare function checkErrorStatuses(value: unknown): string | null;
 /** Why a weights document's `breaker` is malformed (naming the member), or null. */
 export declare function checkBreaker(value: unknown): string | null;
+/** Why a weights document's `overrides` is malformed (naming the rule), or null. */
+export declare function checkOverrides(value: unknown): string | null;
+
+/**
+ * What the application knows about a request, for the override rules: `"header:<name>"` (names
+ * compared case-insensitively), `"cookie:<name>"` and `"segment"`, each with its value.
+ */
+export type RequestAttributes = Record<string, string>;
+
+/** Where `route(key, attributes)` sends a request, and whether an override rule forced it. */
+export interface Route {
+  arm: string;
+  forced: boolean;
+}
 
 export interface GlidepathShimOptions {
   /** Controller base URL, e.g. "http://127.0.0.1:8470". */
@@ -81,7 +95,9 @@ export interface Outcome {
   tokens?: number;
   /** Time to the first token of a streamed answer. */
   ttftMs?: number;
-  /** A background shadow copy sent to the candidate (`mirror=1`); never feeds the breaker. */
+  /** An override rule chose the arm (`Route.forced`): reported with forced=1, outside the evidence. */
+  forced?: boolean;
+  /** A background shadow copy sent to the candidate (`mirror=1`); never feeds the breaker. Never with `forced`. */
   mirror?: boolean;
 }
 
@@ -131,6 +147,11 @@ export interface ShimStats {
 /** Options of `call()`. */
 export interface CallOptions {
   /**
+   * What the application knows about the request (`"header:<name>"`, `"cookie:<name>"`, `"segment"`):
+   * the policy's override rules apply first; a forced request is recorded with forced=1 and never mirrored.
+   */
+  attributes?: RequestAttributes;
+  /**
    * The application's own candidate call for a shadow copy: runs in the background when the baseline
    * serves the request and its bucket is below the document's `mirror`; its answer is discarded and
    * its outcome recorded as `mirror=1`.
@@ -145,17 +166,24 @@ export declare class GlidepathShim {
   readonly shimId: string;
   readonly defaultArm: string;
 
-  /** The arm for this request: sticky by `key`, a random bucket without one. No I/O. */
+  /** The arm for this request: sticky by `key`, a random bucket without one. No I/O. No override rules. */
   route(key?: string | number | null): string;
+  /** The override rules first (first match wins, `forced: true`), then the bucket. Record with `forced`. */
+  route(key: string | number | null | undefined, attributes: RequestAttributes): Route;
   /** Buffers one outcome: true when buffered, false when dropped (buffer full) or invalid. Never throws. */
   record(outcome: Outcome): boolean;
   /**
-   * Routes by `key`, awaits `fn(arm)`, records the outcome; when the candidate's status is an error
+   * Routes by `key` (override rules first, with `options.attributes`), awaits `fn(arm)`, records the
+   * outcome; when the candidate's status is an error
    * under the policy (or `fn` threw: status 0) calls the baseline too, records it and counts a fallback.
    * Rejects with the answering arm's error when that arm threw.
    */
   call<T>(key: string | number | null | undefined,
     fn: (arm: string) => CallReply<T> | Promise<CallReply<T>>, options?: CallOptions): Promise<CallOutcome<T>>;
+  /** Older form: the request's attributes as the third argument (same as `{ attributes }`). */
+  call<T>(key: string | number | null | undefined,
+    fn: (arm: string) => CallReply<T> | Promise<CallReply<T>>,
+    attributes: RequestAttributes): Promise<CallOutcome<T>>;
   /** Whether a request in `bucket` served by `arm` is mirrored to the candidate. */
   mirrors(bucket: number, arm: string): boolean;
   /** True (and one fallback counted) for a candidate error when `fallbackToBaseline` is on. */

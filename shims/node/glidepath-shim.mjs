@@ -9,6 +9,12 @@
 // error (for the breaker and for call()'s fallback to the baseline) and `breaker` sets the
 // breaker (consecutiveErrors, openSeconds). Breaker trips and fallbacks are reported to the
 // controller as Glidepath-Breaker-Trips / Glidepath-Fallbacks headers on the next accepted batch.
+//
+// `overrides` (the policy's rules) force an arm by key, header, cookie or segment:
+// route(key, attributes) applies them before the bucket and answers { arm, forced }; a forced
+// request is recorded with forced=1 and stays out of the judge's evidence. While the migration is
+// rolled back or paused, or the breaker is open, a rule forcing the candidate is skipped unless
+// it says evenWhenRolledBack; rules forcing the baseline always apply.
 
 const TWO32 = 4294967296;
 
@@ -188,6 +194,47 @@ export function checkBreaker(value) {
   return null;
 }
 
+const isStringList = (v) => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === "string");
+
+/**
+ * Checks a weights document's `overrides`: an array of rules, each with `arm` ("baseline" or
+ * "candidate"), exactly one of `keys` (non-empty array of strings) or `attribute` ("header:<name>" /
+ * "cookie:<name>" with `equals`, a string; "segment" with `in`, a non-empty array of strings), and
+ * optionally `evenWhenRolledBack` (boolean). Other members are ignored. Returns the problem, or null.
+ */
+export function checkOverrides(value) {
+  if (!Array.isArray(value)) return `overrides must be an array of rules, found ${kindOf(value)}`;
+  for (const [i, rule] of value.entries()) {
+    const at = `overrides[${i}]`;
+    if (rule === null || typeof rule !== "object" || Array.isArray(rule)) return `${at} must be an object, found ${kindOf(rule)}`;
+    if (rule.arm !== "baseline" && rule.arm !== "candidate") return `${at}.arm must be "baseline" or "candidate", found ${kindOf(rule.arm)}`;
+    if ("evenWhenRolledBack" in rule && typeof rule.evenWhenRolledBack !== "boolean") return `${at}.evenWhenRolledBack must be true or false`;
+    if (("keys" in rule) === ("attribute" in rule)) return `${at} needs exactly one of "keys" and "attribute"`;
+    if ("keys" in rule) {
+      if (!isStringList(rule.keys)) return `${at}.keys must be a non-empty array of strings`;
+    } else if (rule.attribute === "segment") {
+      if (!isStringList(rule.in)) return `${at}.in must be a non-empty array of strings`;
+    } else if (typeof rule.attribute === "string" && /^(header|cookie):./.test(rule.attribute)) {
+      if (typeof rule.equals !== "string") return `${at}.equals must be a string`;
+    } else {
+      return `${at}.attribute must be "header:<name>", "cookie:<name>" or "segment", found ${kindOf(rule.attribute)}`;
+    }
+  }
+  return null;
+}
+
+/** Validated `overrides` → rules ready to match: { kind, name, values: Set, candidate, even }. */
+function compileOverrides(rules) {
+  return Object.freeze((rules ?? []).map((r) => {
+    const even = r.evenWhenRolledBack === true, candidate = r.arm === "candidate";
+    if ("keys" in r) return { kind: "keys", name: "", values: new Set(r.keys), candidate, even };
+    if (r.attribute === "segment") return { kind: "segment", name: "segment", values: new Set(r.in), candidate, even };
+    const kind = r.attribute.slice(0, 6), rest = r.attribute.slice(7);
+    return { kind, name: kind === "header" ? "header:" + rest.toLowerCase() : "cookie:" + rest,
+      values: new Set([r.equals]), candidate, even };
+  }));
+}
+
 /** status (0..599) → 1 when an error under `patterns` (validated `errorStatuses`). */
 function errorTable(patterns) {
   const t = new Uint8Array(600);
@@ -275,6 +322,7 @@ export class GlidepathShim {
     this._errorStatuses = DEFAULT_ERROR_STATUSES; // the last good document's, as written
     this._errorTable = DEFAULT_ERROR_TABLE;
     this._docBreaker = null; // the last good document's breaker, null when it had none
+    this._overrides = Object.freeze([]); // the last good document's override rules, compiled
 
     this._buffer = [];
     this._dropped = 0;
@@ -307,8 +355,13 @@ export class GlidepathShim {
 
   // ----- routing -------------------------------------------------------------------------
 
-  /** The arm name for this request: sticky by `key`, or a random bucket when no key. No I/O. */
-  route(key) {
+  /**
+   * The arm name for this request: sticky by `key`, or a random bucket when no key. No I/O.
+   * With `attributes` (an object, even {}): applies the override rules first and answers
+   * `{ arm, forced }` — record it with `forced` (call() does) so it stays out of the evidence.
+   */
+  route(key, attributes) {
+    if (attributes !== undefined) return this._routeWithRules(key, attributes ?? {});
     if (this._threshold < 0) return this.defaultArm;
     if (this._breakerUntil !== 0) {
       if (this._clock() < this._breakerUntil) return this._baseline;
@@ -320,6 +373,39 @@ export class GlidepathShim {
       ? Math.floor(Math.random() * 10000)
       : bucketFrom(this._prefix, typeof key === "string" ? key : String(key));
     return b < this._threshold ? this._candidate : this._baseline;
+  }
+
+  _routeWithRules(key, attributes) {
+    const forced = this._forcedRoute(key, attributes);
+    return forced !== null ? { arm: forced, forced: true } : { arm: this.route(key), forced: false };
+  }
+
+  /** The arm the first applicable matching override rule forces; null when the bucket decides. */
+  _forcedRoute(key, attributes) {
+    if (this._threshold >= 0 && this._overrides.length > 0) {
+      const state = this._doc.state;
+      const held = state === "rolled_back" || state === "paused"
+        || (this._breakerUntil !== 0 && this._clock() < this._breakerUntil);
+      let headers = null;
+      for (const rule of this._overrides) {
+        if (held && rule.candidate && !rule.even) continue;
+        let value;
+        if (rule.kind === "keys") value = key === undefined || key === null ? undefined : String(key);
+        else if (rule.kind === "header") {
+          if (headers === null) {
+            headers = new Map();
+            for (const [k, v] of Object.entries(attributes)) {
+              if (k.slice(0, 7).toLowerCase() === "header:") headers.set(k.toLowerCase(), v);
+            }
+          }
+          value = headers.get(rule.name);
+        } else value = attributes[rule.name];
+        if (typeof value === "string" && rule.values.has(value)) {
+          return rule.candidate ? this._candidate : this._baseline;
+        }
+      }
+    }
+    return null;
   }
 
   /**
@@ -351,15 +437,29 @@ export class GlidepathShim {
    * is called the same way, both outcomes are recorded and one fallback is counted. Resolves to
    * `{ arm, status, result, fallback }` of the arm that answered; rethrows when that arm threw.
    *
+   * The third argument is `{ attributes?, mirror? }`, or the attributes map itself (older form; an
+   * attributes map never has an `attributes` or `mirror` member). The policy's override rules apply
+   * first (`route(key, attributes)`): a forced request's outcomes, its fallback's too, are recorded
+   * with forced=1, and a forced request is never mirrored (not a random sample).
+   *
    * `options.mirror(candidate)` (same reply shape; its answer is discarded): on a shadow step, when
    * the baseline serves the request and its bucket is below the document's `mirror`, it runs in
    * the background and its outcome is recorded as a `mirror=1` line. At most
    * MAX_MIRRORS_IN_FLIGHT copies run at once; a copy beyond that is dropped and counted
    * (`stats().mirrorsDropped`). It never delays or changes the answer.
    */
-  async call(key, fn, { mirror } = {}) {
+  async call(key, fn, options = {}) {
+    // The third argument is either `{ attributes?, mirror? }` or (older form) the attributes map itself.
+    const opts = options ?? {};
+    const isOptions = Object.hasOwn(opts, "attributes") || Object.hasOwn(opts, "mirror");
+    const attributes = (isOptions ? opts.attributes : opts) ?? {};
+    const mirror = isOptions ? opts.mirror : undefined;
+    const forcedArm = this._forcedRoute(key, attributes);
+    const forced = forcedArm !== null;
     let arm;
-    if (typeof mirror !== "function") {
+    if (forced) {
+      arm = forcedArm; // a forced request is never mirrored: not a random sample
+    } else if (typeof mirror !== "function") {
       arm = this.route(key);
     } else {
       const b = key === undefined || key === null
@@ -368,14 +468,14 @@ export class GlidepathShim {
       arm = this._routeBucket(b);
       if (this.mirrors(b, arm)) this._startMirror(this._candidate, mirror);
     }
-    const first = await this._callArm(arm, fn);
+    const first = await this._callArm(arm, fn, forced);
     if (!this._isCandidate(arm) || !this.isError(first.status)) {
       if (first.threw) throw first.error;
       return { arm, status: first.status, result: first.result, fallback: false };
     }
     this._countFallback();
     const baseline = this._baseline;
-    const second = await this._callArm(baseline, fn);
+    const second = await this._callArm(baseline, fn, forced);
     if (second.threw) throw second.error;
     return { arm: baseline, status: second.status, result: second.result, fallback: true };
   }
@@ -416,17 +516,17 @@ export class GlidepathShim {
     return true;
   }
 
-  async _callArm(arm, fn) {
+  async _callArm(arm, fn, forced) {
     const t0 = performance.now();
     let reply;
     try {
       reply = await fn(arm);
     } catch (error) {
-      this.record({ arm, status: 0, latencyMs: performance.now() - t0 });
+      this.record({ arm, status: 0, latencyMs: performance.now() - t0, forced });
       return { status: 0, threw: true, error };
     }
     const status = reply?.status;
-    this.record({ arm, status, latencyMs: performance.now() - t0, tokens: reply?.tokens, ttftMs: reply?.ttftMs });
+    this.record({ arm, status, latencyMs: performance.now() - t0, tokens: reply?.tokens, ttftMs: reply?.ttftMs, forced });
     return { status, result: reply?.result, threw: false };
   }
 
@@ -448,11 +548,15 @@ export class GlidepathShim {
 
   // ----- recording -----------------------------------------------------------------------
 
-  /** Records one request outcome. Never throws, never awaits the network. */
-  record({ arm, status, latencyMs, tokens, ttftMs, mirror = false } = {}) {
+  /**
+   * Records one request outcome (`forced`: an override rule chose the arm; `mirror`: a background
+   * shadow copy sent to the candidate; never both). Never throws, never awaits the network.
+   */
+  record({ arm, status, latencyMs, tokens, ttftMs, forced, mirror = false } = {}) {
     if (typeof arm !== "string" || arm === "" || /\s/.test(arm)
       || !Number.isInteger(status) || !(status === 0 || (status >= 100 && status <= 599))
-      || (mirror && this._candidate !== null && arm !== this._candidate)) {
+      || (mirror && this._candidate !== null && arm !== this._candidate)
+      || (mirror && forced === true)) {
       this._invalid++;
       this._emit({ type: "invalid_record", arm, status });
       return false;
@@ -472,6 +576,7 @@ export class GlidepathShim {
     if (Number.isFinite(tokens) && tokens >= 0) line += ` tokens=${Math.floor(tokens)}`;
     if (Number.isFinite(ttftMs) && ttftMs >= 0) line += ` ttft_ms=${decimal(ttftMs)}`;
     if (mirror) line += " mirror=1";
+    else if (forced === true) line += " forced=1";
     this._buffer.push(line);
     if (this._running && this._buffer.length >= this.batchLines && this._sending === null) {
       setImmediate(() => this._flushOnce()).unref?.();
@@ -622,6 +727,7 @@ export class GlidepathShim {
     if ("breaker" in doc) { const p = checkBreaker(doc.breaker); if (p) return p; }
     if ("mirror" in doc && !(typeof doc.mirror === "number" && Number.isFinite(doc.mirror) && doc.mirror >= 0
       && doc.mirror <= 100)) return `mirror must be a percentage from 0 to 100, found ${kindOf(doc.mirror)}`;
+    if ("overrides" in doc) { const p = checkOverrides(doc.overrides); if (p) return p; }
     return null;
   }
 
@@ -639,6 +745,7 @@ export class GlidepathShim {
     this._errorTable = doc.errorStatuses === undefined ? DEFAULT_ERROR_TABLE : errorTable(doc.errorStatuses);
     this._docBreaker = doc.breaker === undefined ? null
       : Object.freeze({ consecutiveErrors: doc.breaker.consecutiveErrors, openSeconds: doc.breaker.openSeconds });
+    this._overrides = compileOverrides(doc.overrides);
     this._etag = etag ?? `"${doc.revision}"`;
     const p = Number(doc.pollAfterSeconds);
     if (Number.isFinite(p) && p > 0) this._pollAfterSeconds = Math.min(p, 3600);

@@ -740,4 +740,28 @@ describe("call(key, fn, { mirror })", () => {
     assert.equal(shim.record({ arm: "holysheep", status: 200, latencyMs: 5, mirror: true }), true);
     assert.deepEqual(shim._buffer, ["holysheep 200 5 mirror=1"]);
   });
+
+  test("a request forced by an override rule is never mirrored; attributes in options or as the map", async () => {
+    const shim = shadow({ mirror: 100, overrides: [
+      { attribute: "segment", in: ["premium"], arm: "baseline" },
+      { attribute: "header:x-canary", equals: "always", arm: "candidate" }] });
+    const fn = (arm) => ({ status: 200, result: arm });
+    const mirror = () => ({ status: 200 });
+    const base = await shim.call("k", fn, { attributes: { segment: "premium" }, mirror });
+    const cand = await shim.call("k", fn, { "header:X-Canary": "always" });
+    assert.deepEqual([base.arm, cand.arm], ["openai", "holysheep"]);
+    await sleep(5);
+    assert.equal(shim.stats().mirrored, 0);
+    assert.deepEqual(shim._buffer.map((l) => l.split(" ")[0] + " " + l.split(" ").at(-1)),
+      ["openai forced=1", "holysheep forced=1"]);
+    await shim.call("k", fn, { attributes: { segment: "free" }, mirror });
+    assert.equal(shim.stats().mirrored, 1); // no rule matched: the bucket decides, mirrored
+    await waitFor(() => shim.stats().mirrorsInFlight === 0, "the copy");
+  });
+
+  test("a line is never both forced and mirrored", () => {
+    const shim = shadow();
+    assert.equal(shim.record({ arm: "holysheep", status: 200, latencyMs: 5, forced: true, mirror: true }), false);
+    assert.deepEqual(shim._buffer, []);
+  });
 });

@@ -43,6 +43,16 @@ Contract (the glidepath wire protocol, v1):
   ``breaker_threshold`` / ``breaker_cooldown`` given to the constructor, else 5 and 30 s).
   Each opening is one trip. ``breaker_threshold=0`` turns the breaker off whatever the
   document says.
+* Overrides: ``route(key, attributes)`` applies the policy's ``overrides`` rules (from the
+  weights document) before the bucket. ``attributes`` is a dict the application fills from
+  the request: ``"header:<name>"`` (names compared case-insensitively), ``"cookie:<name>"``
+  and ``"segment"``, each with a string value. The first matching rule wins and the answer
+  is a ``Route`` (a ``str``, the arm's name) with ``forced=True``; ``record`` reports it with
+  ``forced=1`` so it stays out of the judge's evidence. While the migration is rolled back or
+  paused, or the breaker is open, a rule forcing the candidate is skipped unless it says
+  ``evenWhenRolledBack``; rules forcing the baseline always apply. ``route(key)`` without
+  attributes applies no rules (the hot path of older callers is unchanged); ``call`` always
+  applies them.
 * ``call(key, fn)`` routes, calls ``fn(arm)``, records the outcome and, when the candidate
   failed with an error status (or ``fn`` raised: status 0), records that, calls the baseline,
   records it too and counts one fallback.
@@ -76,7 +86,8 @@ import uuid
 from typing import (Any, Callable, Dict, FrozenSet, Generic, List, NamedTuple, Optional,
                     Sequence, Set, Tuple, TypeVar, Union, cast)
 
-__all__ = ["GlidepathShim", "WeightsSnapshot", "BreakerSettings", "CallOutcome", "Reply",
+__all__ = ["GlidepathShim", "WeightsSnapshot", "BreakerSettings", "CallOutcome", "Reply", "Route",
+           "OverrideRule", "parse_overrides",
            "StatusPattern", "DEFAULT_ERROR_STATUSES", "DEFAULT_BREAKER", "bucket", "fnv1a64",
            "mix64", "is_error_status", "parse_error_statuses", "parse_breaker",
            "MAX_MIRRORS_IN_FLIGHT"]
@@ -198,6 +209,88 @@ def parse_breaker(value: Any) -> BreakerSettings:
     return BreakerSettings(out[0], float(out[1]))
 
 
+class OverrideRule(NamedTuple):
+    """One rule of the weights document's ``overrides``. ``kind`` is ``"keys"``, ``"header"``,
+    ``"cookie"`` or ``"segment"``; ``name`` the header (lower-case) or cookie name, else "";
+    ``values`` the listed keys or segments, or the one value ``equals`` names; ``arm`` the
+    role (``"baseline"`` or ``"candidate"``)."""
+    kind: str
+    name: str
+    values: FrozenSet[str]
+    arm: str
+    even_when_rolled_back: bool
+
+
+def _string_list(value: Any) -> Optional[List[str]]:
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        return None
+    return value
+
+
+def parse_overrides(value: Any) -> Tuple[OverrideRule, ...]:
+    """Validates a weights document's ``overrides``: an array of rules, each with ``arm``
+    (``"baseline"`` or ``"candidate"``), exactly one of ``keys`` (non-empty array of strings)
+    or ``attribute`` (``"header:<name>"`` / ``"cookie:<name>"`` with ``equals``, a string;
+    ``"segment"`` with ``in``, a non-empty array of strings), and optionally
+    ``evenWhenRolledBack`` (boolean). Other members of a rule are ignored. Raises ValueError
+    naming the rule at fault."""
+    if not isinstance(value, list):
+        raise ValueError("overrides must be an array of rules, found %s" % _json_type(value))
+    rules = []
+    for i, rule in enumerate(value):
+        where = "overrides[%d]" % i
+        if not isinstance(rule, dict):
+            raise ValueError("%s must be an object, found %s" % (where, _json_type(rule)))
+        arm = rule.get("arm")
+        if arm not in ("baseline", "candidate"):
+            raise ValueError('%s.arm must be "baseline" or "candidate", found %s'
+                             % (where, json.dumps(arm)))
+        even = rule.get("evenWhenRolledBack", False)
+        if not isinstance(even, bool):
+            raise ValueError("%s.evenWhenRolledBack must be true or false" % where)
+        if ("keys" in rule) == ("attribute" in rule):
+            raise ValueError('%s needs exactly one of "keys" and "attribute"' % where)
+        if "keys" in rule:
+            keys = _string_list(rule["keys"])
+            if keys is None:
+                raise ValueError("%s.keys must be a non-empty array of strings" % where)
+            rules.append(OverrideRule("keys", "", frozenset(keys), arm, even))
+            continue
+        attribute = rule["attribute"]
+        if attribute == "segment":
+            names = _string_list(rule.get("in"))
+            if names is None:
+                raise ValueError("%s.in must be a non-empty array of strings" % where)
+            rules.append(OverrideRule("segment", "", frozenset(names), arm, even))
+            continue
+        if (not isinstance(attribute, str) or attribute[:7] not in ("header:", "cookie:")
+                or len(attribute) <= 7):
+            raise ValueError('%s.attribute must be "header:<name>", "cookie:<name>" or "segment", '
+                             "found %s" % (where, json.dumps(attribute)))
+        equals = rule.get("equals")
+        if not isinstance(equals, str):
+            raise ValueError("%s.equals must be a string" % where)
+        kind, name = attribute[:6], attribute[7:]
+        rules.append(OverrideRule(kind, name.lower() if kind == "header" else name,
+                                  frozenset([equals]), arm, even))
+    return tuple(rules)
+
+
+class Route(str):
+    """What ``route(key, attributes)`` answers: the arm's name (a ``str``) and ``forced``,
+    whether an override rule chose it (``record`` then reports it with ``forced=1``)."""
+
+    forced: bool
+
+    def __new__(cls, arm: str, forced: bool = False) -> "Route":
+        self = super().__new__(cls, arm)
+        self.forced = forced
+        return self
+
+    def __repr__(self) -> str:
+        return "Route(%s, forced=%r)" % (str.__repr__(self), self.forced)
+
+
 def _status_set(patterns: Sequence[StatusPattern]) -> FrozenSet[int]:
     statuses: Set[int] = set()
     for p in patterns:
@@ -219,14 +312,15 @@ class WeightsSnapshot:
     is None when the document carried no ``breaker`` member."""
 
     __slots__ = ("revision", "state", "step", "baseline", "candidate", "weights",
-                 "threshold", "poll_after", "etag", "error_statuses", "breaker", "_errors",
-                 "mirror", "mirror_threshold")
+                 "threshold", "poll_after", "etag", "error_statuses", "breaker", "overrides",
+                 "_errors", "mirror", "mirror_threshold")
 
     def __init__(self, revision: int, state: str, step: Optional[int], baseline: str,
                  candidate: str, weights: Dict[str, float], poll_after: float,
                  etag: Optional[str],
                  error_statuses: Sequence[StatusPattern] = DEFAULT_ERROR_STATUSES,
-                 breaker: Optional[BreakerSettings] = None, mirror: float = 0) -> None:
+                 breaker: Optional[BreakerSettings] = None, mirror: float = 0,
+                 overrides: Sequence[OverrideRule] = ()) -> None:
         self.revision = revision
         self.state = state
         self.step = step
@@ -239,6 +333,7 @@ class WeightsSnapshot:
         self.etag = etag
         self.error_statuses: Tuple[StatusPattern, ...] = tuple(error_statuses)
         self.breaker = breaker
+        self.overrides: Tuple[OverrideRule, ...] = tuple(overrides)
         self._errors = _status_set(self.error_statuses)
         #: the document's ``mirror`` (percent, 0 when absent) and its bucket threshold
         self.mirror = mirror
@@ -251,19 +346,22 @@ class WeightsSnapshot:
 
 class CallOutcome(Generic[T]):
     """What ``GlidepathShim.call`` returns: the arm that produced ``result`` with ``status``,
-    and whether the call fell back from the candidate to the baseline."""
+    whether the call fell back from the candidate to the baseline, and whether an override
+    rule forced the request (``forced``)."""
 
-    __slots__ = ("arm", "status", "result", "fallback")
+    __slots__ = ("arm", "status", "result", "fallback", "forced")
 
-    def __init__(self, arm: str, status: int, result: T, fallback: bool) -> None:
+    def __init__(self, arm: str, status: int, result: T, fallback: bool,
+                 forced: bool = False) -> None:
         self.arm = arm
         self.status = status
         self.result = result
         self.fallback = fallback
+        self.forced = forced
 
     def __repr__(self) -> str:
-        return "CallOutcome(arm=%r, status=%r, result=%r, fallback=%r)" % (
-            self.arm, self.status, self.result, self.fallback)
+        return "CallOutcome(arm=%r, status=%r, result=%r, fallback=%r, forced=%r)" % (
+            self.arm, self.status, self.result, self.fallback, self.forced)
 
 
 class _Connection:
@@ -439,8 +537,14 @@ class GlidepathShim:
 
     # -- hot path -------------------------------------------------------------------------
 
-    def route(self, key: Optional[str] = None) -> str:
-        """The arm that serves this request: sticky by ``key``, random without one."""
+    def route(self, key: Optional[str] = None,
+              attributes: Optional[Dict[str, str]] = None) -> str:
+        """The arm that serves this request: sticky by ``key``, random without one.
+
+        With ``attributes`` (even ``{}``) the policy's override rules apply first and the answer
+        is a ``Route`` whose ``forced`` says whether a rule chose it."""
+        if attributes is not None:
+            return self._route_with_rules(key, attributes)
         snap = self._snapshot
         if snap is None:
             return self.default_arm
@@ -462,19 +566,53 @@ class GlidepathShim:
                 self._key_cache[key] = b
         return snap.candidate if b < snap.threshold else snap.baseline
 
+    def _route_with_rules(self, key: Optional[str], attributes: Dict[str, str]) -> Route:
+        return self._forced_route(key, attributes) or Route(self.route(key), False)
+
+    def _forced_route(self, key: Optional[str], attributes: Dict[str, str]) -> Optional[Route]:
+        """The ``Route`` the first applicable matching rule forces; None when the bucket decides."""
+        snap = self._snapshot
+        if snap is not None and snap.overrides:
+            until = self._breaker_until
+            held = (snap.state in ("rolled_back", "paused")
+                    or bool(until and self._clock() < until))
+            headers: Optional[Dict[str, Any]] = None
+            for rule in snap.overrides:
+                if held and rule.arm == "candidate" and not rule.even_when_rolled_back:
+                    continue
+                if rule.kind == "keys":
+                    value: Any = key
+                elif rule.kind == "segment":
+                    value = attributes.get("segment")
+                elif rule.kind == "cookie":
+                    value = attributes.get("cookie:" + rule.name)
+                else:
+                    if headers is None:
+                        headers = {k.lower(): v for k, v in attributes.items()
+                                   if isinstance(k, str) and k[:7].lower() == "header:"}
+                    value = headers.get("header:" + rule.name)
+                if isinstance(value, str) and value in rule.values:
+                    return Route(snap.candidate if rule.arm == "candidate" else snap.baseline, True)
+        return None
+
     def bucket(self, key: str) -> int:
         """This migration's bucket for ``key`` (0..9999)."""
         return bucket(self.migration, key)
 
     def record(self, arm: str, status: int, latency_ms: float, tokens: Optional[int] = None,
-               ttft_ms: Optional[float] = None, mirror: bool = False) -> bool:
+               ttft_ms: Optional[float] = None, forced: Optional[bool] = None,
+               mirror: bool = False) -> bool:
         """Buffer one observed request; never blocks on the network, never raises.
 
-        ``status`` is the HTTP status, or 0 for a transport failure or timeout. Returns False
-        (and reports ``record_rejected``) when the arguments cannot form a valid line.
-        ``mirror=True`` marks a background shadow copy sent to the candidate (``mirror=1``):
-        the candidate's evidence for the controller, never fed to the breaker."""
-        line = self._format_line(arm, status, latency_ms, tokens, ttft_ms, mirror)
+        ``status`` is the HTTP status, or 0 for a transport failure or timeout. ``forced``
+        (default: the ``forced`` of a ``Route`` given as ``arm``) adds ``forced=1``: an override
+        rule chose the arm, the controller keeps it out of the evidence. ``mirror=True`` marks a
+        background shadow copy sent to the candidate (``mirror=1``): the candidate's evidence
+        for the controller, never fed to the breaker. A line is never both (refused). Returns
+        False (and reports ``record_rejected``) when the arguments cannot form a valid line."""
+        if forced is None:
+            forced = bool(getattr(arm, "forced", False))
+        line = self._format_line(arm, status, latency_ms, tokens, ttft_ms, mirror, forced)
         if line is None:
             return False
         if not mirror:
@@ -494,6 +632,7 @@ class GlidepathShim:
         return True
 
     def call(self, key: Optional[str], fn: Callable[[str], Reply[T]],
+             attributes: Optional[Dict[str, str]] = None,
              mirror_fn: Optional[Callable[[str], Reply[Any]]] = None) -> CallOutcome[T]:
         """Route by ``key``, call ``fn(arm)`` and record the outcome with its latency.
 
@@ -502,32 +641,39 @@ class GlidepathShim:
         When the arm was the candidate and the status is an error (``is_error``), the
         baseline is called the same way, both outcomes are recorded and one fallback is
         counted. Returns the answering arm's ``CallOutcome``; re-raises the last arm's
-        exception when that arm raised.
+        exception when that arm raised. Override rules apply (``route(key, attributes)``);
+        a forced request's outcomes, the fallback's too, are recorded with ``forced=1``.
 
         ``mirror_fn(candidate)`` (same return shapes as ``fn``; its answer is discarded): on a
         shadow step, when the baseline serves the request and its bucket is below the
         document's ``mirror``, ``mirror_fn`` runs on a background thread before ``fn`` is called
         and its outcome is recorded as a ``mirror=1`` line (an exception is status 0). At most
         ``MAX_MIRRORS_IN_FLIGHT`` copies run at once; a copy beyond that is dropped and
-        counted (``stats()["mirrors_dropped"]``). It never delays or changes the answer."""
-        if mirror_fn is None:
+        counted (``stats()["mirrors_dropped"]``). It never delays or changes the answer.
+        A request an override rule forces is never mirrored (forced traffic is no random
+        sample; one forced to the candidate is already served by it)."""
+        routed = self._forced_route(key, attributes or {})
+        forced = routed is not None
+        if routed is not None:
+            arm = str(routed)
+        elif mirror_fn is None:
             arm = self.route(key)
         else:
             arm, b = self._route_bucket(key)
             snap = self._snapshot
             if snap is not None and self.mirrors(b, arm):
                 self._start_mirror(snap.candidate, mirror_fn)
-        status, result, error = self._call_arm(arm, fn)
+        status, result, error = self._call_arm(arm, fn, forced)
         baseline = self.baseline_arm()
         if arm == baseline or arm != self._candidate_name() or not self.is_error(status):
             if error is not None:
                 raise error
-            return CallOutcome(arm, status, cast(T, result), False)
+            return CallOutcome(arm, status, cast(T, result), False, forced)
         self._count_fallback()
-        status, result, error = self._call_arm(baseline, fn)
+        status, result, error = self._call_arm(baseline, fn, forced)
         if error is not None:
             raise error
-        return CallOutcome(baseline, status, cast(T, result), True)
+        return CallOutcome(baseline, status, cast(T, result), True, forced)
 
     def mirrors(self, bucket_: int, arm: str) -> bool:
         """Whether a request in ``bucket_`` served by ``arm`` is mirrored to the candidate:
@@ -575,20 +721,20 @@ class GlidepathShim:
         threading.Thread(target=run, name="glidepath-mirror", daemon=True).start()
         return True
 
-    def _call_arm(self, arm: str, fn: Callable[[str], Reply[T]]
+    def _call_arm(self, arm: str, fn: Callable[[str], Reply[T]], forced: bool = False
                   ) -> Tuple[int, Optional[T], Optional[BaseException]]:
         started = time.monotonic()
         try:
             reply = fn(arm)
         except Exception as e:
-            self.record(arm, 0, (time.monotonic() - started) * 1000.0)
+            self.record(arm, 0, (time.monotonic() - started) * 1000.0, forced=forced)
             return 0, None, e
         latency_ms = (time.monotonic() - started) * 1000.0
         parts: Tuple[Any, ...] = tuple(reply)
         status = parts[0]
         tokens = parts[2] if len(parts) > 2 else None
         ttft_ms = parts[3] if len(parts) > 3 else None
-        self.record(arm, status, latency_ms, tokens=tokens, ttft_ms=ttft_ms)
+        self.record(arm, status, latency_ms, tokens=tokens, ttft_ms=ttft_ms, forced=forced)
         return status, cast(T, parts[1]), None
 
     def should_retry_on_baseline(self, arm: str, status: int) -> bool:
@@ -666,7 +812,7 @@ class GlidepathShim:
     # -- internals: recording -------------------------------------------------------------
 
     def _format_line(self, arm: Any, status: Any, latency_ms: Any, tokens: Any,
-                     ttft_ms: Any, mirror: bool = False) -> Optional[str]:
+                     ttft_ms: Any, mirror: bool = False, forced: bool = False) -> Optional[str]:
         problem = None
         snap = self._snapshot
         if not isinstance(arm, str) or not _ARM_NAME.match(arm):
@@ -685,6 +831,8 @@ class GlidepathShim:
             problem = "ttft_ms must be a finite number >= 0, found %r" % (ttft_ms,)
         elif mirror and arm != self._candidate_name():
             problem = "a mirrored copy must be recorded on the candidate, found %r" % (arm,)
+        elif mirror and forced:
+            problem = "a line is forced or mirrored, never both"
         if problem is not None:
             with self._lock:
                 self._rejected_records += 1
@@ -697,6 +845,8 @@ class GlidepathShim:
             line += " ttft_ms=" + _decimal(ttft_ms)
         if mirror:
             line += " mirror=1"
+        elif forced:
+            line += " forced=1"
         return line
 
     def _note_outcome(self, arm: str, status: int) -> None:
@@ -836,6 +986,7 @@ class GlidepathShim:
         error_statuses = (parse_error_statuses(doc["errorStatuses"]) if "errorStatuses" in doc
                           else DEFAULT_ERROR_STATUSES)
         breaker = parse_breaker(doc["breaker"]) if "breaker" in doc else None
+        overrides = parse_overrides(doc["overrides"]) if "overrides" in doc else ()
         mirror: Any = doc.get("mirror", 0)
         if not _finite_non_negative(mirror) or mirror > 100:
             raise ValueError("mirror must be a percentage in 0..100, found %r" % (mirror,))
@@ -847,7 +998,8 @@ class GlidepathShim:
         return WeightsSnapshot(revision, str(state), step, baseline, candidate,
                                {baseline: weights[baseline], candidate: weights[candidate]},
                                float(poll_after), etag or '"%d"' % revision,
-                               error_statuses=error_statuses, breaker=breaker, mirror=mirror)
+                               error_statuses=error_statuses, breaker=breaker, mirror=mirror,
+                               overrides=overrides)
 
     def _send_loop(self) -> None:
         conn = _Connection(self.server, self.timeout)

@@ -927,3 +927,24 @@ class MirrorTests(unittest.TestCase):
         self.assertFalse(shim.record("openai", 200, 5.0, mirror=True))
         self.assertTrue(shim.record("holysheep", 200, 5.0, mirror=True))
         self.assertEqual(list(shim._buffer), ["holysheep 200 5 mirror=1"])
+
+    def test_a_forced_request_is_never_mirrored(self):
+        rules = [{"attribute": "segment", "in": ["premium"], "arm": "baseline"},
+                 {"attribute": "header:x-canary", "equals": "always", "arm": "candidate"}]
+        shim = self.make(mirror=100, overrides=rules)
+        base = shim.call("k", lambda arm: (200, arm), {"segment": "premium"},
+                         mirror_fn=lambda arm: (200, None))
+        cand = shim.call("k", lambda arm: (200, arm), attributes={"header:X-Canary": "always"},
+                         mirror_fn=lambda arm: (200, None))
+        self.assertEqual([(o.arm, o.forced) for o in (base, cand)], [("openai", True), ("holysheep", True)])
+        self.assertEqual(shim.stats()["mirrored"], 0)
+        self.assertEqual([l.split(" ")[0] + " " + l.split(" ")[-1] for l in shim._buffer],
+                         ["openai forced=1", "holysheep forced=1"])
+        shim.call("k", lambda arm: (200, arm), {"segment": "free"}, mirror_fn=lambda arm: (200, None))
+        self.assertEqual(shim.stats()["mirrored"], 1)  # no rule matched: the bucket decides, mirrored
+        self.assertTrue(self.wait(lambda: shim.stats()["mirrors_in_flight"] == 0))
+
+    def test_a_line_is_never_both_forced_and_mirrored(self):
+        shim = self.make(mirror=100)
+        self.assertFalse(shim.record("holysheep", 200, 5.0, forced=True, mirror=True))
+        self.assertEqual(list(shim._buffer), [])
