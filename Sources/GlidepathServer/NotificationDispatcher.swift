@@ -110,7 +110,6 @@ package final class NotificationDispatcher: @unchecked Sendable {
             storeFailed("read the outbox", error, &pass)
             return pass
         }
-        storeSucceeded()
         for row in due {
             if isStopping { break }
             deliver(row, &pass)
@@ -129,6 +128,7 @@ package final class NotificationDispatcher: @unchecked Sendable {
             storeFailed("trim the outbox", error, &pass)
             return
         }
+        storeSucceeded()
         for (migration, n) in result.dropped.sorted(by: { $0.key < $1.key }) {
             metrics.count(.dropped, migration: migration, n)
             pass.dropped += n
@@ -180,7 +180,10 @@ package final class NotificationDispatcher: @unchecked Sendable {
                 + ReasonFormat.duration(milliseconds: delay),
                 Self.fields(n, host: host, attempt: attempt, outcome: "failed", detail: response.summary))
         }
-        do { try outbox.settle(id: row.id, outcome, atWall: now) } catch {
+        do {
+            try outbox.settle(id: row.id, outcome, atWall: now)
+            storeSucceeded()
+        } catch {
             // Sent again after the store recovers (at least once): the receiver sees the same Glidepath-Delivery.
             storeFailed("record the outcome of \(n.dedupeKey)", error, &pass)
         }
@@ -200,7 +203,8 @@ package final class NotificationDispatcher: @unchecked Sendable {
             + "until the store recovers", [("outcome", .string("store_error")), ("detail", .string(reason))])
     }
 
-    /// The outbox answered: logs the recovery once after a failure.
+    /// A write to the outbox (trim, settle) succeeded: logs the recovery once after a failure. A read alone
+    /// proves nothing: a read-only database still answers reads.
     private func storeSucceeded() {
         let recovered = lock.withLock { () -> String? in
             defer { storeFailing = nil }
