@@ -10,6 +10,7 @@ extension ArmCounts {
         ttftSum += other.ttftSum
         Self.add(other.latency, into: &latency)
         Self.add(other.ttft, into: &ttft)
+        Self.add(other.custom, into: &custom)
     }
 
     /// Adds histogram `other` into `histogram` bucket by bucket (empty means all zeros).

@@ -20,6 +20,10 @@ package struct ArmCounts: Hashable, Sendable, Codable {
     package var ttft: [UInt64]
     /// Sum of the reported times to first token in seconds.
     package var ttftSum: Double
+    /// Raw cumulative (or incremental) values of the policy's `guards.custom` counters, in their order;
+    /// empty when the policy has none or the source gave none. What they count (good or bad events) is
+    /// the guard's `kind`.
+    package var custom: [UInt64] = []
 
     package init(requests: UInt64 = 0, errors: UInt64 = 0, clientErrors: UInt64 = 0,
                 latency: [UInt64] = [], latencySum: Double = 0, tokens: UInt64 = 0,
@@ -35,7 +39,7 @@ package struct ArmCounts: Hashable, Sendable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case requests, errors, clientErrors, latency, latencySum, tokens, ttft, ttftSum
+        case requests, errors, clientErrors, latency, latencySum, tokens, ttft, ttftSum, custom
     }
 
     /// Judge states stored before time to first token was counted have no `ttft`: read as none seen.
@@ -49,6 +53,22 @@ package struct ArmCounts: Hashable, Sendable, Codable {
         tokens = try c.decode(UInt64.self, forKey: .tokens)
         ttft = try c.decodeIfPresent([UInt64].self, forKey: .ttft) ?? []
         ttftSum = try c.decodeIfPresent(Double.self, forKey: .ttftSum) ?? 0
+        custom = try c.decodeIfPresent([UInt64].self, forKey: .custom) ?? []
+    }
+
+    /// `custom` is written only when there is one, so a policy without `guards.custom` stores what it
+    /// stored before they existed.
+    package func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(requests, forKey: .requests)
+        try c.encode(errors, forKey: .errors)
+        try c.encode(clientErrors, forKey: .clientErrors)
+        try c.encode(latency, forKey: .latency)
+        try c.encode(latencySum, forKey: .latencySum)
+        try c.encode(tokens, forKey: .tokens)
+        try c.encode(ttft, forKey: .ttft)
+        try c.encode(ttftSum, forKey: .ttftSum)
+        if !custom.isEmpty { try c.encode(custom, forKey: .custom) }
     }
 
     package static let zero = ArmCounts()

@@ -25,6 +25,9 @@ package struct Guards: Hashable, Sendable {
     package var tokens: RatioGuard?
     /// Cost per request, candidate / baseline (`guards.cost`, needs the policy's `cost`); nil: not guarded.
     package var cost: RatioGuard?
+    /// Business signals read from the metrics source (`guards.custom`), in the policy's order; the same
+    /// order indexes `ArmCounts.custom`.
+    package var custom: [CustomGuard] = []
 
     package init(classifier: StatusClassifier = .standard, maxErrorRatio: Double = 2,
                 errorRateSlackPercent: Double = 1, maxErrorRatePercent: Double? = nil,

@@ -72,6 +72,8 @@ package struct Policy: Hashable, Sendable {
     package var overrides: [OverrideRule]
     /// When advances may happen (`schedule`); nil: any time.
     package var schedule: Schedule? = nil
+    /// Where the control loop reads the arms' counters (`metrics`); default: the controller's own.
+    package var metrics: MetricsSpec = MetricsSpec()
 
     package init(migration: String, baseline: String, candidate: String,
                 interval: TimeSpan = .seconds(10), steps: [Step], minRequests: Int = 100,
