@@ -3,7 +3,8 @@ extension ArmCounts {
     ///
     /// Prometheus's counter-reset rule, per arm: if any counter went down (requests, a class, tokens,
     /// any histogram bucket, a histogram's sum), the source restarted since `previous`, and the whole
-    /// current value is the increment.
+    /// current value is the increment. The `guards.custom` counters are reset one by one
+    /// (`customIncrement`): they may come from other series than the requests.
     package func increment(since previous: ArmCounts) -> ArmCounts {
         if wentDown(from: previous) { return self }
         var out = ArmCounts(requests: requests - previous.requests,
@@ -16,7 +17,17 @@ extension ArmCounts {
                             ttftSum: max(0, ttftSum - previous.ttftSum))
         out.latency = Self.difference(latency, previous.latency)
         out.ttft = Self.difference(ttft, previous.ttft)
+        out.custom = Self.customIncrement(custom, previous.custom)
         return out
+    }
+
+    /// The increments of the `guards.custom` counters, each on its own: a counter that went down was
+    /// reset (its source restarted), and its current value is the increment. Counters that differ in
+    /// number from `previous` (the policy's custom guards changed, or the source gave them only now) are
+    /// not evidence: no increment at all, so the guards learn nothing from this tick.
+    static func customIncrement(_ current: [UInt64], _ previous: [UInt64]) -> [UInt64] {
+        guard current.count == previous.count else { return [] }
+        return zip(current, previous).map { now, before in now >= before ? now - before : now }
     }
 
     /// `current − previous` bucket by bucket (the caller checked that no bucket went down).

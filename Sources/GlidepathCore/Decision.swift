@@ -42,6 +42,12 @@ package struct EvidenceGuard: RawRepresentable, Hashable, Sendable, Codable, Cus
         EvidenceGuard(rawValue: "ttft_" + ReasonFormat.quantileName(q))
     }
 
+    /// A custom guard (`guards.custom`), `custom:json_parse`.
+    package static func custom(_ name: String) -> EvidenceGuard { EvidenceGuard(rawValue: "custom:" + name) }
+
+    /// The custom guard's name when this is one (`custom:json_parse` → `json_parse`).
+    package var customName: String? { rawValue.hasPrefix("custom:") ? String(rawValue.dropFirst(7)) : nil }
+
     package var description: String { rawValue }
 
     package init(from decoder: Decoder) throws {

@@ -37,6 +37,7 @@ extension JudgeState {
         var out = baseline
         out.latency = []
         out.latencySum = 0
+        out.custom = []
         let prior = old.previousBaselineCounts
         let needed = old.ttft.map { LatencyThresholds.minimumBaseline(for: $0.quantile) }.max() ?? 100
         if LatencyThresholds.total(out.ttft) < needed {

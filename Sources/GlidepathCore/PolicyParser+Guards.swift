@@ -1,5 +1,5 @@
 extension PolicyParser {
-    package static let guardsKeys = ["errors", "latency", "ttft", "tokens", "cost", "failureThreshold"]
+    package static let guardsKeys = ["errors", "latency", "ttft", "tokens", "cost", "custom", "failureThreshold"]
     package static let errorGuardKeys = ["statuses", "maxRatio", "minDelta", "maxRate"]
     package static let latencyGuardKeys = ["quantile", "maxRatio", "maxP99"]
 
@@ -44,6 +44,7 @@ extension PolicyParser {
         fields.take(c.optional(object, "ttft").map { readTTFT($0, &c) }) { guards.ttft = $0 }
         fields.take(c.optional(object, "tokens").map { readRatioGuard($0, path: "guards.tokens", &c) }) { guards.tokens = $0 }
         fields.take(c.optional(object, "cost").map { readRatioGuard($0, path: "guards.cost", &c) }) { guards.cost = $0 }
+        fields.take(c.optional(object, "custom").map { readCustomGuards($0, &c) }) { guards.custom = $0 }
         fields.take(c.optional(object, "failureThreshold").map {
             c.integer($0, path: "guards.failureThreshold", minimum: 1)
         }) { guards.failureThreshold = $0 }

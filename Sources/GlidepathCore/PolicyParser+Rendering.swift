@@ -3,7 +3,7 @@ extension PolicyParser {
     ///
     /// `parse(render(p).rendered())` gives back `p`. Optional fields that are not set
     /// (`maxHold`, `noDataAfter`, `guards.errors.maxRate`, `guards.latency.maxP99`, `guards.ttft`, `guards.tokens`,
-    /// `guards.cost`, `cost`, an empty `notify`, empty `overrides`) are left out. A policy's
+    /// `guards.cost`, an empty `guards.custom`, `cost`, an empty `notify`, empty `overrides`) are left out. A policy's
     /// `description` is not part of `Policy`, so it is not rendered.
     package static func render(_ policy: Policy) -> JSONValue {
         var top: [(String, JSONValue)] = [
@@ -74,11 +74,25 @@ extension PolicyParser {
         }
         if let tokens = guards.tokens { out.append(("tokens", .object([("maxRatio", .number(tokens.maxRatio))]))) }
         if let cost = guards.cost { out.append(("cost", .object([("maxRatio", .number(cost.maxRatio))]))) }
+        if !guards.custom.isEmpty { out.append(("custom", .array(guards.custom.map(render)))) }
         out.append(("failureThreshold", .integer(guards.failureThreshold)))
         return .object(out)
     }
 
     /// Error statuses, whole classes written `"5xx"`, the rest as numbers, ascending.
+    /// One `guards.custom` entry; `maxRate` only when set.
+    static func render(_ g: CustomGuard) -> JSONValue {
+        var counter: [(String, JSONValue)] = [("metric", .string(g.counter.metric))]
+        if let arm = g.counter.armLabel { counter.append(("arm", .string(arm))) }
+        if !g.counter.matchers.isEmpty {
+            counter.append(("labels", .object(g.counter.matchers.map { ($0.name, .string($0.value)) })))
+        }
+        var out: [(String, JSONValue)] = [("name", .string(g.name)), (g.kind.rawValue, .object(counter)),
+                                          ("maxRatio", .number(g.maxRatio)), ("minDelta", .number(g.minDeltaPercent))]
+        if let maxRate = g.maxRatePercent { out.append(("maxRate", .number(maxRate))) }
+        return .object(out)
+    }
+
     package static func renderStatuses(_ classifier: StatusClassifier) -> [JSONValue] {
         var out: [JSONValue] = []
         if classifier.classify(0) == .error { out.append(.integer(0)) }

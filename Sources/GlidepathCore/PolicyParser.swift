@@ -162,6 +162,8 @@ package enum PolicyParser {
                       sequential: sequential, noDataAfter: noDataAfter ?? nil, cost: cost, breaker: breaker,
                       notify: notify, overrides: overrides)
         policy.schedule = schedule ?? nil
+        // Cross-field checks on the assembled policy (keep them after every field is set).
+        guard checkCustomGuards(policy, root: root, &c) else { return nil }
         return policy
     }
 

@@ -49,6 +49,12 @@ import Darwin
 ///   a frozen unit of 4 × the baseline's mean, null `maxRatio`), rollback only. In the combined rollback
 ///   e-value errors keep ⅔ and every configured relative guard — latency thresholds, TTFT thresholds,
 ///   tokens, cost — shares the other ⅓ equally (`rollbackWeights(_:)`).
+/// - **Custom guards** (`guards.custom`, business signals counted by the metrics source): each is judged
+///   like errors — a `SequentialGuardState` on its bad events among the requests (rollback against
+///   `tolerance`, safety against `badRatio` with the guard's `minDelta` as floor) and, with `maxRate`, a
+///   one-sample limit like `guards.errors.maxRate`. In the combined rollback e-value each is one more
+///   relative guard sharing the ⅓ (its own share of alpha, like TTFT, tokens and cost). A custom guard
+///   gates advancing like errors once the source gave its counter on both arms in the step.
 /// - **No data** changes no e-value: it never rolls back and never advances. (A candidate without a
 ///   request for `noDataAfter` holds under rule `no-data` whatever the judge: `NoDataCheck`.)
 package struct SequentialJudge: Judge {
@@ -65,7 +71,7 @@ package struct SequentialJudge: Judge {
     }
 
     /// Weights of the combined rollback e-value for `policy`, in the order errors, latency thresholds,
-    /// TTFT thresholds, tokens, cost: errors ⅔ and every other relative guard the policy configures an
+    /// TTFT thresholds, tokens, cost, custom guards: errors ⅔ and every other relative guard the policy configures an
     /// equal share of ⅓ (errors alone weigh 1). Taken from what the policy sets, never from which data
     /// arrived, so a guard without data still holds its share (its e-value 1) and nothing is re-weighted
     /// mid-step. A policy without `ttft`, `tokens` or `cost` gets exactly the weights of the latency
@@ -73,7 +79,7 @@ package struct SequentialJudge: Judge {
     package static func rollbackWeights(_ policy: Policy) -> [Double] {
         let q = policy.sequential.latencyQuantiles.count, g = policy.guards
         return rollbackWeights(relativeGuards: q + (g.ttft == nil ? 0 : q) + (g.tokens == nil ? 0 : 1)
-                                   + (g.cost == nil ? 0 : 1))
+                                   + (g.cost == nil ? 0 : 1) + g.custom.count)
     }
 
     static func rollbackWeights(relativeGuards n: Int) -> [Double] {
@@ -116,6 +122,7 @@ package struct SequentialJudge: Judge {
         Self.freezeOthers(&mem, from: mem.previousBaselineCounts, policy)
         Self.update(&mem, tick: tick, relative: !sole, guards: policy.guards)
         Self.updateOthers(&mem, tick: tick, relative: !sole, policy)
+        Self.updateCustom(&mem, tick: tick, relative: !sole, policy)
         // Warm-up: thresholds and units taken from this step's baseline count from the next tick on.
         Self.freeze(&mem, from: input.step.baseline.latency)
         Self.freezeOthers(&mem, from: input.step.baseline, policy)

@@ -40,6 +40,8 @@ package struct SequentialMemory: Hashable, Sendable, Codable {
     package var tokens: MeanRatioGuard?
     /// `guards.cost`: cost per judged request, candidate / baseline.
     package var cost: MeanRatioGuard?
+    /// One per `guards.custom`, in the policy's order (empty without custom guards).
+    package var custom: [Custom] = []
     /// The baseline's other counts of the previous step(s), where this step's TTFT thresholds and the
     /// units of `tokens` and `cost` come from (its `latency` stays empty: that is `previousBaseline`).
     /// Zero unless the policy has one of those guards.
@@ -63,6 +65,7 @@ package struct SequentialMemory: Hashable, Sendable, Codable {
         ttftMax = guards.ttft.flatMap { g in g.max.map { _ in BinomialEProcess.above(1 - g.quantile) } }
         tokens = guards.tokens.map { MeanRatioGuard(maxRatio: $0.maxRatio) }
         cost = guards.cost.map { MeanRatioGuard(maxRatio: $0.maxRatio) }
+        custom = guards.custom.map { Custom($0, settings) }
         self.previousBaselineCounts = previousBaselineCounts
     }
 
@@ -98,12 +101,13 @@ package struct SequentialMemory: Hashable, Sendable, Codable {
             && errors.floor?.null == fresh.errors.floor?.null
             && maxRate?.null == fresh.maxRate?.null && maxP99?.null == fresh.maxP99?.null
             && ttft.isEmpty && fresh.ttft.isEmpty && fresh.ttftMax == nil && fresh.tokens == nil && fresh.cost == nil
+            && custom.isEmpty && fresh.custom.isEmpty
     }
 
     /// Every value the sequential judge's evidence depends on, as one canonical line:
     /// `statuses=0,429,500-599 errors.maxRatio=2.0 minDelta=1.0 maxRate=- quantile=0.99 latency.maxRatio=1.5
     /// maxP99=- alpha=0.01 beta=0.05 tolerance=1.0 badRatio=2.0 latencyQuantiles=0.5,0.9,0.99,0.999`, then
-    /// only for the guards a policy sets (so the line of a policy without them is what it always was):
+    /// only for the guards a policy sets (custom guards last, `SequentialMemory.customLimits`) (so the line of a policy without them is what it always was):
     /// ` ttft.quantile=0.99 ttft.maxRatio=1.5 ttft.max=2000ms tokens.maxRatio=1.5 cost.maxRatio=1.5
     /// prices=0.42/0.0,1.0/0.0` (`per1kTokens/perRequest` of the baseline, then the candidate; `-` unpriced).
     static func limits(_ settings: SequentialSettings, _ guards: Guards, prices: [ArmCost?] = []) -> String {
@@ -135,6 +139,7 @@ package struct SequentialMemory: Hashable, Sendable, Codable {
             let shown = prices.map { p in p.map { "\($0.per1kTokens)/\($0.perRequest)" } ?? "-" }
             line += " cost.maxRatio=\(c.maxRatio) prices=\(shown.joined(separator: ","))"
         }
+        for g in guards.custom { line += " " + customLimits(g) }
         return line
     }
 
@@ -147,7 +152,7 @@ package struct SequentialMemory: Hashable, Sendable, Codable {
 extension SequentialMemory {
     private enum CodingKeys: String, CodingKey {
         case errors, latency, maxRate, maxP99, previousBaseline, ticks, limits
-        case ttft, ttftMax, tokens, cost, previousBaselineCounts
+        case ttft, ttftMax, tokens, cost, previousBaselineCounts, custom
     }
 
     /// Memories stored before the TTFT, tokens and cost guards have none of their fields: read as
@@ -166,6 +171,7 @@ extension SequentialMemory {
         tokens = try c.decodeIfPresent(MeanRatioGuard.self, forKey: .tokens)
         cost = try c.decodeIfPresent(MeanRatioGuard.self, forKey: .cost)
         previousBaselineCounts = try c.decodeIfPresent(ArmCounts.self, forKey: .previousBaselineCounts) ?? .zero
+        custom = try c.decodeIfPresent([Custom].self, forKey: .custom) ?? []
     }
 
     /// Leaves out what a policy without the newer guards does not use, so its stored memory reads as
@@ -184,5 +190,6 @@ extension SequentialMemory {
         try c.encodeIfPresent(tokens, forKey: .tokens)
         try c.encodeIfPresent(cost, forKey: .cost)
         if previousBaselineCounts != .zero { try c.encode(previousBaselineCounts, forKey: .previousBaselineCounts) }
+        if !custom.isEmpty { try c.encode(custom, forKey: .custom) }
     }
 }

@@ -50,6 +50,9 @@ extension SequentialView {
                 + "request vs baseline \(ReasonFormat.amount(g.baselineMean ?? 0)) (max ratio "
                 + "\(ReasonFormat.plain(g.rollback.null)))")
         }
+        if let name = top.customName, let j = mem.custom.firstIndex(where: { $0.name == name }) {
+            return (.customEvidence, customSentence(j))
+        }
         if top == .cost, let g = mem.cost {
             let (cm, bm) = ReasonFormat.money(g.candidateMean ?? 0, g.baselineMean ?? 0)
             return (.costEvidence, "candidate cost per request \(cm) vs baseline \(bm) (max ratio "
@@ -120,11 +123,12 @@ extension SequentialView {
             if let u = g.unit { out.append(GuardEvidence(guardName: name, test: .unit, value: u)) }
             out.append(GuardEvidence(guardName: name, test: .rollbackEValue, value: g.rollback.eValue))
         }
+        out += customEvidence
         out.append(GuardEvidence(guardName: .combined, test: .rollbackEValue, value: exp(combinedLog)))
         if rollbackThreshold.isFinite {
             out.append(GuardEvidence(guardName: .combined, test: .rollbackThreshold, value: rollbackThreshold))
         }
-        if mem.maxRate != nil || mem.maxP99 != nil || mem.ttftMax != nil {
+        if mem.maxRate != nil || mem.maxP99 != nil || mem.ttftMax != nil || mem.custom.contains(where: { $0.maxRate != nil }) {
             out.append(GuardEvidence(guardName: .combined, test: .absoluteThreshold, value: absoluteThreshold))
         }
         out.append(GuardEvidence(guardName: .combined, test: .safetyThreshold, value: safetyThreshold))

@@ -26,12 +26,13 @@ extension SequentialView {
         return mem.ttft.filter { $0.quantile <= SequentialJudge.highestGatedQuantile }
     }
 
-    /// `errors and p50/p90/p99 latency`, `errors, p50/p90/p99 latency and p50/p90/p99 TTFT`.
+    /// `errors and p50/p90/p99 latency`, `errors, p50/p90/p99 latency and p50/p90/p99 TTFT`; gated custom
+    /// guards follow errors by name (`errors, json_parse and p50/p90/p99 latency`).
     var gatedNames: String {
         func names(_ list: [SequentialMemory.Latency]) -> String {
             list.map { ReasonFormat.quantileName($0.quantile) }.joined(separator: "/")
         }
-        var parts = ["errors"]
+        var parts = ["errors"] + gatedCustom.map { mem.custom[$0].name }
         if !gatedLatency.isEmpty { parts.append("\(names(gatedLatency)) latency") }
         if !gatedTTFT.isEmpty { parts.append("\(names(gatedTTFT)) TTFT") }
         guard parts.count > 1 else { return parts[0] }
@@ -39,7 +40,7 @@ extension SequentialView {
     }
 
     /// Gated guards whose safety e-value is below `1/beta`, as `errors 3.2` / `p99 warming up` /
-    /// `TTFT p90 4.1`.
+    /// `TTFT p90 4.1` / `json_parse 2.5` (custom guards last).
     var pendingSafety: [String] {
         var out: [String] = []
         if errorsSafety < logSafetyThreshold {
@@ -49,7 +50,7 @@ extension SequentialView {
                        baseline: input.step.baseline.latency)
         out += pending(gatedTTFT, in: mem.ttft, safety: ttftSafety, prefix: "TTFT ",
                        baseline: input.step.baseline.ttft)
-        return out
+        return out + pendingCustom
     }
 
     private func pending(_ gated: [SequentialMemory.Latency], in all: [SequentialMemory.Latency], safety: [Double],

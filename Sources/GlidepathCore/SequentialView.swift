@@ -23,7 +23,7 @@ struct SequentialView {
     let logAbsoluteThreshold: Double
     let logSafetyThreshold: Double
     /// Weighted contributions (log) of each relative guard to the combined rollback e-value:
-    /// errors first, then the latency thresholds, the TTFT thresholds, tokens and cost.
+    /// errors first, then the latency thresholds, the TTFT thresholds, tokens, cost and the custom guards.
     let rollbackTerms: [(name: EvidenceGuard, log: Double)]
     /// `log` of the combined rollback e-value (weights sum to 1).
     let combinedLog: Double
@@ -65,6 +65,7 @@ struct SequentialView {
         var relative = Array(zip(latencyNames, latencyRollback)) + Array(zip(ttftNames, ttftRollback))
         if input.policy.guards.tokens != nil { relative.append((.tokens, memory.tokens?.rollback.logEValue ?? 0)) }
         if input.policy.guards.cost != nil { relative.append((.cost, memory.cost?.rollback.logEValue ?? 0)) }
+        relative += memory.custom.map { (EvidenceGuard.custom($0.name), $0.state.rollback.logEValue) }
         var terms: [(name: EvidenceGuard, log: Double)] = [(.errors, errorsRollback + log(weights[0]))]
         for (g, w) in zip(relative, weights.dropFirst()) {
             terms.append((g.0, g.1 + log(w)))
@@ -108,6 +109,11 @@ struct SequentialView {
 
         if let e = mem.ttftMax, let cap = policy.guards.ttft?.max, e.logEValue >= logAbsoluteThreshold {
             return make(.rollback, .ttftMax, "\(ttftMaxSentence(cap, e)), after \(ReasonFormat.count(c.requests)) "
+                + "candidate requests; \(absoluteConfidence(e.logEValue))")
+        }
+
+        if let (j, e) = customOverLimit {
+            return make(.rollback, .customRate, "\(customRateSentence(j, e)) after \(ReasonFormat.count(c.requests)) "
                 + "candidate requests; \(absoluteConfidence(e.logEValue))")
         }
 

@@ -3,7 +3,7 @@
 struct ThresholdChecks {
     struct Failure {
         /// `error-ratio`, `error-rate`, `latency-ratio`, `latency-max`, `ttft-ratio`, `ttft-max`,
-        /// `tokens-ratio` or `cost-ratio`.
+        /// `tokens-ratio`, `cost-ratio`, `custom-ratio` or `custom-rate`.
         var rule: Verdict.Rule
         var sentence: String
     }
@@ -34,8 +34,10 @@ struct ThresholdChecks {
     let candidateCost: Double?
     let baselineCost: Double?
     let costRatio: Double?
+    /// With `guards.custom`: the guards the source gave a value for in this step, in the policy's order.
+    let custom: [Custom]
     /// Failing rules, in the order error-ratio, error-rate, latency-ratio, latency-max, ttft-ratio,
-    /// ttft-max, tokens-ratio, cost-ratio.
+    /// ttft-max, tokens-ratio, cost-ratio, then custom-ratio and custom-rate per custom guard.
     let failures: [Failure]
     let quantileName: String
     let guards: Guards
@@ -124,7 +126,9 @@ struct ThresholdChecks {
             failures.append(Failure(rule: .costRatio, sentence: "candidate cost per request \(cm) vs baseline \(bm) "
                 + "(max ratio \(ReasonFormat.plain(limit)))"))
         }
-        self.failures = failures
+        let (custom, customFailures) = Self.customChecks(guards, step: step, relative: relative)
+        self.custom = custom
+        self.failures = failures + customFailures
     }
 
     /// `candidate / baseline`, nil unless both are known and the baseline's is above 0.
@@ -152,7 +156,7 @@ struct ThresholdChecks {
             let (cm, bm) = ReasonFormat.money(cc, bc)
             text += ", cost per request \(cm) vs \(bm)"
         }
-        return text
+        return text + customSummary
     }
 
     /// What `glidepath_guard_evidence` exports; undefined ratios and missing quantiles are left out
@@ -180,6 +184,7 @@ struct ThresholdChecks {
         for (g, test, value) in extra {
             if let value { out.append(GuardEvidence(guardName: g, test: test, value: value)) }
         }
+        out += customEvidence
         out.append(GuardEvidence(guardName: .exposure, test: .candidateRequests, value: Double(candidateRequests)))
         out.append(GuardEvidence(guardName: .exposure, test: .baselineRequests, value: Double(baselineRequests)))
         out.append(GuardEvidence(guardName: .checks, test: .failedChecks, value: Double(failedChecks)))

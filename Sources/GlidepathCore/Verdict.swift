@@ -36,6 +36,12 @@ package struct Verdict: Hashable, Sendable, Codable {
         case tokensRatio = "tokens-ratio"
         /// Threshold judge: the candidate's cost per request above `guards.cost.maxRatio` × the baseline's.
         case costRatio = "cost-ratio"
+        /// Threshold judge: a custom guard's bad share above its `maxRatio` × the baseline's (or `minDelta`).
+        case customRatio = "custom-ratio"
+        /// A custom guard's bad share above its `maxRate` (both judges).
+        case customRate = "custom-rate"
+        /// Sequential judge: the combined evidence says a custom guard's bad share is worse.
+        case customEvidence = "custom-evidence"
         /// Sequential judge: waiting for the safety evidence.
         case evidence
         /// Sequential judge: the combined evidence says the candidate's errors are worse.
