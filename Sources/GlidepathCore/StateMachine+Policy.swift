@@ -9,6 +9,14 @@ extension StateMachine {
         // Counters of renamed arms are other series: the old snapshot says nothing about them, and the
         // first tick under the new names only takes a snapshot (`ControlTick`).
         if renamed { next.lastSnapshot = nil }
+        // `ArmCounts.custom` is indexed by the position of each custom guard: another list of counters means
+        // other series, so the snapshot is dropped and the step's counts start again (the bake carries on).
+        if old.guards.custom.map(\.counter) != new.guards.custom.map(\.counter)
+            || old.guards.custom.map(\.kind) != new.guards.custom.map(\.kind) {
+            next.lastSnapshot = nil
+            next.step = .zero
+            next.memory.failedChecks = 0
+        }
 
         if status.phase.isTerminal {
             let promoted = status.phase == .promoted

@@ -14,6 +14,9 @@ struct ArmTraffic: Sendable {
     var ttft: [(Int, Double)]? = ArmTraffic.normalTTFT
     var tokensMean = 400.0
     var tokensCV = 1.0
+    /// Per `guards.custom` entry, the share of requests that are bad events; the loop reports them as the
+    /// guard's kind counts them (bad events, or good ones). Empty: the source reports no custom counter.
+    var customBad: [Double] = []
 
     /// Latency in the shape of `SeqLoop`'s: p50 100 ms, p90 150 ms, p99 270 ms, tail at 1 s.
     static let normalLatency: [(Int, Double)] = [(24, 0.5), (26, 0.4), (29, 0.09), (36, 0.01)]
@@ -78,6 +81,12 @@ struct AILoop {
             if error { a.errors += 1 } else { a.tokens += tokens(t) }
             a.latency[bucket(t.latency)] += 1
             if let shape = t.ttft { a.ttft[bucket(shape)] += 1 }
+        }
+        for (i, rate) in t.customBad.enumerated() {
+            var bad: UInt64 = 0
+            for _ in 0..<n where next() < rate { bad += 1 }
+            let good = i < policy.guards.custom.count && policy.guards.custom[i].kind == .good
+            a.custom.append(good ? n - bad : bad)
         }
         return a
     }
