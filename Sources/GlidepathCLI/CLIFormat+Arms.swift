@@ -3,12 +3,16 @@ import Foundation
 extension CLIFormat {
     /// What `glidepath status NAME` prints under the migration's row: per arm over the current step its
     /// requests, error rate, time to first token at the TTFT guard's quantile, tokens per successful
-    /// request and cost per request (`-` where the arm has none: no TTFT reported, no price), then the
-    /// evidence of the TTFT, tokens and cost guards when the judge computed any. Empty for a status
+    /// request and cost per request (`-` where the arm has none: no TTFT reported, no price), the bad share
+    /// of each custom guard (`guards.custom`), then the evidence of the TTFT, tokens, cost and custom
+    /// guards when the judge computed any. Empty for a status
     /// without `stepCounts` (a quarantined migration).
     package static func armTable(_ status: [String: Any]) -> String {
         guard let counts = status["stepCounts"] as? [String: Any] else { return "" }
-        var rows = [["ARM", "REQUESTS", "ERRORS", "TTFT", "TOKENS/SUCCESS", "COST/REQUEST"]]
+        // One column per custom guard, in the order the first arm lists them.
+        let customNames = customGuardNames(status)
+        var rows = [["ARM", "REQUESTS", "ERRORS", "TTFT", "TOKENS/SUCCESS", "COST/REQUEST"]
+            + customNames.map { "\($0.uppercased()) BAD" }]
         for arm in [status["baseline"], status["candidate"]].compactMap({ $0 as? String }) {
             let c = counts[arm] as? [String: Any] ?? [:]
             let requests = (c["requests"] as? NSNumber)?.doubleValue ?? 0
@@ -23,12 +27,15 @@ extension CLIFormat {
                 arm, number(c["requests"]), judged > 0 ? String(format: "%.1f%%", errors / judged * 100) : "-", ttft,
                 (c["tokensPerSuccessfulRequest"] as? NSNumber).map { String(format: "%.1f", $0.doubleValue) } ?? "-",
                 (c["costPerRequest"] as? NSNumber).map { String(format: "%.4g", $0.doubleValue) } ?? "-",
-            ])
+            ] + customNames.map { name in
+                let g = (c["custom"] as? [String: Any])?[name] as? [String: Any]
+                return (g?["badShare"] as? NSNumber).map { String(format: "%.1f%%", $0.doubleValue * 100) } ?? "-"
+            })
         }
         var text = "\n" + table(rows)
         let newer = (status["evidence"] as? [[String: Any]] ?? []).filter { e in
             let name = e["guard"] as? String ?? ""
-            return name.hasPrefix("ttft") || name == "tokens" || name == "cost"
+            return name.hasPrefix("ttft") || name == "tokens" || name == "cost" || name.hasPrefix("custom:")
         }
         if !newer.isEmpty {
             var evidence = [["GUARD", "TEST", "VALUE"]]
@@ -39,6 +46,13 @@ extension CLIFormat {
             text += "\n" + table(evidence)
         }
         return text
+    }
+
+    /// The custom guards' names in `stepCounts.<baseline>.custom`, sorted (JSON objects carry no order).
+    static func customGuardNames(_ status: [String: Any]) -> [String] {
+        guard let counts = status["stepCounts"] as? [String: Any], let arm = status["baseline"] as? String,
+              let custom = (counts[arm] as? [String: Any])?["custom"] as? [String: Any] else { return [] }
+        return custom.keys.sorted()
     }
 
     /// `0.99` → `p99`, `0.999` → `p99.9`.

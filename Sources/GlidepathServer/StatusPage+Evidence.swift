@@ -112,7 +112,9 @@ extension StatusPage {
             (.errors, .maxRateEValue, "error rate above \(p.guards.maxErrorRatePercent.map { ReasonFormat.plain($0) + "%" } ?? "maxRate")"),
             (.latencyMax, .eValue, "p99 latency above \(p.guards.maxP99.map { "\($0)" } ?? "maxP99")"),
             (.ttftMax, .eValue, "TTFT above \(p.guards.ttft?.max.map { "\($0)" } ?? "its max")"),
-        ]
+        ] + p.guards.custom.compactMap { g in
+            g.maxRatePercent.map { (g.evidenceName, .maxRateEValue, "\(g.name) bad share above \(ReasonFormat.plain($0))%") }
+        }
         for (g, test, text) in limits {
             guard let value = ev.value(g, test), let t = absoluteT else { continue }
             out += "<tr><td><b>limit</b></td><td>\(HTML.escape(text))</td>"
@@ -140,6 +142,17 @@ extension StatusPage {
             guard let r = ev.value(guardName, .ratio) else { continue }
             rows.append((name, guardDetail(guardName, ev), r, limit, "\(ReasonFormat.ratio(r)) / \(ReasonFormat.ratio(limit))"))
         }
+        for cg in g.custom {
+            let name = cg.evidenceName
+            if let r = ev.value(name, .ratio) {
+                rows.append((cg.name, guardDetail(name, ev), r, cg.maxRatio,
+                             "\(ReasonFormat.ratio(r)) / \(ReasonFormat.ratio(cg.maxRatio))"))
+            }
+            if let cap = cg.maxRatePercent, let rate = ev.value(name, .candidateRate) {
+                rows.append(("\(cg.name) rate", "candidate bad share against maxRate", rate * 100, cap,
+                             "\(ReasonFormat.percent(rate)) / \(ReasonFormat.plain(cap))%"))
+            }
+        }
         let failed = ev.value(.checks, .failedChecks) ?? 0
         rows.append(("failed checks", "consecutive ticks with a failed check; \(g.failureThreshold) roll back",
                      failed, Double(g.failureThreshold), "\(Int(failed)) / \(g.failureThreshold)"))
@@ -153,11 +166,12 @@ extension StatusPage {
         return out + "</tbody></table>"
     }
 
-    /// `errors`, `p99 latency`, `TTFT p90`, `tokens`: a guard as people say it.
+    /// `errors`, `p99 latency`, `TTFT p90`, `tokens`, `json_parse` (a custom guard): a guard as people say it.
     static func guardLabel(_ g: EvidenceGuard) -> String {
         let raw = g.rawValue
         if raw.hasPrefix("latency_p") { return HTML.escape(String(raw.dropFirst(8)) + " latency") }
         if raw.hasPrefix("ttft_p") { return HTML.escape("TTFT " + String(raw.dropFirst(5))) }
+        if let name = g.customName { return HTML.escape(name) }
         return HTML.escape(raw.replacingOccurrences(of: "_", with: " "))
     }
 
@@ -165,6 +179,13 @@ extension StatusPage {
     static func guardDetail(_ g: EvidenceGuard, _ ev: [GuardEvidence]) -> String {
         if g == .errors, let c = ev.value(g, .candidateRate), let b = ev.value(g, .baselineRate) {
             return "error rate: candidate \(ReasonFormat.percent(c)) vs baseline \(ReasonFormat.percent(b))"
+        }
+        if g.customName != nil {
+            guard let c = ev.value(g, .candidateRate) else {
+                return "<span class=\"muted\">custom guard: no counter from the metrics source yet</span>"
+            }
+            let b = ev.value(g, .baselineRate).map { " vs baseline \(ReasonFormat.percent($0))" } ?? ""
+            return "custom guard, bad share: candidate \(ReasonFormat.percent(c))\(b)"
         }
         if let t = ev.value(g, .thresholdSeconds) {
             let what = g.rawValue.hasPrefix("ttft") ? "first tokens" : "requests"

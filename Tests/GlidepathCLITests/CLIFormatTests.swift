@@ -95,6 +95,32 @@ import GlidepathServer
             """)
         #expect(CLIFormat.armTable(["state": "broken"]) == "")
     }
+
+    @Test func statusShowsEachCustomGuardsBadShareAndEvidence() {
+        let status: [String: Any] = [
+            "baseline": "openai", "candidate": "holysheep",
+            "stepCounts": [
+                "openai": ["requests": 1_000, "errors": 10, "clientErrors": 0, "tokens": 0, "ttft": NSNull(),
+                           "custom": ["json_parse": ["kind": "bad", "count": 9, "badShare": 0.009], "thumbs_up": NSNull()]],
+                "holysheep": ["requests": 100, "errors": 1, "clientErrors": 0, "tokens": 0, "ttft": NSNull(),
+                              "custom": ["json_parse": ["kind": "bad", "count": 4, "badShare": 0.041], "thumbs_up": NSNull()]],
+            ] as [String: Any],
+            "evidence": [
+                ["guard": "errors", "test": "rollback_evalue", "value": 1.5],
+                ["guard": "custom:json_parse", "test": "rollback_evalue", "value": 42],
+            ],
+        ]
+        #expect(CLIFormat.armTable(status) == """
+
+            ARM        REQUESTS  ERRORS  TTFT  TOKENS/SUCCESS  COST/REQUEST  JSON_PARSE BAD  THUMBS_UP BAD
+            openai     1000      1.0%    -     -               -             0.9%            -
+            holysheep  100       1.0%    -     -               -             4.1%            -
+
+            GUARD              TEST             VALUE
+            custom:json_parse  rollback_evalue  42
+
+            """)
+    }
 }
 
 /// The CLI says who acted: `--actor`, else `$USER@hostname`, and history shows it.
