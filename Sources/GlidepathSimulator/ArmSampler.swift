@@ -19,11 +19,14 @@ package struct ArmSampler: Sendable {
     let latency: BucketDistribution
     let ttft: BucketDistribution?
     let tokens: TokensModel?
+    /// `ArmBehaviour.customBad`: bad-event shares drawn into `ArmCounts.custom` (as bad counts).
+    let customBad: [Double]
 
     package init(behaviour: ArmBehaviour) {
         latency = BucketDistribution(behaviour.latency)
         ttft = behaviour.ttft.map(BucketDistribution.init)
         tokens = behaviour.tokens
+        customBad = behaviour.customBad
     }
 
     package init(latency: LatencyModel) {
@@ -51,6 +54,11 @@ package struct ArmSampler: Sendable {
             counts.ttftSum += ttftSum
         }
         if let tokens { counts.tokens += tokens.draw(requests: successes, rng: &rng) }
+        // Bad events of each custom guard (nothing drawn without them, so other runs keep their streams).
+        if !customBad.isEmpty, counts.custom.count < customBad.count {
+            counts.custom += [UInt64](repeating: 0, count: customBad.count - counts.custom.count)
+        }
+        for (i, p) in customBad.enumerated() { counts.custom[i] += rng.binomial(n, p) }
         return (n, e)
     }
 }

@@ -67,7 +67,8 @@ package struct SimulationRun: Sendable {
             }
 
             elapsed += interval
-            let outcome = ControlTick.run(policy: policy, status: status, state: state, snapshot: counters,
+            let outcome = ControlTick.run(policy: policy, status: status, state: state,
+                                          snapshot: Self.asReported(counters, policy),
                                           judge: judge,
                                           calendar: calendar.map { CalendarInput(wall: $0.start + elapsed, zones: $0.zones) },
                                           now: origin + elapsed)

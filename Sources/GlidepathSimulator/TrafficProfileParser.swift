@@ -18,7 +18,8 @@ import JSONText
 /// - An arm: `errorRate` (0…1) and `latencyMs` (`p50`, `p99`: 0 < p50 < p99 ≤ 3,600,000 ms, a lognormal
 ///   fitted to both, `LatencyModel.fitted`) are required for the baseline; `ttftMs` (same shape: time to
 ///   first token of successful requests) and `tokens` (`mean` 0 < m ≤ 1,000,000 per successful request,
-///   optional `sigma` 0…3 of ln tokens, default 0.5) are optional. The candidate's fields default to the
+///   optional `sigma` 0…3 of ln tokens, default 0.5) are optional; so is `custom`: per `guards.custom` entry,
+///   in the policy's order, the share 0…1 of requests that are bad events (at most 8). The candidate's fields default to the
 ///   baseline's (`"candidate": {}` or no candidate: an identical one).
 /// - `changes` (at most 1,000): from `atMinutes` (0…hours × 60) on, `arm` (`baseline` or `candidate`) takes
 ///   the fields the change sets (at least one; the others stay). Applied in time order (ties in file order).
@@ -31,7 +32,7 @@ import JSONText
 package enum TrafficProfileParser {
     package static let keys = ["description", "hours", "requestsPerSecond", "diurnal", "baseline", "candidate", "changes",
                                     "forcedShare"]
-    package static let armKeys = ["errorRate", "latencyMs", "ttftMs", "tokens"]
+    package static let armKeys = ["errorRate", "latencyMs", "ttftMs", "tokens", "custom"]
     package static let changeKeys = ["atMinutes", "arm"] + armKeys
     package static let maximumHours = 24.0 * 31
     package static let maximumRate = 100_000.0
@@ -165,6 +166,7 @@ package enum TrafficProfileParser {
         take(latencyValue.map { quantiles($0, path: object.path("latencyMs"), &ctx) }) { out.latency = $0 }
         take(ctx.optional(object, "ttftMs").map { quantiles($0, path: object.path("ttftMs"), &ctx) }) { out.ttft = $0 }
         take(ctx.optional(object, "tokens").map { tokens($0, path: object.path("tokens"), &ctx) }) { out.tokens = $0 }
+        take(ctx.optional(object, "custom").map { customBad($0, path: object.path("custom"), &ctx) }) { out.customBad = $0 }
         return ok ? out : nil
     }
 

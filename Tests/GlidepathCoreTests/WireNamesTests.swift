@@ -8,7 +8,7 @@ import Testing
     @Test func rulesKeepTheirNames() {
         #expect(Verdict.Rule.allCases.map(\.rawValue) == [
             "healthy", "no-data", "min-requests", "bake", "error-ratio", "error-rate", "latency-ratio", "latency-max",
-            "ttft-ratio", "ttft-max", "tokens-ratio", "cost-ratio",
+            "ttft-ratio", "ttft-max", "tokens-ratio", "cost-ratio", "custom-ratio", "custom-rate", "custom-evidence",
             "evidence", "error-evidence", "latency-evidence", "ttft-evidence", "tokens-evidence", "cost-evidence",
             "paused", "terminal", "gate", "stuck", "max-hold", "snapshot", "z-test", "schedule",
         ])
@@ -30,6 +30,8 @@ import Testing
                 == ["errors", "latency", "latency_max", "exposure", "checks", "combined"])
         #expect([EvidenceGuard.ttft, .ttftMax, .tokens, .cost, .ttft(quantile: 0.9)].map(\.rawValue)
                 == ["ttft", "ttft_max", "tokens", "cost", "ttft_p90"])
+        #expect(EvidenceGuard.custom("json_parse").rawValue == "custom:json_parse")
+        #expect(EvidenceGuard.custom("json_parse").customName == "json_parse" && EvidenceGuard.errors.customName == nil)
         #expect([EvidenceTest.candidateMean, .baselineMean, .unit].map(\.rawValue) == ["candidate_mean", "baseline_mean", "unit"])
         #expect(EvidenceTest.noData.rawValue == "no_data" && EvidenceTest.rollbackEValue.rawValue == "rollback_evalue")
         let evidence = [GuardEvidence(guardName: .exposure, test: .noData, value: 1)]

@@ -111,7 +111,7 @@ import Testing
             + #"{"atMinutes": 5, "arm": "candidate"}, {"atMinute": 5, "arm": "baseline", "errorRate": -0.1}]}"#,
          ["changes[0].atMinutes: must be from 0 to 60 (the profile's hours × 60), found 61",
           "changes[0].arm: must be one of \"baseline\", \"candidate\", found \"canddiate\"; did you mean \"candidate\"?",
-          "changes[1]: a change must set at least one of \"errorRate\", \"latencyMs\", \"ttftMs\", \"tokens\"",
+          "changes[1]: a change must set at least one of \"errorRate\", \"latencyMs\", \"ttftMs\", \"tokens\", \"custom\"",
           "changes[2].atMinute: unknown key \"atMinute\"; did you mean \"atMinutes\"?",
           "changes[2].atMinutes: missing required key \"atMinutes\"",
           "changes[2].errorRate: must be from 0 to 1, found -0.1"]),
