@@ -65,7 +65,7 @@ server, work = sys.argv[1], sys.argv[2]
 events = []
 old = GlidepathShim(server, "alpha", baseline="old", candidate="new", ingest_token="e2e-ingest",
                     on_event=lambda kind, data: events.append((kind, data))).start()
-ok = old.wait_for_weights(10) and old.weights().revision == 2
+ok = old.wait_for_weights(10) and old.weights.revision == 2
 open(work + "/shim.ready", "w").close()
 for _ in range(300):
     if os.path.exists(work + "/shim.go"): break
@@ -97,6 +97,7 @@ check "history --archived says who deleted it and in which state" \
   grep -q "deleted .* by e2e@ci, rolled_back at revision 2" "$work/archived.txt"
 touch "$work/shim.go"
 wait "$shim_pid" || true
+echo "shims: $(cat "$work/shim.out") $(tail -3 "$work/shim.err")"
 check "a shim that polled alpha saw its weights, then 404s, and still routes to the baseline" \
   grep -q '"sawWeights": true, "saw404": true, "old": \["old"\]' "$work/shim.out"
 check "a shim started after the delete routes to its default arm, the baseline" \
