@@ -115,53 +115,70 @@ extension SQLiteMigrationStore: MigrationArchive {
         var report = RetentionReport()
         guard !retention.keepsEverything else { return report }
         let batch = retention.batch
-        // Live decisions: never the newest of a migration (its status page and `lastDecision` read it).
-        let newest = "id NOT IN (SELECT MAX(id) FROM decisions GROUP BY migration)"
-        if let cutoff = retention.cutoff(now: now) {
-            report.decisions += try deleteInBatches("""
-                DELETE FROM decisions WHERE id IN (SELECT id FROM decisions WHERE at < ?1 AND \(newest) LIMIT ?2)
-                """, key: .integer(cutoff), cap: nil, batch: batch, report: &report)
+        // Each group is walked on its index (decisions by migration, archived decisions by archive) up to a
+        // bound computed once: the newest id stays (live migrations), and a cap keeps the newest N.
+        let cutoff = retention.cutoff(now: now)
+        let live = try groups("SELECT migration, MAX(id), COUNT(*) FROM decisions GROUP BY migration")
+        for g in live {
+            if let cutoff {
+                report.decisions += try deleteInBatches("""
+                    DELETE FROM decisions WHERE id IN (SELECT id FROM decisions WHERE migration = ?2 AND id < ?3
+                        AND at < ?4 LIMIT ?1)
+                    """, [g.key, .integer(g.newest), .integer(cutoff)], batch: batch, report: &report)
+            }
+            if retention.maxDecisions > 0, g.count > retention.maxDecisions,
+               let bound = try boundary("SELECT id FROM decisions WHERE migration = ? ORDER BY id DESC LIMIT 1 OFFSET ?",
+                                        g.key, keep: retention.maxDecisions) {
+                report.decisions += try deleteInBatches("""
+                    DELETE FROM decisions WHERE id IN (SELECT id FROM decisions WHERE migration = ?2 AND id <= ?3 LIMIT ?1)
+                    """, [g.key, .integer(bound)], batch: batch, report: &report)
+            }
+        }
+        if let cutoff {
             report.archivedDecisions += try deleteInBatches("""
-                DELETE FROM archived_decisions WHERE id IN (SELECT id FROM archived_decisions WHERE at < ?1 LIMIT ?2)
-                """, key: .integer(cutoff), cap: nil, batch: batch, report: &report)
+                DELETE FROM archived_decisions WHERE id IN (SELECT id FROM archived_decisions WHERE at < ?2 LIMIT ?1)
+                """, [.integer(cutoff)], batch: batch, report: &report)
         }
         if retention.maxDecisions > 0 {
-            let cap = retention.maxDecisions
-            for name in try groups(over: cap, "SELECT migration FROM decisions GROUP BY migration HAVING COUNT(*) > ?") {
-                report.decisions += try deleteInBatches("""
-                    DELETE FROM decisions WHERE id IN (SELECT id FROM decisions WHERE migration = ?1 AND id <= (
-                        SELECT id FROM decisions WHERE migration = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?3) LIMIT ?2)
-                    """, key: name, cap: cap, batch: batch, report: &report)
-            }
-            let archives = try groups(over: cap,
-                                      "SELECT archive_id FROM archived_decisions GROUP BY archive_id HAVING COUNT(*) > ?")
-            for archive in archives {
+            let archives = try groups("SELECT archive_id, MAX(id), COUNT(*) FROM archived_decisions GROUP BY archive_id")
+            for g in archives where g.count > retention.maxDecisions {
+                guard let bound = try boundary(
+                    "SELECT id FROM archived_decisions WHERE archive_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?",
+                    g.key, keep: retention.maxDecisions) else { continue }
                 report.archivedDecisions += try deleteInBatches("""
-                    DELETE FROM archived_decisions WHERE id IN (SELECT id FROM archived_decisions WHERE archive_id = ?1
-                        AND id <= (SELECT id FROM archived_decisions WHERE archive_id = ?1 ORDER BY id DESC LIMIT 1
-                        OFFSET ?3) LIMIT ?2)
-                    """, key: archive, cap: cap, batch: batch, report: &report)
+                    DELETE FROM archived_decisions WHERE id IN (SELECT id FROM archived_decisions WHERE archive_id = ?2
+                        AND id <= ?3 LIMIT ?1)
+                    """, [g.key, .integer(bound)], batch: batch, report: &report)
             }
         }
         return report
     }
 
-    /// The keys (first column: a migration name or an archive id) of the groups `sql` finds above `cap`.
-    private func groups(over cap: Int, _ sql: String) throws -> [SQLiteValue] {
+    /// The groups `sql` lists: key (a migration name or an archive id), newest id, row count.
+    private func groups(_ sql: String) throws -> [(key: SQLiteValue, newest: Int64, count: Int)] {
         try withConnection("applyRetention") { db in
             let query = try db.prepare(sql)
-            try query.bind(.int(cap))
-            var keys: [SQLiteValue] = []
+            var result: [(key: SQLiteValue, newest: Int64, count: Int)] = []
             while try query.step() {
-                keys.append(sql.contains("archive_id") ? .integer(query.int64(at: 0)) : .text(query.text(at: 0)))
+                let key: SQLiteValue = sql.contains("archive_id") ? .integer(query.int64(at: 0)) : .text(query.text(at: 0))
+                result.append((key, query.int64(at: 1), query.int(at: 2)))
             }
-            return keys
+            return result
         }
     }
 
-    /// Runs `sql` (`?1` = `key`, `?2` = the batch size, `?3` = `cap` when given) until a batch deletes fewer
-    /// rows than the batch size: one transaction per batch, the lock released between batches.
-    private func deleteInBatches(_ sql: String, key: SQLiteValue, cap: Int?, batch: Int,
+    /// The id of the newest row a group loses under a cap of `keep` (the `keep + 1`-th newest), if any.
+    private func boundary(_ sql: String, _ key: SQLiteValue, keep: Int) throws -> Int64? {
+        try withConnection("applyRetention") { db in
+            let query = try db.prepare(sql)
+            try query.bind(key, .int(keep))
+            return try query.step() ? query.int64(at: 0) : nil
+        }
+    }
+
+    /// Runs `sql` (`?1` = the batch size, `?2`... = `parameters`) until a batch deletes fewer rows than the
+    /// batch size: one transaction per batch, the lock released between batches.
+    private func deleteInBatches(_ sql: String, _ parameters: [SQLiteValue], batch: Int,
                                  report: inout RetentionReport) throws -> Int {
         var total = 0
         while true {
@@ -169,7 +186,16 @@ extension SQLiteMigrationStore: MigrationArchive {
                 if !db.isAutocommit { try? db.exec("ROLLBACK") }
                 return try db.transaction { () throws -> Int in
                     let statement = try db.prepare(sql)
-                    if let cap { try statement.bind(key, .int(batch), .int(cap)) } else { try statement.bind(key, .int(batch)) }
+                    try statement.bind(Int64(batch), at: 1)
+                    for (i, value) in parameters.enumerated() {
+                        let index = Int32(i + 2)
+                        switch value {
+                        case .integer(let v): try statement.bind(v, at: index)
+                        case .real(let v): try statement.bind(v, at: index)
+                        case .text(let v): try statement.bind(v, at: index)
+                        case .null: try statement.bindNull(at: index)
+                        }
+                    }
                     try statement.step()
                     return Int(try db.scalarInt("SELECT changes()") ?? 0)
                 }
