@@ -43,7 +43,8 @@ extension InMemoryMigrationStore: MigrationArchive {
         }
     }
 
-    package func applyRetention(_ retention: HistoryRetention, now: Int64) throws -> RetentionReport {
+    package func applyRetention(_ retention: HistoryRetention, now: Int64,
+                                shouldContinue: () -> Bool) throws -> RetentionReport {
         var report = RetentionReport()
         guard !retention.keepsEverything else { return report }
         let cutoff = retention.cutoff(now: now)

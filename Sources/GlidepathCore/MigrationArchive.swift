@@ -122,8 +122,16 @@ package protocol MigrationArchive: AnyObject, Sendable {
     func archivedDecisions(archiveID: Int64, limit: Int) throws -> [Decision]
     /// Deletes decisions (live and archived) older than the retention's days or beyond its cap, in
     /// batches of `retention.batch` rows, each its own transaction; the newest decision of each migration
-    /// stays. `now` is wall ms.
-    func applyRetention(_ retention: HistoryRetention, now: Int64) throws -> RetentionReport
+    /// stays. `now` is wall ms. Stops between two batches once `shouldContinue` answers false (shutdown).
+    func applyRetention(_ retention: HistoryRetention, now: Int64,
+                        shouldContinue: () -> Bool) throws -> RetentionReport
+}
+
+extension MigrationArchive {
+    /// A whole retention pass.
+    package func applyRetention(_ retention: HistoryRetention, now: Int64) throws -> RetentionReport {
+        try applyRetention(retention, now: now, shouldContinue: { true })
+    }
 }
 
 /// The digest `ArchivedMigration.policyDigests` keeps of a policy's source text.

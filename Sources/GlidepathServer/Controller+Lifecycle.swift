@@ -98,10 +98,11 @@ extension Controller {
     /// One retention pass (the retention job runs it off the request and control paths). Failures are
     /// logged and counted; they change nothing.
     @discardableResult
-    package func applyRetention(_ retention: HistoryRetention) -> RetentionReport? {
+    package func applyRetention(_ retention: HistoryRetention,
+                                shouldContinue: () -> Bool = { true }) -> RetentionReport? {
         guard let archive, !retention.keepsEverything else { return nil }
         do {
-            let report = try archive.applyRetention(retention, now: time.read().wall)
+            let report = try archive.applyRetention(retention, now: time.read().wall, shouldContinue: shouldContinue)
             if report.decisions + report.archivedDecisions > 0 {
                 Log.event(.lifecycle, .info, "history retention deleted \(report.decisions) decision(s) and "
                     + "\(report.archivedDecisions) archived decision(s) in \(report.batches) batch(es)",

@@ -9,14 +9,15 @@ package final class RetentionJob: Sendable {
     private let worker: WorkerThread
 
     package init(controller: Controller, retention: HistoryRetention, period: Double = RetentionJob.defaultPeriod) {
-        worker = WorkerThread(name: "glidepath-retention", period: max(1, period)) { _ in
-            controller.applyRetention(retention)
+        worker = WorkerThread(name: "glidepath-retention", period: max(1, period)) { thread in
+            // A pass stops between two batches at shutdown; the next start carries on.
+            controller.applyRetention(retention, shouldContinue: { !thread.isStopping })
             return false
         }
     }
 
     package func start() { worker.start() }
 
-    /// Waits for a pass in progress to finish.
+    /// Stops; a pass in progress ends after its current batch.
     package func stop() { worker.stop() }
 }

@@ -111,7 +111,8 @@ extension SQLiteMigrationStore: MigrationArchive {
         }
     }
 
-    package func applyRetention(_ retention: HistoryRetention, now: Int64) throws -> RetentionReport {
+    package func applyRetention(_ retention: HistoryRetention, now: Int64,
+                                shouldContinue: () -> Bool) throws -> RetentionReport {
         var report = RetentionReport()
         guard !retention.keepsEverything else { return report }
         let batch = retention.batch
@@ -124,20 +125,20 @@ extension SQLiteMigrationStore: MigrationArchive {
                 report.decisions += try deleteInBatches("""
                     DELETE FROM decisions WHERE id IN (SELECT id FROM decisions WHERE migration = ?2 AND id < ?3
                         AND at < ?4 LIMIT ?1)
-                    """, [g.key, .integer(g.newest), .integer(cutoff)], batch: batch, report: &report)
+                    """, [g.key, .integer(g.newest), .integer(cutoff)], batch: batch, report: &report, shouldContinue)
             }
             if retention.maxDecisions > 0, g.count > retention.maxDecisions,
                let bound = try boundary("SELECT id FROM decisions WHERE migration = ? ORDER BY id DESC LIMIT 1 OFFSET ?",
                                         g.key, keep: retention.maxDecisions) {
                 report.decisions += try deleteInBatches("""
                     DELETE FROM decisions WHERE id IN (SELECT id FROM decisions WHERE migration = ?2 AND id <= ?3 LIMIT ?1)
-                    """, [g.key, .integer(bound)], batch: batch, report: &report)
+                    """, [g.key, .integer(bound)], batch: batch, report: &report, shouldContinue)
             }
         }
         if let cutoff {
             report.archivedDecisions += try deleteInBatches("""
                 DELETE FROM archived_decisions WHERE id IN (SELECT id FROM archived_decisions WHERE at < ?2 LIMIT ?1)
-                """, [.integer(cutoff)], batch: batch, report: &report)
+                """, [.integer(cutoff)], batch: batch, report: &report, shouldContinue)
         }
         if retention.maxDecisions > 0 {
             let archives = try groups("SELECT archive_id, MAX(id), COUNT(*) FROM archived_decisions GROUP BY archive_id")
@@ -148,7 +149,7 @@ extension SQLiteMigrationStore: MigrationArchive {
                 report.archivedDecisions += try deleteInBatches("""
                     DELETE FROM archived_decisions WHERE id IN (SELECT id FROM archived_decisions WHERE archive_id = ?2
                         AND id <= ?3 LIMIT ?1)
-                    """, [g.key, .integer(bound)], batch: batch, report: &report)
+                    """, [g.key, .integer(bound)], batch: batch, report: &report, shouldContinue)
             }
         }
         return report
@@ -179,9 +180,9 @@ extension SQLiteMigrationStore: MigrationArchive {
     /// Runs `sql` (`?1` = the batch size, `?2`... = `parameters`) until a batch deletes fewer rows than the
     /// batch size: one transaction per batch, the lock released between batches.
     private func deleteInBatches(_ sql: String, _ parameters: [SQLiteValue], batch: Int,
-                                 report: inout RetentionReport) throws -> Int {
+                                 report: inout RetentionReport, _ shouldContinue: () -> Bool) throws -> Int {
         var total = 0
-        while true {
+        while shouldContinue() {
             let n = try withConnection("applyRetention") { db -> Int in
                 if !db.isAutocommit { try? db.exec("ROLLBACK") }
                 return try db.transaction { () throws -> Int in
@@ -204,5 +205,6 @@ extension SQLiteMigrationStore: MigrationArchive {
             total += n
             if n < batch { return total }
         }
+        return total
     }
 }

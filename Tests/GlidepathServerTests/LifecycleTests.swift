@@ -24,8 +24,8 @@ final class ArchivingStore: MigrationStore, MigrationArchive, @unchecked Sendabl
     func archivedDecisions(archiveID: Int64, limit: Int) throws -> [Decision] {
         try inner.archivedDecisions(archiveID: archiveID, limit: limit)
     }
-    func applyRetention(_ retention: HistoryRetention, now: Int64) throws -> RetentionReport {
-        try inner.applyRetention(retention, now: now)
+    func applyRetention(_ retention: HistoryRetention, now: Int64, shouldContinue: () -> Bool) throws -> RetentionReport {
+        try inner.applyRetention(retention, now: now, shouldContinue: shouldContinue)
     }
 }
 

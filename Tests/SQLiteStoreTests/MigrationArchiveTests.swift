@@ -200,6 +200,22 @@ import Testing
         }
     }
 
+    @Test func aStoppedPassEndsBetweenBatches() throws {
+        try TempDirectory.with { directory in
+            let store = try SQLiteMigrationStore(path: directory.file("glidepath.db"))
+            defer { store.close() }
+            try MigrationArchiveContractTests.seed(store, "a", days: [0, 0, 0, 0, 0, 0, 0])
+            var batches = 0
+            let report = try store.applyRetention(HistoryRetention(days: 0, maxDecisions: 1, batch: 2),
+                                                  now: Fixture.t0, shouldContinue: {
+                batches += 1
+                return batches <= 2
+            })
+            #expect(report == RetentionReport(decisions: 4, archivedDecisions: 0, batches: 2))
+            #expect(try store.decisions(migration: "a", limit: 10).map(\.revision) == [7, 6, 5])
+        }
+    }
+
     @Test func outstandingNotificationsOfADeletedMigrationAreDropped() throws {
         try TempDirectory.with { directory in
             let store = try SQLiteMigrationStore(path: directory.file("glidepath.db"))
