@@ -52,6 +52,15 @@ package enum CLIFormat {
         return table(rows)
     }
 
+    /// The line above an archive's decisions (`history --archived`): which archive, when, in which state, who.
+    package static func archiveHeader(_ a: [String: Any]) -> String {
+        var s = "archive #\(number(a["archive"])) of \(a["migration"] as? String ?? "?"): deleted \(a["archivedAt"] as? String ?? "?")"
+        if let by = a["by"] as? String, !by.isEmpty { s += " by \(by)" }
+        s += ", \(a["state"] as? String ?? "?") at revision \(number(a["revision"]))"
+        s += " — \(a["reason"] as? String ?? "")\n"
+        return s
+    }
+
     /// `judge`, `operator`, or `operator alice@laptop` when the decision says who.
     package static func actor(_ d: [String: Any]) -> String {
         let actor = d["actor"] as? String ?? "?"

@@ -8,13 +8,15 @@ package enum Command: Equatable, Sendable {
     /// `--help`: the top-level text (nil) or a command's.
     case help(String?)
     case version
-    case serve(listen: String?, db: String?, policies: String?, logFormat: String?)
+    case serve(listen: String?, db: String?, policies: String?, logFormat: String?, lifecycle: ServeLifecycleOptions = .init())
     case apply(files: [String], server: String?, actor: String?)
     case lint(files: [String])
     case status(name: String?, json: Bool, server: String?)
     /// `status --watch [NAME] [--interval DURATION]`: the live view, redrawn every interval.
     case watch(name: String?, interval: TimeSpan, server: String?)
-    case history(name: String, limit: Int?, json: Bool, server: String?)
+    case history(name: String, limit: Int?, json: Bool, server: String?, archived: Bool = false)
+    /// `delete NAME [--reason TEXT]`: archive a promoted, rolled-back or paused migration.
+    case delete(name: String, reason: String?, server: String?, actor: String?)
     case action(OperatorAction, name: String, reason: String?, server: String?, actor: String?)
     /// `set-weight NAME PERCENT --reason TEXT`: an operator hold below the current step's weight.
     case setWeight(name: String, weight: Weight, reason: String, server: String?, actor: String?)
@@ -24,6 +26,20 @@ package enum Command: Equatable, Sendable {
     case simulate(SimulationOptions)
     /// `demo [--listen HOST:PORT] [--speed X] [--keep]`: the self-contained demo.
     case demo(DemoOptions)
+}
+
+/// `serve`'s lifecycle flags: `--prune`, `--history-days N`, `--history-max-decisions N` (checked by
+/// `ServeConfig.make`).
+package struct ServeLifecycleOptions: Equatable, Sendable {
+    package var prune = false
+    package var historyDays: String?
+    package var historyMaxDecisions: String?
+
+    package init(prune: Bool = false, historyDays: String? = nil, historyMaxDecisions: String? = nil) {
+        self.prune = prune
+        self.historyDays = historyDays
+        self.historyMaxDecisions = historyMaxDecisions
+    }
 }
 
 /// A command line that does not make sense (exit code 2), with the message to print.
@@ -43,11 +59,13 @@ package enum CommandLineArguments {
 
     static let specs: [String: Spec] = {
         var s: [String: Spec] = [
-            "serve": Spec(valueFlags: ["--listen", "--db", "--policies", "--log-format"], boolFlags: [], positional: 0...0),
+            "serve": Spec(valueFlags: ["--listen", "--db", "--policies", "--log-format", "--history-days",
+                                       "--history-max-decisions"], boolFlags: ["--prune"], positional: 0...0),
+            "delete": Spec(valueFlags: ["--server", "--reason", "--actor"], boolFlags: [], positional: 1...1),
             "apply": Spec(valueFlags: ["--server", "--actor"], boolFlags: [], positional: 1...Int.max),
             "lint": Spec(valueFlags: [], boolFlags: [], positional: 1...Int.max),
             "status": Spec(valueFlags: ["--server", "--interval"], boolFlags: ["--json", "--watch"], positional: 0...1),
-            "history": Spec(valueFlags: ["--server", "--limit"], boolFlags: ["--json"], positional: 1...1),
+            "history": Spec(valueFlags: ["--server", "--limit"], boolFlags: ["--json", "--archived"], positional: 1...1),
             "bucket": Spec(valueFlags: ["--migration", "--key", "--vectors"], boolFlags: [], positional: 0...0),
             "version": Spec(valueFlags: [], boolFlags: [], positional: 0...0),
             "simulate": Spec(valueFlags: ["--scenario", "--rate", "--runs", "--seed", "--judge", "--policy", "--horizon",
@@ -121,7 +139,11 @@ package enum CommandLineArguments {
         let server = values["--server"]
         switch command {
         case "serve": return .serve(listen: values["--listen"], db: values["--db"], policies: values["--policies"],
-                                    logFormat: values["--log-format"])
+                                    logFormat: values["--log-format"],
+                                    lifecycle: ServeLifecycleOptions(prune: flags.contains("--prune"),
+                                                                     historyDays: values["--history-days"],
+                                                                     historyMaxDecisions: values["--history-max-decisions"]))
+        case "delete": return .delete(name: positional[0], reason: values["--reason"], server: server, actor: values["--actor"])
         case "apply": return .apply(files: positional, server: server, actor: values["--actor"])
         case "lint": return .lint(files: positional)
         case "status":
@@ -144,7 +166,8 @@ package enum CommandLineArguments {
                 guard let n = Int(text), n >= 1 else { throw UsageError("history: --limit must be a positive integer, got \"\(text)\"") }
                 limit = n
             }
-            return .history(name: positional[0], limit: limit, json: flags.contains("--json"), server: server)
+            return .history(name: positional[0], limit: limit, json: flags.contains("--json"), server: server,
+                            archived: flags.contains("--archived"))
         case "bucket":
             if let text = values["--vectors"] {
                 guard values["--migration"] == nil, values["--key"] == nil else {

@@ -18,10 +18,13 @@ package enum HelpText {
       status [NAME] [--json]   migrations: state, step, weights, revision, what the judge says now
       status --watch [NAME]    a live view (--interval 2s): steps, bake countdown, verdict, last decision
       history NAME [--limit N] [--json]   the audit log, newest first
+      history NAME --archived  the audit log of a deleted migration (each time it was deleted)
     Operate:
       pause|resume|advance|promote|rollback|restart|back NAME [--reason TEXT] [--actor WHO]
       set-weight NAME PERCENT --reason TEXT [--actor WHO]
                                hold the candidate below the step's weight (paused) until resume
+      delete NAME [--reason TEXT] [--actor WHO]
+                               delete a promoted, rolled-back or paused migration (history archived)
     Tools:
       bucket --migration M --key K   the sticky bucket (0...9999) of a key
       bucket --vectors N       conformance vectors for the shims (JSON)
@@ -43,6 +46,7 @@ package enum HelpText {
         switch name {
         case "serve": return """
             Usage: glidepath serve [--listen HOST:PORT] [--db PATH] [--policies DIR] [--log-format text|json]
+                                   [--prune] [--history-days N] [--history-max-decisions N]
 
               --listen    address to listen on (default 127.0.0.1:8470); a non-loopback address needs
                           both GLIDEPATH_ADMIN_TOKEN and GLIDEPATH_INGEST_TOKEN
@@ -51,9 +55,16 @@ package enum HelpText {
                           an invalid file stops start-up
               --log-format text (default) or json: one JSON object per line with time, level, event
                           (decision, policy_applied, operator_action, rejected_batch, store_failure,
-                          store_recovered, notification_failure, gate, control_loop, quarantine,
+                          store_recovered, notification_failure, gate, control_loop, quarantine, lifecycle,
                           server),
                           message and the event's fields; also GLIDEPATH_LOG_FORMAT
+              --prune     delete migrations whose policy file is gone from --policies (GitOps); a live
+                          one (ramping, waiting) is rolled back instead and deleted at a later start
+              --history-days N
+                          delete decisions older than N days (default 90; 0 keeps them forever); the
+                          newest decision of each migration stays
+              --history-max-decisions N
+                          keep at most N decisions per migration and per archive (default 10000; 0: no cap)
 
             Environment: GLIDEPATH_WEBHOOK_SECRET signs webhooks (notify, gates) with HMAC-SHA256;
             GLIDEPATH_PUBLIC_URL is the controller's address as people reach it (linked in notifications).
@@ -78,7 +89,8 @@ package enum HelpText {
         case "apply": return "Usage: glidepath apply FILE... [--actor WHO] [--server URL]\n\n  Sends each policy to the server (PUT /v1/migrations/NAME), recording who applied it\n  (--actor, default $USER@hostname).\n"
         case "lint": return "Usage: glidepath lint FILE...\n\n  Checks policies without a server; prints file:line: path: message per problem.\n"
         case "status": return "Usage: glidepath status [NAME] [--json] [--server URL]\n       glidepath status --watch [NAME] [--interval DURATION] [--server URL]\n\n  Without NAME: every migration. With --json: the server's JSON. With --watch: redrawn in place every\n  --interval (default 2s, 1s to 1h) on a terminal; piped, a block of lines for each migration whose\n  view changed. Ctrl-C stops it.\n"
-        case "history": return "Usage: glidepath history NAME [--limit N] [--json] [--server URL]\n\n  The decisions of a migration, newest first.\n"
+        case "history": return "Usage: glidepath history NAME [--limit N] [--json] [--archived] [--server URL]\n\n  The decisions of a migration, newest first. With --archived: those of the deleted migrations of\n  that name, newest deletion first, each under a line saying when, by whom and in which state\n  (--limit applies to each).\n"
+        case "delete": return "Usage: glidepath delete NAME [--reason TEXT] [--actor WHO] [--server URL]\n\n  Deletes a promoted, rolled-back or paused migration (DELETE /v1/migrations/NAME): its weights\n  answer 404, its series leave /metrics, its decisions move to the archive (glidepath history NAME\n  --archived). A ramping or waiting one is refused (409): pause it, roll it back or let it finish.\n  Shims keep the last weights they saw (fail static); see the README before deleting a promoted\n  or paused migration that shims still poll.\n"
         case "bucket": return "Usage: glidepath bucket --migration M --key K\n       glidepath bucket --vectors N\n\n  Prints the sticky bucket (0...9999); a key routes to the candidate iff bucket < weight×100.\n  --vectors N prints a JSON array of the protocol's 5 vectors plus N generated ones\n  ({migration, key, fnv1a64, bucket}), the same on every run: the shims' conformance file.\n"
         case "version": return "Usage: glidepath version\n"
         case "simulate": return """

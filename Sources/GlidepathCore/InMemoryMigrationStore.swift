@@ -18,6 +18,8 @@ package final class InMemoryMigrationStore: MigrationStore, NotificationOutbox {
     struct Contents {
         var entries: [String: Entry] = [:]
         var outbox = InMemoryOutbox()
+        /// Deleted migrations, oldest first, each with its decisions (oldest first).
+        var archives: [(record: ArchivedMigration, decisions: [Decision])] = []
     }
 
     let contents = Mutex(Contents())

@@ -9,6 +9,8 @@ package struct MigrationStoreError: Error, Hashable, Sendable, CustomStringConve
         case duplicatePolicyVersion
         /// `status.policyVersion` is not stored and the change carries no source for it.
         case missingPolicyVersion
+        /// The migration to archive is not stored.
+        case unknownMigration
     }
 
     package var code: Code

@@ -149,7 +149,9 @@ package final class Controller: @unchecked Sendable {
                                                   by: actor))
         }
         guard let old = table.entries[name] else {
-            let t = StateMachine.start(policy: policy, policyVersion: 1, now: now.steady)
+            var t = StateMachine.start(policy: policy, policyVersion: 1, now: now.steady)
+            t.decision.revision = try firstRevision(name)
+            t.status.revision = t.decision.revision
             return (.created, try commitLocked(t, policy: policy, policySource: policySource, newPolicy: true, at: now,
                                                   by: actor))
         }

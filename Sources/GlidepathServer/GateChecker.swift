@@ -42,6 +42,12 @@ package final class GateChecker: @unchecked Sendable {
         lock.withLock { answers[key.migration].flatMap { $0.key == key ? $0.answer : nil } }
     }
 
+    /// Forgets a migration's last answer (it was deleted). A question still out lands later and is
+    /// never read: answers match on revision, and a migration applied again continues above it.
+    package func forget(migration: String) {
+        lock.withLock { answers[migration] = nil }
+    }
+
     /// Whether a question of `migration` is out.
     package func isAsking(_ migration: String) -> Bool { lock.withLock { inFlight.contains(migration) } }
 

@@ -60,6 +60,15 @@ final class MigrationTable: @unchecked Sendable {
         publishEvidence(e)
     }
 
+    /// Forgets a migration (deleted): its entry, quarantine record, served document and evidence labels.
+    /// The caller removes its series from the registry.
+    func remove(_ name: String) {
+        entries[name] = nil
+        broken[name] = nil
+        evidenceLabels[name] = nil
+        servedLock.withLock { servedTable[name] = nil }
+    }
+
     /// Quarantines a stored migration this build cannot decode.
     func installBroken(_ b: BrokenMigration) {
         broken[b.name] = b

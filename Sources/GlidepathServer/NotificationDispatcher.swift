@@ -138,7 +138,9 @@ package final class NotificationDispatcher: @unchecked Sendable {
         }
         lock.withLock {
             lastTrim = now
-            for name in pendingNames.subtracting(result.outstanding.keys) { metrics.pending.set(0, labels: [name]) }
+            for name in pendingNames.subtracting(result.outstanding.keys) {
+                if metrics.isForgotten(name) { pendingNames.remove(name) } else { metrics.pending.set(0, labels: [name]) }
+            }
             for (name, n) in result.outstanding { metrics.pending.set(Double(n), labels: [name]) }
             pendingNames.formUnion(result.outstanding.keys)
         }

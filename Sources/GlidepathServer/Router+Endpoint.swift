@@ -13,6 +13,8 @@ enum Endpoint: Equatable {
     case observations(String)
     case decisions(String)
     case action(OperatorAction, String)
+    /// `GET /v1/archive/{name}`: the deleted migrations of a name with their decisions.
+    case archive(String)
 
     /// Who may call an endpoint with a method.
     enum Access { case open, ingest, admin }
@@ -33,6 +35,8 @@ enum Endpoint: Equatable {
             }
         case 3 where parts[1] == "v1" && parts[2] == "migrations":
             return .list
+        case 4 where parts[1] == "v1" && parts[2] == "archive" && !parts[3].isEmpty:
+            return .archive(HTTPRequest.decodedSegment(parts[3]))
         case 3 where parts[1] == "migrations" && !parts[2].isEmpty:
             return .migrationPage(HTTPRequest.decodedSegment(parts[2]))
         case 4 where parts[1] == "v1" && parts[2] == "migrations" && !parts[3].isEmpty:
@@ -64,13 +68,14 @@ enum Endpoint: Equatable {
         case .observations: "/v1/migrations/{name}/observations"
         case .decisions: "/v1/migrations/{name}/decisions"
         case .action(let action, _): "/v1/migrations/{name}/\(action.rawValue)"
+        case .archive: "/v1/archive/{name}"
         }
     }
 
     /// The methods allowed, as the `Allow` header lists them (HEAD is allowed wherever GET is).
     var allow: String {
         switch self {
-        case .migration: "GET, PUT"
+        case .migration: "GET, PUT, DELETE"
         case .observations, .action: "POST"
         default: "GET"
         }
@@ -78,7 +83,7 @@ enum Endpoint: Equatable {
 
     func allows(_ method: String) -> Bool {
         switch self {
-        case .migration: method == "GET" || method == "PUT"
+        case .migration: method == "GET" || method == "PUT" || method == "DELETE"
         case .observations, .action: method == "POST"
         default: method == "GET"
         }
@@ -87,9 +92,9 @@ enum Endpoint: Equatable {
     /// The token `method` needs here (an allowed method).
     func access(_ method: String) -> Access {
         switch self {
-        case .migration: method == "PUT" ? .admin : .open
+        case .migration: method == "GET" ? .open : .admin
         case .observations: .ingest
-        case .decisions, .action: .admin
+        case .decisions, .action, .archive: .admin
         default: .open
         }
     }
@@ -109,7 +114,7 @@ enum Endpoint: Equatable {
     /// worker thread, so the event loop keeps serving weights and observations meanwhile.
     func blocks(_ method: String) -> Bool {
         switch self {
-        case .migration, .list, .decisions, .action, .overviewPage, .migrationPage: true
+        case .migration, .list, .decisions, .action, .overviewPage, .migrationPage, .archive: true
         default: false
         }
     }

@@ -88,7 +88,13 @@ package final class Router: Sendable {
         case .list: response = listMigrations()
         case .overviewPage: response = overviewPage(r)
         case .migrationPage(let name): response = migrationPage(name, r)
-        case .migration(let name): response = r.method == "PUT" ? putMigration(name, r) : getMigration(name)
+        case .migration(let name):
+            switch r.method {
+            case "PUT": response = putMigration(name, r)
+            case "DELETE": response = deleteMigration(name, r)
+            default: response = getMigration(name)
+            }
+        case .archive(let name): response = archived(name, r)
         case .weights(let name): response = weights(name, r)
         case .observations(let name): response = observations(name, r)
         case .decisions(let name): response = decisions(name, r)

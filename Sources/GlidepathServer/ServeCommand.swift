@@ -46,20 +46,7 @@ package enum ServeCommand {
         do {
             let n = try controller.load()
             Log.info("restored \(n) migration(s) from \(config.databasePath)")
-            for f in files {
-                guard case .success(let p) = f.result else { continue }
-                // One policy the current state refuses (or a store that fails now) must not stop the others.
-                do {
-                    let (outcome, _) = try controller.apply(policySource: f.source, name: p.migration)
-                    Log.event(.policyApplied, .info, "policy \(f.path): migration \(p.migration) \(outcome.rawValue)",
-                              [("migration", .string(p.migration)), ("file", .string(f.path)),
-                               ("outcome", .string(outcome.rawValue))])
-                } catch {
-                    Log.event(.policyApplied, .error, "policy \(f.path): migration \(p.migration) not applied: "
-                        + error.message, [("migration", .string(p.migration)), ("file", .string(f.path)),
-                                          ("outcome", .string("refused")), ("detail", .string(error.message))])
-                }
-            }
+            controller.applyPolicyFiles(files, directory: config.policiesDirectory, prune: config.prune)
         } catch {
             Log.error("start-up failed: \(error)")
             store.close()
@@ -88,6 +75,9 @@ package enum ServeCommand {
         let dispatcher = NotificationDispatcher(outbox: store, transport: transport, config: config.webhooks,
                                                 metrics: controller.notificationMetrics, time: time)
         dispatcher.start()
+        // History retention: off the request and control paths, in short batched transactions.
+        let retention = RetentionJob(controller: controller, retention: config.retention)
+        retention.start()
         Log.info("glidepath \(ServerMetrics.version) listening on \(config.host):\(port), "
             + "\(controller.allEntries().count) migration(s), db \(config.databasePath), "
             + "admin token \(config.adminToken == nil ? "off" : "on"), ingest token \(config.ingestToken == nil ? "off" : "on")")
@@ -96,6 +86,7 @@ package enum ServeCommand {
         while sigwait(&signals, &received) != 0 {}
         Log.info("signal \(received): stopping the control loop, finishing in-flight requests")
         loop.stop()
+        retention.stop()
         server.shutdown()
         dispatcher.stop()
         transport.close()

@@ -14,14 +14,21 @@ package struct ServeConfig: Sendable, Equatable {
     package var logFormat: LogFormat = .text
     /// `GLIDEPATH_WEBHOOK_SECRET` (signs webhooks) and `GLIDEPATH_PUBLIC_URL` (links in notifications).
     package var webhooks = WebhookConfig()
+    /// `--prune`: delete migrations whose policy file is gone from the policies folder (at start).
+    package var prune = false
+    /// `--history-days` and `--history-max-decisions`: how long decisions are kept.
+    package var retention = HistoryRetention()
 
     package init() {}
 
     /// Builds the config from `serve`'s flags and the environment, and refuses an unsafe setup: listening
     /// beyond loopback without both tokens would let anyone on the network move traffic.
     package static func make(listen: String?, db: String?, policies: String?, logFormat: String? = nil,
+                            prune: Bool = false, historyDays: String? = nil, historyMaxDecisions: String? = nil,
                             environment: [String: String]) throws(ConfigError) -> ServeConfig {
         var c = ServeConfig()
+        c.prune = prune
+        c.retention = try retention(days: historyDays, maxDecisions: historyMaxDecisions)
         if let listen {
             let (host, port) = try parseListen(listen)
             c.host = host
@@ -46,6 +53,26 @@ package struct ServeConfig: Sendable, Equatable {
                 + "and GLIDEPATH_INGEST_TOKEN set; set both tokens or listen on 127.0.0.1")
         }
         return c
+    }
+
+    /// `--history-days N` (0...36500, 0 keeps forever) and `--history-max-decisions N` (0...100000000, 0 no cap).
+    package static func retention(days: String?, maxDecisions: String?) throws(ConfigError) -> HistoryRetention {
+        var r = HistoryRetention()
+        if let days {
+            guard let n = Int(days), (0...HistoryRetention.maxDays).contains(n) else {
+                throw ConfigError(message: "--history-days must be a whole number of days from 0 (keep forever) to "
+                    + "\(HistoryRetention.maxDays), got \"\(days)\"")
+            }
+            r.days = n
+        }
+        if let maxDecisions {
+            guard let n = Int(maxDecisions), (0...HistoryRetention.maxDecisionsLimit).contains(n) else {
+                throw ConfigError(message: "--history-max-decisions must be a whole number from 0 (no cap) to "
+                    + "\(HistoryRetention.maxDecisionsLimit), got \"\(maxDecisions)\"")
+            }
+            r.maxDecisions = n
+        }
+        return r
     }
 
     /// `HOST:PORT`, `[v6]:PORT` or `:PORT` (loopback).

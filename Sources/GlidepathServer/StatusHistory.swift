@@ -76,6 +76,11 @@ package final class StatusHistory: @unchecked Sendable {
         ring.append(counts, at: now, keep: keep, capacity: capacity)
     }
 
+    /// Forgets a migration's samples (it was deleted).
+    package func remove(migration: String) {
+        lock.withLock { rings[migration] = nil }
+    }
+
     /// The samples of `migration`, oldest first (empty when it has none).
     package func samples(migration: String) -> [HistorySample] {
         lock.withLock { rings[migration]?.storage ?? [] }

@@ -62,6 +62,20 @@ package final class MetricRegistry: @unchecked Sendable {
         return out
     }
 
+    /// Removes, from every family with a label `name`, the series whose `name` is `value` (a deleted
+    /// migration's series, in families registered later too). Returns how many families had that label.
+    @discardableResult
+    package func removeSeries(label name: String, value: String) -> Int {
+        let families = state.withLock { $0.sorted }
+        var n = 0
+        for family in families {
+            guard let index = family.labelNames.firstIndex(of: name) else { continue }
+            family.removeAll { $0[index] == value }
+            n += 1
+        }
+        return n
+    }
+
     /// Finds or creates the family under the registry lock; `resolve` gets the existing family (if any)
     /// and returns it typed, a new one, or nil for a kind mismatch.
     private func register<Family: RegisteredFamily>(

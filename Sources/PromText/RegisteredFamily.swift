@@ -5,6 +5,8 @@ protocol RegisteredFamily: AnyObject, Sendable {
     var labelNames: [String] { get }
     /// Appends the family's lines; nothing at all when it has no series.
     func render(into out: inout [UInt8])
+    /// Removes every series whose label values match.
+    func removeAll(where shouldRemove: @Sendable ([String]) -> Bool)
 }
 
 extension RegisteredFamily {

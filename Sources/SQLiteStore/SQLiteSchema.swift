@@ -96,6 +96,47 @@ package enum SQLiteSchema {
             ALTER TABLE migrations ADD COLUMN held_weight_bp INTEGER
                 CHECK (held_weight_bp IS NULL OR (held_weight_bp >= 0 AND held_weight_bp <= 10000));
             """),
+        SchemaMigration(id: 6, name: "archive", sql: """
+            -- Deleted migrations (DELETE /v1/migrations/{name}): one row per delete, several per name told apart
+            -- by id and archived_at; their decisions move to archived_decisions in the delete's transaction.
+            -- revision is kept so a migration applied again under the name continues above it.
+            CREATE TABLE archived_migrations (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                name TEXT NOT NULL,
+                archived_at INTEGER NOT NULL,
+                phase TEXT NOT NULL,
+                step INTEGER NOT NULL,
+                revision INTEGER NOT NULL,
+                policy_version INTEGER NOT NULL,
+                policy_source TEXT NOT NULL,
+                -- Space-separated SHA-256 (hex) of every policy version: serve does not bring the migration back
+                -- from a policy file whose text is one of them.
+                policy_digests TEXT NOT NULL,
+                actor_name TEXT,
+                reason TEXT NOT NULL
+            );
+            CREATE INDEX archived_migrations_by_name ON archived_migrations (name, id);
+            CREATE TABLE archived_decisions (
+                id INTEGER PRIMARY KEY,
+                archive_id INTEGER NOT NULL REFERENCES archived_migrations (id),
+                at INTEGER NOT NULL,
+                revision INTEGER NOT NULL,
+                action TEXT NOT NULL,
+                from_step INTEGER NOT NULL,
+                to_step INTEGER NOT NULL,
+                baseline TEXT NOT NULL,
+                candidate TEXT NOT NULL,
+                candidate_bp INTEGER NOT NULL,
+                actor TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                evidence TEXT NOT NULL,
+                actor_name TEXT
+            );
+            CREATE INDEX archived_decisions_by_archive ON archived_decisions (archive_id, id);
+            -- Retention deletes by age across all migrations.
+            CREATE INDEX decisions_by_at ON decisions (at);
+            CREATE INDEX archived_decisions_by_at ON archived_decisions (at);
+            """),
     ]
 
     /// Creates `schema_migrations` if needed and applies every migration not yet recorded there,

@@ -85,3 +85,42 @@ enum ClientCommands {
         }
     }
 }
+
+/// `delete` and `history --archived`.
+extension ClientCommands {
+    static func delete(_ name: String, reason: String?, client: AdminClient) -> Int32 {
+        let body = reason.map { Array(JSON.object([("reason", .string($0))]).rendered.utf8) } ?? []
+        do {
+            let a = try client.call("DELETE", "/v1/migrations/\(AdminClient.escape(name))", body: body)
+                as? [String: Any] ?? [:]
+            StandardStreams.write("\(name): deleted (was \(a["state"] as? String ?? "?") at revision "
+                + "\(CLIFormat.number(a["revision"]))); archived as #\(CLIFormat.number(a["archive"])) with "
+                + "\(CLIFormat.number(a["decisionCount"])) decision(s): glidepath history \(name) --archived\n")
+            return 0
+        } catch {
+            StandardStreams.writeError("glidepath delete: \(error)\n")
+            return 1
+        }
+    }
+
+    static func archivedHistory(_ name: String, limit: Int?, json: Bool, client: AdminClient) -> Int32 {
+        do {
+            let path = "/v1/archive/\(AdminClient.escape(name))" + (limit.map { "?limit=\($0)" } ?? "")
+            let archives = try client.call("GET", path) as? [[String: Any]] ?? []
+            if json {
+                let data = try JSONSerialization.data(withJSONObject: archives, options: [.prettyPrinted, .sortedKeys])
+                StandardStreams.write(String(decoding: data, as: UTF8.self) + "\n")
+                return 0
+            }
+            for (i, a) in archives.enumerated() {
+                if i > 0 { StandardStreams.write("\n") }
+                StandardStreams.write(CLIFormat.archiveHeader(a))
+                StandardStreams.write(CLIFormat.historyLines(a["decisions"] as? [[String: Any]] ?? []))
+            }
+            return 0
+        } catch {
+            StandardStreams.writeError("glidepath history: \(error)\n")
+            return 1
+        }
+    }
+}

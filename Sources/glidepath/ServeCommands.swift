@@ -4,9 +4,11 @@ import GlidepathServer
 /// `glidepath serve`.
 enum ServeCommands {
     static func serve(listen: String?, db: String?, policies: String?, logFormat: String?,
-                      environment: [String: String]) -> Int32 {
+                      lifecycle: ServeLifecycleOptions, environment: [String: String]) -> Int32 {
         let config: ServeConfig
         do { config = try ServeConfig.make(listen: listen, db: db, policies: policies, logFormat: logFormat,
+                                          prune: lifecycle.prune, historyDays: lifecycle.historyDays,
+                                          historyMaxDecisions: lifecycle.historyMaxDecisions,
                                           environment: environment) } catch {
             StandardStreams.writeError("glidepath serve: \(error.message)\n")
             return 1

@@ -17,8 +17,9 @@ switch command {
 case .help(nil): StandardStreams.write(HelpText.topLevel); code = 0
 case .help(let name?): StandardStreams.write(HelpText.command(name)); code = 0
 case .version: StandardStreams.write("glidepath \(ServerMetrics.version)\n"); code = 0
-case .serve(let listen, let db, let policies, let logFormat):
-    code = ServeCommands.serve(listen: listen, db: db, policies: policies, logFormat: logFormat, environment: environment)
+case .serve(let listen, let db, let policies, let logFormat, let lifecycle):
+    code = ServeCommands.serve(listen: listen, db: db, policies: policies, logFormat: logFormat, lifecycle: lifecycle,
+                               environment: environment)
 case .lint(let files): code = LocalCommands.lint(files)
 case .bucket(let migration, let key): code = LocalCommands.bucket(migration: migration, key: key)
 case .bucketVectors(let count): code = LocalCommands.bucketVectors(count: count)
@@ -31,8 +32,14 @@ case .status(let name, let json, let server):
     code = ClientCommands.status(name, json: json, client: AdminClient(server: server, environment: environment))
 case .watch(let name, let interval, let server):
     code = WatchCommand.run(name, interval: interval, client: AdminClient(server: server, environment: environment))
-case .history(let name, let limit, let json, let server):
-    code = ClientCommands.history(name, limit: limit, json: json, client: AdminClient(server: server, environment: environment))
+case .history(let name, let limit, let json, let server, let archived):
+    let client = AdminClient(server: server, environment: environment)
+    code = archived ? ClientCommands.archivedHistory(name, limit: limit, json: json, client: client)
+                    : ClientCommands.history(name, limit: limit, json: json, client: client)
+case .delete(let name, let reason, let server, let actor):
+    code = ClientCommands.delete(name, reason: reason,
+                                 client: AdminClient(server: server, environment: environment, actor: actor,
+                                                     hostname: AdminClient.localHostname()))
 case .action(let action, let name, let reason, let server, let actor):
     code = ClientCommands.act(action, name, reason: reason,
                               client: AdminClient(server: server, environment: environment, actor: actor,

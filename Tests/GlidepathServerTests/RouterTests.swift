@@ -275,9 +275,9 @@ import Testing
         let nf = w.router.handle(Fixture.request("GET", "/nope"))
         #expect(nf.status == 404)
         #expect(nf.text == #"{"error":"no such endpoint: /nope"}"#)
-        let wrong = w.router.handle(Fixture.request("DELETE", "/v1/migrations/x"))
+        let wrong = w.router.handle(Fixture.request("PATCH", "/v1/migrations/x"))
         #expect(wrong.status == 405)
-        #expect(wrong.headers["Allow"] == "GET, PUT")
+        #expect(wrong.headers["Allow"] == "GET, PUT, DELETE")
         #expect(w.router.handle(Fixture.request("POST", "/v1/migrations/x/weights")).headers["Allow"] == "GET")
         #expect(w.controller.metrics.httpRequests.value(labels: ["other", "404"]) == 1)
     }
@@ -305,7 +305,14 @@ import Testing
         HeadCase(method: "GET", target: "/v1/migrations/m", expected: -1),
         HeadCase(method: "GET", target: "/nope", expected: 404),
         HeadCase(method: "POST", target: "/nope", length: 900_000, expected: 404),
-        HeadCase(method: "DELETE", target: "/v1/migrations/m", expected: 405),
+        HeadCase(method: "PATCH", target: "/v1/migrations/m", expected: 405),
+        HeadCase(method: "DELETE", target: "/v1/migrations/m", length: 20, expected: 401),
+        HeadCase(method: "DELETE", target: "/v1/migrations/m", headers: Fixture.admin, expected: -1),
+        HeadCase(method: "DELETE", target: "/v1/migrations/m", headers: Fixture.admin, length: (1 << 20) + 1,
+                 expected: 413),
+        HeadCase(method: "GET", target: "/v1/archive/m", expected: 401),
+        HeadCase(method: "GET", target: "/v1/archive/m", headers: Fixture.admin, expected: -1),
+        HeadCase(method: "POST", target: "/v1/archive/m", headers: Fixture.admin, expected: 405),
         HeadCase(method: "POST", target: "/v1/migrations/m/weights", length: 10, expected: 405),
         HeadCase(method: "PUT", target: "/v1/migrations/m", length: 900_000, expected: 401),
         HeadCase(method: "PUT", target: "/v1/migrations/m", headers: [("Authorization", "Bearer ingest-secret")],

@@ -38,3 +38,28 @@ import Testing
         #expect(throws: ConfigError.self) { try ServeConfig.parseListen(text) }
     }
 }
+
+/// `serve --prune`, `--history-days`, `--history-max-decisions`.
+@Suite struct ServeLifecycleConfigTests {
+    @Test func retentionDefaultsToNinetyDaysAndTenThousandDecisions() throws {
+        let c = try ServeConfig.make(listen: nil, db: nil, policies: nil, environment: [:])
+        #expect(c.retention == HistoryRetention(days: 90, maxDecisions: 10_000))
+        #expect(!c.prune)
+        let set = try ServeConfig.make(listen: nil, db: nil, policies: nil, prune: true, historyDays: "0",
+                                       historyMaxDecisions: "0", environment: [:])
+        #expect(set.prune)
+        #expect(set.retention.keepsEverything)
+    }
+
+    @Test(arguments: [
+        ("-1", nil, "--history-days must be a whole number of days from 0 (keep forever) to 36500, got \"-1\""),
+        ("7d", nil, "--history-days must be a whole number of days from 0 (keep forever) to 36500, got \"7d\""),
+        (nil, "1e3", "--history-max-decisions must be a whole number from 0 (no cap) to 100000000, got \"1e3\""),
+    ] as [(String?, String?, String)])
+    func badRetentionFlagsAreRefused(days: String?, max: String?, message: String) {
+        #expect(throws: ConfigError(message: message)) {
+            try ServeConfig.make(listen: nil, db: nil, policies: nil, historyDays: days, historyMaxDecisions: max,
+                                 environment: [:])
+        }
+    }
+}

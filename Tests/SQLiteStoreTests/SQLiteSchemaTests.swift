@@ -22,14 +22,17 @@ import Testing
             let path = directory.file("glidepath.db")
             try SQLiteMigrationStore(path: path).close()
             let reader = try SQLiteConnection(path: path, flags: [.readOnly])
-            #expect(try records(reader) == ["1 create-store-tables 1", "2 step-started-wall 1", "3 decision-actor-name 1", "4 notification-outbox 1", "5 held-weight 1"])
+            #expect(try records(reader) == ["1 create-store-tables 1", "2 step-started-wall 1", "3 decision-actor-name 1", "4 notification-outbox 1", "5 held-weight 1", "6 archive 1"])
             let appliedAt = try reader.scalarInt("SELECT applied_at FROM schema_migrations WHERE id = 1")
-            #expect(try tables(reader) == ["decisions", "decisions_by_migration", "judge_state", "migrations",
+            #expect(try tables(reader) == ["archived_decisions", "archived_decisions_by_archive",
+                                           "archived_decisions_by_at", "archived_migrations",
+                                           "archived_migrations_by_name", "decisions", "decisions_by_at",
+                                           "decisions_by_migration", "judge_state", "migrations",
                                            "notification_outbox", "notification_outbox_due", "policy_versions",
                                            "schema_migrations"])
 
             try SQLiteMigrationStore(path: path).close()
-            #expect(try records(reader) == ["1 create-store-tables 1", "2 step-started-wall 1", "3 decision-actor-name 1", "4 notification-outbox 1", "5 held-weight 1"])
+            #expect(try records(reader) == ["1 create-store-tables 1", "2 step-started-wall 1", "3 decision-actor-name 1", "4 notification-outbox 1", "5 held-weight 1", "6 archive 1"])
             #expect(try reader.scalarInt("SELECT applied_at FROM schema_migrations WHERE id = 1") == appliedAt)
         }
     }
