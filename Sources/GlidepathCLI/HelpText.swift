@@ -8,6 +8,7 @@ package enum HelpText {
 
     Server:
       serve [--listen HOST:PORT] [--db PATH] [--policies DIR] [--log-format text|json]
+            [--tls-terminated-by-proxy]
                                run the controller
       demo [--listen HOST:PORT] [--speed X] [--keep]
                                a one-minute demo: a healthy candidate promoted, a faulty one rolled back
@@ -43,6 +44,7 @@ package enum HelpText {
         switch name {
         case "serve": return """
             Usage: glidepath serve [--listen HOST:PORT] [--db PATH] [--policies DIR] [--log-format text|json]
+                                   [--tls-terminated-by-proxy]
 
               --listen    address to listen on (default 127.0.0.1:8470); a non-loopback address needs
                           both GLIDEPATH_ADMIN_TOKEN and GLIDEPATH_INGEST_TOKEN
@@ -54,6 +56,11 @@ package enum HelpText {
                           store_recovered, notification_failure, gate, control_loop, quarantine,
                           server),
                           message and the event's fields; also GLIDEPATH_LOG_FORMAT
+              --tls-terminated-by-proxy
+                          clients reach this address only through a TLS proxy (README "Across the
+                          network"); silences the start-up WARNING that a non-loopback --listen
+                          without it prints (bearer tokens in plaintext); also
+                          GLIDEPATH_TLS_TERMINATED_BY_PROXY=1
 
             Environment: GLIDEPATH_WEBHOOK_SECRET signs webhooks (notify, gates) with HMAC-SHA256;
             GLIDEPATH_PUBLIC_URL is the controller's address as people reach it (linked in notifications).

@@ -14,12 +14,16 @@ package struct ServeConfig: Sendable, Equatable {
     package var logFormat: LogFormat = .text
     /// `GLIDEPATH_WEBHOOK_SECRET` (signs webhooks) and `GLIDEPATH_PUBLIC_URL` (links in notifications).
     package var webhooks = WebhookConfig()
+    /// `--tls-terminated-by-proxy` or `GLIDEPATH_TLS_TERMINATED_BY_PROXY=1`: the operator says clients reach a
+    /// non-loopback listener only through a TLS proxy, which silences the plaintext warning.
+    package var tlsTerminatedByProxy = false
 
     package init() {}
 
     /// Builds the config from `serve`'s flags and the environment, and refuses an unsafe setup: listening
     /// beyond loopback without both tokens would let anyone on the network move traffic.
     package static func make(listen: String?, db: String?, policies: String?, logFormat: String? = nil,
+                            tlsTerminatedByProxy: Bool = false,
                             environment: [String: String]) throws(ConfigError) -> ServeConfig {
         var c = ServeConfig()
         if let listen {
@@ -38,6 +42,8 @@ package struct ServeConfig: Sendable, Equatable {
         c.adminToken = environment["GLIDEPATH_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         c.ingestToken = environment["GLIDEPATH_INGEST_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         c.webhooks = WebhookConfig.from(environment: environment)
+        let tlsFromEnvironment = try flag(environment, "GLIDEPATH_TLS_TERMINATED_BY_PROXY")
+        c.tlsTerminatedByProxy = tlsTerminatedByProxy || tlsFromEnvironment
         if let base = c.webhooks.publicURL, case .failure(let e) = WebhookURL.parse(base) {
             throw ConfigError(message: "GLIDEPATH_PUBLIC_URL \(e.message)")
         }

@@ -4,10 +4,10 @@ import GlidepathServer
 /// `glidepath serve`.
 enum ServeCommands {
     static func serve(listen: String?, db: String?, policies: String?, logFormat: String?,
-                      environment: [String: String]) -> Int32 {
+                      tlsTerminatedByProxy: Bool = false, environment: [String: String]) -> Int32 {
         let config: ServeConfig
         do { config = try ServeConfig.make(listen: listen, db: db, policies: policies, logFormat: logFormat,
-                                          environment: environment) } catch {
+                                          tlsTerminatedByProxy: tlsTerminatedByProxy, environment: environment) } catch {
             StandardStreams.writeError("glidepath serve: \(error.message)\n")
             return 1
         }
