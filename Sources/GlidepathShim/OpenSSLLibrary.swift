@@ -15,6 +15,7 @@ struct OpenSSLLibrary: @unchecked Sendable {
     let contextLoadVerifyLocations: @convention(c) (Handle?, UnsafePointer<CChar>?, UnsafePointer<CChar>?) -> Int32
     let contextSetVerify: @convention(c) (Handle?, Int32, OpaquePointer?) -> Void
     let contextControl: @convention(c) (Handle?, Int32, Int, UnsafeMutableRawPointer?) -> Int
+    let contextSetOptions: @convention(c) (Handle?, UInt64) -> UInt64
     let sslNew: @convention(c) (Handle?) -> Handle?
     let sslFree: @convention(c) (Handle?) -> Void
     let sslSetFD: @convention(c) (Handle?, Int32) -> Int32
@@ -40,6 +41,7 @@ struct OpenSSLLibrary: @unchecked Sendable {
     static let SSL_CTRL_SET_TLSEXT_HOSTNAME: Int32 = 55
     static let TLSEXT_NAMETYPE_host_name = 0
     static let X509_V_OK = 0
+    static let SSL_OP_IGNORE_UNEXPECTED_EOF: UInt64 = 1 << 7
 
     /// Loaded once per process; the error says which library or symbol was missing.
     static let shared: Result<OpenSSLLibrary, ShimConfigurationError> = load()
@@ -68,6 +70,8 @@ struct OpenSSLLibrary: @unchecked Sendable {
                 ?? { _, _, _ in },
             contextControl: symbol("SSL_CTX_ctrl",
                 as: (@convention(c) (Handle?, Int32, Int, UnsafeMutableRawPointer?) -> Int).self) ?? { _, _, _, _ in 0 },
+            contextSetOptions: symbol("SSL_CTX_set_options", as: (@convention(c) (Handle?, UInt64) -> UInt64).self)
+                ?? { _, _ in 0 },
             sslNew: symbol("SSL_new", as: (@convention(c) (Handle?) -> Handle?).self) ?? { _ in nil },
             sslFree: symbol("SSL_free", as: (@convention(c) (Handle?) -> Void).self) ?? { _ in },
             sslSetFD: symbol("SSL_set_fd", as: (@convention(c) (Handle?, Int32) -> Int32).self) ?? { _, _ in 0 },
