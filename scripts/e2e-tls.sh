@@ -176,7 +176,7 @@ swift_live() {
 check "Swift shim (Configuration.caFile): weights and reports over HTTPS; the rogue certificate and a wrong CA file refused" swift_live
 
 echo "== the backup behind nginx"
-kill -9 "$primary_pid"
+{ kill -9 "$primary_pid"; wait "$primary_pid"; } 2>/dev/null || true
 check "primary killed: the weights still come through nginx (from the backup)" \
   bash -c "curl -sf --cacert '$tls/ca.pem' '$base$weights' | grep -q '\"vision-v1\"'"
 
