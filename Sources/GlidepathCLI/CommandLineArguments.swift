@@ -8,7 +8,8 @@ package enum Command: Equatable, Sendable {
     /// `--help`: the top-level text (nil) or a command's.
     case help(String?)
     case version
-    case serve(listen: String?, db: String?, policies: String?, logFormat: String?, lifecycle: ServeLifecycleOptions = .init())
+    case serve(listen: String?, db: String?, policies: String?, logFormat: String?, lifecycle: ServeLifecycleOptions = .init(),
+               tlsTerminatedByProxy: Bool = false)
     case apply(files: [String], server: String?, actor: String?)
     case lint(files: [String])
     case status(name: String?, json: Bool, server: String?)
@@ -60,7 +61,7 @@ package enum CommandLineArguments {
     static let specs: [String: Spec] = {
         var s: [String: Spec] = [
             "serve": Spec(valueFlags: ["--listen", "--db", "--policies", "--log-format", "--history-days",
-                                       "--history-max-decisions"], boolFlags: ["--prune"], positional: 0...0),
+                                       "--history-max-decisions"], boolFlags: ["--prune", "--tls-terminated-by-proxy"], positional: 0...0),
             "delete": Spec(valueFlags: ["--server", "--reason", "--actor"], boolFlags: [], positional: 1...1),
             "apply": Spec(valueFlags: ["--server", "--actor"], boolFlags: [], positional: 1...Int.max),
             "lint": Spec(valueFlags: [], boolFlags: [], positional: 1...Int.max),
@@ -142,7 +143,8 @@ package enum CommandLineArguments {
                                     logFormat: values["--log-format"],
                                     lifecycle: ServeLifecycleOptions(prune: flags.contains("--prune"),
                                                                      historyDays: values["--history-days"],
-                                                                     historyMaxDecisions: values["--history-max-decisions"]))
+                                                                     historyMaxDecisions: values["--history-max-decisions"]),
+                                    tlsTerminatedByProxy: flags.contains("--tls-terminated-by-proxy"))
         case "delete": return .delete(name: positional[0], reason: values["--reason"], server: server, actor: values["--actor"])
         case "apply": return .apply(files: positional, server: server, actor: values["--actor"])
         case "lint": return .lint(files: positional)

@@ -8,6 +8,7 @@ package enum HelpText {
 
     Server:
       serve [--listen HOST:PORT] [--db PATH] [--policies DIR] [--log-format text|json]
+            [--tls-terminated-by-proxy]
                                run the controller
       demo [--listen HOST:PORT] [--speed X] [--keep]
                                a one-minute demo: a healthy candidate promoted, a faulty one rolled back
@@ -47,6 +48,7 @@ package enum HelpText {
         case "serve": return """
             Usage: glidepath serve [--listen HOST:PORT] [--db PATH] [--policies DIR] [--log-format text|json]
                                    [--prune] [--history-days N] [--history-max-decisions N]
+                                   [--tls-terminated-by-proxy]
 
               --listen    address to listen on (default 127.0.0.1:8470); a non-loopback address needs
                           both GLIDEPATH_ADMIN_TOKEN and GLIDEPATH_INGEST_TOKEN
@@ -65,6 +67,11 @@ package enum HelpText {
                           newest decision of each migration stays
               --history-max-decisions N
                           keep at most N decisions per migration and per archive (default 10000; 0: no cap)
+              --tls-terminated-by-proxy
+                          clients reach this address only through a TLS proxy (README "Across the
+                          network"); silences the start-up WARNING that a non-loopback --listen
+                          without it prints (bearer tokens in plaintext); also
+                          GLIDEPATH_TLS_TERMINATED_BY_PROXY=1
 
             Environment: GLIDEPATH_WEBHOOK_SECRET signs webhooks (notify, gates) with HMAC-SHA256;
             GLIDEPATH_PUBLIC_URL is the controller's address as people reach it (linked in notifications).

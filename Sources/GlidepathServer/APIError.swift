@@ -8,13 +8,17 @@ package struct APIError: Error, Sendable, CustomStringConvertible {
     package var line: Int?
     /// Every problem of a refused policy (422).
     package var problems: [PolicyProblem]?
+    /// The `WWW-Authenticate` challenge a refused credential answers with (RFC 6750 §3), nil otherwise.
+    package var challenge: String?
 
-    package init(status: Int, message: String, field: String? = nil, line: Int? = nil, problems: [PolicyProblem]? = nil) {
+    package init(status: Int, message: String, field: String? = nil, line: Int? = nil, problems: [PolicyProblem]? = nil,
+                 challenge: String? = nil) {
         self.status = status
         self.message = message
         self.field = field
         self.line = line
         self.problems = problems
+        self.challenge = challenge
     }
 
     package var description: String { message }

@@ -14,7 +14,7 @@ package enum Log {
     /// Set once at start-up by `serve`, before any thread logs.
     nonisolated(unsafe) package static var format: LogFormat = .text
 
-    package enum Level: String, Sendable { case info, error }
+    package enum Level: String, Sendable { case info, warning, error }
 
     package static func info(_ message: String) { event(.server, .info, message) }
     package static func error(_ message: String) { event(.server, .error, message) }

@@ -109,7 +109,9 @@ package final class Router: Sendable {
 
     static func error(_ e: APIError) -> HTTPResponse {
         var h = HTTPHeaders()
-        if e.status == 401 { h.add("WWW-Authenticate", "Bearer") }
+        if let challenge = e.challenge ?? (e.status == 401 ? Authorizer.challenge(error: nil) : nil) {
+            h.add("WWW-Authenticate", challenge)
+        }
         return .json(e.status, e.json.rendered, headers: h)
     }
 

@@ -81,6 +81,7 @@ package enum ServeCommand {
         Log.info("glidepath \(ServerMetrics.version) listening on \(config.host):\(port), "
             + "\(controller.allEntries().count) migration(s), db \(config.databasePath), "
             + "admin token \(config.adminToken == nil ? "off" : "on"), ingest token \(config.ingestToken == nil ? "off" : "on")")
+        warnIfPlaintext(config)
 
         var received: Int32 = 0
         while sigwait(&signals, &received) != 0 {}
@@ -93,5 +94,23 @@ package enum ServeCommand {
         store.close()
         Log.info("stopped")
         return 0
+    }
+}
+
+extension ServeCommand {
+    /// A non-loopback listener without TLS in front: a WARNING block on stderr (text logs) and a `server`
+    /// event at level `warning` with the block's lines. JSON logs get the event only: a bare text line in a
+    /// JSON-per-line stream breaks the pipelines (and `jq`) that read it.
+    static func warnIfPlaintext(_ config: ServeConfig) {
+        guard let lines = config.plaintextWarning else { return }
+        if Log.enabled && Log.format == .text {
+            let bar = String(repeating: "!", count: 100)
+            StandardStreams.writeError(([bar] + lines + [bar]).joined(separator: "\n") + "\n")
+        }
+        Log.event(.server, .warning, "bearer tokens cross the network in plaintext: \(config.host):\(config.port) "
+                  + "is not loopback and no TLS proxy is declared (--tls-terminated-by-proxy); see "
+                  + ServeConfig.acrossTheNetworkSection,
+                  [("warning", .string("plaintext_tokens")), ("listen", .string("\(config.host):\(config.port)")),
+                   ("lines", .array(lines.map { .string($0) }))])
     }
 }

@@ -18,6 +18,9 @@ package struct ServeConfig: Sendable, Equatable {
     package var prune = false
     /// `--history-days` and `--history-max-decisions`: how long decisions are kept.
     package var retention = HistoryRetention()
+    /// `--tls-terminated-by-proxy` or `GLIDEPATH_TLS_TERMINATED_BY_PROXY=1`: the operator says clients reach a
+    /// non-loopback listener only through a TLS proxy, which silences the plaintext warning.
+    package var tlsTerminatedByProxy = false
 
     package init() {}
 
@@ -25,6 +28,7 @@ package struct ServeConfig: Sendable, Equatable {
     /// beyond loopback without both tokens would let anyone on the network move traffic.
     package static func make(listen: String?, db: String?, policies: String?, logFormat: String? = nil,
                             prune: Bool = false, historyDays: String? = nil, historyMaxDecisions: String? = nil,
+                            tlsTerminatedByProxy: Bool = false,
                             environment: [String: String]) throws(ConfigError) -> ServeConfig {
         var c = ServeConfig()
         c.prune = prune
@@ -45,6 +49,8 @@ package struct ServeConfig: Sendable, Equatable {
         c.adminToken = environment["GLIDEPATH_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         c.ingestToken = environment["GLIDEPATH_INGEST_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         c.webhooks = WebhookConfig.from(environment: environment)
+        let tlsFromEnvironment = try flag(environment, "GLIDEPATH_TLS_TERMINATED_BY_PROXY")
+        c.tlsTerminatedByProxy = tlsTerminatedByProxy || tlsFromEnvironment
         if let base = c.webhooks.publicURL, case .failure(let e) = WebhookURL.parse(base) {
             throw ConfigError(message: "GLIDEPATH_PUBLIC_URL \(e.message)")
         }

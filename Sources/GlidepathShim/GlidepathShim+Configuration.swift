@@ -40,6 +40,11 @@ extension GlidepathShim {
         /// origin, never going back. nil reads `ContinuousClock`; tests pass a manual clock. Batching
         /// and polling always run on real time.
         public var clock: (@Sendable () -> Duration)?
+        /// A PEM file of the CA(s) that signed the TLS front's certificate (README "Across the network"):
+        /// an `https://` server is verified against exactly these instead of the system's store. Needs an
+        /// https server. On Linux URLSession cannot take a CA file, so with the default transport the shim
+        /// sends through `CAFileTransport` (OpenSSL) instead; a transport you pass yourself is kept.
+        public var caFile: URL?
 
         public init(server: URL, migration: String, ingestToken: String? = nil, baseline: String? = nil,
                     candidate: String? = nil, defaultArm: DefaultArm = .baseline,
@@ -47,7 +52,8 @@ extension GlidepathShim {
                     fallbackToBaseline: Bool = false, breakerThreshold: Int? = nil, breakerCooldown: Double? = nil,
                     maxBufferedLines: Int = 10_000, batchLines: Int = 500, batchInterval: Double = 1,
                     pollInterval: Double? = nil, onEvent: (@Sendable (ShimEvent) -> Void)? = nil,
-                    transport: any ShimTransport = URLSessionTransport(), clock: (@Sendable () -> Duration)? = nil) {
+                    transport: any ShimTransport = URLSessionTransport(), clock: (@Sendable () -> Duration)? = nil,
+                    caFile: URL? = nil) {
             self.server = server
             self.migration = migration
             self.ingestToken = ingestToken
@@ -65,6 +71,20 @@ extension GlidepathShim {
             self.onEvent = onEvent
             self.transport = transport
             self.clock = clock
+            self.caFile = caFile
+        }
+
+        /// The transport the shim sends with: `transport`, or for `caFile` with the default URLSession
+        /// transport a `CAFileTransport` on that file (same timeout). Throws for `caFile` with a plain
+        /// http:// server (the ingest token would cross in plaintext) or a file that cannot be loaded.
+        public func effectiveTransport() throws(ShimConfigurationError) -> any ShimTransport {
+            guard let caFile else { return transport }
+            guard server.scheme?.lowercased() == "https" else {
+                throw ShimConfigurationError("caFile is set but server \(server.absoluteString) is not https://: the ingest "
+                    + "token would cross in plaintext; use the TLS front's https:// URL")
+            }
+            guard let session = transport as? URLSessionTransport else { return transport }
+            return try CAFileTransport(caFile: caFile, timeout: session.timeout)
         }
     }
 }

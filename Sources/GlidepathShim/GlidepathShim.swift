@@ -59,7 +59,9 @@ public final class GlidepathShim: Sendable {
             throw ShimConfigurationError("breakerCooldown must be a non-negative number of seconds, got \(d)")
         }
         if let p = c.pollInterval, !(p > 0) { throw ShimConfigurationError("pollInterval must be positive, got \(p)") }
-        self.configuration = c
+        var resolved = c
+        resolved.transport = try c.effectiveTransport()
+        self.configuration = resolved
         outbox = Mutex(Outbox(capacity: c.maxBufferedLines))
         keylessState = Atomic(UInt64.random(in: .min ... .max))
         prefixHash = ShimBucketing.prefixHash(migration: c.migration)

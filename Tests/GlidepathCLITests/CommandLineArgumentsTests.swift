@@ -47,6 +47,8 @@ import GlidepathServer
         (["version"], Command.version),
         (["serve"], Command.serve(listen: nil, db: nil, policies: nil, logFormat: nil)),
         (["serve", "--log-format", "json"], Command.serve(listen: nil, db: nil, policies: nil, logFormat: "json")),
+        (["serve", "--listen", "0.0.0.0:8470", "--tls-terminated-by-proxy"],
+         Command.serve(listen: "0.0.0.0:8470", db: nil, policies: nil, logFormat: nil, tlsTerminatedByProxy: true)),
         (["serve", "--listen", "127.0.0.1:0", "--db=/tmp/g.db", "--policies", "p"],
          Command.serve(listen: "127.0.0.1:0", db: "/tmp/g.db", policies: "p", logFormat: nil)),
         (["apply", "a.json", "b.json", "--server", "http://h:1"], Command.apply(files: ["a.json", "b.json"], server: "http://h:1", actor: nil)),

@@ -90,7 +90,7 @@ import Testing
                                                 headers: Fixture.ingest)).status == 404)
         let anon = w.router.handle(Fixture.request("POST", path, body: "openai 200 1\n"))
         #expect(anon.status == 401)
-        #expect(anon.headers["WWW-Authenticate"] == "Bearer")
+        #expect(anon.headers["WWW-Authenticate"] == #"Bearer realm="glidepath""#)
         #expect(w.router.handle(Fixture.request("POST", path, body: "openai 200 1\n",
                                                 headers: [("Authorization", "Bearer nope")])).status == 403)
     }
@@ -342,7 +342,7 @@ import Testing
         case .offload: #expect(c.expected == -1)
         case .respond(let response):
             #expect(response.status == c.expected)
-            if c.expected == 401 { #expect(response.headers["WWW-Authenticate"] == "Bearer") }
+            if c.expected == 401 { #expect(response.headers["WWW-Authenticate"] == #"Bearer realm="glidepath""#) }
         }
     }
 

@@ -70,6 +70,12 @@ export interface GlidepathShimOptions {
   timeoutMs?: number;
   /** Monotonic milliseconds for the breaker (default `performance.now()`); tests inject one. */
   clock?: () => number;
+  /**
+   * PEM file of the CA that signed the TLS front's certificate (README "Across the network"): the
+   * https:// server is verified against it instead of Node's bundled CAs. Throws at construction
+   * when the server is not https:// or the file holds no certificate.
+   */
+  caFile?: string;
   onEvent?: (event: GlidepathEvent) => void;
 }
 
@@ -165,6 +171,8 @@ export declare class GlidepathShim {
   readonly migration: string;
   readonly shimId: string;
   readonly defaultArm: string;
+  /** The `caFile` option as given (undefined: Node's bundled CAs verify an https:// server). */
+  readonly caFile: string | undefined;
 
   /** The arm for this request: sticky by `key`, a random bucket without one. No I/O. No override rules. */
   route(key?: string | number | null): string;

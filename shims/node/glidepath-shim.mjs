@@ -16,6 +16,10 @@
 // rolled back or paused, or the breaker is open, a rule forcing the candidate is skipped unless
 // it says evenWhenRolledBack; rules forcing the baseline always apply.
 
+import { readFileSync } from "node:fs";
+import { X509Certificate } from "node:crypto";
+import https from "node:https";
+
 const TWO32 = 4294967296;
 
 // ---------------------------------------------------------------------------------------
@@ -256,6 +260,63 @@ function decimal(x) {
 }
 
 
+// ---------------------------------------------------------------------------------------
+// TLS with a named CA. Node's fetch cannot be given a CA without the undici package, so with
+// `caFile` the two calls go through node:https with an Agent whose `ca` is that file: the
+// certificate chain and the host name are verified against it, never skipped.
+// ---------------------------------------------------------------------------------------
+
+/** A controller answer above this is refused (a weights document is a few hundred bytes). */
+const MAX_RESPONSE_BYTES = 1 << 20;
+
+/**
+ * The https.Agent for `caFile`: keep-alive, TLS 1.2 at least, `ca` = the file's certificates.
+ * Throws (TypeError, or the fs error) when the server is not https:// or the file holds no
+ * readable certificate: at construction, never in a background poll.
+ */
+function tlsAgent(server, caFile) {
+  if (!/^https:\/\//i.test(server)) {
+    throw new TypeError(`caFile is set but server ${JSON.stringify(server)} is not https://: the ingest token would cross in plaintext; use the TLS front's https:// URL`);
+  }
+  const pem = readFileSync(caFile, "utf8");
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) throw new TypeError(`caFile ${caFile} holds no PEM certificate`);
+  for (const b of blocks) {
+    try { new X509Certificate(b); } catch (err) { throw new TypeError(`caFile ${caFile}: a certificate does not parse (${err.message})`); }
+  }
+  return new https.Agent({ ca: blocks, keepAlive: true, maxSockets: 4, minVersion: "TLSv1.2", rejectUnauthorized: true });
+}
+
+/** The slice of fetch the shim uses (status, headers.get, text, arrayBuffer) over node:https. */
+function agentFetch(agent, url, { method = "GET", headers = {}, body, signal } = {}) {
+  return new Promise((resolve, reject) => {
+    const h = { ...headers };
+    if (body !== undefined) h["Content-Length"] = String(Buffer.byteLength(body));
+    const fail = (err) => { const e = new Error(`request failed: ${err?.message ?? err}`); e.cause = err; reject(e); };
+    const req = https.request(url, { method, headers: h, agent, signal }, (res) => {
+      const chunks = [];
+      let size = 0;
+      res.on("data", (chunk) => {
+        size += chunk.length;
+        if (size > MAX_RESPONSE_BYTES) { req.destroy(Object.assign(new Error("response too large"), { code: "ERESPONSETOOLARGE" })); return; }
+        chunks.push(chunk);
+      });
+      res.on("error", fail);
+      res.on("end", () => {
+        const buf = Buffer.concat(chunks);
+        resolve({
+          status: res.statusCode,
+          headers: { get: (name) => { const v = res.headers[String(name).toLowerCase()]; return v === undefined ? null : String(v); } },
+          text: async () => buf.toString("utf8"),
+          arrayBuffer: async () => buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength),
+        });
+      });
+    });
+    req.on("error", fail);
+    req.end(body);
+  });
+}
+
 export class GlidepathShim {
   /**
    * @param {object} o
@@ -269,12 +330,14 @@ export class GlidepathShim {
    *   the weights document carries no `breaker` (the policy's settings win); 0 disables the breaker
    * @param {number} [o.breakerCooldownMs] how long it stays open, same rule
    * @param {() => number} [o.clock] monotonic milliseconds for the breaker (tests inject one)
+   * @param {string} [o.caFile] PEM file of the CA that signed the TLS front's certificate: an https://
+   *   server is verified against it (instead of Node's bundled CAs) through an https.Agent
    */
   constructor({
     server, migration, ingestToken, baseline, candidate, defaultArm, shimId,
     fallbackToBaseline = false, breakerThreshold, breakerCooldownMs,
     maxBufferedLines = 10000, batchLines = 500, batchIntervalMs = 1000,
-    onEvent, timeoutMs = 2000, clock,
+    onEvent, timeoutMs = 2000, clock, caFile,
   } = {}) {
     if (!server || !migration) throw new TypeError("GlidepathShim needs `server` and `migration`");
     const dflt = defaultArm ?? baseline;
@@ -306,6 +369,10 @@ export class GlidepathShim {
     this.batchIntervalMs = batchIntervalMs;
     this.onEvent = onEvent;
     this.timeoutMs = timeoutMs;
+    // How HTTP is sent: global fetch, or with caFile an https.Agent trusting that CA (fetch takes no CA).
+    this.caFile = caFile;
+    this._agent = caFile === undefined ? null : tlsAgent(this.server, caFile);
+    this._fetch = this._agent ? (url, init) => agentFetch(this._agent, url, init) : (url, init) => fetch(url, init);
 
     const enc = encodeURIComponent(migration);
     this._weightsURL = `${this.server}/v1/migrations/${enc}/weights`;
@@ -649,6 +716,7 @@ export class GlidepathShim {
       }
     }
     if (this._polling) await this._polling;
+    this._agent?.destroy();
   }
 
   // ----- polling -------------------------------------------------------------------------
@@ -680,7 +748,7 @@ export class GlidepathShim {
     if (this._etag) headers["If-None-Match"] = this._etag;
     let res;
     try {
-      res = await fetch(this._weightsURL, { headers, signal: AbortSignal.timeout(this.timeoutMs) });
+      res = await this._fetch(this._weightsURL, { headers, signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (err) {
       this._emit({ type: "poll_failed", reason: `controller unreachable: ${err?.cause?.code ?? err?.name ?? err}` });
       return false;
@@ -776,7 +844,7 @@ export class GlidepathShim {
     if (fallbacks > 0) headers["Glidepath-Fallbacks"] = String(fallbacks);
     let status = 0, reason;
     try {
-      const res = await fetch(this._ingestURL, { method: "POST", headers, body, signal: AbortSignal.timeout(this.timeoutMs) });
+      const res = await this._fetch(this._ingestURL, { method: "POST", headers, body, signal: AbortSignal.timeout(this.timeoutMs) });
       status = res.status;
       reason = await res.text().catch(() => "");
     } catch (err) {

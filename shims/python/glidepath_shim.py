@@ -79,6 +79,7 @@ import logging
 import math
 import random
 import re
+import ssl
 import threading
 import time
 import urllib.parse
@@ -89,7 +90,7 @@ from typing import (Any, Callable, Dict, FrozenSet, Generic, List, NamedTuple, O
 __all__ = ["GlidepathShim", "WeightsSnapshot", "BreakerSettings", "CallOutcome", "Reply", "Route",
            "OverrideRule", "parse_overrides",
            "StatusPattern", "DEFAULT_ERROR_STATUSES", "DEFAULT_BREAKER", "bucket", "fnv1a64",
-           "mix64", "is_error_status", "parse_error_statuses", "parse_breaker",
+           "mix64", "is_error_status", "parse_error_statuses", "parse_breaker", "tls_context",
            "MAX_MIRRORS_IN_FLIGHT"]
 
 __version__ = "0.1.0"
@@ -364,10 +365,23 @@ class CallOutcome(Generic[T]):
             self.arm, self.status, self.result, self.fallback, self.forced)
 
 
+def tls_context(ca_file: Optional[str]) -> ssl.SSLContext:
+    """The TLS settings for an ``https://`` controller: certificate and host name verified, TLS 1.2 at
+    least. ``ca_file`` (a PEM file of CA certificates, e.g. your own CA in front of glidepath)
+    replaces the system's trust store; without it the system's store is used. A file that cannot be
+    read raises here (``OSError``/``ssl.SSLError``), never later in a thread; verification is never
+    turned off."""
+    context = ssl.create_default_context(cafile=ca_file) if ca_file is not None \
+        else ssl.create_default_context()
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    return context
+
+
 class _Connection:
     """A keep-alive HTTP/1.1 connection to the controller, owned by one thread."""
 
-    def __init__(self, server: str, timeout: float) -> None:
+    def __init__(self, server: str, timeout: float,
+                 context: Optional[ssl.SSLContext] = None) -> None:
         parts = urllib.parse.urlsplit(server)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("server must be an http:// or https:// URL, found %r" % server)
@@ -376,6 +390,7 @@ class _Connection:
         self._port = parts.port
         self.prefix = parts.path.rstrip("/")
         self._timeout = timeout
+        self._context = context
         self._conn: Optional[http.client.HTTPConnection] = None
 
     def request(self, method: str, path: str, body: Optional[bytes],
@@ -383,8 +398,13 @@ class _Connection:
         for attempt in (0, 1):
             fresh = self._conn is None
             if self._conn is None:
-                cls = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
-                self._conn = cls(self._host, self._port, timeout=self._timeout)
+                if self._https:
+                    self._conn = http.client.HTTPSConnection(self._host, self._port,
+                                                             timeout=self._timeout,
+                                                             context=self._context)
+                else:
+                    self._conn = http.client.HTTPConnection(self._host, self._port,
+                                                            timeout=self._timeout)
             try:
                 self._conn.request(method, self.prefix + path, body=body, headers=headers)
                 resp = self._conn.getresponse()
@@ -431,7 +451,8 @@ class GlidepathShim:
                  on_event: Optional[Callable[[str, Dict[str, Any]], None]] = None,
                  timeout: float = 2.0, baseline: Optional[str] = None,
                  candidate: Optional[str] = None, poll_after: float = 5.0,
-                 clock: Optional[Callable[[], float]] = None) -> None:
+                 clock: Optional[Callable[[], float]] = None,
+                 ca_file: Optional[str] = None) -> None:
         for name, value in (("baseline", baseline), ("candidate", candidate),
                             ("default_arm", default_arm)):
             if value is not None and not _ARM_NAME.match(value):
@@ -468,7 +489,13 @@ class GlidepathShim:
         self.poll_after = poll_after
         self._on_event = on_event
         self._quoted = urllib.parse.quote(migration, safe="")
-        _Connection(self.server, timeout)  # validates the URL now, not in a thread
+        if ca_file is not None and not self.server.lower().startswith("https://"):
+            raise ValueError("ca_file is set but server %r is not https://: the ingest token would "
+                             "cross in plaintext; use the TLS front's https:// URL" % self.server)
+        self.ca_file = ca_file
+        #: The TLS settings of every https connection (built once: a bad ca_file raises here).
+        self.tls_context = tls_context(ca_file)
+        _Connection(self.server, timeout, self.tls_context)  # validates the URL now, not in a thread
 
         self._snapshot: Optional[WeightsSnapshot] = None
         self._prefix_hash = fnv1a64((migration + ":").encode("utf-8"))
@@ -909,7 +936,7 @@ class GlidepathShim:
         return {"Glidepath-Shim": self.shim_id, "User-Agent": "glidepath-shim-python/1"}
 
     def _poll_loop(self) -> None:
-        conn = _Connection(self.server, self.timeout)
+        conn = _Connection(self.server, self.timeout, self.tls_context)
         try:
             while not self._stopping.is_set():
                 self._poll_once(conn)
@@ -1002,7 +1029,7 @@ class GlidepathShim:
                                overrides=overrides)
 
     def _send_loop(self) -> None:
-        conn = _Connection(self.server, self.timeout)
+        conn = _Connection(self.server, self.timeout, self.tls_context)
         failures = 0
         next_attempt = 0.0  # monotonic time before which no batch is sent (backoff)
         last_send = time.monotonic()
