@@ -110,6 +110,8 @@ package enum LogEvent: String, Sendable, CaseIterable {
     case controlLoop = "control_loop"
     /// A migration's stored state could not be loaded; it is quarantined.
     case quarantine
+    /// A standby's following of its primary: unreachable since…, following again, a document refused; promotion.
+    case standby
 }
 
 /// Writes to fd 1 and 2 directly (Swift 6 rejects `fflush(stdout)`; `print` buffering would reorder lines).

@@ -14,6 +14,8 @@ package struct ServeConfig: Sendable, Equatable {
     package var logFormat: LogFormat = .text
     /// `GLIDEPATH_WEBHOOK_SECRET` (signs webhooks) and `GLIDEPATH_PUBLIC_URL` (links in notifications).
     package var webhooks = WebhookConfig()
+    /// `--standby --primary URL`: follow a primary read-only instead of running migrations (`StandbyCommand`).
+    package var standby: StandbyConfig?
 
     package init() {}
 
