@@ -3,8 +3,15 @@ import Foundation
 extension GlidepathShim {
     /// Everything the shim needs; only `server` and `migration` have no default.
     public struct Configuration: Sendable {
-        /// The controller, e.g. `http://127.0.0.1:8470`.
-        public var server: URL
+        /// The controller, e.g. `http://127.0.0.1:8470`: the first of `servers`.
+        public var server: URL {
+            get { servers.first ?? URL(fileURLWithPath: "/") }
+            set { if servers.isEmpty { servers = [newValue] } else { servers[0] = newValue } }
+        }
+        /// The controllers in failover order: a primary, then its standbys (1 to 8). A connection error,
+        /// a timeout or a 5xx moves to the next; the shim sticks to the one that answered and tries the
+        /// first again every 30 s. `init(server:...)` sets it to `[server]`.
+        public var servers: [URL]
         public var migration: String
         /// Sent as `Authorization: Bearer` on batches when the controller requires it.
         public var ingestToken: String?
@@ -48,7 +55,7 @@ extension GlidepathShim {
                     maxBufferedLines: Int = 10_000, batchLines: Int = 500, batchInterval: Double = 1,
                     pollInterval: Double? = nil, onEvent: (@Sendable (ShimEvent) -> Void)? = nil,
                     transport: any ShimTransport = URLSessionTransport(), clock: (@Sendable () -> Duration)? = nil) {
-            self.server = server
+            self.servers = [server]
             self.migration = migration
             self.ingestToken = ingestToken
             self.baseline = baseline
