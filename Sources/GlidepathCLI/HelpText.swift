@@ -55,7 +55,7 @@ package enum HelpText {
               --log-format text (default) or json: one JSON object per line with time, level, event
                           (decision, policy_applied, operator_action, rejected_batch, store_failure,
                           store_recovered, notification_failure, gate, control_loop, quarantine,
-                          server),
+                          standby, server),
                           message and the event's fields; also GLIDEPATH_LOG_FORMAT
 
             Environment: GLIDEPATH_WEBHOOK_SECRET signs webhooks (notify, gates) with HMAC-SHA256;

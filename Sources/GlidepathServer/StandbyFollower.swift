@@ -25,6 +25,8 @@ package final class StandbyFollower: Sendable {
     package static let revalidatePerRound = 16
     package static let requestTimeout = 2.0
     package static let decisionsLimit = 50
+    /// A round stops fetching documents after this long; the rest waits for the next round.
+    package static let maxRoundMilliseconds: Int64 = 10_000
 
     package init(primary: String, token: String?, transport: any FollowTransport, store: any StandbyStore,
                  state: StandbyState, metrics: StandbyMetrics, wallClock: @escaping @Sendable () -> Int64) {
@@ -99,8 +101,12 @@ package final class StandbyFollower: Sendable {
             let n = min(Self.revalidatePerRound, unchanged.count)
             todo += (0..<n).map { unchanged[(start + $0) % unchanged.count] }
         }
+        let deadline = wallClock() + Self.maxRoundMilliseconds
         for name in todo {
-            if let e = follow(name) { firstError = firstError ?? e }
+            guard let e = follow(name) else { continue }
+            firstError = firstError ?? e
+            // The primary went away mid-round, or the round ran long: the rest waits for the next one.
+            if e.kind == .unreachable || wallClock() > deadline { break }
         }
         return firstError
     }

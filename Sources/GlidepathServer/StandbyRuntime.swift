@@ -76,6 +76,8 @@ package final class StandbyRuntime: @unchecked Sendable {
     }
 
     func stop() {
+        promoting.lock()  // a promotion in progress finishes first
+        defer { promoting.unlock() }
         worker?.stop()
         loop?.stop()
         dispatcher?.stop()

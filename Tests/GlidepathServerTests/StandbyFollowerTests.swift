@@ -120,6 +120,18 @@ import Testing
         #expect(w.follower.metrics.following.value(labels: [FakePrimaryTransport.base]) == 1)
     }
 
+    @Test func aPrimaryGoingAwayMidRoundEndsTheRound() throws {
+        let w = StandbyWorld()
+        try w.apply("a")
+        try w.apply("b")
+        w.transport.override("/v1/migrations/a/weights", .unreachable("connection refused"))
+        #expect(w.follower.followOnce()?.kind == .unreachable)
+        #expect(!w.transport.log.contains { $0.url.hasSuffix("/v1/migrations/b/weights") })
+        w.transport.override("/v1/migrations/a/weights", nil)
+        #expect(w.follower.followOnce() == nil)
+        #expect(w.follower.state.names == ["a", "b"])
+    }
+
     @Test func aMigrationThePrimaryNoLongerListsIsDropped() throws {
         let w = StandbyWorld()
         try w.apply()
