@@ -8,6 +8,7 @@
 #   2. kill -9 the primary: the shim keeps routing by the same revision and weights through the standby
 #      (never the static default), the standby says "primary unreachable since", and refuses a write
 #      with 503 naming the primary.
+#      The standby restarts meanwhile and serves the same document from its own database.
 #   3. glidepath promote-standby: the standby takes the migration over at the next revision with the same
 #      weights, accepts the shim's reports and observations, and its control loop ticks on them.
 # Stops everything it started (by pid). Exit 0 when every check passes.
@@ -42,9 +43,12 @@ export GLIDEPATH_ADMIN_TOKEN=e2e-standby-admin GLIDEPATH_INGEST_TOKEN=e2e-standb
 primary_pid=$!; pids+=("$primary_pid")
 wait_for 20 "the primary ready" curl -sf "$primary/readyz"
 "$work/glidepath" advance standby-e2e --server "$primary" --reason "e2e: to 25 %" >/dev/null
-"$work/glidepath" serve --standby --primary "$primary" --follow-interval 250ms --listen "127.0.0.1:$s_port" \
-  --db "$work/standby.db" --policies "$work/policies" >"$work/standby.log" 2>&1 &
-pids+=("$!")
+start_standby() {
+  "$work/glidepath" serve --standby --primary "$primary" --follow-interval 250ms --listen "127.0.0.1:$s_port" \
+    --db "$work/standby.db" --policies "$work/policies" >>"$work/standby.log" 2>&1 &
+  standby_pid=$!; pids+=("$standby_pid")
+}
+start_standby
 wait_for 20 "the standby ready" curl -sf "$standby/readyz"
 
 echo "== 1. the standby follows the primary's ramp"
@@ -80,6 +84,13 @@ check "the standby refuses a write with 503" is "$code" 503
 check "naming the primary" is "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["error"])' "$work/w.body")" \
   "standby of $primary: send writes to the primary"
 check "with Retry-After" grep -qi '^retry-after: 5' "$work/w.h"
+
+echo "== 2b. the standby restarts while the primary is away: it serves what it kept in its own database"
+kill "$standby_pid"; wait "$standby_pid" 2>/dev/null || true
+start_standby
+wait_for 20 "the restarted standby ready" curl -sf "$standby/readyz"
+curl -s "$standby/v1/migrations/standby-e2e/weights" -o "$work/s2.body"
+check "the restarted standby serves the same bytes" cmp -s "$work/p.body" "$work/s2.body"
 
 echo "== 3. glidepath promote-standby"
 check "promote-standby succeeds" bash -c "'$work/glidepath' promote-standby --server '$standby' >'$work/promote.out'"
