@@ -10,6 +10,10 @@ package enum Command: Equatable, Sendable {
     case version
     case serve(listen: String?, db: String?, policies: String?, logFormat: String?, lifecycle: ServeLifecycleOptions = .init(),
                tlsTerminatedByProxy: Bool = false)
+    /// `serve --standby --primary URL [--follow-interval DURATION]`: a read-only standby of a primary.
+    case serveStandby(listen: String?, db: String?, policies: String?, logFormat: String?, standby: StandbyFlags)
+    /// `promote-standby [--server URL]`: makes the standby at `--server` a primary.
+    case promoteStandby(server: String?)
     case apply(files: [String], server: String?, actor: String?)
     case lint(files: [String])
     case status(name: String?, json: Bool, server: String?)
@@ -43,6 +47,19 @@ package struct ServeLifecycleOptions: Equatable, Sendable {
     }
 }
 
+/// `serve`'s standby flags, checked by `StandbyConfig.make` (which says what is missing).
+package struct StandbyFlags: Equatable, Sendable {
+    package var standby: Bool
+    package var primary: String?
+    package var followInterval: String?
+
+    package init(standby: Bool, primary: String?, followInterval: String?) {
+        self.standby = standby
+        self.primary = primary
+        self.followInterval = followInterval
+    }
+}
+
 /// A command line that does not make sense (exit code 2), with the message to print.
 package struct UsageError: Error, Equatable, CustomStringConvertible {
     package var message: String
@@ -61,8 +78,9 @@ package enum CommandLineArguments {
     static let specs: [String: Spec] = {
         var s: [String: Spec] = [
             "serve": Spec(valueFlags: ["--listen", "--db", "--policies", "--log-format", "--history-days",
-                                       "--history-max-decisions"], boolFlags: ["--prune", "--tls-terminated-by-proxy"], positional: 0...0),
+                                       "--history-max-decisions", "--primary", "--follow-interval"], boolFlags: ["--prune", "--tls-terminated-by-proxy", "--standby"], positional: 0...0),
             "delete": Spec(valueFlags: ["--server", "--reason", "--actor"], boolFlags: [], positional: 1...1),
+            "promote-standby": Spec(valueFlags: ["--server"], boolFlags: [], positional: 0...0),
             "apply": Spec(valueFlags: ["--server", "--actor"], boolFlags: [], positional: 1...Int.max),
             "lint": Spec(valueFlags: [], boolFlags: [], positional: 1...Int.max),
             "status": Spec(valueFlags: ["--server", "--interval"], boolFlags: ["--json", "--watch"], positional: 0...1),
@@ -139,6 +157,12 @@ package enum CommandLineArguments {
                               positional: [String]) throws(UsageError) -> Command {
         let server = values["--server"]
         switch command {
+        case "serve" where flags.contains("--standby") || values["--primary"] != nil || values["--follow-interval"] != nil:
+            return .serveStandby(listen: values["--listen"], db: values["--db"], policies: values["--policies"],
+                                 logFormat: values["--log-format"],
+                                 standby: StandbyFlags(standby: flags.contains("--standby"), primary: values["--primary"],
+                                                       followInterval: values["--follow-interval"]))
+        case "promote-standby": return .promoteStandby(server: server)
         case "serve": return .serve(listen: values["--listen"], db: values["--db"], policies: values["--policies"],
                                     logFormat: values["--log-format"],
                                     lifecycle: ServeLifecycleOptions(prune: flags.contains("--prune"),

@@ -10,6 +10,9 @@ package enum HelpText {
       serve [--listen HOST:PORT] [--db PATH] [--policies DIR] [--log-format text|json]
             [--tls-terminated-by-proxy]
                                run the controller
+      serve --standby --primary URL [--follow-interval 1s] [--listen ...] [--db ...] [--policies DIR]
+                               a read-only standby serving the primary's weights
+      promote-standby [--server URL]   make the standby at --server a primary (explicit, never automatic)
       demo [--listen HOST:PORT] [--speed X] [--keep]
                                a one-minute demo: a healthy candidate promoted, a faulty one rolled back
     Policies:
@@ -58,7 +61,7 @@ package enum HelpText {
               --log-format text (default) or json: one JSON object per line with time, level, event
                           (decision, policy_applied, operator_action, rejected_batch, store_failure,
                           store_recovered, notification_failure, gate, control_loop, quarantine, lifecycle,
-                          server),
+                          standby,                           server),
                           message and the event's fields; also GLIDEPATH_LOG_FORMAT
               --prune     delete migrations whose policy file is gone from --policies (GitOps); a live
                           one (ramping, waiting) is rolled back instead and deleted at a later start
@@ -75,6 +78,21 @@ package enum HelpText {
 
             Environment: GLIDEPATH_WEBHOOK_SECRET signs webhooks (notify, gates) with HMAC-SHA256;
             GLIDEPATH_PUBLIC_URL is the controller's address as people reach it (linked in notifications).
+
+            Standby: --standby --primary URL follows the primary (its list, weights with ETags, decisions with
+            GLIDEPATH_PRIMARY_TOKEN or else GLIDEPATH_ADMIN_TOKEN) every --follow-interval (100ms to 1m,
+            default 1s) into its own --db, and serves the same weights documents read-only; writes answer 503
+            naming the primary. glidepath promote-standby makes it a primary (stop the old one first).
+
+            """
+        case "promote-standby": return """
+            Usage: glidepath promote-standby [--server URL]
+
+              Makes the standby at --server (GLIDEPATH_SERVER) a primary: each followed migration is taken over
+              at its followed state and the next revision, under the standby's own --policies files (409 and
+              nothing changes when one is missing or differs); then its control loop starts and it takes writes.
+              Needs the standby's GLIDEPATH_ADMIN_TOKEN. Stop (fence) the old primary first: two primaries
+              would both move traffic.
 
             """
         case "demo": return """

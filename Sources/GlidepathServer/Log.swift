@@ -112,6 +112,8 @@ package enum LogEvent: String, Sendable, CaseIterable {
     case quarantine
     /// A migration was deleted (archived) or kept by `serve --prune`; history retention deleted decisions.
     case lifecycle
+    /// A standby's following of its primary: unreachable since…, following again, a document refused; promotion.
+    case standby
 }
 
 /// Writes to fd 1 and 2 directly (Swift 6 rejects `fflush(stdout)`; `print` buffering would reorder lines).

@@ -9,6 +9,7 @@ package enum ServeCommand {
     /// Runs until a signal arrives; returns the process exit code.
     package static func run(_ config: ServeConfig) -> Int32 {
         Log.format = config.logFormat
+        if let standby = config.standby { return StandbyCommand.run(config, standby) }
         // Block the signals before any thread starts so every thread inherits the mask and sigwait sees them.
         var signals = sigset_t()
         sigemptyset(&signals)

@@ -21,6 +21,8 @@ package struct ServeConfig: Sendable, Equatable {
     /// `--tls-terminated-by-proxy` or `GLIDEPATH_TLS_TERMINATED_BY_PROXY=1`: the operator says clients reach a
     /// non-loopback listener only through a TLS proxy, which silences the plaintext warning.
     package var tlsTerminatedByProxy = false
+    /// `--standby --primary URL`: follow a primary read-only instead of running migrations (`StandbyCommand`).
+    package var standby: StandbyConfig?
 
     package init() {}
 

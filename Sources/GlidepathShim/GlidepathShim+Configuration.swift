@@ -3,8 +3,15 @@ import Foundation
 extension GlidepathShim {
     /// Everything the shim needs; only `server` and `migration` have no default.
     public struct Configuration: Sendable {
-        /// The controller, e.g. `http://127.0.0.1:8470`.
-        public var server: URL
+        /// The controller, e.g. `http://127.0.0.1:8470`: the first of `servers`.
+        public var server: URL {
+            get { servers.first ?? URL(fileURLWithPath: "/") }
+            set { if servers.isEmpty { servers = [newValue] } else { servers[0] = newValue } }
+        }
+        /// The controllers in failover order: a primary, then its standbys (1 to 8). A connection error,
+        /// a timeout or a 5xx moves to the next; the shim sticks to the one that answered and tries the
+        /// first again every 30 s. `init(server:...)` sets it to `[server]`.
+        public var servers: [URL]
         public var migration: String
         /// Sent as `Authorization: Bearer` on batches when the controller requires it.
         public var ingestToken: String?
@@ -54,7 +61,7 @@ extension GlidepathShim {
                     pollInterval: Double? = nil, onEvent: (@Sendable (ShimEvent) -> Void)? = nil,
                     transport: any ShimTransport = URLSessionTransport(), clock: (@Sendable () -> Duration)? = nil,
                     caFile: URL? = nil) {
-            self.server = server
+            self.servers = [server]
             self.migration = migration
             self.ingestToken = ingestToken
             self.baseline = baseline
@@ -79,8 +86,8 @@ extension GlidepathShim {
         /// http:// server (the ingest token would cross in plaintext) or a file that cannot be loaded.
         public func effectiveTransport() throws(ShimConfigurationError) -> any ShimTransport {
             guard let caFile else { return transport }
-            guard server.scheme?.lowercased() == "https" else {
-                throw ShimConfigurationError("caFile is set but server \(server.absoluteString) is not https://: the ingest "
+            if let plain = servers.first(where: { $0.scheme?.lowercased() != "https" }) {
+                throw ShimConfigurationError("caFile is set but server \(plain.absoluteString) is not https://: the ingest "
                     + "token would cross in plaintext; use the TLS front's https:// URL")
             }
             guard let session = transport as? URLSessionTransport else { return transport }

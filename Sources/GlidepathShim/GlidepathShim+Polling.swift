@@ -21,7 +21,9 @@ extension GlidepathShim {
         if let etag = current?.etag { headers["If-None-Match"] = etag }
         let response: ShimResponse
         do {
-            response = try await configuration.transport.send(ShimRequest(method: "GET", url: weightsURL, headers: headers))
+            response = try await pollServers.send(now: { [self] in clockSeconds() }, transport: configuration.transport, { base in
+                URL(string: base + weightsPath).map { ShimRequest(method: "GET", url: $0, headers: headers) }
+            }, switched: { [self] in emit(.failover(from: $0, to: $1)) })
         } catch {
             return .failed("controller unreachable: \(error)")
         }

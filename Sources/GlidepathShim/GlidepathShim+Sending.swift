@@ -77,10 +77,11 @@ extension GlidepathShim {
         if let token = configuration.ingestToken { headers["Authorization"] = "Bearer " + token }
         if let revision = weights?.revision { headers["Glidepath-Revision"] = String(revision) }
         let body = Data((lines.joined(separator: "\n") + "\n").utf8)
-        let request = ShimRequest(method: "POST", url: observationsURL, headers: headers, body: body)
         let response: ShimResponse
         do {
-            response = try await configuration.transport.send(request)
+            response = try await sendServers.send(now: { [self] in clockSeconds() }, transport: configuration.transport, { base in
+                URL(string: base + observationsPath).map { ShimRequest(method: "POST", url: $0, headers: headers, body: body) }
+            }, switched: { [self] in emit(.failover(from: $0, to: $1)) })
         } catch {
             return .failed("controller unreachable: \(error)")
         }

@@ -29,8 +29,12 @@ public final class GlidepathShim: Sendable {
     let keylessState: Atomic<UInt64>
     let prefixHash: UInt64
     let epoch = ContinuousClock.now
-    let weightsURL: URL
-    let observationsURL: URL
+    /// `/v1/migrations/{name}/weights` and `/observations`, appended to each controller URL.
+    let weightsPath: String
+    let observationsPath: String
+    /// Polls and batches each stick to the controller URL that answered them last.
+    let pollServers: ServerFailover
+    let sendServers: ServerFailover
 
     /// Fails only on a configuration that cannot work (no migration, `.baseline` default without a
     /// baseline name, non-positive sizes or intervals).
@@ -68,14 +72,14 @@ public final class GlidepathShim: Sendable {
         var allowed = CharacterSet.urlPathAllowed
         allowed.remove("/")
         let name = c.migration.addingPercentEncoding(withAllowedCharacters: allowed) ?? c.migration
-        var base = c.server.absoluteString
-        while base.hasSuffix("/") { base.removeLast() }
-        guard let w = URL(string: base + "/v1/migrations/" + name + "/weights"),
-              let o = URL(string: base + "/v1/migrations/" + name + "/observations") else {
-            throw ShimConfigurationError("cannot build URLs from server \(c.server.absoluteString)")
+        let bases = try ServerFailover.bases(c.servers)
+        weightsPath = "/v1/migrations/" + name + "/weights"
+        observationsPath = "/v1/migrations/" + name + "/observations"
+        for base in bases where URL(string: base + weightsPath) == nil {
+            throw ShimConfigurationError("cannot build URLs from server \(base)")
         }
-        weightsURL = w
-        observationsURL = o
+        pollServers = ServerFailover(bases: bases)
+        sendServers = ServerFailover(bases: bases)
     }
 
     /// The arm for one request. `key` makes it sticky (a tenant, a merchant); nil draws a random bucket.

@@ -20,6 +20,9 @@ public enum ShimEvent: Sendable, Equatable, CustomStringConvertible {
     case batchDropped(lines: Int, status: Int, reason: String)
     /// The local breaker opened after consecutive candidate errors: baseline only for `cooldown` s.
     case breakerOpened(consecutiveErrors: Int, cooldown: Double)
+    /// Polls or batches moved to another controller URL (`Configuration.servers`): the one they were
+    /// sent to failed (refused, timed out, 5xx), or the first answers again.
+    case failover(from: String, to: String)
 
     public var description: String {
         switch self {
@@ -32,6 +35,7 @@ public enum ShimEvent: Sendable, Equatable, CustomStringConvertible {
         case .batchFailed(let reason, let retry): "batch not delivered: \(reason); retry in \(retry) s"
         case .batchDropped(let n, let status, let reason): "batch of \(n) lines dropped (HTTP \(status)): \(reason)"
         case .breakerOpened(let n, let cooldown): "breaker open after \(n) consecutive candidate errors: baseline for \(cooldown) s"
+        case .failover(let from, let to): "controller \(from) failed or was left; now using \(to)"
         }
     }
 }

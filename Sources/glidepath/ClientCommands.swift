@@ -67,6 +67,27 @@ enum ClientCommands {
         }
     }
 
+    /// `promote-standby`: `POST /v1/standby/promote` on the standby named by `--server`.
+    static func promoteStandby(client: AdminClient) -> Int32 {
+        do {
+            let answer = try client.call("POST", "/v1/standby/promote") as? [String: Any] ?? [:]
+            let taken = answer["takenOver"] as? [[String: Any]] ?? []
+            let created = answer["created"] as? [String] ?? []
+            var text = "promoted: \(client.server) is a primary now (it followed \(answer["formerPrimary"] as? String ?? "?"))\n"
+            for t in taken {
+                text += "  took over \(t["migration"] as? String ?? "?"): \(t["state"] as? String ?? "?") at step "
+                    + "\(t["step"] as? Int ?? 0), revision \(t["revision"] as? Int ?? 0)\n"
+            }
+            for name in created { text += "  created \(name) from the policies folder\n" }
+            text += "Keep the old primary stopped: two primaries would both move traffic.\n"
+            StandardStreams.write(text)
+            return 0
+        } catch {
+            StandardStreams.writeError("glidepath promote-standby: \(error)\n")
+            return 1
+        }
+    }
+
     static func act(_ action: OperatorAction, _ name: String, reason: String?, weight: Weight? = nil,
                     client: AdminClient) -> Int32 {
         var body: [UInt8] = []

@@ -4,14 +4,19 @@ import GlidepathServer
 /// `glidepath serve`.
 enum ServeCommands {
     static func serve(listen: String?, db: String?, policies: String?, logFormat: String?,
-                      lifecycle: ServeLifecycleOptions, tlsTerminatedByProxy: Bool = false,
-                      environment: [String: String]) -> Int32 {
-        let config: ServeConfig
-        do { config = try ServeConfig.make(listen: listen, db: db, policies: policies, logFormat: logFormat,
+                      lifecycle: ServeLifecycleOptions = .init(), tlsTerminatedByProxy: Bool = false,
+                      standby: StandbyFlags? = nil, environment: [String: String]) -> Int32 {
+        var config: ServeConfig
+        do {
+            config = try ServeConfig.make(listen: listen, db: db, policies: policies, logFormat: logFormat,
                                           prune: lifecycle.prune, historyDays: lifecycle.historyDays,
                                           historyMaxDecisions: lifecycle.historyMaxDecisions,
-                                          tlsTerminatedByProxy: tlsTerminatedByProxy,
-                                          environment: environment) } catch {
+                                          tlsTerminatedByProxy: tlsTerminatedByProxy, environment: environment)
+            if let standby {
+                config.standby = try StandbyConfig.make(standby: standby.standby, primary: standby.primary,
+                                                        followInterval: standby.followInterval, environment: environment)
+            }
+        } catch {
             StandardStreams.writeError("glidepath serve: \(error.message)\n")
             return 1
         }

@@ -20,6 +20,11 @@ case .version: StandardStreams.write("glidepath \(ServerMetrics.version)\n"); co
 case .serve(let listen, let db, let policies, let logFormat, let lifecycle, let tlsTerminatedByProxy):
     code = ServeCommands.serve(listen: listen, db: db, policies: policies, logFormat: logFormat, lifecycle: lifecycle,
                                tlsTerminatedByProxy: tlsTerminatedByProxy, environment: environment)
+case .serveStandby(let listen, let db, let policies, let logFormat, let standby):
+    code = ServeCommands.serve(listen: listen, db: db, policies: policies, logFormat: logFormat, standby: standby,
+                               environment: environment)
+case .promoteStandby(let server):
+    code = ClientCommands.promoteStandby(client: AdminClient(server: server, environment: environment))
 case .lint(let files): code = LocalCommands.lint(files)
 case .bucket(let migration, let key): code = LocalCommands.bucket(migration: migration, key: key)
 case .bucketVectors(let count): code = LocalCommands.bucketVectors(count: count)

@@ -43,8 +43,12 @@ export interface Route {
 }
 
 export interface GlidepathShimOptions {
-  /** Controller base URL, e.g. "http://127.0.0.1:8470". */
-  server: string;
+  /**
+   * Controller base URL, e.g. "http://127.0.0.1:8470"; or several in failover order (an array or a
+   * comma-separated string): a primary, then its standbys. A connection error, timeout or 5xx moves to
+   * the next; the shim sticks to the one that answered and tries the first again every 30 s.
+   */
+  server: string | readonly string[];
   migration: string;
   /** Sent as `Authorization: Bearer …` with the reports. */
   ingestToken?: string;
@@ -148,6 +152,8 @@ export interface ShimStats {
   mirrored: number;
   mirrorsDropped: number;
   mirrorsInFlight: number;
+  /** The controller URL that answered the last request (polls or reports). */
+  server: string;
 }
 
 /** Options of `call()`. */
@@ -167,7 +173,10 @@ export interface CallOptions {
 
 export declare class GlidepathShim {
   constructor(options: GlidepathShimOptions);
+  /** The first controller URL. */
   readonly server: string;
+  /** Every controller URL, in failover order. */
+  readonly servers: readonly string[];
   readonly migration: string;
   readonly shimId: string;
   readonly defaultArm: string;
@@ -216,4 +225,22 @@ export declare class GlidepathShim {
   readonly errorStatuses: StatusPattern[];
   /** The breaker in force: the document's, else the constructor's, else 5 / 30 s. */
   readonly breakerSettings: BreakerSettings;
+}
+
+/** `server`: one URL, a comma-separated string of URLs, or an array, in failover order (TypeError otherwise). */
+export declare function serverList(server: string | readonly string[]): string[];
+export declare const MAX_SERVERS: number;
+export declare const RETRY_FIRST_AFTER_MS: number;
+
+/** The controller URLs in order, sticky to the one that answered, failing over on errors, timeouts and 5xx. */
+export declare class ServerList {
+  constructor(urls: readonly string[], options?: {
+    fetchImpl?: (url: string, init: RequestInit) => Promise<Response>;
+    clock?: () => number;
+    retryFirstAfterMs?: number;
+    onSwitch?: (from: string, to: string) => void;
+  });
+  readonly urls: readonly string[];
+  readonly current: number;
+  fetch(path: string, makeInit: () => RequestInit): Promise<Response>;
 }

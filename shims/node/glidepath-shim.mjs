@@ -274,8 +274,9 @@ const MAX_RESPONSE_BYTES = 1 << 20;
  * Throws (TypeError, or the fs error) when the server is not https:// or the file holds no
  * readable certificate: at construction, never in a background poll.
  */
-function tlsAgent(server, caFile) {
-  if (!/^https:\/\//i.test(server)) {
+function tlsAgent(servers, caFile) {
+  const server = servers.find((u) => !/^https:\/\//i.test(u));
+  if (server !== undefined) {
     throw new TypeError(`caFile is set but server ${JSON.stringify(server)} is not https://: the ingest token would cross in plaintext; use the TLS front's https:// URL`);
   }
   const pem = readFileSync(caFile, "utf8");
@@ -317,10 +318,82 @@ function agentFetch(agent, url, { method = "GET", headers = {}, body, signal } =
   });
 }
 
+/** At most this many controller URLs (a primary and its standbys). */
+export const MAX_SERVERS = 8;
+/** While routed to a URL after the first, the first is tried again after this many milliseconds. */
+export const RETRY_FIRST_AFTER_MS = 30000;
+
+/**
+ * `server`: one URL, a comma-separated string of URLs, or an array of URLs, in failover order.
+ * Throws a TypeError naming the problem.
+ */
+export function serverList(server) {
+  const items = Array.isArray(server) ? server : String(server ?? "").split(",");
+  const urls = items.map((u) => (typeof u === "string" ? u.trim().replace(/\/+$/, "") : ""));
+  if (urls.length === 0 || urls.length > MAX_SERVERS || urls.some((u) => !/^https?:\/\/[^/]/.test(u))) {
+    throw new TypeError(`server must be 1 to ${MAX_SERVERS} http(s) URLs (a string, comma-separated, or an array), found ${JSON.stringify(server)}`);
+  }
+  return urls;
+}
+
+/**
+ * The controller URLs in order. A request goes to the URL that answered last (sticky); on a
+ * connection error, a timeout or a 5xx answer (a standby refuses writes with 503) it tries the
+ * next, round to the first. While on a later URL, the first is tried again every
+ * `retryFirstAfterMs`, so traffic returns to the primary once it is back. 304 and 4xx are answers.
+ * When every URL fails, the last answer comes back (or the last error is thrown) and the next
+ * request starts again from the first.
+ */
+export class ServerList {
+  constructor(urls, { fetchImpl = (...a) => fetch(...a), clock = monotonicMs, retryFirstAfterMs = RETRY_FIRST_AFTER_MS, onSwitch } = {}) {
+    this.urls = urls;
+    this.current = 0;
+    this._fetch = fetchImpl;
+    this._clock = clock;
+    this._retryFirstAfterMs = retryFirstAfterMs;
+    this._retryFirstAt = 0;
+    this._onSwitch = onSwitch;
+  }
+
+  /** `fetch(url + path, init)` with `makeInit()` called per attempt (a fresh timeout signal each). */
+  async fetch(path, makeInit) {
+    const n = this.urls.length;
+    let start = this.current;
+    if (start !== 0 && this._clock() >= this._retryFirstAt) start = 0;
+    let last = null, error = null;
+    for (let k = 0; k < n; k++) {
+      const i = (start + k) % n;
+      let res;
+      try {
+        res = await this._fetch(this.urls[i] + path, makeInit());
+      } catch (err) {
+        error = err; last = null;
+        continue;
+      }
+      if (res.status >= 500) {
+        if (k < n - 1) await res.arrayBuffer().catch(() => {});
+        last = res; error = null;
+        continue;
+      }
+      if (i !== 0 && start === 0) this._retryFirstAt = this._clock() + this._retryFirstAfterMs;
+      if (i !== this.current) {
+        const old = this.urls[this.current];
+        this.current = i;
+        this._onSwitch?.(old, this.urls[i]);
+      }
+      return res;
+    }
+    this.current = 0;
+    if (last) return last;
+    throw error;
+  }
+}
+
 export class GlidepathShim {
   /**
    * @param {object} o
-   * @param {string} o.server controller base URL, e.g. "http://127.0.0.1:8470"
+   * @param {string|string[]} o.server controller base URL, e.g. "http://127.0.0.1:8470"; or several in
+   *   failover order (an array or a comma-separated string): a primary, then its standbys
    * @param {string} o.migration migration name
    * @param {string} [o.ingestToken] bearer token for the observations endpoint
    * @param {string} [o.baseline] expected baseline arm name (also the default arm)
@@ -342,7 +415,8 @@ export class GlidepathShim {
     if (!server || !migration) throw new TypeError("GlidepathShim needs `server` and `migration`");
     const dflt = defaultArm ?? baseline;
     if (!dflt) throw new TypeError("GlidepathShim needs `baseline` or `defaultArm` (the arm used before any weights are seen)");
-    this.server = String(server).replace(/\/+$/, "");
+    this.servers = Object.freeze(serverList(server));
+    this.server = this.servers[0];
     this.migration = migration;
     this.ingestToken = ingestToken;
     this.baselineHint = baseline;
@@ -371,12 +445,17 @@ export class GlidepathShim {
     this.timeoutMs = timeoutMs;
     // How HTTP is sent: global fetch, or with caFile an https.Agent trusting that CA (fetch takes no CA).
     this.caFile = caFile;
-    this._agent = caFile === undefined ? null : tlsAgent(this.server, caFile);
+    this._agent = caFile === undefined ? null : tlsAgent(this.servers, caFile);
     this._fetch = this._agent ? (url, init) => agentFetch(this._agent, url, init) : (url, init) => fetch(url, init);
 
     const enc = encodeURIComponent(migration);
-    this._weightsURL = `${this.server}/v1/migrations/${enc}/weights`;
-    this._ingestURL = `${this.server}/v1/migrations/${enc}/observations`;
+    this._weightsPath = `/v1/migrations/${enc}/weights`;
+    this._ingestPath = `/v1/migrations/${enc}/observations`;
+    this._activeServer = this.server;
+    const onSwitch = (from, to) => { this._activeServer = to; this._emit({ type: "failover", from, to }); };
+    // One list for polls, one for reports: each sticks to the URL that last answered it.
+    this._pollServers = new ServerList(this.servers, { onSwitch, fetchImpl: this._fetch });
+    this._sendServers = new ServerList(this.servers, { onSwitch, fetchImpl: this._fetch });
     this._prefix = prefixState(migration + ":");
 
     // Current routing table (replaced as a whole, never mutated).
@@ -684,7 +763,7 @@ export class GlidepathShim {
       unreportedBreakerTrips: this._unreportedTrips, unreportedFallbacks: this._unreportedFallbacks,
       errorStatuses: this.errorStatuses, breaker: this.breakerSettings,
       mirror: this._mirrorThreshold / 100, mirrored: this._mirrored, mirrorsDropped: this._mirrorsDropped,
-      mirrorsInFlight: this._mirrorsInFlight,
+      mirrorsInFlight: this._mirrorsInFlight, server: this._activeServer,
     };
   }
 
@@ -748,7 +827,7 @@ export class GlidepathShim {
     if (this._etag) headers["If-None-Match"] = this._etag;
     let res;
     try {
-      res = await this._fetch(this._weightsURL, { headers, signal: AbortSignal.timeout(this.timeoutMs) });
+      res = await this._pollServers.fetch(this._weightsPath, () => ({ headers, signal: AbortSignal.timeout(this.timeoutMs) }));
     } catch (err) {
       this._emit({ type: "poll_failed", reason: `controller unreachable: ${err?.cause?.code ?? err?.name ?? err}` });
       return false;
@@ -844,7 +923,7 @@ export class GlidepathShim {
     if (fallbacks > 0) headers["Glidepath-Fallbacks"] = String(fallbacks);
     let status = 0, reason;
     try {
-      const res = await this._fetch(this._ingestURL, { method: "POST", headers, body, signal: AbortSignal.timeout(this.timeoutMs) });
+      const res = await this._sendServers.fetch(this._ingestPath, () => ({ method: "POST", headers, body, signal: AbortSignal.timeout(this.timeoutMs) }));
       status = res.status;
       reason = await res.text().catch(() => "");
     } catch (err) {

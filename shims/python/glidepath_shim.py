@@ -432,6 +432,83 @@ class _Connection:
             self._conn = None
 
 
+def _server_list(server: Union[str, Sequence[str]]) -> List[str]:
+    """``server=``: one URL, a comma-separated string of URLs, or a list of URLs, in failover order."""
+    items = server.split(",") if isinstance(server, str) else list(server)
+    urls: List[str] = []
+    for u in items:
+        if not isinstance(u, str) or not u.strip():
+            raise ValueError("server must be a URL, a comma-separated string of URLs or a list "
+                             "of URLs, found %r" % (server,))
+        urls.append(u.strip().rstrip("/"))
+    if not urls or len(urls) > MAX_SERVERS:
+        raise ValueError("give 1 to %d controller URLs, found %d" % (MAX_SERVERS, len(urls)))
+    return urls
+
+
+#: At most this many controller URLs (a primary and its standbys).
+MAX_SERVERS = 8
+#: While routed to a URL after the first, try the first again after this many seconds.
+RETRY_FIRST_AFTER = 30.0
+
+
+class _Servers:
+    """The controller URLs in order, one connection each, owned by one thread.
+
+    A request goes to the URL that answered last (sticky); on a connection error, a timeout or
+    a 5xx answer (a standby refuses writes with 503) it tries the next URL, round to the first.
+    While stuck to a later URL, the first is tried again every ``retry_first_after`` seconds, so
+    traffic returns to the primary once it is back. 304 and 4xx (404 included) are answers.
+    """
+
+    def __init__(self, urls: Sequence[str], timeout: float, clock: Callable[[], float],
+                 retry_first_after: float = RETRY_FIRST_AFTER,
+                 on_switch: Optional[Callable[[str, str], None]] = None,
+                 tls: Optional[ssl.SSLContext] = None) -> None:
+        self.urls = list(urls)
+        self._conns = [_Connection(u, timeout, tls) for u in self.urls]
+        self._clock = clock
+        self._retry_first_after = retry_first_after
+        self._on_switch = on_switch
+        self.current = 0
+        self._retry_first_at = 0.0
+
+    def request(self, method: str, path: str, body: Optional[bytes],
+                headers: Dict[str, str]) -> Tuple[int, Dict[str, str], bytes]:
+        n = len(self._conns)
+        start = self.current
+        if start != 0 and self._clock() >= self._retry_first_at:
+            start = 0
+        last: Optional[Tuple[int, Dict[str, str], bytes]] = None
+        error: Optional[BaseException] = None
+        for k in range(n):
+            i = (start + k) % n
+            try:
+                answer = self._conns[i].request(method, path, body, headers)
+            except Exception as e:  # refused, timeout, reset, TLS: the next URL
+                error, last = e, None
+                continue
+            if answer[0] >= 500:
+                last, error = answer, None
+                continue
+            if i != 0 and start == 0:  # the first failed: try it again after the back-off
+                self._retry_first_at = self._clock() + self._retry_first_after
+            if i != self.current:
+                old, self.current = self.urls[self.current], i
+                if self._on_switch is not None:
+                    self._on_switch(old, self.urls[i])
+            return answer
+        self.current = 0  # every URL failed: the next request starts again from the first
+        if last is not None:
+            return last
+        assert error is not None
+        raise error
+
+    def close(self) -> None:
+        for c in self._conns:
+            c.close()
+
+
 class GlidepathShim:
     """Sticky routing, fail-static weight polling and outcome reporting for one migration.
 
@@ -443,7 +520,7 @@ class GlidepathShim:
     win when present. ``clock`` (seconds, monotonic) times the breaker; tests inject one.
     """
 
-    def __init__(self, server: str, migration: str, ingest_token: Optional[str] = None,
+    def __init__(self, server: Union[str, Sequence[str]], migration: str, ingest_token: Optional[str] = None,
                  default_arm: Optional[str] = None, shim_id: Optional[str] = None,
                  fallback_to_baseline: bool = False, breaker_threshold: Optional[int] = None,
                  breaker_cooldown: Optional[float] = None, max_buffered_lines: int = 10000,
@@ -467,7 +544,9 @@ class GlidepathShim:
                              "breaker_threshold >= 0 (0 disables the breaker)")
         if breaker_cooldown is not None and not breaker_cooldown > 0:
             raise ValueError("breaker_cooldown must be > 0 seconds, found %r" % (breaker_cooldown,))
-        self.server = server.rstrip("/")
+        #: the controller URLs in failover order (a primary, then its standbys)
+        self.servers = _server_list(server)
+        self.server = self.servers[0]
         self.migration = migration
         self.shim_id = shim_id or "py-" + uuid.uuid4().hex[:12]
         self.ingest_token = ingest_token
@@ -489,13 +568,16 @@ class GlidepathShim:
         self.poll_after = poll_after
         self._on_event = on_event
         self._quoted = urllib.parse.quote(migration, safe="")
-        if ca_file is not None and not self.server.lower().startswith("https://"):
+        plain = [u for u in self.servers if not u.lower().startswith("https://")]
+        if ca_file is not None and plain:
             raise ValueError("ca_file is set but server %r is not https://: the ingest token would "
-                             "cross in plaintext; use the TLS front's https:// URL" % self.server)
+                             "cross in plaintext; use the TLS front's https:// URL" % plain[0])
         self.ca_file = ca_file
         #: The TLS settings of every https connection (built once: a bad ca_file raises here).
         self.tls_context = tls_context(ca_file)
-        _Connection(self.server, timeout, self.tls_context)  # validates the URL now, not in a thread
+        for url in self.servers:
+            _Connection(url, timeout, self.tls_context)  # validates the URLs now, not in a thread
+        self._active_server = self.servers[0]
 
         self._snapshot: Optional[WeightsSnapshot] = None
         self._prefix_hash = fnv1a64((migration + ":").encode("utf-8"))
@@ -825,6 +907,7 @@ class GlidepathShim:
         until = self._breaker_until
         out.update({
             "shim_id": self.shim_id,
+            "server": self._active_server,
             "revision": snap.revision if snap else None,
             "state": snap.state if snap else None,
             "weights": dict(snap.weights) if snap else None,
@@ -935,8 +1018,14 @@ class GlidepathShim:
     def _headers(self) -> Dict[str, str]:
         return {"Glidepath-Shim": self.shim_id, "User-Agent": "glidepath-shim-python/1"}
 
+    def _connect(self) -> "_Servers":
+        def switched(old: str, new: str) -> None:
+            self._active_server = new
+            self._emit("failover", {"from": old, "to": new})
+        return _Servers(self.servers, self.timeout, time.monotonic, on_switch=switched, tls=self.tls_context)
+
     def _poll_loop(self) -> None:
-        conn = _Connection(self.server, self.timeout, self.tls_context)
+        conn = self._connect()
         try:
             while not self._stopping.is_set():
                 self._poll_once(conn)
@@ -946,7 +1035,7 @@ class GlidepathShim:
         finally:
             conn.close()
 
-    def _poll_once(self, conn: _Connection) -> None:
+    def _poll_once(self, conn: "_Servers") -> None:
         headers = self._headers()
         snap = self._snapshot
         if snap is not None and snap.etag:
@@ -1029,7 +1118,7 @@ class GlidepathShim:
                                overrides=overrides)
 
     def _send_loop(self) -> None:
-        conn = _Connection(self.server, self.timeout, self.tls_context)
+        conn = self._connect()
         failures = 0
         next_attempt = 0.0  # monotonic time before which no batch is sent (backoff)
         last_send = time.monotonic()
@@ -1069,7 +1158,7 @@ class GlidepathShim:
         finally:
             conn.close()
 
-    def _post(self, conn: _Connection, batch: List[str]) -> bool:
+    def _post(self, conn: "_Servers", batch: List[str]) -> bool:
         """Send one batch. True when it is settled (accepted, or rejected for good)."""
         headers = self._headers()
         headers["Content-Type"] = "text/plain"
