@@ -8,7 +8,7 @@ package enum Command: Equatable, Sendable {
     /// `--help`: the top-level text (nil) or a command's.
     case help(String?)
     case version
-    case serve(listen: String?, db: String?, policies: String?, logFormat: String?)
+    case serve(listen: String?, db: String?, policies: String?, logFormat: String?, latencyBuckets: String? = nil)
     case apply(files: [String], server: String?, actor: String?)
     case lint(files: [String])
     case status(name: String?, json: Bool, server: String?)
@@ -43,7 +43,7 @@ package enum CommandLineArguments {
 
     static let specs: [String: Spec] = {
         var s: [String: Spec] = [
-            "serve": Spec(valueFlags: ["--listen", "--db", "--policies", "--log-format"], boolFlags: [], positional: 0...0),
+            "serve": Spec(valueFlags: ["--listen", "--db", "--policies", "--log-format", "--latency-buckets"], boolFlags: [], positional: 0...0),
             "apply": Spec(valueFlags: ["--server", "--actor"], boolFlags: [], positional: 1...Int.max),
             "lint": Spec(valueFlags: [], boolFlags: [], positional: 1...Int.max),
             "status": Spec(valueFlags: ["--server", "--interval"], boolFlags: ["--json", "--watch"], positional: 0...1),
@@ -121,7 +121,7 @@ package enum CommandLineArguments {
         let server = values["--server"]
         switch command {
         case "serve": return .serve(listen: values["--listen"], db: values["--db"], policies: values["--policies"],
-                                    logFormat: values["--log-format"])
+                                    logFormat: values["--log-format"], latencyBuckets: values["--latency-buckets"])
         case "apply": return .apply(files: positional, server: server, actor: values["--actor"])
         case "lint": return .lint(files: positional)
         case "status":

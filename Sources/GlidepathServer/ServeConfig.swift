@@ -14,13 +14,16 @@ package struct ServeConfig: Sendable, Equatable {
     package var logFormat: LogFormat = .text
     /// `GLIDEPATH_WEBHOOK_SECRET` (signs webhooks) and `GLIDEPATH_PUBLIC_URL` (links in notifications).
     package var webhooks = WebhookConfig()
+    /// `--latency-buckets`: `fine` (default, every E12 bound) or `coarse` (1, 2.2, 4.7 per decade), for
+    /// controllers holding many migrations (`LatencyBuckets.Resolution`).
+    package var latencyBuckets: LatencyBuckets.Resolution = .fine
 
     package init() {}
 
     /// Builds the config from `serve`'s flags and the environment, and refuses an unsafe setup: listening
     /// beyond loopback without both tokens would let anyone on the network move traffic.
     package static func make(listen: String?, db: String?, policies: String?, logFormat: String? = nil,
-                            environment: [String: String]) throws(ConfigError) -> ServeConfig {
+                            latencyBuckets: String? = nil, environment: [String: String]) throws(ConfigError) -> ServeConfig {
         var c = ServeConfig()
         if let listen {
             let (host, port) = try parseListen(listen)
@@ -34,6 +37,12 @@ package struct ServeConfig: Sendable, Equatable {
                 throw ConfigError(message: "--log-format must be text or json, got \"\(text)\"")
             }
             c.logFormat = format
+        }
+        if let text = latencyBuckets {
+            guard let resolution = LatencyBuckets.Resolution(rawValue: text) else {
+                throw ConfigError(message: "--latency-buckets must be fine or coarse, got \"\(text)\"")
+            }
+            c.latencyBuckets = resolution
         }
         c.adminToken = environment["GLIDEPATH_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         c.ingestToken = environment["GLIDEPATH_INGEST_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }

@@ -5,6 +5,9 @@ protocol RegisteredFamily: AnyObject, Sendable {
     var labelNames: [String] { get }
     /// Appends the family's lines; nothing at all when it has no series.
     func render(into out: inout [UInt8])
+    /// Appends the header and the selected series, in the same order as `render(into:)`; nothing at all
+    /// when no series is selected (or the family has no such label).
+    func render(into out: inout [UInt8], selection: SeriesSelection)
 }
 
 extension RegisteredFamily {

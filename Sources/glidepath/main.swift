@@ -17,8 +17,9 @@ switch command {
 case .help(nil): StandardStreams.write(HelpText.topLevel); code = 0
 case .help(let name?): StandardStreams.write(HelpText.command(name)); code = 0
 case .version: StandardStreams.write("glidepath \(ServerMetrics.version)\n"); code = 0
-case .serve(let listen, let db, let policies, let logFormat):
-    code = ServeCommands.serve(listen: listen, db: db, policies: policies, logFormat: logFormat, environment: environment)
+case .serve(let listen, let db, let policies, let logFormat, let latencyBuckets):
+    code = ServeCommands.serve(listen: listen, db: db, policies: policies, logFormat: logFormat,
+                               latencyBuckets: latencyBuckets, environment: environment)
 case .lint(let files): code = LocalCommands.lint(files)
 case .bucket(let migration, let key): code = LocalCommands.bucket(migration: migration, key: key)
 case .bucketVectors(let count): code = LocalCommands.bucketVectors(count: count)
