@@ -8,12 +8,15 @@
 # N=1000 by default; N=10000 for the large run. Not part of .ci/run (it takes minutes).
 source "$(dirname "$0")/bench-lib.sh"
 [ $# -eq 2 ] || { echo "usage: $0 OLD_BINARY NEW_BINARY" >&2; exit 2; }
-OLD_BIN=$(realpath "$1"); NEW_BIN=$(realpath "$2")
+OLD_BIN=$1; NEW_BIN=$2  # "-" skips that side (to try the script on one build)
 N=${N:-1000}
 TRAFFIC_SECONDS=${TRAFFIC_SECONDS:-40}
 IDLE_SECONDS=${IDLE_SECONDS:-30}
 RATE=${RATE:-$(( N / 5 < 400 ? (N / 5 > 20 ? N / 5 : 20) : 400 ))}
 STARTUP_TIMEOUT=${STARTUP_TIMEOUT:-900}
+# Where the databases go: the bench dir by default (fsyncs as in production); DB_DIR=/dev/shm keeps
+# 10,000 start-up transactions (one per applied policy) from taking minutes on a slow disk.
+DB_DIR=${DB_DIR:-$BENCH_DIR}
 HZ=$(getconf CLK_TCK)
 PY="python3 $PWD/scripts/bench_scale.py"
 
@@ -29,7 +32,7 @@ run() {
     local label=$1 bin=$2 port=$3 out="$BENCH_DIR/$1.txt" t0 pid
     ulimit -n "$(ulimit -Hn)"
     t0=$(date +%s.%N)
-    "$bin" serve --listen "127.0.0.1:$port" --db "$BENCH_DIR/$label.db" --policies "$BENCH_DIR/policies" \
+    "$bin" serve --listen "127.0.0.1:$port" --db "$DB_DIR/glidepath-bench-$$-$label.db" --policies "$BENCH_DIR/policies" \
         2>>"$BENCH_DIR/$label.log" &
     pid=$!
     BENCH_PIDS+=("$pid")
@@ -44,6 +47,9 @@ run() {
 
     curl -sf -o "$BENCH_DIR/$label-m0.txt" "http://127.0.0.1:$port/metrics"
     $PY load "$port" "$N" "$RATE" "$TRAFFIC_SECONDS"
+    $PY ticks "$port" "$N" 10 | tee "$BENCH_DIR/$label-ticks.txt" | grep -v '^TICKS_'
+    grep '^TICKS_' "$BENCH_DIR/$label-ticks.txt" | tr ' ' '\n' >> "$out"
+    # Rounds from ready to here (a slow build may complete none within the traffic alone).
     curl -sf -o "$BENCH_DIR/$label-m1.txt" "http://127.0.0.1:$port/metrics"
     $PY hist "$BENCH_DIR/$label-m0.txt" "$BENCH_DIR/$label-m1.txt" glidepath_control_loop_duration_seconds \
         | sed 's/HIST_/ALL_/g' | tr ' ' '\n' >> "$out"
@@ -55,8 +61,6 @@ run() {
     fi
     echo "LINES=$(wc -l < "$BENCH_DIR/$label-m1.txt")" >> "$out"
     echo "BYTES=$(wc -c < "$BENCH_DIR/$label-m1.txt")" >> "$out"
-    $PY ticks "$port" "$N" 10 | tee "$BENCH_DIR/$label-ticks.txt" | grep -v '^TICKS_'
-    grep '^TICKS_' "$BENCH_DIR/$label-ticks.txt" | tr ' ' '\n' >> "$out"
     echo "RSS_MB=$(( $(status_kb "$pid" VmRSS) / 1024 ))" >> "$out"
     echo "PEAK_MB=$(( $(status_kb "$pid" VmHWM) / 1024 ))" >> "$out"
     for _ in 1 2 3 4 5; do curl -s -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:$port/metrics"; done \
@@ -67,16 +71,19 @@ run() {
     c0=$(cpu_ticks "$pid"); sleep "$IDLE_SECONDS"; c1=$(cpu_ticks "$pid")
     echo "IDLE_CPU_PCT=$(awk -v d=$((c1 - c0)) -v hz="$HZ" -v s="$IDLE_SECONDS" 'BEGIN {printf "%.1f", d / hz / s * 100}')" >> "$out"
     kill "$pid"; wait "$pid" 2>/dev/null || true
+    rm -f "$DB_DIR/glidepath-bench-$$-$label.db"*
     sed 's/^/   /' "$out" | grep -v '^   $'
 }
 
-run old "$OLD_BIN" "$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-run new "$NEW_BIN" "$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+touch "$BENCH_DIR/old.txt" "$BENCH_DIR/new.txt"
+[ "$OLD_BIN" = - ] || run old "$(realpath "$OLD_BIN")" "$(port)"
+[ "$NEW_BIN" = - ] || run new "$(realpath "$NEW_BIN")" "$(port)"
 
 get() { awk -F= -v k="$2" '$1 == k {print $2}' "$BENCH_DIR/$1.txt"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.1fx", a / b; else print "-"}'; }
 echo
 printf '%-34s %14s %14s %10s\n' "N=$N" old new old/new
-for k in START_S BUSY_MEDIAN_MS BUSY_MEAN_MS ALL_MEDIAN_MS ALL_MEAN_MS IDLE_CPU_PCT RSS_MB PEAK_MB SCRAPE_MS LINES TICKS_OK TICKS_WORST; do
+for k in START_S BUSY_MEDIAN_MS BUSY_MEAN_MS BUSY_COUNT ALL_MEDIAN_MS ALL_MEAN_MS ALL_COUNT IDLE_CPU_PCT RSS_MB PEAK_MB SCRAPE_MS LINES TICKS_OK TICKS_WORST; do
     printf '%-34s %14s %14s %10s\n' "$k" "$(get old $k)" "$(get new $k)" "$(ratio "$(get old $k)" "$(get new $k)")"
 done
