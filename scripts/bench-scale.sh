@@ -5,7 +5,8 @@
 # on every one (outcome batches posted round-robin), then: control-loop round durations (median and mean
 # from the round histograms), which migrations ticked within their interval (status JSON lastTickAt), RSS,
 # /metrics time (curl), and the idle loop's CPU with no traffic (/proc/PID/stat over IDLE_SECONDS).
-# N=1000 by default; N=10000 for the large run. Not part of .ci/run (it takes minutes).
+# N=1000 by default; N=10000 for the large run. NEW_ARGS adds serve flags to the new build
+# (e.g. NEW_ARGS="--latency-buckets coarse"). Not part of .ci/run (it takes minutes).
 source "$(dirname "$0")/bench-lib.sh"
 [ $# -eq 2 ] || { echo "usage: $0 OLD_BINARY NEW_BINARY" >&2; exit 2; }
 OLD_BIN=$1; NEW_BIN=$2  # "-" skips that side (to try the script on one build)
@@ -29,10 +30,11 @@ status_kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
 
 # run LABEL BINARY PORT: prints KEY=VALUE lines into $BENCH_DIR/LABEL.txt
 run() {
-    local label=$1 bin=$2 port=$3 out="$BENCH_DIR/$1.txt" t0 pid
+    local label=$1 bin=$2 port=$3 out="$BENCH_DIR/$1.txt" t0 pid extra=()
+    [ "$label" = old ] || read -ra extra <<<"${NEW_ARGS:-}"
     ulimit -n "$(ulimit -Hn)"
     t0=$(date +%s.%N)
-    "$bin" serve --listen "127.0.0.1:$port" --db "$DB_DIR/glidepath-bench-$$-$label.db" --policies "$BENCH_DIR/policies" \
+    "$bin" serve "${extra[@]}" --listen "127.0.0.1:$port" --db "$DB_DIR/glidepath-bench-$$-$label.db" --policies "$BENCH_DIR/policies" \
         2>>"$BENCH_DIR/$label.log" &
     pid=$!
     BENCH_PIDS+=("$pid")
@@ -60,6 +62,10 @@ run() {
         grep '^ALL_' "$out" | sed 's/^ALL_/BUSY_/' >> "$out.busy"; cat "$out.busy" >> "$out"
     fi
     echo "LINES=$(wc -l < "$BENCH_DIR/$label-m1.txt")" >> "$out"
+    grep -v '^#' "$BENCH_DIR/$label-m1.txt" | grep 'migration="scale-00001"' \
+        | sed -E 's/\{.*//; s/_(bucket|sum|count)$//' | sort | uniq -c | sort -rn > "$BENCH_DIR/$label-series.txt"
+    echo "   lines of one migration per family:"; sed 's/^/     /' "$BENCH_DIR/$label-series.txt"
+    echo "LINES_PER_MIGRATION=$(awk '{s += $1} END {print s}' "$BENCH_DIR/$label-series.txt")" >> "$out"
     echo "BYTES=$(wc -c < "$BENCH_DIR/$label-m1.txt")" >> "$out"
     echo "RSS_MB=$(( $(status_kb "$pid" VmRSS) / 1024 ))" >> "$out"
     echo "PEAK_MB=$(( $(status_kb "$pid" VmHWM) / 1024 ))" >> "$out"
@@ -81,9 +87,15 @@ touch "$BENCH_DIR/old.txt" "$BENCH_DIR/new.txt"
 [ "$NEW_BIN" = - ] || run new "$(realpath "$NEW_BIN")" "$(port)"
 
 get() { awk -F= -v k="$2" '$1 == k {print $2}' "$BENCH_DIR/$1.txt"; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.1fx", a / b; else print "-"}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (a != "" && b > 0) printf "%.1fx", a / b; else print "-"}'; }
 echo
 printf '%-34s %14s %14s %10s\n' "N=$N" old new old/new
-for k in START_S BUSY_MEDIAN_MS BUSY_MEAN_MS BUSY_COUNT ALL_MEDIAN_MS ALL_MEAN_MS ALL_COUNT IDLE_CPU_PCT RSS_MB PEAK_MB SCRAPE_MS LINES TICKS_OK TICKS_WORST; do
+for k in START_S BUSY_MEDIAN_MS BUSY_MEAN_MS BUSY_COUNT ALL_MEDIAN_MS ALL_MEAN_MS ALL_COUNT IDLE_CPU_PCT RSS_MB PEAK_MB SCRAPE_MS LINES LINES_PER_MIGRATION TICKS_OK TICKS_WORST; do
     printf '%-34s %14s %14s %10s\n' "$k" "$(get old $k)" "$(get new $k)" "$(ratio "$(get old $k)" "$(get new $k)")"
 done
+# SMOKE=1 (CI): the new build must have ticked every migration within its interval.
+if [ -n "${SMOKE:-}" ]; then
+    ok=$(get new TICKS_OK)
+    [ "$ok" = "$N" ] || { echo "FAIL: $ok of $N migrations ticked within their interval"; exit 1; }
+    echo "1 passed, 0 failed (all $N migrations ticked within their interval)"
+fi
