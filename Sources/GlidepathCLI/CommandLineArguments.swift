@@ -9,7 +9,7 @@ package enum Command: Equatable, Sendable {
     case help(String?)
     case version
     case serve(listen: String?, db: String?, policies: String?, logFormat: String?, lifecycle: ServeLifecycleOptions = .init(),
-               tlsTerminatedByProxy: Bool = false)
+               tlsTerminatedByProxy: Bool = false, latencyBuckets: String? = nil)
     /// `serve --standby --primary URL [--follow-interval DURATION]`: a read-only standby of a primary.
     case serveStandby(listen: String?, db: String?, policies: String?, logFormat: String?, standby: StandbyFlags)
     /// `promote-standby [--server URL]`: makes the standby at `--server` a primary.
@@ -78,7 +78,8 @@ package enum CommandLineArguments {
     static let specs: [String: Spec] = {
         var s: [String: Spec] = [
             "serve": Spec(valueFlags: ["--listen", "--db", "--policies", "--log-format", "--history-days",
-                                       "--history-max-decisions", "--primary", "--follow-interval"], boolFlags: ["--prune", "--tls-terminated-by-proxy", "--standby"], positional: 0...0),
+                                       "--history-max-decisions", "--primary", "--follow-interval",
+                                       "--latency-buckets"], boolFlags: ["--prune", "--tls-terminated-by-proxy", "--standby"], positional: 0...0),
             "delete": Spec(valueFlags: ["--server", "--reason", "--actor"], boolFlags: [], positional: 1...1),
             "promote-standby": Spec(valueFlags: ["--server"], boolFlags: [], positional: 0...0),
             "apply": Spec(valueFlags: ["--server", "--actor"], boolFlags: [], positional: 1...Int.max),
@@ -168,7 +169,8 @@ package enum CommandLineArguments {
                                     lifecycle: ServeLifecycleOptions(prune: flags.contains("--prune"),
                                                                      historyDays: values["--history-days"],
                                                                      historyMaxDecisions: values["--history-max-decisions"]),
-                                    tlsTerminatedByProxy: flags.contains("--tls-terminated-by-proxy"))
+                                    tlsTerminatedByProxy: flags.contains("--tls-terminated-by-proxy"),
+                                    latencyBuckets: values["--latency-buckets"])
         case "delete": return .delete(name: positional[0], reason: values["--reason"], server: server, actor: values["--actor"])
         case "apply": return .apply(files: positional, server: server, actor: values["--actor"])
         case "lint": return .lint(files: positional)

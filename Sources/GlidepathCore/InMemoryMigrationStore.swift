@@ -39,23 +39,35 @@ package final class InMemoryMigrationStore: MigrationStore, NotificationOutbox {
     }
 
     package func save(_ change: StoreChange) throws {
-        try contents.withLock { contents throws(MigrationStoreError) in
-            let name = change.status.migration
-            let existing = contents.entries[name]
-            let hasVersion = existing?.policies.contains { $0.version == change.status.policyVersion } ?? false
-            try change.validate(storedRevision: existing?.status.revision, policyVersionExists: hasVersion)
+        try contents.withLock { contents throws(MigrationStoreError) in try Self.apply(change, to: &contents) }
+    }
 
-            var entry = existing ?? Entry(status: change.status, judge: change.judge, policies: [], decisions: [])
-            entry.status = change.status
-            entry.judge = change.judge
-            if let source = change.newPolicySource {
-                entry.policies.append((change.status.policyVersion, source))
-                entry.policies.sort { $0.version < $1.version }
-            }
-            if let decision = change.decision { entry.decisions.append(decision) }
-            contents.entries[name] = entry
-            contents.outbox.insert(change.notifications)
+    package func save(batch changes: [StoreChange]) throws {
+        try contents.withLock { contents throws(MigrationStoreError) in
+            // On a copy, so a refusal halfway leaves the store as it was.
+            var working = contents
+            for change in changes { try Self.apply(change, to: &working) }
+            contents = working
         }
+    }
+
+    /// Validates and applies one change; a refusal leaves `contents` untouched.
+    static func apply(_ change: StoreChange, to contents: inout Contents) throws(MigrationStoreError) {
+        let name = change.status.migration
+        let existing = contents.entries[name]
+        let hasVersion = existing?.policies.contains { $0.version == change.status.policyVersion } ?? false
+        try change.validate(storedRevision: existing?.status.revision, policyVersionExists: hasVersion)
+
+        var entry = existing ?? Entry(status: change.status, judge: change.judge, policies: [], decisions: [])
+        entry.status = change.status
+        entry.judge = change.judge
+        if let source = change.newPolicySource {
+            entry.policies.append((change.status.policyVersion, source))
+            entry.policies.sort { $0.version < $1.version }
+        }
+        if let decision = change.decision { entry.decisions.append(decision) }
+        contents.entries[name] = entry
+        contents.outbox.insert(change.notifications)
     }
 
     package func decisions(migration: String, limit: Int) throws -> [Decision] {

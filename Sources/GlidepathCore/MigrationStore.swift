@@ -70,6 +70,9 @@ package protocol MigrationStore: AnyObject, Sendable {
     func loadAll() throws -> [StoredMigration]
     /// Writes one change atomically.
     func save(_ change: StoreChange) throws
+    /// Writes several changes (a control-loop round's judge states) in one transaction: all of them or,
+    /// when any fails or is refused, none. In order, so a later change may build on an earlier one.
+    func save(batch changes: [StoreChange]) throws
     /// The audit log of one migration, newest first.
     func decisions(migration: String, limit: Int) throws -> [Decision]
     /// All versions of a migration's policy, oldest first: `(version, source)`.

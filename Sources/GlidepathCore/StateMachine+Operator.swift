@@ -68,8 +68,13 @@ extension StateMachine {
             guard phase.isTerminal else {
                 throw refusal(action, status, allowed: "promoted or rolled_back", target: nil)
             }
-            return make(.ramping, step: 0, .restart, "operator restarted at \(ReasonFormat.step(0, policy))",
-                        restartsStep: true)
+            // A finished migration is not read by the control loop, so its snapshot is as old as its end:
+            // dropping it makes the first tick after the restart take a new one, and traffic seen while
+            // the migration was over never counts as evidence.
+            var t = make(.ramping, step: 0, .restart, "operator restarted at \(ReasonFormat.step(0, policy))",
+                         restartsStep: true)
+            t.judge.lastSnapshot = nil
+            return t
         }
     }
 

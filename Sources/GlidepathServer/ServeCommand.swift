@@ -43,7 +43,8 @@ package enum ServeCommand {
         let time = SystemTimeSource()
         // One transport for notifications and gates: POSTs that never follow redirects, 5 s at most each.
         let transport = URLSessionWebhookTransport()
-        let controller = Controller(store: store, time: time, webhooks: config.webhooks, webhookTransport: transport)
+        let controller = Controller(store: store, metrics: ServerMetrics(latency: config.latencyBuckets), time: time,
+                                    webhooks: config.webhooks, webhookTransport: transport)
         do {
             let n = try controller.load()
             Log.info("restored \(n) migration(s) from \(config.databasePath)")

@@ -23,6 +23,9 @@ package struct ServeConfig: Sendable, Equatable {
     package var tlsTerminatedByProxy = false
     /// `--standby --primary URL`: follow a primary read-only instead of running migrations (`StandbyCommand`).
     package var standby: StandbyConfig?
+    /// `--latency-buckets`: `fine` (default, every E12 bound) or `coarse` (1, 2.2, 4.7 per decade), for
+    /// controllers holding many migrations (`LatencyBuckets.Resolution`).
+    package var latencyBuckets: LatencyBuckets.Resolution = .fine
 
     package init() {}
 
@@ -30,7 +33,7 @@ package struct ServeConfig: Sendable, Equatable {
     /// beyond loopback without both tokens would let anyone on the network move traffic.
     package static func make(listen: String?, db: String?, policies: String?, logFormat: String? = nil,
                             prune: Bool = false, historyDays: String? = nil, historyMaxDecisions: String? = nil,
-                            tlsTerminatedByProxy: Bool = false,
+                            tlsTerminatedByProxy: Bool = false, latencyBuckets: String? = nil,
                             environment: [String: String]) throws(ConfigError) -> ServeConfig {
         var c = ServeConfig()
         c.prune = prune
@@ -47,6 +50,12 @@ package struct ServeConfig: Sendable, Equatable {
                 throw ConfigError(message: "--log-format must be text or json, got \"\(text)\"")
             }
             c.logFormat = format
+        }
+        if let text = latencyBuckets {
+            guard let resolution = LatencyBuckets.Resolution(rawValue: text) else {
+                throw ConfigError(message: "--latency-buckets must be fine or coarse, got \"\(text)\"")
+            }
+            c.latencyBuckets = resolution
         }
         c.adminToken = environment["GLIDEPATH_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         c.ingestToken = environment["GLIDEPATH_INGEST_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }

@@ -20,6 +20,7 @@ package final class ServerMetrics: Sendable {
     package let observationsRejected: CounterFamily
     package let httpRequests: CounterFamily
     package let controlLoopDuration: HistogramFamily
+    package let controlLoopBusyRound: HistogramFamily
     package let buildInfo: GaugeFamily
     package let stepStuck: GaugeFamily
     package let noData: GaugeFamily
@@ -36,17 +37,29 @@ package final class ServerMetrics: Sendable {
     package let forcedRequests: CounterFamily
     package let mirrored: CounterFamily
 
-    package init(registry: MetricRegistry = MetricRegistry()) {
+    /// The latency and TTFT buckets exported (`serve --latency-buckets`).
+    package let latencyResolution: LatencyBuckets.Resolution
+    /// Fine bucket → exported bucket (nil at the fine resolution: nothing to fold).
+    private let latencyFold: [Int]?
+    private let latencyBucketCount: Int
+
+    /// `registry` should index by `migration` (the default does) so the control loop's partial reads
+    /// (`SelfMetricsSource`) cost what the due migrations hold. `latency` picks the exported buckets.
+    package init(registry: MetricRegistry = MetricRegistry(indexedLabel: "migration"),
+                 latency: LatencyBuckets.Resolution = .fine) {
         self.registry = registry
+        latencyResolution = latency
+        latencyFold = latency == .fine ? nil : LatencyBuckets.fold(into: latency.bounds)
+        latencyBucketCount = latency.bounds.count + 1
         requests = registry.counter("glidepath_requests_total",
             help: "Observed requests per migration, arm, outcome class and status code group.",
             labels: ["migration", "arm", "class", "code"])
         requestDuration = registry.histogram("glidepath_request_duration_seconds",
-            help: "Observed request latency in seconds.", labels: ["migration", "arm"], buckets: LatencyBuckets.bounds)
+            help: "Observed request latency in seconds.", labels: ["migration", "arm"], buckets: latency.bounds)
         tokens = registry.counter("glidepath_tokens_total",
             help: "Tokens reported by observed requests.", labels: ["migration", "arm"])
         ttft = registry.histogram("glidepath_ttft_seconds", help: "Observed time to first token in seconds.",
-            labels: ["migration", "arm"], buckets: LatencyBuckets.bounds)
+            labels: ["migration", "arm"], buckets: latency.bounds)
         cost = registry.counter("glidepath_cost_total",
             help: "Cost of observed requests at the policy's prices (currency units).", labels: ["migration", "arm"])
         weightPercent = registry.gauge("glidepath_weight_percent",
@@ -66,6 +79,10 @@ package final class ServerMetrics: Sendable {
         controlLoopDuration = registry.histogram("glidepath_control_loop_duration_seconds",
             help: "Duration of control-loop rounds in seconds.", labels: [],
             buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10])
+        controlLoopBusyRound = registry.histogram("glidepath_control_loop_busy_round_seconds",
+            help: "Duration of control-loop rounds that read metrics (a migration was due or sampled) in seconds.",
+            labels: [], buckets: [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075,
+                                  0.1, 0.25, 0.5, 1, 2.5, 5, 10])
         buildInfo = registry.gauge("glidepath_build_info", help: "Build information.", labels: ["version"])
         stepStuck = registry.gauge("glidepath_step_stuck",
             help: "1 when the current step is held longer than the policy's maxHold.", labels: ["migration"])
@@ -118,7 +135,7 @@ package final class ServerMetrics: Sendable {
     package func precreate(migration: String, policy: Policy) {
         for shimReport in [shimBreakerTrips, fallbacks, mirrored] { shimReport.add(0, labels: [migration]) }
         for action in Decision.Action.allCases { decisions.add(0, labels: [migration, action.rawValue]) }
-        let zeros = [UInt64](repeating: 0, count: LatencyBuckets.count)
+        let zeros = [UInt64](repeating: 0, count: latencyBucketCount)
         let pairs = policy.guards.classifier.producedPairs
         for arm in [policy.baseline, policy.candidate] {
             for (cls, code) in pairs { requests.add(0, labels: [migration, arm, cls.rawValue, code.rawValue]) }
@@ -164,16 +181,22 @@ package final class ServerMetrics: Sendable {
                 }
             }
             if c.latency.count == LatencyBuckets.count {
-                requestDuration.add(bucketCounts: c.latency, sum: c.latencySum, labels: [migration, name])
+                requestDuration.add(bucketCounts: exported(c.latency), sum: c.latencySum, labels: [migration, name])
             }
             if c.ttft.count == LatencyBuckets.count {
-                ttft.add(bucketCounts: c.ttft, sum: c.ttftSum, labels: [migration, name])
+                ttft.add(bucketCounts: exported(c.ttft), sum: c.ttftSum, labels: [migration, name])
             }
             if c.tokens > 0 { tokens.add(Double(c.tokens), labels: [migration, name]) }
             if let price = served.prices[arm.rawValue] {
                 cost.add(price.cost(tokens: c.tokens, requests: c.requests), labels: [migration, name])
             }
         }
+    }
+
+    /// Fine (`LatencyBuckets`) counts in the exported buckets.
+    private func exported(_ counts: [UInt64]) -> [UInt64] {
+        guard let latencyFold else { return counts }
+        return LatencyBuckets.folded(counts, map: latencyFold, buckets: latencyBucketCount)
     }
 
     /// Publishes a migration's state gauges.

@@ -47,13 +47,20 @@ package final class StatusHistory: @unchecked Sendable {
     }
 
     /// True when `migration`, judged every `interval`, is due for a sample at steady time `now`: it has
-    /// none, or its newest is `interval` (at most `maxSampleEvery`) old.
+    /// none, or the steady clock crossed a multiple of `interval` (at most `maxSampleEvery`) since its
+    /// newest — the same grid as the control loop's ticks, so samples ride along with reads done anyway.
     package func wantsSample(_ migration: String, interval: TimeSpan, now: Int64) -> Bool {
         let every = min(max(1, interval.milliseconds), maxSampleEvery)
         return lock.withLock {
             guard let last = rings[migration]?.storage.last?.at else { return true }
-            return now.subtractingSaturating(last) >= every
+            return Ticker.isDue(lastTick: last, interval: every, now: now)
         }
+    }
+
+    /// The migrations that have a history (at most `maxMigrations`), so a round can sample between ticks
+    /// only those instead of asking about every migration.
+    package func trackedMigrations() -> [String] {
+        lock.withLock { Array(rings.keys) }
     }
 
     /// Records a sample of `migration`'s cumulative counts at steady time `now`; `arms` names its

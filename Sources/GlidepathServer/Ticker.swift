@@ -16,7 +16,8 @@ package struct RoundReport: Sendable, Equatable {
 }
 
 /// The control loop's rounds on a `Controller`: which migrations are due, one metrics fetch for all of
-/// them, a pure `ControlTick` per migration, and the outcome written through the controller.
+/// them, a pure `ControlTick` per migration, and the outcome written through the controller: transitions
+/// one by one (each with its decision), every other judge state of the round in one store transaction.
 package struct Ticker: Sendable {
     package let controller: Controller
 
@@ -30,39 +31,62 @@ package struct Ticker: Sendable {
         var policyVersion: Int
         var baseline: String
         var candidate: String
+        var interval: TimeSpan
+
+        init(_ e: MigrationEntry) {
+            name = e.name
+            policyVersion = e.status.policyVersion
+            baseline = e.policy.baseline
+            candidate = e.policy.candidate
+            interval = e.policy.interval
+        }
+    }
+
+    /// A tick that changed nothing but the judge state: written with the round's others in one batch.
+    private struct Held {
+        var name: String
+        var judge: JudgeState
+        var verdict: Verdict
+        /// nil when only memory changes (a migration with decisions still pending, or one that ended
+        /// while its counters were fetched).
+        var change: StoreChange?
+    }
+
+    /// True when a migration last ticked at `lastTick` is due at steady time `now`: it never ticked, or
+    /// the steady clock crossed a multiple of its interval since. Ticks fall on each interval's grid, so
+    /// every migration with the same interval is due in the same round (one read per interval, not one
+    /// per migration), and none waits longer than its interval plus a round.
+    package static func isDue(lastTick: Int64?, interval: Int64, now: Int64) -> Bool {
+        guard let last = lastTick else { return true }
+        let i = max(1, interval)
+        return floorDivide(now, i) > floorDivide(last, i)
+    }
+
+    private static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
+        let q = a / b
+        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
     }
 
     /// One round at `now`: first retries writes left pending by a failing store, then reads the metrics
-    /// once if any migration is due (its policy's `interval` has passed on the steady clock since its last
-    /// tick), judges each due migration and persists the outcome — the judge state alone when nothing
-    /// changed, the whole transition with its decision otherwise. Promoted and rolled-back migrations still
-    /// tick (nothing is judged): their counter snapshot keeps up, so traffic seen while a migration was
-    /// over never leaks into a restarted step.
+    /// of the due migrations once (`isDue`), judges each and persists the outcome — the whole transition
+    /// with its decision when the verdict changed the state, else the judge state, all of this round's in
+    /// one transaction. Promoted and rolled-back migrations are not read at all (a `restart` takes a new
+    /// counter snapshot at its first tick, so traffic seen while a migration was over never leaks into
+    /// the restarted step).
     @discardableResult
     package func round(at now: TimeReading, source: any MetricsSource) -> RoundReport {
         let c = controller
         let started = SystemTimeSource.monotonicSeconds()
         var report = RoundReport()
-        defer {
-            c.metrics.controlLoopDuration.observe(SystemTimeSource.monotonicSeconds() - started, labels: [])
-        }
         c.retryPending()
-        // The status page's history samples each migration at its ticks (and every 10 s at least) from
-        // the same fetch.
-        let (due, sample) = c.lock.withLock { () -> ([Fetched], [Fetched]) in
-            let all = c.table.entries.values.sorted { $0.name < $1.name }
-            func fetched(_ e: MigrationEntry) -> Fetched {
-                Fetched(name: e.name, policyVersion: e.status.policyVersion, baseline: e.policy.baseline,
-                        candidate: e.policy.candidate)
-            }
-            let due = all.filter { e in
-                guard let last = e.judge.lastTickAt else { return true }
-                return now.steady.subtractingSaturating(last) >= e.policy.interval.milliseconds
-            }
-            let sample = all.filter { c.history.wantsSample($0.name, interval: $0.policy.interval, now: now.steady) }
-            return (due.map(fetched), sample.map(fetched))
+        let (due, sample) = select(now: now.steady)
+        let dueNames = Set(due.map(\.name))
+        let queried = due + sample.filter { !dueNames.contains($0.name) }
+        defer {
+            let took = SystemTimeSource.monotonicSeconds() - started
+            c.metrics.controlLoopDuration.observe(took, labels: [])
+            if !queried.isEmpty { c.metrics.controlLoopBusyRound.observe(took, labels: []) }
         }
-        let queried = due + sample.filter { s in !due.contains { $0.name == s.name } }
         if !queried.isEmpty {
             let snapshot: [String: ArmPair]
             do {
@@ -81,75 +105,136 @@ package struct Ticker: Sendable {
                 c.history.record(s.name, arms: StatusHistory.ArmNames(baseline: s.baseline, candidate: s.candidate),
                                  counts: counts, at: now.steady)
             }
-            for d in due {
-                guard let counts = snapshot[d.name] else {
-                    Log.event(.controlLoop, .error, "control loop: no series for migration \(d.name) in the metrics; "
-                        + "skipped", [("migration", .string(d.name))])
-                    continue
-                }
-                switch tick(d, counts: counts, now: now) {
-                case .skipped: report.skipped.append(d.name)
-                case .judged(let action):
-                    if let action { report.decisions.append("\(d.name):\(action)") }
-                    report.ticked.append(d.name)
-                }
-            }
+            judge(due, snapshot: snapshot, now: now, report: &report)
         }
         c.metrics.lastTick.set(Double(now.wall) / 1000, labels: [])
         c.markRoundCompleted()
         return report
     }
 
-    private enum TickResult { case skipped, judged(String?) }
-
-    /// Judges one migration under the controller's lock.
-    private func tick(_ d: Fetched, counts: ArmPair, now: TimeReading) -> TickResult {
+    /// The due live migrations (by name) and the ones the status history wants a sample of: the due
+    /// ones at their tick, and between ticks only the few it keeps a history for.
+    private func select(now: Int64) -> (due: [Fetched], sample: [Fetched]) {
         let c = controller
-        return c.lock.withLock { () -> TickResult in
-            guard let e = c.table.entries[d.name] else { return .skipped }
-            // A policy applied while the counters were fetched: they may be the old arms' counts.
-            guard e.status.policyVersion == d.policyVersion, e.policy.baseline == d.baseline,
-                  e.policy.candidate == d.candidate else { return .skipped }
-            let gate = c.gateQuestion(e).flatMap { c.gates.answer(for: $0.key) }
-            let outcome = ControlTick.run(policy: e.policy, status: e.status, state: e.judge, snapshot: counts,
-                                          judge: e.policy.judge.makeJudge(), gate: gate,
-                                          calendar: CalendarInput(wall: now.wall, zones: SystemTimeZones()),
-                                          now: now.steady)
-            var action: Decision.Action?
-            if let t = outcome.transition {
-                do throws(APIError) {
-                    _ = try c.commitLocked(t, policy: e.policy, policySource: e.policySource, newPolicy: false, at: now)
-                    action = t.decision.action
-                } catch {
-                    Log.event(.controlLoop, .error, "control loop: migration \(d.name): \(t.decision.action.rawValue) "
-                        + "not taken: \(error.message)",
-                        [("migration", .string(d.name)), ("action", .string(t.decision.action.rawValue)),
-                         ("detail", .string(error.message))])
-                    return .judged(nil)
-                }
-            } else {
-                // A finished migration only tracks its counter snapshot (so a later `restart` starts from
-                // fresh evidence): memory is enough, and it keeps fsyncs off the loop for every migration
-                // ever finished. A migration with changes pending is not written either: its status row
-                // must not get ahead of the decisions still waiting to be written.
-                if !e.status.phase.isTerminal && c.pending[d.name] == nil {
-                    do {
-                        try c.store.save(StoreChange(status: e.status, judge: outcome.judge,
-                                                     notifications: c.stuckNotifications(outcome.verdict, entry: e,
-                                                                                          wall: now.wall)))
-                        c.storeHealth.succeeded()
-                    } catch {
-                        c.storeHealth.failed(.judgeState, error, migration: d.name)
-                        return .judged(nil)
-                    }
-                }
-                c.table.updateJudge(d.name, outcome.judge)
+        return c.lock.withLock {
+            var due: [Fetched] = []
+            for e in c.table.entries.values where !e.status.phase.isTerminal
+                && Self.isDue(lastTick: e.judge.lastTickAt, interval: e.policy.interval.milliseconds, now: now) {
+                due.append(Fetched(e))
             }
-            if let current = c.table.entries[d.name] { c.askGate(current, wall: now.wall) }
-            publishStuck(d.name, now: now.steady)
-            publishNoData(d.name, verdict: outcome.verdict)
-            return .judged(action?.rawValue)
+            due.sort { $0.name < $1.name }
+            var sample = due.filter { c.history.wantsSample($0.name, interval: $0.interval, now: now) }
+            let dueNames = Set(due.map(\.name))
+            for name in c.history.trackedMigrations().sorted() where !dueNames.contains(name) {
+                guard let e = c.table.entries[name], !e.status.phase.isTerminal,
+                      c.history.wantsSample(name, interval: e.policy.interval, now: now) else { continue }
+                sample.append(Fetched(e))
+            }
+            return (due, sample)
         }
+    }
+
+    /// Judges the due migrations under the controller's lock, then writes the judge states of those
+    /// that only held in one batch.
+    private func judge(_ due: [Fetched], snapshot: [String: ArmPair], now: TimeReading, report: inout RoundReport) {
+        let c = controller
+        c.lock.withLock {
+            var held: [Held] = []
+            for d in due {
+                guard let counts = snapshot[d.name] else {
+                    Log.event(.controlLoop, .error, "control loop: no series for migration \(d.name) in the metrics; "
+                        + "skipped", [("migration", .string(d.name))])
+                    continue
+                }
+                switch tickLocked(d, counts: counts, now: now) {
+                case .skipped: report.skipped.append(d.name)
+                case .judged(let action):
+                    if let action { report.decisions.append("\(d.name):\(action)") }
+                    report.ticked.append(d.name)
+                case .held(let h):
+                    held.append(h)
+                    report.ticked.append(d.name)
+                }
+            }
+            let unwritten = writeLocked(held.compactMap(\.change))
+            for h in held where !unwritten.contains(h.name) {
+                c.table.updateJudge(h.name, h.judge)
+                finishLocked(h.name, verdict: h.verdict, now: now)
+            }
+        }
+    }
+
+    /// Writes a round's judge states in one transaction; returns the migrations whose state was not
+    /// written (they keep their previous state in memory too, so the next tick takes the same increments
+    /// again). A refusal of one change (not an I/O failure) falls back to one write per change, so one
+    /// bad row never keeps the others unwritten. Caller holds the controller's lock.
+    private func writeLocked(_ changes: [StoreChange]) -> Set<String> {
+        let c = controller
+        guard !changes.isEmpty else { return [] }
+        do {
+            try c.store.save(batch: changes)
+            c.storeHealth.succeeded()
+            return []
+        } catch is MigrationStoreError where changes.count > 1 {
+            var unwritten: Set<String> = []
+            for change in changes {
+                do {
+                    try c.store.save(change)
+                    c.storeHealth.succeeded()
+                } catch {
+                    c.storeHealth.failed(.judgeState, error, migration: change.status.migration)
+                    unwritten.insert(change.status.migration)
+                }
+            }
+            return unwritten
+        } catch {
+            c.storeHealth.failed(.judgeState, error, migration: changes.count == 1 ? changes[0].status.migration : nil)
+            return Set(changes.map(\.status.migration))
+        }
+    }
+
+    private enum TickResult { case skipped, judged(String?), held(Held) }
+
+    /// Judges one migration; a transition is committed at once, a hold is returned for the batch.
+    /// Caller holds the controller's lock.
+    private func tickLocked(_ d: Fetched, counts: ArmPair, now: TimeReading) -> TickResult {
+        let c = controller
+        guard let e = c.table.entries[d.name] else { return .skipped }
+        // A policy applied while the counters were fetched: they may be the old arms' counts.
+        guard e.status.policyVersion == d.policyVersion, e.policy.baseline == d.baseline,
+              e.policy.candidate == d.candidate else { return .skipped }
+        let gate = c.gateQuestion(e).flatMap { c.gates.answer(for: $0.key) }
+        let outcome = ControlTick.run(policy: e.policy, status: e.status, state: e.judge, snapshot: counts,
+                                      judge: e.policy.judge.makeJudge(), gate: gate,
+                                      calendar: CalendarInput(wall: now.wall, zones: SystemTimeZones()),
+                                      now: now.steady)
+        guard let t = outcome.transition else {
+            // A migration with changes pending is not written: its status row must not get ahead of the
+            // decisions still waiting to be written. One that ended meanwhile only moves its snapshot.
+            let write = !e.status.phase.isTerminal && c.pending[d.name] == nil
+            let change = write ? StoreChange(status: e.status, judge: outcome.judge,
+                                             notifications: c.stuckNotifications(outcome.verdict, entry: e,
+                                                                                 wall: now.wall)) : nil
+            return .held(Held(name: d.name, judge: outcome.judge, verdict: outcome.verdict, change: change))
+        }
+        do throws(APIError) {
+            _ = try c.commitLocked(t, policy: e.policy, policySource: e.policySource, newPolicy: false, at: now)
+        } catch {
+            Log.event(.controlLoop, .error, "control loop: migration \(d.name): \(t.decision.action.rawValue) "
+                + "not taken: \(error.message)",
+                [("migration", .string(d.name)), ("action", .string(t.decision.action.rawValue)),
+                 ("detail", .string(error.message))])
+            return .judged(nil)
+        }
+        finishLocked(d.name, verdict: outcome.verdict, now: now)
+        return .judged(t.decision.action.rawValue)
+    }
+
+    /// After a tick took effect: asks the next gate and publishes the stuck and no-data gauges.
+    private func finishLocked(_ name: String, verdict: Verdict, now: TimeReading) {
+        if let current = controller.table.entries[name] { controller.askGate(current, wall: now.wall) }
+        publishStuck(name, now: now.steady)
+        publishNoData(name, verdict: verdict)
     }
 
     /// `glidepath_step_stuck`: 1 while a live step has been held longer than the policy's `maxHold`.

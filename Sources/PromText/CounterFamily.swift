@@ -18,9 +18,10 @@ package final class CounterFamily: @unchecked Sendable, RegisteredFamily {
     }
 
     private let header: [UInt8]
-    private let table = Mutex(SeriesTable<Series>())
+    private let table: Mutex<SeriesTable<Series>>
 
-    init(name: String, help: String, labelNames: [String]) {
+    init(name: String, help: String, labelNames: [String], indexedLabel: String? = nil) {
+        table = Mutex(SeriesTable(indexPosition: indexedLabel.flatMap { labelNames.firstIndex(of: $0) }))
         self.name = name
         self.help = help
         self.labelNames = labelNames
@@ -65,12 +66,25 @@ package final class CounterFamily: @unchecked Sendable, RegisteredFamily {
     func render(into out: inout [UInt8]) {
         table.withLock { table in
             if table.isEmpty { return }
-            out.append(contentsOf: header)
-            for series in table.sorted() {
-                out.append(contentsOf: series.prefix)
-                PromFloat.append(series.value, into: &out)
-                out.append(UInt8(ascii: "\n"))
-            }
+            render(table.sorted(), into: &out)
+        }
+    }
+
+    func render(into out: inout [UInt8], selection: SeriesSelection) {
+        guard let position = labelNames.firstIndex(of: selection.label) else { return }
+        table.withLock { table in
+            let list = table.sorted(whereLabelAt: position, isIn: selection.values, orderedValues: selection.ordered)
+            if list.isEmpty { return }
+            render(list, into: &out)
+        }
+    }
+
+    private func render(_ list: [Series], into out: inout [UInt8]) {
+        out.append(contentsOf: header)
+        for series in list {
+            out.append(contentsOf: series.prefix)
+            PromFloat.append(series.value, into: &out)
+            out.append(UInt8(ascii: "\n"))
         }
     }
 }

@@ -33,9 +33,10 @@ package final class HistogramFamily: @unchecked Sendable, RegisteredFamily {
     private let header: [UInt8]
     /// `le="<bound>"} ` per bound plus `+Inf`, computed once.
     private let leSuffixes: [[UInt8]]
-    private let table = Mutex(SeriesTable<Series>())
+    private let table: Mutex<SeriesTable<Series>>
 
-    init(name: String, help: String, labelNames: [String], upperBounds: [Double]) {
+    init(name: String, help: String, labelNames: [String], upperBounds: [Double], indexedLabel: String? = nil) {
+        table = Mutex(SeriesTable(indexPosition: indexedLabel.flatMap { labelNames.firstIndex(of: $0) }))
         self.name = name
         self.help = help
         self.labelNames = labelNames
@@ -113,23 +114,36 @@ package final class HistogramFamily: @unchecked Sendable, RegisteredFamily {
     func render(into out: inout [UInt8]) {
         table.withLock { table in
             if table.isEmpty { return }
-            out.append(contentsOf: header)
-            for series in table.sorted() {
-                var cumulative: UInt64 = 0
-                for index in series.counts.indices {
-                    cumulative &+= series.counts[index]
-                    out.append(contentsOf: series.bucketPrefix)
-                    out.append(contentsOf: leSuffixes[index])
-                    PromFloat.append(cumulative, into: &out)
-                    out.append(UInt8(ascii: "\n"))
-                }
-                out.append(contentsOf: series.sumPrefix)
-                PromFloat.append(series.sum, into: &out)
-                out.append(UInt8(ascii: "\n"))
-                out.append(contentsOf: series.countPrefix)
+            render(table.sorted(), into: &out)
+        }
+    }
+
+    func render(into out: inout [UInt8], selection: SeriesSelection) {
+        guard let position = labelNames.firstIndex(of: selection.label) else { return }
+        table.withLock { table in
+            let list = table.sorted(whereLabelAt: position, isIn: selection.values, orderedValues: selection.ordered)
+            if list.isEmpty { return }
+            render(list, into: &out)
+        }
+    }
+
+    private func render(_ list: [Series], into out: inout [UInt8]) {
+        out.append(contentsOf: header)
+        for series in list {
+            var cumulative: UInt64 = 0
+            for index in series.counts.indices {
+                cumulative &+= series.counts[index]
+                out.append(contentsOf: series.bucketPrefix)
+                out.append(contentsOf: leSuffixes[index])
                 PromFloat.append(cumulative, into: &out)
                 out.append(UInt8(ascii: "\n"))
             }
+            out.append(contentsOf: series.sumPrefix)
+            PromFloat.append(series.sum, into: &out)
+            out.append(UInt8(ascii: "\n"))
+            out.append(contentsOf: series.countPrefix)
+            PromFloat.append(cumulative, into: &out)
+            out.append(UInt8(ascii: "\n"))
         }
     }
 }

@@ -16,20 +16,28 @@ package final class MetricRegistry: @unchecked Sendable {
     }
 
     private let state = Mutex(State())
+    /// The label every family indexes its series by (e.g. `migration`), for `render(selection:)`.
+    package let indexedLabel: String?
 
-    package init() {}
+    /// `indexedLabel`: families with a label of that name group their series by its value, so a render of
+    /// a few of its values costs what they hold, not what the whole registry holds.
+    package init(indexedLabel: String? = nil) {
+        self.indexedLabel = indexedLabel
+    }
 
     /// Registers (or returns the existing) counter family.
     package func counter(_ name: String, help: String, labels: [String]) -> CounterFamily {
         register(name, type: .counter, labels: labels) { existing in
-            existing.map { $0 as? CounterFamily } ?? CounterFamily(name: name, help: help, labelNames: labels)
+            existing.map { $0 as? CounterFamily }
+                ?? CounterFamily(name: name, help: help, labelNames: labels, indexedLabel: indexedLabel)
         }
     }
 
     /// Registers (or returns the existing) gauge family.
     package func gauge(_ name: String, help: String, labels: [String]) -> GaugeFamily {
         register(name, type: .gauge, labels: labels) { existing in
-            existing.map { $0 as? GaugeFamily } ?? GaugeFamily(name: name, help: help, labelNames: labels)
+            existing.map { $0 as? GaugeFamily }
+                ?? GaugeFamily(name: name, help: help, labelNames: labels, indexedLabel: indexedLabel)
         }
     }
 
@@ -44,7 +52,8 @@ package final class MetricRegistry: @unchecked Sendable {
         precondition(!labels.contains("le"), "\(name): a histogram cannot have a label named le")
         return register(name, type: .histogram, labels: labels) { existing in
             guard let existing else {
-                return HistogramFamily(name: name, help: help, labelNames: labels, upperBounds: bounds)
+                return HistogramFamily(name: name, help: help, labelNames: labels, upperBounds: bounds,
+                                       indexedLabel: indexedLabel)
             }
             guard let histogram = existing as? HistogramFamily, histogram.upperBounds == bounds else { return nil }
             return histogram
@@ -74,6 +83,17 @@ package final class MetricRegistry: @unchecked Sendable {
             n += 1
         }
         return n
+    }
+
+    /// The part of the exposition holding the selected series: every family with at least one of them,
+    /// header included, its selected series in the order `render()` writes them. Its lines are exactly the
+    /// full render's lines for those series. Through the index when `selection.label` is `indexedLabel`,
+    /// else a scan of each family (same text, slower).
+    package func render(selection: SeriesSelection) -> [UInt8] {
+        let families = state.withLock { $0.sorted }
+        var out: [UInt8] = []
+        for family in families { family.render(into: &out, selection: selection) }
+        return out
     }
 
     /// Finds or creates the family under the registry lock; `resolve` gets the existing family (if any)

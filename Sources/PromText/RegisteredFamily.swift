@@ -7,6 +7,10 @@ protocol RegisteredFamily: AnyObject, Sendable {
     func render(into out: inout [UInt8])
     /// Removes every series whose label values match.
     func removeAll(where shouldRemove: @Sendable ([String]) -> Bool)
+
+    /// Appends the header and the selected series, in the same order as `render(into:)`; nothing at all
+    /// when no series is selected (or the family has no such label).
+    func render(into out: inout [UInt8], selection: SeriesSelection)
 }
 
 extension RegisteredFamily {

@@ -7,9 +7,27 @@ protocol LabeledSeries: AnyObject {
 ///
 /// Not thread-safe: the owning family keeps it inside its mutex. The sorted order (by label values,
 /// label by label, comparing UTF-8 bytes) is recomputed only after a series is added or removed.
+///
+/// With an index (`indexPosition`, the registry's indexed label, e.g. `migration`), the series are also
+/// grouped by that label's value, so a partial render (`sorted(whereLabelAt:isIn:)`) touches only the
+/// groups it asks for instead of scanning every series of the family.
 struct SeriesTable<Series: LabeledSeries> {
     private var byLabels: [[String]: Series] = [:]
     private var sortedCache: [Series]? = []
+
+    /// One value of the indexed label: its series, sorted on demand.
+    private struct Group {
+        var series: [Series] = []
+        var isSorted = true
+    }
+
+    /// The position of the indexed label in the family's label names; nil without an index.
+    let indexPosition: Int?
+    private var groups: [String: Group] = [:]
+
+    init(indexPosition: Int? = nil) {
+        self.indexPosition = indexPosition
+    }
 
     var isEmpty: Bool { byLabels.isEmpty }
     var count: Int { byLabels.count }
@@ -22,17 +40,34 @@ struct SeriesTable<Series: LabeledSeries> {
         let created = make()
         byLabels[labelValues] = created
         sortedCache = nil
+        if let p = indexPosition {
+            groups[labelValues[p], default: Group()].series.append(created)
+            groups[labelValues[p]]?.isSorted = false
+        }
         return created
     }
 
     mutating func remove(_ labelValues: [String]) {
-        if byLabels.removeValue(forKey: labelValues) != nil { sortedCache = nil }
+        guard let removed = byLabels.removeValue(forKey: labelValues) else { return }
+        sortedCache = nil
+        if let p = indexPosition {
+            let key = labelValues[p]
+            groups[key]?.series.removeAll { $0 === removed }
+            if groups[key]?.series.isEmpty == true { groups[key] = nil }
+        }
     }
 
     mutating func removeAll(where shouldRemove: ([String]) -> Bool) {
         let before = byLabels.count
         byLabels = byLabels.filter { !shouldRemove($0.key) }
-        if byLabels.count != before { sortedCache = nil }
+        guard byLabels.count != before else { return }
+        sortedCache = nil
+        if let p = indexPosition {
+            // Rare (a migration deleted or renamed): rebuilding the groups is simpler than patching them.
+            groups = [:]
+            for (labels, series) in byLabels { groups[labels[p], default: Group(isSorted: false)].series.append(series) }
+            for key in groups.keys { groups[key]?.isSorted = false }
+        }
     }
 
     /// Every series in render order.
@@ -41,6 +76,27 @@ struct SeriesTable<Series: LabeledSeries> {
         let order = byLabels.values.sorted { Self.precedes($0.labelValues, $1.labelValues) }
         sortedCache = order
         return order
+    }
+
+    /// The series whose label at `position` has one of `values`, in render order (the same relative
+    /// order as `sorted()`). Uses the index when `position` is the indexed label: the cost follows the
+    /// series asked for, not the family's size. `orderedValues` is `values` in UTF-8 byte order.
+    mutating func sorted(whereLabelAt position: Int, isIn values: Set<String>, orderedValues: [String]) -> [Series] {
+        guard position == indexPosition else {
+            return sorted().filter { values.contains($0.labelValues[position]) }
+        }
+        var out: [Series] = []
+        for key in orderedValues {
+            guard groups[key] != nil else { continue }
+            if groups[key]?.isSorted == false {
+                groups[key]?.series.sort { Self.precedes($0.labelValues, $1.labelValues) }
+                groups[key]?.isSorted = true
+            }
+            out.append(contentsOf: groups[key]?.series ?? [])
+        }
+        // Groups in key order are already in render order only when the indexed label comes first.
+        if position != 0 { out.sort { Self.precedes($0.labelValues, $1.labelValues) } }
+        return out
     }
 
     static func precedes(_ a: [String], _ b: [String]) -> Bool {

@@ -80,33 +80,48 @@ package final class SQLiteMigrationStore: MigrationStore, NotificationOutbox, @u
     }
 
     package func save(_ change: StoreChange) throws {
+        try save(batch: [change])
+    }
+
+    /// One `BEGIN IMMEDIATE` transaction (one fsync) for every change: a round's judge states cost one
+    /// commit, not one per migration. Any failure or refusal rolls the whole batch back.
+    package func save(batch changes: [StoreChange]) throws {
+        guard !changes.isEmpty else { return }
         // Encode before taking the lock: JSON work needs no database.
         let json = StoreJSON()
-        let judgeText = try StoredJudgeState.encode(change.judge, json: json)
-        let evidenceText = try change.decision.map { try json.encode($0.evidence) }
-        let status = change.status
+        let encoded = try changes.map { change in
+            (change, try StoredJudgeState.encode(change.judge, json: json), try change.decision.map { try json.encode($0.evidence) })
+        }
         try withConnection("save") { db in
             // A failed rollback (the disk went away mid-write) can leave a transaction open; clear it so
             // the store works again once the disk does.
             if !db.isAutocommit { try? db.exec("ROLLBACK") }
             try db.transaction {
-                let stored = try Self.storedRevision(db, migration: status.migration)
-                let hasVersion = try Self.policyVersionExists(db, migration: status.migration,
-                                                              version: status.policyVersion)
-                try change.validate(storedRevision: stored, policyVersionExists: hasVersion)
-                try Self.upsertStatus(db, status)
-                if let source = change.newPolicySource {
-                    try Self.insertPolicyVersion(db, migration: status.migration, version: status.policyVersion,
-                                                 source: source, createdAt: status.updatedAt)
+                for (change, judgeText, evidenceText) in encoded {
+                    try Self.write(change, judgeText: judgeText, evidenceText: evidenceText, db)
                 }
-                try Self.upsertJudgeState(db, migration: status.migration, state: judgeText,
-                                          updatedAt: change.judge.lastTickAt ?? status.updatedAt)
-                if let decision = change.decision, let evidenceText {
-                    try Self.insertDecision(db, migration: status.migration, decision, evidence: evidenceText)
-                }
-                try Self.insertNotifications(db, change.notifications)
             }
         }
+    }
+
+    /// The statements of one change, inside the caller's transaction.
+    private static func write(_ change: StoreChange, judgeText: String, evidenceText: String?,
+                              _ db: SQLiteConnection) throws {
+        let status = change.status
+        let stored = try storedRevision(db, migration: status.migration)
+        let hasVersion = try policyVersionExists(db, migration: status.migration, version: status.policyVersion)
+        try change.validate(storedRevision: stored, policyVersionExists: hasVersion)
+        try upsertStatus(db, status)
+        if let source = change.newPolicySource {
+            try insertPolicyVersion(db, migration: status.migration, version: status.policyVersion,
+                                    source: source, createdAt: status.updatedAt)
+        }
+        try upsertJudgeState(db, migration: status.migration, state: judgeText,
+                             updatedAt: change.judge.lastTickAt ?? status.updatedAt)
+        if let decision = change.decision, let evidenceText {
+            try insertDecision(db, migration: status.migration, decision, evidence: evidenceText)
+        }
+        try insertNotifications(db, change.notifications)
     }
 
     package func decisions(migration: String, limit: Int) throws -> [Decision] {

@@ -17,9 +17,10 @@ switch command {
 case .help(nil): StandardStreams.write(HelpText.topLevel); code = 0
 case .help(let name?): StandardStreams.write(HelpText.command(name)); code = 0
 case .version: StandardStreams.write("glidepath \(ServerMetrics.version)\n"); code = 0
-case .serve(let listen, let db, let policies, let logFormat, let lifecycle, let tlsTerminatedByProxy):
+case .serve(let listen, let db, let policies, let logFormat, let lifecycle, let tlsTerminatedByProxy, let latencyBuckets):
     code = ServeCommands.serve(listen: listen, db: db, policies: policies, logFormat: logFormat, lifecycle: lifecycle,
-                               tlsTerminatedByProxy: tlsTerminatedByProxy, environment: environment)
+                               tlsTerminatedByProxy: tlsTerminatedByProxy, latencyBuckets: latencyBuckets,
+                               environment: environment)
 case .serveStandby(let listen, let db, let policies, let logFormat, let standby):
     code = ServeCommands.serve(listen: listen, db: db, policies: policies, logFormat: logFormat, standby: standby,
                                environment: environment)

@@ -25,14 +25,34 @@ final class FailableStore: MigrationStore, @unchecked Sendable {
     func save(_ change: StoreChange) throws {
         try lock.withLock {
             if failSaves { throw Refused() }
-            let name = change.status.migration
-            if let old = migrations[name], old.status.revision > change.status.revision { throw Refused() }
-            if let src = change.newPolicySource { policies[name, default: []].append((change.status.policyVersion, src)) }
-            let source = policies[name]?.last(where: { $0.0 == change.status.policyVersion })?.1 ?? ""
-            migrations[name] = StoredMigration(status: change.status, policySource: source, judge: change.judge)
-            if let d = change.decision { log[name, default: []].append(d) }
-            saves.append(change)
+            try check(change)
+            write(change)
         }
+    }
+
+    /// Batches written (each also lands in `saves`, change by change).
+    private(set) var batches = 0
+
+    func save(batch changes: [StoreChange]) throws {
+        try lock.withLock {
+            if failSaves { throw Refused() }
+            for change in changes { try check(change) }
+            batches += 1
+            for change in changes { write(change) }
+        }
+    }
+
+    private func check(_ change: StoreChange) throws {
+        if let old = migrations[change.status.migration], old.status.revision > change.status.revision { throw Refused() }
+    }
+
+    private func write(_ change: StoreChange) {
+        let name = change.status.migration
+        if let src = change.newPolicySource { policies[name, default: []].append((change.status.policyVersion, src)) }
+        let source = policies[name]?.last(where: { $0.0 == change.status.policyVersion })?.1 ?? ""
+        migrations[name] = StoredMigration(status: change.status, policySource: source, judge: change.judge)
+        if let d = change.decision { log[name, default: []].append(d) }
+        saves.append(change)
     }
 
     func decisions(migration: String, limit: Int) throws -> [Decision] {
