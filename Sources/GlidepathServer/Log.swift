@@ -110,6 +110,10 @@ package enum LogEvent: String, Sendable, CaseIterable {
     case controlLoop = "control_loop"
     /// A migration's stored state could not be loaded; it is quarantined.
     case quarantine
+    /// A migration's external metrics source (scrape, prometheus) failed: its step holds.
+    case metricsSourceFailure = "metrics_source_failure"
+    /// A migration's external metrics source answers again.
+    case metricsSourceRecovered = "metrics_source_recovered"
 }
 
 /// Writes to fd 1 and 2 directly (Swift 6 rejects `fflush(stdout)`; `print` buffering would reorder lines).

@@ -12,6 +12,8 @@ package struct RoundReport: Sendable, Equatable {
     package var skipped: [String] = []
     /// Set when the metrics source failed: nobody was judged.
     package var sourceError: String?
+    /// Migrations whose external metrics source failed: held, nothing judged.
+    package var held: [String] = []
     package init() {}
 }
 
@@ -30,6 +32,14 @@ package struct Ticker: Sendable {
         var policyVersion: Int
         var baseline: String
         var candidate: String
+        var metrics: MetricsSpec
+        var custom: [CounterRef]
+        var interval: TimeSpan
+
+        func query(due: Bool) -> MetricsQuery {
+            MetricsQuery(migration: name, baseline: baseline, candidate: candidate, metrics: metrics, custom: custom,
+                         interval: interval, due: due)
+        }
     }
 
     /// One round at `now`: first retries writes left pending by a failing store, then reads the metrics
@@ -53,7 +63,8 @@ package struct Ticker: Sendable {
             let all = c.table.entries.values.sorted { $0.name < $1.name }
             func fetched(_ e: MigrationEntry) -> Fetched {
                 Fetched(name: e.name, policyVersion: e.status.policyVersion, baseline: e.policy.baseline,
-                        candidate: e.policy.candidate)
+                        candidate: e.policy.candidate, metrics: e.policy.metrics,
+                        custom: e.policy.guards.custom.map(\.counter), interval: e.policy.interval)
             }
             let due = all.filter { e in
                 guard let last = e.judge.lastTickAt else { return true }
@@ -62,13 +73,12 @@ package struct Ticker: Sendable {
             let sample = all.filter { c.history.wantsSample($0.name, interval: $0.policy.interval, now: now.steady) }
             return (due.map(fetched), sample.map(fetched))
         }
-        let queried = due + sample.filter { s in !due.contains { $0.name == s.name } }
+        let dueNames = Set(due.map(\.name))
+        let queried = due.map { $0.query(due: true) } + sample.filter { !dueNames.contains($0.name) }.map { $0.query(due: false) }
         if !queried.isEmpty {
-            let snapshot: [String: ArmPair]
+            let snapshot: [String: MetricsReading]
             do {
-                snapshot = try source.fetch(queried.map {
-                    MetricsQuery(migration: $0.name, baseline: $0.baseline, candidate: $0.candidate)
-                })
+                snapshot = try source.read(queried)
             } catch {
                 c.metrics.sourceErrors.add(1, labels: [])
                 Log.event(.controlLoop, .error, "control loop: metrics source failed, no migration judged this round: "
@@ -77,17 +87,25 @@ package struct Ticker: Sendable {
                 return report
             }
             for s in sample {
-                guard let counts = snapshot[s.name] else { continue }
+                guard case .counts(let counts, _)? = snapshot[s.name] else { continue }
                 c.history.record(s.name, arms: StatusHistory.ArmNames(baseline: s.baseline, candidate: s.candidate),
                                  counts: counts, at: now.steady)
             }
             for d in due {
-                guard let counts = snapshot[d.name] else {
+                let counts: ArmPair, note: String?
+                switch snapshot[d.name] {
+                case nil:
                     Log.event(.controlLoop, .error, "control loop: no series for migration \(d.name) in the metrics; "
                         + "skipped", [("migration", .string(d.name))])
                     continue
+                case .pending?: continue
+                case .failed(let reason)?:
+                    hold(d, reason: reason)
+                    report.held.append(d.name)
+                    continue
+                case .counts(let c, let n)?: (counts, note) = (c, n)
                 }
-                switch tick(d, counts: counts, now: now) {
+                switch tick(d, counts: counts, note: note, now: now) {
                 case .skipped: report.skipped.append(d.name)
                 case .judged(let action):
                     if let action { report.decisions.append("\(d.name):\(action)") }
@@ -102,8 +120,22 @@ package struct Ticker: Sendable {
 
     private enum TickResult { case skipped, judged(String?) }
 
+    /// A migration whose external source failed: nothing judged, nothing stored; its last verdict (what
+    /// status shows) says it holds and why until a reading comes.
+    private func hold(_ d: Fetched, reason: String) {
+        let c = controller
+        c.lock.withLock {
+            guard let e = c.table.entries[d.name], e.status.policyVersion == d.policyVersion,
+                  !e.status.phase.isTerminal else { return }
+            var judge = e.judge
+            judge.lastVerdict = Verdict(action: .hold, rule: .noData, reason: "holding: \(reason)",
+                                        evidence: e.judge.lastVerdict?.evidence ?? [])
+            c.table.updateJudge(d.name, judge)
+        }
+    }
+
     /// Judges one migration under the controller's lock.
-    private func tick(_ d: Fetched, counts: ArmPair, now: TimeReading) -> TickResult {
+    private func tick(_ d: Fetched, counts: ArmPair, note: String?, now: TimeReading) -> TickResult {
         let c = controller
         return c.lock.withLock { () -> TickResult in
             guard let e = c.table.entries[d.name] else { return .skipped }
@@ -114,7 +146,7 @@ package struct Ticker: Sendable {
             let outcome = ControlTick.run(policy: e.policy, status: e.status, state: e.judge, snapshot: counts,
                                           judge: e.policy.judge.makeJudge(), gate: gate,
                                           calendar: CalendarInput(wall: now.wall, zones: SystemTimeZones()),
-                                          now: now.steady)
+                                          sourceNote: note, now: now.steady)
             var action: Decision.Action?
             if let t = outcome.transition {
                 do throws(APIError) {
