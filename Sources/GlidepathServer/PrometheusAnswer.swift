@@ -17,8 +17,10 @@ package enum PrometheusAnswer {
     package static func parse(status: Int, body: String) throws(SourceDataError) -> [Series] {
         let root: JSONValue
         do { root = try JSONParser.parse(body) } catch {
-            let head = status == 200 ? "" : "HTTP \(status), "
-            throw SourceDataError("\(head)answer is not JSON (\(error.description))")
+            if status != 200 {
+                throw SourceDataError("HTTP \(status): \(jsonQuoted(String(body.prefix(200))))")
+            }
+            throw SourceDataError("answer is not JSON (\(error.description))")
         }
         func field(_ v: JSONValue?, _ key: String) -> JSONValue? { v?.members?.first { $0.key == key }?.value }
         let state = field(root, "status")?.stringValue

@@ -45,6 +45,7 @@ package struct SourceVector: Hashable, Sendable {
     }
 
     package mutating func add(_ other: SourceVector) {
+        precondition(other.customCount == customCount, "vectors of different layouts")
         for i in values.indices { values[i] += other.values[i] }
     }
 
