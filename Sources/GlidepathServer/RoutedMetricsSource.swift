@@ -24,9 +24,11 @@ package struct RoutedMetricsSource: MetricsSource {
         let ownQueries = queries.filter { !$0.metrics.isExternal }
         let externalQueries = queries.filter { $0.metrics.isExternal }
         var out = ownQueries.isEmpty ? [:] : try own.read(ownQueries)
+        // A query that only samples the history gets the last counts again: not news about the source.
+        let due = Set(externalQueries.filter(\.due).map(\.migration))
         for (name, reading) in external.read(externalQueries) {
             out[name] = reading
-            health.record(name, reading)
+            if due.contains(name) { health.record(name, reading) }
         }
         return out
     }
