@@ -60,10 +60,15 @@ prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/tsdb"
 pids+=("$!")
 scraped() {  # Prometheus has two samples of every copy-api instance
   curl -s "$prom/api/v1/query" --data-urlencode 'query=count(count_over_time(copy_generation_total{job="copy-api",status="ok",source="openai"}[10s]) >= 2)' \
-    | python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; sys.exit(0 if r and r[0]["value"][1] == "3" else 1)'
+    | python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; sys.exit(0 if r and r[0]["value"][1] == "3" else 1)' 2>/dev/null
+}
+decoy_scraped() {  # the decoy's failing candidate is in the same Prometheus, under the same names
+  curl -s "$prom/api/v1/query" --data-urlencode 'query=sum(copy_generation_total{job="copy-batch",source="holysheep",status="error"}) > 0' \
+    | python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)["data"]["result"] else 1)' 2>/dev/null
 }
 wait_for() { local n=$1; shift; for _ in $(seq "$n"); do "$@" && return 0; sleep 0.5; done; return 1; }
 check "prometheus scrapes the 3 processes of the fleet" wait_for 40 scraped
+check "and the decoy job, whose candidate fails half its requests" wait_for 20 decoy_scraped
 
 policy=$(cat <<JSON
 {"migration": "copy-fleet", "baseline": "openai", "candidate": "holysheep", "interval": "3s", "pollAfter": "1s",
