@@ -38,6 +38,7 @@ fleet=()
 for seed in 1 2 3; do
   port=$(free_port)
   "$py" "$root/scripts/examples/copy_service.py" --port "$port" --seed "$seed" --rps 150 \
+    --baseline-error-rate 0.003 --candidate-error-rate 0.003 \
     --weights "$server/v1/migrations/copy-fleet/weights" >>"$work/svc-$port.log" 2>&1 &
   pids+=("$!")
   fleet+=("127.0.0.1:$port")
