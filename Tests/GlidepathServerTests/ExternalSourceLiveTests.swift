@@ -160,3 +160,66 @@ final class QueryLog: @unchecked Sendable {
     func add(_ q: String) { lock.withLock { list.append(q) } }
     var all: [String] { lock.withLock { list } }
 }
+
+/// `ExternalMetricsSource`'s schedule (inline reads on a manual clock) and `MetricsSourceHealth`'s gauge.
+@Suite(.serialized) struct ExternalSourceScheduleTests {
+    final class Clock: @unchecked Sendable {
+        private let lock = NSLock()
+        private var ms: Int64 = 1_000_000
+        var now: Int64 { lock.withLock { ms } }
+        func advance(_ d: Int64) { lock.withLock { ms += d } }
+    }
+
+    static func query(_ url: String, baseline: String = "openai", due: Bool = true) -> MetricsQuery {
+        let mapping = MetricsMapping(armLabel: "source", requests: CounterRef(metric: "copy_generation_total"))
+        return MetricsQuery(migration: "m", baseline: baseline, candidate: "holysheep",
+                            metrics: MetricsSpec(source: .scrape(targets: [url]), mapping: mapping),
+                            interval: .seconds(10), due: due)
+    }
+
+    static func requests(_ r: MetricsReading?) -> UInt64? {
+        if case .counts(let c, _)? = r { return c.baseline.requests }
+        return nil
+    }
+
+    @Test func readsAtMostOncePerIntervalAndRestartsWhenTheMappingChanges() throws {
+        let target = try FakeMetricsServer()
+        defer { target.stop() }
+        let clock = Clock()
+        let source = ExternalMetricsSource(inline: true, clock: { clock.now })
+        let url = target.base + "/metrics"
+        target.expose("copy_generation_total{source=\"openai\"} 100\ncopy_generation_total{source=\"renamed\"} 7\n")
+        // Sampling only (not due): nothing is read.
+        #expect(source.read([Self.query(url, due: false)])["m"] == .pending)
+        #expect(target.requests == 0)
+        #expect(Self.requests(source.read([Self.query(url)])["m"]) == 0)  // first sight: the starting point
+        #expect(target.requests == 1)
+        target.expose("copy_generation_total{source=\"openai\"} 130\ncopy_generation_total{source=\"renamed\"} 9\n")
+        clock.advance(5_000)
+        #expect(source.read([Self.query(url)])["m"] == .pending)  // within the interval: no read
+        #expect(target.requests == 1)
+        clock.advance(5_000)
+        #expect(Self.requests(source.read([Self.query(url)])["m"]) == 30)
+        // A sample between ticks gets the last counts again, without a read.
+        #expect(Self.requests(source.read([Self.query(url, due: false)])["m"]) == 30)
+        #expect(target.requests == 2)
+        // The baseline renamed: new counters from a new starting point, read at once.
+        #expect(Self.requests(source.read([Self.query(url, baseline: "renamed")])["m"]) == 0)
+        #expect(target.requests == 3)
+    }
+
+    @Test func healthGaugeFollowsReadings() {
+        let metrics = ServerMetrics()
+        let health = MetricsSourceHealth(metrics: metrics)
+        Log.enabled = false
+        health.record("m", .pending)
+        #expect(metrics.metricsSourceUp.value(labels: ["m"]) == nil)
+        health.record("m", .failed("metrics source scrape http://x/m: connection refused"))
+        #expect(metrics.metricsSourceUp.value(labels: ["m"]) == 0)
+        #expect(health.failure("m") == "metrics source scrape http://x/m: connection refused")
+        health.record("m", .counts(.zero, note: nil))
+        #expect(metrics.metricsSourceUp.value(labels: ["m"]) == 1 && health.failure("m") == nil)
+        health.forget("m")
+        #expect(metrics.metricsSourceUp.value(labels: ["m"]) == nil)
+    }
+}
