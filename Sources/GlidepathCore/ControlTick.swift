@@ -41,9 +41,11 @@ package enum ControlTick {
     /// - The calendar (`calendar`: the wall time and the zones; nil ignores it): an advance outside the policy's
     ///   `schedule` or before the next step's `notBefore` holds under rule `schedule` (`CalendarGate`).
     ///   Rollbacks are never delayed.
+    /// - `sourceNote` (what an external metrics source read, e.g. `metrics: scrape of 3 targets: 2 up, 1 down`)
+    ///   is appended to the verdict's reason, so the decision record says where its numbers came from.
     package static func run(policy: Policy, status: MigrationStatus, state: JudgeState, snapshot: ArmPair,
                            judge: any Judge, gate: GateAnswer? = nil, calendar: CalendarInput? = nil,
-                           now: Int64) -> TickOutcome {
+                           sourceNote: String? = nil, now: Int64) -> TickOutcome {
         let increment = state.lastSnapshot.map { snapshot.increment(since: $0) } ?? .zero
         var next = state
         next.step.merge(increment)
@@ -64,7 +66,7 @@ package enum ControlTick {
             let verdict = Verdict(action: .hold, rule: .snapshot,
                                   reason: "first tick for \(policy.baseline) → \(policy.candidate) at "
                                       + "\(ReasonFormat.step(status.step, policy)): counter snapshot taken; evidence "
-                                      + "counts from the next tick")
+                                      + "counts from the next tick" + (sourceNote.map { "; \($0)" } ?? ""))
             next.lastVerdict = verdict
             return TickOutcome(judge: next, verdict: verdict, transition: nil)
         }
@@ -74,6 +76,7 @@ package enum ControlTick {
         next.memory = assessment.memory
         var verdict = NoDataCheck.apply(assessment.verdict, policy: policy, status: status,
                                         lastCandidateAt: next.lastCandidateAt, now: now)
+        if let sourceNote { verdict.reason += "; \(sourceNote)" }
         var gateOpen = false
         if status.phase == .waiting, let url = policy.gate(after: status.step)?.webhook {
             verdict = WebhookGate.apply(verdict, url: url, answer: gate, nextStep: status.step + 1, policy: policy)

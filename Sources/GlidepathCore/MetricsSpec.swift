@@ -13,10 +13,19 @@ package struct MetricsSpec: Hashable, Sendable {
     package var source: Source
     /// How the source's series map onto the judge's counts; nil for `.own` (glidepath's own names).
     package var mapping: MetricsMapping?
+    /// Time allowed for one read (one target, one query): `metrics.timeout`, 100 ms to 10 s, shorter than
+    /// the interval; default 2 s.
+    package var timeout: TimeSpan = .seconds(2)
 
     package init(source: Source = .own, mapping: MetricsMapping? = nil) {
         self.source = source
         self.mapping = mapping
+    }
+
+    /// True when the counters come from outside the controller (`scrape` or `prometheus`).
+    package var isExternal: Bool {
+        if case .own = source { return false }
+        return true
     }
 }
 

@@ -33,6 +33,7 @@ extension PolicyParser {
         if !policy.notify.isEmpty { top.append(("notify", .array(policy.notify.map(render)))) }
         if !policy.overrides.isEmpty { top.append(("overrides", render(overrides: policy.overrides))) }
         if let schedule = policy.schedule { top.append(("schedule", render(schedule))) }
+        if let metrics = render(policy.metrics) { top.append(("metrics", metrics)) }
         return .object(top)
     }
 

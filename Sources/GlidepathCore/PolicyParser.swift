@@ -73,7 +73,7 @@ package enum PolicyParser {
     package static let keys = ["migration", "description", "baseline", "candidate", "interval", "pollAfter",
                               "steps", "minRequests", "judge", "maxHold", "onStuck", "noDataAfter", "guards",
                               "sequential", "cost", "breaker", "notify", "overrides",
-                              "schedule"]
+                              "schedule", "metrics"]
     package static let defaultInterval = TimeSpan.seconds(10)
     package static let defaultPollAfter = TimeSpan.seconds(5)
     package static let minimumInterval = TimeSpan.seconds(1)
@@ -147,6 +147,7 @@ package enum PolicyParser {
         let notify = c.optional(object, "notify").map { readNotify($0, &c) } ?? []
         let overrides = c.optional(object, "overrides").map { readOverrides($0, arms: [baseline ?? "", candidate ?? ""], &c) } ?? []
         let schedule = c.optional(object, "schedule").map { readSchedule($0, &c) }
+        let metrics = c.optional(object, "metrics").map { readMetrics($0, interval: interval, &c) } ?? MetricsSpec()
         if let guards, let cost, !checkCostGuard(guards, cost: cost, arms: arms, root: root, &c) { return nil }
 
         guard let migration, let baseline, let candidate, let interval, let pollAfter, let steps,
@@ -156,12 +157,14 @@ package enum PolicyParser {
         if case .some(.none) = maxHold { return nil }  // given but invalid
         if case .some(.none) = noDataAfter { return nil }
         if case .some(.none) = schedule { return nil }
+        guard let metrics else { return nil }
         var policy = Policy(migration: migration, baseline: baseline, candidate: candidate, interval: interval,
                       steps: steps, minRequests: minRequests, guards: guards, judge: judge,
                       maxHold: maxHold ?? nil, onStuck: onStuck, pollAfter: pollAfter,
                       sequential: sequential, noDataAfter: noDataAfter ?? nil, cost: cost, breaker: breaker,
                       notify: notify, overrides: overrides)
         policy.schedule = schedule ?? nil
+        policy.metrics = metrics
         // Cross-field checks on the assembled policy (keep them after every field is set).
         guard checkCustomGuards(policy, root: root, &c) else { return nil }
         return policy

@@ -114,6 +114,10 @@ package enum LogEvent: String, Sendable, CaseIterable {
     case lifecycle
     /// A standby's following of its primary: unreachable since…, following again, a document refused; promotion.
     case standby
+    /// A migration's external metrics source (scrape, prometheus) failed: its step holds.
+    case metricsSourceFailure = "metrics_source_failure"
+    /// A migration's external metrics source answers again.
+    case metricsSourceRecovered = "metrics_source_recovered"
 }
 
 /// Writes to fd 1 and 2 directly (Swift 6 rejects `fflush(stdout)`; `print` buffering would reorder lines).

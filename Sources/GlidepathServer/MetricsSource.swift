@@ -6,12 +6,34 @@ package struct MetricsQuery: Hashable, Sendable {
     package var migration: String
     package var baseline: String
     package var candidate: String
+    /// The policy's `metrics` section: `.own` (the default) reads the controller's own series.
+    package var metrics: MetricsSpec
+    /// `guards.custom[i].counter`, in the policy's order (read into `ArmCounts.custom`).
+    package var custom: [CounterRef]
+    /// The policy's interval: an external source reads at most once per interval.
+    package var interval: TimeSpan
+    /// False when the round only samples the migration for the status page's history: an external source
+    /// then answers its last reading and starts no read.
+    package var due: Bool
 
-    package init(migration: String, baseline: String, candidate: String) {
+    package init(migration: String, baseline: String, candidate: String, metrics: MetricsSpec = MetricsSpec(),
+                 custom: [CounterRef] = [], interval: TimeSpan = .seconds(10), due: Bool = true) {
         self.migration = migration
         self.baseline = baseline
         self.candidate = candidate
+        self.metrics = metrics
+        self.custom = custom
+        self.interval = interval
+        self.due = due
     }
+}
+
+/// One migration's answer from a source: counts (with a note on what was read, for the decision record),
+/// a failure (no data: the step holds), or nothing yet (an external read still in flight).
+package enum MetricsReading: Hashable, Sendable {
+    case counts(ArmPair, note: String?)
+    case failed(String)
+    case pending
 }
 
 /// Where the control loop reads cumulative per-arm counters. One call per round for every due migration,
@@ -19,6 +41,14 @@ package struct MetricsQuery: Hashable, Sendable {
 /// A thrown error means no data for anyone this round: never treated as zeros.
 package protocol MetricsSource: Sendable {
     func fetch(_ queries: [MetricsQuery]) throws -> [String: ArmPair]
+    /// Per-migration readings; the default wraps `fetch` (every migration answered is `.counts`).
+    func read(_ queries: [MetricsQuery]) throws -> [String: MetricsReading]
+}
+
+extension MetricsSource {
+    package func read(_ queries: [MetricsQuery]) throws -> [String: MetricsReading] {
+        try fetch(queries).mapValues { .counts($0, note: nil) }
+    }
 }
 
 /// A fake source for tests: answers what it was told, or fails when told to.

@@ -69,9 +69,11 @@ package enum ServeCommand {
             return 1
         }
         // The loop reads the controller's own metrics in-process (text format, strict parser): no socket,
-        // so no client can starve it of descriptors or connections.
-        let loop = ControlLoop(controller: controller, source: SelfMetricsSource(registry: controller.metrics.registry),
-                               time: time)
+        // so no client can starve it of descriptors or connections. Migrations whose policy names a `scrape` or
+        // `prometheus` source are read off the loop's thread.
+        let source = RoutedMetricsSource(own: SelfMetricsSource(registry: controller.metrics.registry),
+                                         health: MetricsSourceHealth(metrics: controller.metrics))
+        let loop = ControlLoop(controller: controller, source: source, time: time)
         loop.start()
         // Notifications go out on their own thread: a slow receiver never holds up the loop.
         let dispatcher = NotificationDispatcher(outbox: store, transport: transport, config: config.webhooks,

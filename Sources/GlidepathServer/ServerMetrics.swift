@@ -26,6 +26,7 @@ package final class ServerMetrics: Sendable {
     package let noData: GaugeFamily
     package let lastTick: GaugeFamily
     package let sourceErrors: CounterFamily
+    package let metricsSourceUp: GaugeFamily
     package let shims: GaugeFamily
     package let storeUp: GaugeFamily
     package let storeErrors: CounterFamily
@@ -93,6 +94,9 @@ package final class ServerMetrics: Sendable {
             help: "Unix time of the last completed control-loop round.", labels: [])
         sourceErrors = registry.counter("glidepath_metrics_source_errors_total",
             help: "Control-loop rounds skipped because the metrics source failed.", labels: [])
+        metricsSourceUp = registry.gauge("glidepath_metrics_source_up",
+            help: "1 when the migration's external metrics source (scrape or prometheus) answered its last read, 0 when "
+                + "it failed (the step holds).", labels: ["migration"])
         shims = registry.gauge("glidepath_shims",
             help: "Shims (by Glidepath-Shim id) whose last poll saw each revision.", labels: ["migration", "revision"])
         storeUp = registry.gauge("glidepath_store_up",

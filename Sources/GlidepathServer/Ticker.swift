@@ -12,6 +12,8 @@ package struct RoundReport: Sendable, Equatable {
     package var skipped: [String] = []
     /// Set when the metrics source failed: nobody was judged.
     package var sourceError: String?
+    /// Migrations whose external metrics source failed: held, nothing judged.
+    package var held: [String] = []
     package init() {}
 }
 
@@ -32,6 +34,8 @@ package struct Ticker: Sendable {
         var baseline: String
         var candidate: String
         var interval: TimeSpan
+        var metrics: MetricsSpec
+        var custom: [CounterRef]
 
         init(_ e: MigrationEntry) {
             name = e.name
@@ -39,6 +43,13 @@ package struct Ticker: Sendable {
             baseline = e.policy.baseline
             candidate = e.policy.candidate
             interval = e.policy.interval
+            metrics = e.policy.metrics
+            custom = e.policy.guards.custom.map(\.counter)
+        }
+
+        func query(due: Bool) -> MetricsQuery {
+            MetricsQuery(migration: name, baseline: baseline, candidate: candidate, metrics: metrics, custom: custom,
+                         interval: interval, due: due)
         }
     }
 
@@ -81,18 +92,16 @@ package struct Ticker: Sendable {
         c.retryPending()
         let (due, sample) = select(now: now.steady)
         let dueNames = Set(due.map(\.name))
-        let queried = due + sample.filter { !dueNames.contains($0.name) }
+        let queried = due.map { $0.query(due: true) } + sample.filter { !dueNames.contains($0.name) }.map { $0.query(due: false) }
         defer {
             let took = SystemTimeSource.monotonicSeconds() - started
             c.metrics.controlLoopDuration.observe(took, labels: [])
             if !queried.isEmpty { c.metrics.controlLoopBusyRound.observe(took, labels: []) }
         }
         if !queried.isEmpty {
-            let snapshot: [String: ArmPair]
+            let snapshot: [String: MetricsReading]
             do {
-                snapshot = try source.fetch(queried.map {
-                    MetricsQuery(migration: $0.name, baseline: $0.baseline, candidate: $0.candidate)
-                })
+                snapshot = try source.read(queried)
             } catch {
                 c.metrics.sourceErrors.add(1, labels: [])
                 Log.event(.controlLoop, .error, "control loop: metrics source failed, no migration judged this round: "
@@ -101,7 +110,7 @@ package struct Ticker: Sendable {
                 return report
             }
             for s in sample {
-                guard let counts = snapshot[s.name] else { continue }
+                guard case .counts(let counts, _)? = snapshot[s.name] else { continue }
                 c.history.record(s.name, arms: StatusHistory.ArmNames(baseline: s.baseline, candidate: s.candidate),
                                  counts: counts, at: now.steady)
             }
@@ -136,17 +145,25 @@ package struct Ticker: Sendable {
 
     /// Judges the due migrations under the controller's lock, then writes the judge states of those
     /// that only held in one batch.
-    private func judge(_ due: [Fetched], snapshot: [String: ArmPair], now: TimeReading, report: inout RoundReport) {
+    private func judge(_ due: [Fetched], snapshot: [String: MetricsReading], now: TimeReading, report: inout RoundReport) {
         let c = controller
         c.lock.withLock {
             var held: [Held] = []
             for d in due {
-                guard let counts = snapshot[d.name] else {
+                let counts: ArmPair, note: String?
+                switch snapshot[d.name] {
+                case nil:
                     Log.event(.controlLoop, .error, "control loop: no series for migration \(d.name) in the metrics; "
                         + "skipped", [("migration", .string(d.name))])
                     continue
+                case .pending?: continue
+                case .failed(let reason)?:
+                    holdLocked(d, reason: reason)
+                    report.held.append(d.name)
+                    continue
+                case .counts(let c, let n)?: (counts, note) = (c, n)
                 }
-                switch tickLocked(d, counts: counts, now: now) {
+                switch tickLocked(d, counts: counts, note: note, now: now) {
                 case .skipped: report.skipped.append(d.name)
                 case .judged(let action):
                     if let action { report.decisions.append("\(d.name):\(action)") }
@@ -195,9 +212,21 @@ package struct Ticker: Sendable {
 
     private enum TickResult { case skipped, judged(String?), held(Held) }
 
+    /// A migration whose external source failed: nothing judged, nothing stored; its last verdict (what
+    /// status shows) says it holds and why until a reading comes. Caller holds the controller's lock.
+    private func holdLocked(_ d: Fetched, reason: String) {
+        let c = controller
+        guard let e = c.table.entries[d.name], e.status.policyVersion == d.policyVersion,
+              !e.status.phase.isTerminal else { return }
+        var judge = e.judge
+        judge.lastVerdict = Verdict(action: .hold, rule: .noData, reason: "holding: \(reason)",
+                                    evidence: e.judge.lastVerdict?.evidence ?? [])
+        c.table.updateJudge(d.name, judge)
+    }
+
     /// Judges one migration; a transition is committed at once, a hold is returned for the batch.
     /// Caller holds the controller's lock.
-    private func tickLocked(_ d: Fetched, counts: ArmPair, now: TimeReading) -> TickResult {
+    private func tickLocked(_ d: Fetched, counts: ArmPair, note: String?, now: TimeReading) -> TickResult {
         let c = controller
         guard let e = c.table.entries[d.name] else { return .skipped }
         // A policy applied while the counters were fetched: they may be the old arms' counts.
@@ -207,7 +236,7 @@ package struct Ticker: Sendable {
         let outcome = ControlTick.run(policy: e.policy, status: e.status, state: e.judge, snapshot: counts,
                                       judge: e.policy.judge.makeJudge(), gate: gate,
                                       calendar: CalendarInput(wall: now.wall, zones: SystemTimeZones()),
-                                      now: now.steady)
+                                      sourceNote: note, now: now.steady)
         guard let t = outcome.transition else {
             // A migration with changes pending is not written: its status row must not get ahead of the
             // decisions still waiting to be written. One that ended meanwhile only moves its snapshot.

@@ -21,9 +21,10 @@ package enum HTTPClient {
     }
 
     /// Sends one request (`url` like `http://127.0.0.1:8470/metrics`) and reads the whole response.
-    /// `timeout` (seconds) bounds the whole exchange, connect included. Throws `HTTPClientError`.
+    /// `timeout` (seconds) bounds the whole exchange, connect included; a response longer than
+    /// `maxResponseBytes` (head included) is an `.io` error. Throws `HTTPClientError`.
     package static func send(method: String, url: String, headers: [(String, String)] = [], body: [UInt8] = [],
-                            timeout: Double = 5) throws -> Response {
+                            timeout: Double = 5, maxResponseBytes: Int = .max) throws -> Response {
         let target = try ClientURL.parse(url).get()
         let deadline = MonotonicClock.nowMs() + EventLoop.milliseconds(timeout)
         let fd = try connect(target, url: url, deadline: deadline)
@@ -40,6 +41,9 @@ package enum HTTPClient {
                 throw HTTPClientError(kind: .io, url: url, message: "read: \(String(cString: strerror(errno)))")
             }
             if n > 0 { received.append(contentsOf: chunk[0..<n]) }
+            if received.count > maxResponseBytes {
+                throw HTTPClientError(kind: .io, url: url, message: "response larger than \(maxResponseBytes) bytes")
+            }
             do {
                 if let response = try HTTPResponseParser.parse(received, eof: n == 0, headOnly: method == "HEAD") {
                     return response
