@@ -72,6 +72,3 @@ package struct PromQL: Hashable, Sendable {
     }
 }
 
-private extension String {
-    func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: "0", count: n - count) + self }
-}

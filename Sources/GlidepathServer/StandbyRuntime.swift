@@ -129,7 +129,8 @@ package final class StandbyRuntime: @unchecked Sendable {
             }
         }
         let transport = URLSessionWebhookTransport()
-        let controller = Controller(store: store, time: time, webhooks: config.webhooks, webhookTransport: transport)
+        let controller = Controller(store: store, metrics: ServerMetrics(latency: config.latencyBuckets), time: time,
+                                    webhooks: config.webhooks, webhookTransport: transport)
         do { try controller.load() } catch {
             return .failure(APIError(status: 503, message: "promotion wrote the followed state but cannot load it: \(error)"))
         }
@@ -140,8 +141,10 @@ package final class StandbyRuntime: @unchecked Sendable {
                 created.append(p.migration)
             }
         }
-        let loop = ControlLoop(controller: controller, source: SelfMetricsSource(registry: controller.metrics.registry),
-                               time: time)
+        // The same loop as `ServeCommand` starts: own metrics in-process, scrape/prometheus sources off its thread.
+        let source = RoutedMetricsSource(own: SelfMetricsSource(registry: controller.metrics.registry),
+                                         health: MetricsSourceHealth(metrics: controller.metrics))
+        let loop = ControlLoop(controller: controller, source: source, time: time)
         loop.start()
         let dispatcher = NotificationDispatcher(outbox: store, transport: transport, config: config.webhooks,
                                                 metrics: controller.notificationMetrics, time: time)
