@@ -12,6 +12,7 @@ final class ArchivingStore: MigrationStore, MigrationArchive, @unchecked Sendabl
 
     func loadAll() throws -> [StoredMigration] { try inner.loadAll() }
     func save(_ change: StoreChange) throws { try inner.save(change) }
+    func save(batch changes: [StoreChange]) throws { try inner.save(batch: changes) }
     func decisions(migration: String, limit: Int) throws -> [Decision] { try inner.decisions(migration: migration, limit: limit) }
     func policyVersions(migration: String) throws -> [(version: Int, source: String)] {
         try inner.policyVersions(migration: migration)
