@@ -22,9 +22,15 @@ package struct RoundReport: Sendable, Equatable {
 /// one by one (each with its decision), every other judge state of the round in one store transaction.
 package struct Ticker: Sendable {
     package let controller: Controller
+    /// Shifts each migration's grid by a hash of its name (`phase(of:interval:)`), so the migrations that
+    /// share an interval are spread over it: a round judges about N × period / interval of them instead of
+    /// all N at once. Each migration still ticks once per interval, on a grid of its own. Off, every
+    /// migration with the same interval is due in the same round (tests read their ticks off one grid).
+    package let spread: Bool
 
-    package init(controller: Controller) {
+    package init(controller: Controller, spread: Bool = false) {
         self.controller = controller
+        self.spread = spread
     }
 
     /// What a due migration's counters were fetched for; the tick is skipped if it changed meanwhile.
@@ -58,19 +64,28 @@ package struct Ticker: Sendable {
         var name: String
         var judge: JudgeState
         var verdict: Verdict
-        /// nil when only memory changes (a migration with decisions still pending, or one that ended
-        /// while its counters were fetched).
+        /// nil when only memory changes (a migration with decisions still pending, one that ended while
+        /// its counters were fetched, or a tick that only moved the tick time and verdict).
         var change: StoreChange?
     }
 
     /// True when a migration last ticked at `lastTick` is due at steady time `now`: it never ticked, or
-    /// the steady clock crossed a multiple of its interval since. Ticks fall on each interval's grid, so
-    /// every migration with the same interval is due in the same round (one read per interval, not one
-    /// per migration), and none waits longer than its interval plus a round.
-    package static func isDue(lastTick: Int64?, interval: Int64, now: Int64) -> Bool {
+    /// the steady clock crossed a line of its grid since (the multiples of its interval, shifted by
+    /// `phase`). Ticks fall on the grid, so none waits longer than its interval plus a round, and late
+    /// rounds do not drift the next tick.
+    package static func isDue(lastTick: Int64?, interval: Int64, now: Int64, phase: Int64 = 0) -> Bool {
         guard let last = lastTick else { return true }
         let i = max(1, interval)
-        return floorDivide(now, i) > floorDivide(last, i)
+        let p = (phase % i + i) % i
+        return floorDivide(now.subtractingSaturating(p), i) > floorDivide(last.subtractingSaturating(p), i)
+    }
+
+    /// Where in its interval a migration's grid lines fall when rounds are spread: a stable hash of its
+    /// name (FNV-1a 64, then SplitMix64's finaliser), in [0, interval). The same on every start, so a
+    /// restart keeps each migration's tick times.
+    package static func phase(of name: String, interval: Int64) -> Int64 {
+        guard interval > 1 else { return 0 }
+        return Int64(Bucketing.mix64(Bucketing.fnv1a64(name.utf8)) % UInt64(interval))
     }
 
     private static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
@@ -127,9 +142,12 @@ package struct Ticker: Sendable {
         let c = controller
         return c.lock.withLock {
             var due: [Fetched] = []
-            for e in c.table.entries.values where !e.status.phase.isTerminal
-                && Self.isDue(lastTick: e.judge.lastTickAt, interval: e.policy.interval.milliseconds, now: now) {
-                due.append(Fetched(e))
+            for (name, e) in c.table.entries where !e.status.phase.isTerminal {
+                let interval = e.policy.interval.milliseconds
+                let phase = spread ? Self.phase(of: name, interval: interval) : 0
+                if Self.isDue(lastTick: e.judge.lastTickAt, interval: interval, now: now, phase: phase) {
+                    due.append(Fetched(e))
+                }
             }
             due.sort { $0.name < $1.name }
             var sample = due.filter { c.history.wantsSample($0.name, interval: $0.interval, now: now) }
@@ -240,10 +258,16 @@ package struct Ticker: Sendable {
         guard let t = outcome.transition else {
             // A migration with changes pending is not written: its status row must not get ahead of the
             // decisions still waiting to be written. One that ended meanwhile only moves its snapshot.
-            let write = !e.status.phase.isTerminal && c.pending[d.name] == nil
-            let change = write ? StoreChange(status: e.status, judge: outcome.judge,
-                                             notifications: c.stuckNotifications(outcome.verdict, entry: e,
-                                                                                 wall: now.wall)) : nil
+            // A tick that only moved the tick time and the verdict (no new data, the judge's memory as it
+            // was) is not written either: after a restart the stored, older tick time makes the migration
+            // due at once, and that tick computes the same verdict again. Idle migrations cost no write.
+            var change: StoreChange?
+            if !e.status.phase.isTerminal, c.pending[d.name] == nil {
+                let notifications = c.stuckNotifications(outcome.verdict, entry: e, wall: now.wall)
+                if !notifications.isEmpty || !Self.onlyTickMoved(from: e.judge, to: outcome.judge) {
+                    change = StoreChange(status: e.status, judge: outcome.judge, notifications: notifications)
+                }
+            }
             return .held(Held(name: d.name, judge: outcome.judge, verdict: outcome.verdict, change: change))
         }
         do throws(APIError) {
@@ -257,6 +281,19 @@ package struct Ticker: Sendable {
         }
         finishLocked(d.name, verdict: outcome.verdict, now: now)
         return .judged(t.decision.action.rawValue)
+    }
+
+    /// True when `new` differs from `old` only in the tick time, the last verdict and the sequential
+    /// judge's tick count (which only says whether its memory has started: both counts above zero): what
+    /// a tick without new data leaves behind.
+    package static func onlyTickMoved(from old: JudgeState, to new: JudgeState) -> Bool {
+        var same = old
+        same.lastTickAt = new.lastTickAt
+        same.lastVerdict = new.lastVerdict
+        if let before = old.memory.sequential?.ticks, let after = new.memory.sequential?.ticks, before > 0, after > 0 {
+            same.memory.sequential?.ticks = after
+        }
+        return same == new
     }
 
     /// After a tick took effect: asks the next gate and publishes the stuck and no-data gauges.

@@ -20,8 +20,10 @@ package final class CounterFamily: @unchecked Sendable, RegisteredFamily {
     private let header: [UInt8]
     private let table: Mutex<SeriesTable<Series>>
 
-    init(name: String, help: String, labelNames: [String], indexedLabel: String? = nil) {
-        table = Mutex(SeriesTable(indexPosition: indexedLabel.flatMap { labelNames.firstIndex(of: $0) }))
+    init(name: String, help: String, labelNames: [String], indexedLabel: String? = nil,
+         stamps: ChangeStamps? = nil) {
+        table = Mutex(SeriesTable(indexPosition: indexedLabel.flatMap { labelNames.firstIndex(of: $0) },
+                                   stamps: stamps, family: name))
         self.name = name
         self.help = help
         self.labelNames = labelNames

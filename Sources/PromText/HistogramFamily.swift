@@ -35,8 +35,10 @@ package final class HistogramFamily: @unchecked Sendable, RegisteredFamily {
     private let leSuffixes: [[UInt8]]
     private let table: Mutex<SeriesTable<Series>>
 
-    init(name: String, help: String, labelNames: [String], upperBounds: [Double], indexedLabel: String? = nil) {
-        table = Mutex(SeriesTable(indexPosition: indexedLabel.flatMap { labelNames.firstIndex(of: $0) }))
+    init(name: String, help: String, labelNames: [String], upperBounds: [Double], indexedLabel: String? = nil,
+         stamps: ChangeStamps? = nil) {
+        table = Mutex(SeriesTable(indexPosition: indexedLabel.flatMap { labelNames.firstIndex(of: $0) },
+                                   stamps: stamps, family: name))
         self.name = name
         self.help = help
         self.labelNames = labelNames

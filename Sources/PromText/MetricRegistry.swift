@@ -18,6 +18,8 @@ package final class MetricRegistry: @unchecked Sendable {
     private let state = Mutex(State())
     /// The label every family indexes its series by (e.g. `migration`), for `render(selection:)`.
     package let indexedLabel: String?
+    /// Per value of `indexedLabel`, a stamp that moves whenever one of its series changes.
+    package let changes = ChangeStamps()
 
     /// `indexedLabel`: families with a label of that name group their series by its value, so a render of
     /// a few of its values costs what they hold, not what the whole registry holds.
@@ -29,7 +31,7 @@ package final class MetricRegistry: @unchecked Sendable {
     package func counter(_ name: String, help: String, labels: [String]) -> CounterFamily {
         register(name, type: .counter, labels: labels) { existing in
             existing.map { $0 as? CounterFamily }
-                ?? CounterFamily(name: name, help: help, labelNames: labels, indexedLabel: indexedLabel)
+                ?? CounterFamily(name: name, help: help, labelNames: labels, indexedLabel: indexedLabel, stamps: changes)
         }
     }
 
@@ -37,7 +39,7 @@ package final class MetricRegistry: @unchecked Sendable {
     package func gauge(_ name: String, help: String, labels: [String]) -> GaugeFamily {
         register(name, type: .gauge, labels: labels) { existing in
             existing.map { $0 as? GaugeFamily }
-                ?? GaugeFamily(name: name, help: help, labelNames: labels, indexedLabel: indexedLabel)
+                ?? GaugeFamily(name: name, help: help, labelNames: labels, indexedLabel: indexedLabel, stamps: changes)
         }
     }
 
@@ -53,7 +55,7 @@ package final class MetricRegistry: @unchecked Sendable {
         return register(name, type: .histogram, labels: labels) { existing in
             guard let existing else {
                 return HistogramFamily(name: name, help: help, labelNames: labels, upperBounds: bounds,
-                                       indexedLabel: indexedLabel)
+                                       indexedLabel: indexedLabel, stamps: changes)
             }
             guard let histogram = existing as? HistogramFamily, histogram.upperBounds == bounds else { return nil }
             return histogram
@@ -82,17 +84,20 @@ package final class MetricRegistry: @unchecked Sendable {
             family.removeAll { $0[index] == value }
             n += 1
         }
+        if name == indexedLabel { changes.forget(value) }
         return n
     }
 
-    /// The part of the exposition holding the selected series: every family with at least one of them,
-    /// header included, its selected series in the order `render()` writes them. Its lines are exactly the
+    /// The part of the exposition holding the selected series: every (selected) family with at least one
+    /// of them, header included, its selected series in the order `render()` writes them. Its lines are exactly the
     /// full render's lines for those series. Through the index when `selection.label` is `indexedLabel`,
     /// else a scan of each family (same text, slower).
     package func render(selection: SeriesSelection) -> [UInt8] {
         let families = state.withLock { $0.sorted }
         var out: [UInt8] = []
-        for family in families { family.render(into: &out, selection: selection) }
+        for family in families where selection.families?.contains(family.name) ?? true {
+            family.render(into: &out, selection: selection)
+        }
         return out
     }
 

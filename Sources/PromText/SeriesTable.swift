@@ -12,7 +12,13 @@ protocol LabeledSeries: AnyObject {
 /// grouped by that label's value, so a partial render (`sorted(whereLabelAt:isIn:)`) touches only the
 /// groups it asks for instead of scanning every series of the family.
 struct SeriesTable<Series: LabeledSeries> {
-    private var byLabels: [[String]: Series] = [:]
+    /// A series with the stamp of its indexed label's value (nil without an index).
+    private struct Slot {
+        let series: Series
+        let stamp: ChangeStamps.Stamp?
+    }
+
+    private var byLabels: [[String]: Slot] = [:]
     private var sortedCache: [Series]? = []
 
     /// One value of the indexed label: its series, sorted on demand.
@@ -23,22 +29,34 @@ struct SeriesTable<Series: LabeledSeries> {
 
     /// The position of the indexed label in the family's label names; nil without an index.
     let indexPosition: Int?
+    /// Where changes to the indexed label's values are stamped (the registry's, shared by its families).
+    let stamps: ChangeStamps?
+    /// The owning family's name, the other half of a stamp's key.
+    let family: String
     private var groups: [String: Group] = [:]
 
-    init(indexPosition: Int? = nil) {
+    init(indexPosition: Int? = nil, stamps: ChangeStamps? = nil, family: String = "") {
         self.indexPosition = indexPosition
+        self.stamps = indexPosition == nil ? nil : stamps
+        self.family = family
     }
 
     var isEmpty: Bool { byLabels.isEmpty }
     var count: Int { byLabels.count }
 
-    func existing(_ labelValues: [String]) -> Series? { byLabels[labelValues] }
+    func existing(_ labelValues: [String]) -> Series? { byLabels[labelValues]?.series }
 
-    /// The series for these label values, created by `make` on first use.
+    /// The series for these label values, created by `make` on first use, for a change: its indexed
+    /// value's stamp moves (the caller changes it under the same lock).
     mutating func series(_ labelValues: [String], make: () -> Series) -> Series {
-        if let found = byLabels[labelValues] { return found }
+        if let found = byLabels[labelValues] {
+            if let stamp = found.stamp { stamps?.touch(stamp) }
+            return found.series
+        }
         let created = make()
-        byLabels[labelValues] = created
+        let stamp = indexPosition.flatMap { stamps?.stamp(for: labelValues[$0], family: family) }
+        if let stamp { stamps?.touch(stamp) }
+        byLabels[labelValues] = Slot(series: created, stamp: stamp)
         sortedCache = nil
         if let p = indexPosition {
             groups[labelValues[p], default: Group()].series.append(created)
@@ -50,22 +68,27 @@ struct SeriesTable<Series: LabeledSeries> {
     mutating func remove(_ labelValues: [String]) {
         guard let removed = byLabels.removeValue(forKey: labelValues) else { return }
         sortedCache = nil
+        if let stamp = removed.stamp { stamps?.touch(stamp) }
         if let p = indexPosition {
             let key = labelValues[p]
-            groups[key]?.series.removeAll { $0 === removed }
+            groups[key]?.series.removeAll { $0 === removed.series }
             if groups[key]?.series.isEmpty == true { groups[key] = nil }
         }
     }
 
     mutating func removeAll(where shouldRemove: ([String]) -> Bool) {
         let before = byLabels.count
-        byLabels = byLabels.filter { !shouldRemove($0.key) }
+        var kept: [[String]: Slot] = [:]
+        for (labels, slot) in byLabels {
+            if !shouldRemove(labels) { kept[labels] = slot } else if let stamp = slot.stamp { stamps?.touch(stamp) }
+        }
+        byLabels = kept
         guard byLabels.count != before else { return }
         sortedCache = nil
         if let p = indexPosition {
             // Rare (a migration deleted or renamed): rebuilding the groups is simpler than patching them.
             groups = [:]
-            for (labels, series) in byLabels { groups[labels[p], default: Group(isSorted: false)].series.append(series) }
+            for (labels, slot) in byLabels { groups[labels[p], default: Group(isSorted: false)].series.append(slot.series) }
             for key in groups.keys { groups[key]?.isSorted = false }
         }
     }
@@ -73,7 +96,7 @@ struct SeriesTable<Series: LabeledSeries> {
     /// Every series in render order.
     mutating func sorted() -> [Series] {
         if let cached = sortedCache { return cached }
-        let order = byLabels.values.sorted { Self.precedes($0.labelValues, $1.labelValues) }
+        let order = byLabels.values.map(\.series).sorted { Self.precedes($0.labelValues, $1.labelValues) }
         sortedCache = order
         return order
     }
