@@ -5,7 +5,8 @@
 # directory (the bench file and its target are added to that copy) and against this checkout. Both parse
 # the same controller-shaped exposition (MIGRATIONS migrations, ~270 lines each); the two binaries run
 # alternately ROUNDS times, each timing ITERATIONS parses. Prints each side's median ms per parse (the
-# median of the rounds' medians) and the ratio old/new. Not part of .ci/run (it builds twice).
+# median of the rounds' medians) and the ratio old/new; fails if the two parsed different families
+# (a digest of everything parsed). Not part of .ci/run (it builds twice).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OLD_COMMIT=${1:-2847f73}
@@ -23,8 +24,9 @@ if ! grep -q BenchPromText "$OLD_DIR/Package.swift"; then
 fi
 
 echo "bench-parse: building old ($OLD_COMMIT) and new (release, BenchPromText only)"
-(cd "$OLD_DIR" && swift build -c release --product BenchPromText >/dev/null)
-swift build -c release --product BenchPromText >/dev/null
+build() { local log; log=$(cd "$1" && swift build -c release --product BenchPromText 2>&1) || { echo "$log" >&2; exit 1; }; }
+build "$OLD_DIR"
+build .
 OLD_BIN="$OLD_DIR/.build/release/BenchPromText"
 NEW_BIN=.build/release/BenchPromText
 
@@ -35,6 +37,10 @@ for round in $(seq 1 "$ROUNDS"); do
     new_line=$("$NEW_BIN" "$MIGRATIONS" "$ITERATIONS")
     echo "round $round old: $old_line"
     echo "round $round new: $new_line"
+    digest() { sed -E 's/.* digest=([0-9a-f]+) .*/\1/' <<<"$1"; }
+    if [[ "$(digest "$old_line")" != "$(digest "$new_line")" ]]; then
+        echo "bench-parse: old and new parsed different families (digests differ)" >&2; exit 1
+    fi
     old_ms+=("$(sed -E 's/.*median_ms=([0-9.]+).*/\1/' <<<"$old_line")")
     new_ms+=("$(sed -E 's/.*median_ms=([0-9.]+).*/\1/' <<<"$new_line")")
 done

@@ -8,7 +8,7 @@ import PromText
 // (scripts/bench-parse.sh times the old and the new parser side by side).
 //
 //   BenchPromText [MIGRATIONS=100] [ITERATIONS=25]
-// Prints one line: `migrations=N lines=L bytes=B families=F samples=S median_ms=M min_ms=m`.
+// Prints one line: `migrations=N lines=L bytes=B families=F samples=S digest=D median_ms=M min_ms=m`.
 
 let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
 let migrations = max(1, min(arguments.first ?? 100, 20_000))
@@ -82,6 +82,18 @@ do { families = try PromTextParser.parse(text) } catch {
     exit(1)
 }
 let samples = families.reduce(0) { $0 + $1.samples.count }
+/// FNV-1a over everything parsed (names, types, help, labels in order, value bits), so the old and the
+/// new parser can be seen to return the same families.
+var digest: UInt64 = 0xCBF2_9CE4_8422_2325
+@MainActor func feed(_ text: String) { for b in text.utf8 { digest = (digest ^ UInt64(b)) &* 0x100_0000_01B3 }; digest = (digest ^ 0xFF) &* 0x100_0000_01B3 }
+for family in families {
+    feed(family.name); feed(family.type.rawValue); feed(family.help ?? "-")
+    for sample in family.samples {
+        feed(sample.name)
+        for label in sample.labels { feed(label.name); feed(label.value) }
+        feed(String(sample.value.bitPattern)); feed(sample.timestampMs.map(String.init) ?? "-")
+    }
+}
 
 var times: [Double] = []
 for _ in 0..<iterations {
@@ -94,4 +106,5 @@ for _ in 0..<iterations {
 times.sort()
 let median = times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
 print("migrations=\(migrations) lines=\(lines) bytes=\(text.utf8.count) families=\(families.count) samples=\(samples) "
+      + "digest=\(String(digest, radix: 16)) "
       + String(format: "median_ms=%.3f min_ms=%.3f", median, times[0]))
