@@ -36,6 +36,8 @@ let package = Package(
                                                       "HTTPServer", "JSONText", "SQLiteStore"]),
         // The command-line tool.
         .executableTarget(name: "glidepath", dependencies: ["GlidepathCLI", "GlidepathServer", "GlidepathSimulator", "GlidepathDemo"]),
+        // Times the strict Prometheus text parser on a controller-shaped exposition (scripts/bench-parse.sh).
+        .executableTarget(name: "BenchPromText", dependencies: ["PromText"]),
 
         .testTarget(name: "GlidepathCoreTests", dependencies: ["GlidepathCore"]),
         .testTarget(name: "PromTextTests", dependencies: ["PromText"]),

@@ -41,10 +41,17 @@ package struct ScrapeMetricsSource: MetricsSource {
         // migration → row (arm, then + 2 for time to first token) → bucket cumulative
         var cumulative: [String: [[UInt64?]]] = [:]
 
+        // Consecutive samples mostly share a migration (the parser hands back one String for a repeated
+        // value, so the comparison is cheap): the wanted lookup runs once per run of samples.
+        var lastMigration: String?
+        var lastArms: [String: Arm]?
         func locate(_ s: Sample) -> (String, Arm)? {
-            guard let m = s.label("migration"), let arms = wanted[m], let a = s.label("arm"), let arm = arms[a] else { return nil }
+            guard let m = s.label("migration") else { return nil }
+            if m != lastMigration { lastMigration = m; lastArms = wanted[m] }
+            guard let arms = lastArms, let a = s.label("arm"), let arm = arms[a] else { return nil }
             return (m, arm)
         }
+        let emptyRows = [[UInt64?]](repeating: [UInt64?](repeating: nil, count: LatencyBuckets.count), count: 4)
         for family in families {
             for s in family.samples {
                 guard let (m, arm) = locate(s) else { continue }
@@ -70,9 +77,9 @@ package struct ScrapeMetricsSource: MetricsSource {
                         throw ScrapeError(url: url, message: "unknown histogram bound le=\(jsonQuoted(s.label("le") ?? "")) "
                                           + "in \(s.name)")
                     }
-                    var rows = cumulative[m] ?? [[UInt64?]](repeating: [UInt64?](repeating: nil, count: LatencyBuckets.count), count: 4)
-                    rows[arm.rawValue + (s.name == "glidepath_ttft_seconds_bucket" ? 2 : 0)][index] = try count(s, url: url)
-                    cumulative[m] = rows
+                    // In place: a copy of the rows out of the dictionary and back would copy them per bucket.
+                    let v = try count(s, url: url)
+                    cumulative[m, default: emptyRows][arm.rawValue + (s.name == "glidepath_ttft_seconds_bucket" ? 2 : 0)][index] = v
                 case "glidepath_request_duration_seconds_sum", "glidepath_ttft_seconds_sum":
                     guard s.value.isFinite, s.value >= 0 else {
                         throw ScrapeError(url: url, message: "\(s.name) is \(s.value), expected a finite sum of seconds ≥ 0")

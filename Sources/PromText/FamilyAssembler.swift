@@ -4,16 +4,22 @@ struct FamilyAssembler {
     private struct Entry {
         var family: MetricFamily
         var typeDeclared = false
-        /// Every series seen, as `seriesKey` bytes of the sample name and all its labels.
-        var series: Set<SeriesKey> = []
-        /// Histogram series (labels without `le`) in order of first sample.
+        /// Every series seen: its hash → the last sample with that hash; `seriesNext[i]` is the sample
+        /// before `i` with the same hash (-1 for none). A hash only finds candidates; equality decides.
+        var seriesHead: [UInt64: Int] = [:]
+        var seriesNext: [Int] = []
+        /// Histogram series (labels without `le`) in order of first sample, chained by hash likewise.
         var histogramSeries: [HistogramSeries] = []
-        var histogramSeriesIndex: [SeriesKey: Int] = [:]
+        var histogramHead: [UInt64: Int] = [:]
+        /// The series of the previous histogram sample (consecutive buckets mostly share one).
+        var lastHistogram: (hash: UInt64, position: Int)?
     }
 
     private struct HistogramSeries {
         var firstLine: Int
         var labels: [(name: String, value: String)]
+        var hash: UInt64
+        var next: Int
         var hasInfBucket = false
     }
 
@@ -21,7 +27,11 @@ struct FamilyAssembler {
     private var indexByName: [String: Int] = [:]
     private var current: Int?
     /// The last sample's name and family: consecutive samples of one name skip the family lookup.
-    private var previous: (name: String, index: Int)?
+    private var previous: (name: String, index: Int, isBucket: Bool)?
+    /// ANDed into every series hash (tests pass 0 to make all series collide).
+    private let seriesHashMask: UInt64
+
+    init(seriesHashMask: UInt64 = ~0) { self.seriesHashMask = seriesHashMask }
 
     var families: [MetricFamily] { entries.map(\.family) }
 
@@ -47,41 +57,56 @@ struct FamilyAssembler {
         entries[index].family.type = type
     }
 
-    mutating func add(_ sample: Sample, line: Int) throws(PromTextError) {
+    mutating func add(_ parsed: ParsedSample, line: Int) throws(PromTextError) {
+        let sample = parsed.sample
         let index: Int
+        let isBucket: Bool
         if let previous, previous.index == current, previous.name == sample.name {
             index = previous.index
+            isBucket = previous.isBucket
         } else {
             index = try familyIndex(for: sample.name, line: line)
             _ = try enter(entries[index].family.name, line: line)
-            previous = (sample.name, index)
+            isBucket = sample.name.hasSuffix("_bucket")
+            previous = (sample.name, index, isBucket)
         }
         // Only name and type: a copy of the whole family would make the append below copy every sample.
         switch entries[index].family.type {
-        case .histogram: try checkHistogramSample(sample, in: index, line: line)
+        case .histogram:
+            try checkHistogramSample(sample, hash: parsed.seriesHashWithoutLe & seriesHashMask, isBucket: isBucket,
+                                     in: index, line: line)
         case .summary: try checkSummarySample(sample, family: entries[index].family.name, line: line)
         case .counter, .gauge, .untyped: break
         }
-        guard entries[index].series.insert(Self.seriesKey(sample.name, sample.labels)).inserted else {
-            throw PromTextError(line: line, message: "duplicate series \(Self.describe(sample.name, sample.labels))")
+        let position = entries[index].family.samples.count
+        var candidate = entries[index].seriesHead.updateValue(position, forKey: parsed.seriesHash & seriesHashMask) ?? -1
+        entries[index].seriesNext.append(candidate)
+        while candidate >= 0 {
+            if Self.sameSeries(entries[index].family.samples[candidate], sample) {
+                throw PromTextError(line: line, message: "duplicate series \(Self.describe(sample.name, sample.labels))")
+            }
+            candidate = entries[index].seriesNext[candidate]
         }
         entries[index].family.samples.append(sample)
     }
 
-    /// The identity of a series: its name and its labels sorted by name, separated by 0xFF (never in UTF-8).
-    static func seriesKey(_ name: String, _ labels: [(name: String, value: String)], skipping skipped: String? = nil) -> SeriesKey {
-        var order = Array(labels.indices)
-        if order.count > 1 { order.sort { labels[$0].name < labels[$1].name } }
-        var key: [UInt8] = []
-        key.reserveCapacity(64)
-        key.append(contentsOf: name.utf8)
-        for position in order where labels[position].name != skipped {
-            key.append(0xFF)
-            key.append(contentsOf: labels[position].name.utf8)
-            key.append(0xFF)
-            key.append(contentsOf: labels[position].value.utf8)
+    /// True when `a` and `b` name one series: the same name and the same label pairs in any order.
+    /// Labels are unique within a sample (the parser checks), so equal counts and every pair of `a` in
+    /// `b` is equality.
+    static func sameSeries(_ a: Sample, _ b: Sample) -> Bool {
+        a.name == b.name && sameLabels(a.labels, b.labels, skipping: nil)
+    }
+
+    /// The pairs of `labels` other than `skipped` are exactly `other`'s (in any order).
+    private static func sameLabels(
+        _ labels: [(name: String, value: String)], _ other: [(name: String, value: String)], skipping skipped: String?
+    ) -> Bool {
+        var count = 0
+        for label in labels where label.name != skipped {
+            guard other.contains(where: { $0.name == label.name && $0.value == label.value }) else { return false }
+            count += 1
         }
-        return SeriesKey(bytes: key)
+        return count == other.count
     }
 
     /// Checks the family the input ended in.
@@ -133,18 +158,11 @@ struct FamilyAssembler {
         return create(name)
     }
 
-    private mutating func checkHistogramSample(_ sample: Sample, in index: Int, line: Int) throws(PromTextError) {
-        let key = Self.seriesKey("", sample.labels, skipping: "le")
-        let position: Int
-        if let known = entries[index].histogramSeriesIndex[key] {
-            position = known
-        } else {
-            position = entries[index].histogramSeries.count
-            entries[index].histogramSeriesIndex[key] = position
-            entries[index].histogramSeries.append(
-                HistogramSeries(firstLine: line, labels: sample.labels.filter { $0.name != "le" }))
-        }
-        guard sample.name.hasSuffix("_bucket") else { return }
+    private mutating func checkHistogramSample(
+        _ sample: Sample, hash: UInt64, isBucket: Bool, in index: Int, line: Int
+    ) throws(PromTextError) {
+        let position = histogramSeries(of: sample, hash: hash, in: index, line: line)
+        guard isBucket else { return }
         guard let le = sample.label("le") else {
             throw PromTextError(line: line, message: "\"\(sample.name)\" sample without an \"le\" label")
         }
@@ -152,6 +170,30 @@ struct FamilyAssembler {
             throw PromTextError(line: line, message: "invalid \"le\" value \"\(le)\"")
         }
         if bound == .infinity { entries[index].histogramSeries[position].hasInfBucket = true }
+    }
+
+    /// The position of `sample`'s histogram series (its labels but `le`), added if new.
+    private mutating func histogramSeries(of sample: Sample, hash: UInt64, in index: Int, line: Int) -> Int {
+        if let last = entries[index].lastHistogram, last.hash == hash,
+           Self.sameLabels(sample.labels, entries[index].histogramSeries[last.position].labels, skipping: "le") {
+            return last.position
+        }
+        let head = entries[index].histogramHead[hash] ?? -1
+        var candidate = head
+        while candidate >= 0 {
+            let series = entries[index].histogramSeries[candidate]
+            if Self.sameLabels(sample.labels, series.labels, skipping: "le") {
+                entries[index].lastHistogram = (hash, candidate)
+                return candidate
+            }
+            candidate = series.next
+        }
+        let position = entries[index].histogramSeries.count
+        entries[index].histogramSeries.append(
+            HistogramSeries(firstLine: line, labels: sample.labels.filter { $0.name != "le" }, hash: hash, next: head))
+        entries[index].histogramHead[hash] = position
+        entries[index].lastHistogram = (hash, position)
+        return position
     }
 
     private func checkSummarySample(_ sample: Sample, family: String, line: Int) throws(PromTextError) {

@@ -1,6 +1,13 @@
-/// A cursor over one line of exposition text (without its newline), in UTF-8 bytes.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A cursor over one line of exposition text (without its newline), in UTF-8 bytes. The buffer is the
+/// whole input, alive for the duration of one `PromTextParser.parse` call.
 struct LineScanner {
-    let bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     var position: Int
     let end: Int
     let line: Int
@@ -8,7 +15,7 @@ struct LineScanner {
     var atEnd: Bool { position >= end }
     var current: UInt8? { position < end ? bytes[position] : nil }
 
-    static func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+    @inline(__always) static func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
 
     /// Skips spaces and tabs; returns how many.
     @discardableResult
@@ -19,19 +26,25 @@ struct LineScanner {
     }
 
     /// Consumes bytes up to (not including) the first one matching `stop`, or the end of the line.
-    mutating func token(until stop: (UInt8) -> Bool) -> ArraySlice<UInt8> {
+    @inline(__always)
+    mutating func token(until stop: (UInt8) -> Bool) -> UnsafeBufferPointer<UInt8> {
         let start = position
         while position < end, !stop(bytes[position]) { position += 1 }
-        return bytes[start..<position]
+        return slice(start, position)
     }
 
     /// Consumes bytes up to the next blank or the end of the line.
-    mutating func word() -> ArraySlice<UInt8> { token(until: Self.isBlank) }
+    mutating func word() -> UnsafeBufferPointer<UInt8> { token(until: Self.isBlank) }
 
     /// Consumes the rest of the line.
-    mutating func rest() -> ArraySlice<UInt8> {
+    mutating func rest() -> UnsafeBufferPointer<UInt8> {
         defer { position = end }
-        return bytes[position..<end]
+        return slice(position, end)
+    }
+
+    /// The bytes `start..<end` of the input.
+    @inline(__always) func slice(_ start: Int, _ end: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: bytes[start..<end])
     }
 
     /// The whole character starting at `index` (UTF-8 aware), for error messages.
@@ -43,5 +56,12 @@ struct LineScanner {
 
     func error(_ message: String) -> PromTextError { PromTextError(line: line, message: message) }
 
-    static func text(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
+    static func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
+
+    /// Byte-wise equality of two spans of the input (or any two buffers).
+    @inline(__always) static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        guard a.count > 0 else { return true }
+        return memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0
+    }
 }

@@ -18,7 +18,8 @@ package enum PromFloat {
 
     /// Parses one value token; nil when it is not a valid Prometheus float.
     package static func parse(_ text: String) -> Double? {
-        parse(Array(text.utf8)[...])
+        if let value = text.utf8.withContiguousStorageIfAvailable({ parse($0) }) { return value }
+        return parse(Array(text.utf8)[...])
     }
 
     /// Appends the text form of `value` without allocating for the common integral case.
@@ -57,17 +58,64 @@ package enum PromFloat {
     }
 
     static func parse(_ bytes: ArraySlice<UInt8>) -> Double? {
+        bytes.withUnsafeBufferPointer { parse($0) }
+    }
+
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        if let value = parseExact(bytes) { return value }
         if bytes.elementsEqual("NaN".utf8) { return .nan }
         if bytes.elementsEqual("+Inf".utf8) { return .infinity }
         if bytes.elementsEqual("-Inf".utf8) { return -.infinity }
-        guard isDecimal(bytes) else { return nil }
+        guard isDecimal(bytes[...]) else { return nil }
         // Validated above, so Double's own parser only ever sees a plain decimal.
         guard let value = Double(String(decoding: bytes, as: UTF8.self)), value.isFinite else { return nil }
         return value
     }
 
+    /// Powers of ten a Double holds exactly.
+    private static let exactPowersOfTen: [Double] = (0...22).map { exponent in
+        var value = 1.0
+        for _ in 0..<exponent { value *= 10 }
+        return value
+    }
+
+    /// The fast path for the usual forms, `[+-]? digits (. digits)?` with at most 15 digits in all: the
+    /// digits as an integer (exact below 2^53) divided by an exact power of ten is one correctly rounded
+    /// operation, so the result is the same Double a full decimal parse gives (Clinger's fast path).
+    /// nil for everything else (exponents, more digits, `.5`, `5.`, names), which the full path handles.
+    static func parseExact(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        var i = 0
+        let end = bytes.count
+        var negative = false
+        if i < end, bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+") {
+            negative = bytes[i] == UInt8(ascii: "-")
+            i += 1
+        }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        while i < end, NameRules.isDigit(bytes[i]) {
+            mantissa = mantissa &* 10 &+ UInt64(bytes[i] &- UInt8(ascii: "0"))
+            digits += 1
+            i += 1
+        }
+        guard digits > 0 else { return nil }
+        var fractionDigits = 0
+        if i < end, bytes[i] == UInt8(ascii: ".") {
+            i += 1
+            while i < end, NameRules.isDigit(bytes[i]) {
+                mantissa = mantissa &* 10 &+ UInt64(bytes[i] &- UInt8(ascii: "0"))
+                fractionDigits += 1
+                i += 1
+            }
+            guard fractionDigits > 0 else { return nil }
+        }
+        guard i == end, digits + fractionDigits <= 15 else { return nil }
+        let magnitude = Double(mantissa) / exactPowersOfTen[fractionDigits]
+        return negative ? -magnitude : magnitude
+    }
+
     /// `[+-]? (digits (. digits?)? | . digits) ([eE] [+-]? digits)?`
-    static func isDecimal(_ bytes: ArraySlice<UInt8>) -> Bool {
+    static func isDecimal<C: Collection<UInt8>>(_ bytes: C) -> Bool where C.Index == Int {
         var i = bytes.startIndex
         let end = bytes.endIndex
         if i < end, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }

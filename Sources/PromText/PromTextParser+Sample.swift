@@ -1,23 +1,27 @@
 extension PromTextParser {
-    /// `name{label="value",...} value [timestamp]`, the scanner at the name. `previousName` is reused
-    /// when the name repeats (the usual case), saving a validation and an allocation per line.
-    static func parseSample(_ scanner: inout LineScanner, previousName: String) throws(PromTextError) -> Sample {
+    /// `name{label="value",...} value [timestamp]`, the scanner at the name.
+    static func parseSample(_ scanner: inout LineScanner, memory: inout SampleMemory) throws(PromTextError) -> ParsedSample {
         let nameBytes = scanner.token { LineScanner.isBlank($0) || $0 == UInt8(ascii: "{") }
-        let name: String
-        if nameBytes.elementsEqual(previousName.utf8) && !nameBytes.isEmpty {
-            name = previousName
-        } else {
+        if nameBytes.isEmpty || !LineScanner.equal(nameBytes, memory.nameBytes) {
             guard !nameBytes.isEmpty else { throw scanner.error("missing metric name") }
-            name = LineScanner.text(nameBytes)
+            let name = LineScanner.text(nameBytes)
             guard NameRules.isValidMetricName(nameBytes) else { throw scanner.error("invalid metric name \"\(name)\"") }
+            memory.nameBytes = nameBytes
+            memory.name = name
+            memory.nameHash = SeriesHash.mix(SeriesHash.bytes(nameBytes, into: SeriesHash.seed))
         }
 
         var labels: [(name: String, value: String)] = []
+        var labelHashes: UInt64 = 0
+        var withoutLe: UInt64 = 0
         var blanks = scanner.skipBlanks()
         if scanner.current == UInt8(ascii: "{") {
             scanner.position += 1
-            labels = try parseLabels(&scanner)
+            labels.reserveCapacity(memory.labels.count)
+            try parseLabels(&scanner, into: &labels, memory: &memory, hashes: &labelHashes, withoutLe: &withoutLe)
             blanks = scanner.skipBlanks()
+        } else {
+            memory.labels.removeAll(keepingCapacity: true)
         }
         guard !scanner.atEnd else { throw scanner.error("missing value") }
         guard blanks > 0 else { throw scanner.error("expected a blank before the value") }
@@ -35,71 +39,118 @@ extension PromTextParser {
             scanner.skipBlanks()
             guard scanner.atEnd else { throw scanner.error("trailing text \"\(LineScanner.text(scanner.rest()))\"") }
         }
-        return Sample(name: name, labels: labels, value: value, timestampMs: timestamp)
+        return ParsedSample(sample: Sample(name: memory.name, labels: labels, value: value, timestampMs: timestamp),
+                            seriesHash: memory.nameHash &+ labelHashes, seriesHashWithoutLe: withoutLe)
     }
 
     /// The label pairs up to and including `}`, the scanner just after `{`. A trailing comma is allowed.
-    private static func parseLabels(_ scanner: inout LineScanner) throws(PromTextError) -> [(name: String, value: String)] {
-        var labels: [(name: String, value: String)] = []
+    /// Adds each pair's hash to `hashes` (and, unless it is `le`, to `withoutLe`); leaves the pairs in `memory`.
+    private static func parseLabels(
+        _ scanner: inout LineScanner, into labels: inout [(name: String, value: String)], memory: inout SampleMemory,
+        hashes: inout UInt64, withoutLe: inout UInt64
+    ) throws(PromTextError) {
+        var index = 0
+        defer { if memory.labels.count > index { memory.labels.removeSubrange(index...) } }
         while true {
             scanner.skipBlanks()
             guard let next = scanner.current else { throw scanner.error("unterminated label set") }
-            if next == UInt8(ascii: "}") { scanner.position += 1; return labels }
+            if next == UInt8(ascii: "}") { scanner.position += 1; return }
 
             let nameBytes = scanner.token {
                 LineScanner.isBlank($0) || $0 == UInt8(ascii: "=") || $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "}")
                     || $0 == UInt8(ascii: "\"")
             }
             guard !nameBytes.isEmpty else { throw scanner.error("missing label name") }
-            let name = LineScanner.text(nameBytes)
-            guard NameRules.isValidLabelName(nameBytes) else { throw scanner.error("invalid label name \"\(name)\"") }
+            let remembered = index < memory.labels.count && LineScanner.equal(nameBytes, memory.labels[index].nameBytes)
+            let name: String
+            if remembered {
+                name = memory.labels[index].name
+            } else {
+                name = LineScanner.text(nameBytes)
+                guard NameRules.isValidLabelName(nameBytes) else { throw scanner.error("invalid label name \"\(name)\"") }
+            }
             scanner.skipBlanks()
             guard scanner.current == UInt8(ascii: "=") else { throw scanner.error("expected \"=\" after label name \"\(name)\"") }
             scanner.position += 1
             scanner.skipBlanks()
             guard scanner.current == UInt8(ascii: "\"") else { throw scanner.error("expected a quoted value for label \"\(name)\"") }
             scanner.position += 1
-            let value = try parseLabelValue(&scanner, label: name)
+            let valueStart = scanner.position
+            let escaped = try skipLabelValue(&scanner, label: name)
+            let rawValue = scanner.slice(valueStart, scanner.position - 1)
+            let value: String
+            let hash: UInt64
+            let isLe: Bool
+            if remembered, LineScanner.equal(rawValue, memory.labels[index].rawValue) {
+                value = memory.labels[index].value
+                hash = memory.labels[index].hash
+                isLe = memory.labels[index].isLe
+            } else {
+                let unescaped = escaped ? unescapeLabelValue(rawValue) : nil
+                value = unescaped.map { String(decoding: $0, as: UTF8.self) } ?? LineScanner.text(rawValue)
+                let nameHash = SeriesHash.byte(0xFF, into: SeriesHash.bytes(nameBytes, into: SeriesHash.seed))
+                hash = SeriesHash.mix(unescaped.map { SeriesHash.bytes($0, into: nameHash) } ?? SeriesHash.bytes(rawValue, into: nameHash))
+                isLe = nameBytes.count == 2 && nameBytes[0] == UInt8(ascii: "l") && nameBytes[1] == UInt8(ascii: "e")
+            }
             guard !labels.contains(where: { $0.name == name }) else { throw scanner.error("duplicate label \"\(name)\"") }
             labels.append((name, value))
+            hashes &+= hash
+            if !isLe { withoutLe &+= hash }
+            let entry = SampleMemory.Label(nameBytes: nameBytes, rawValue: rawValue, name: name, value: value, hash: hash, isLe: isLe)
+            if index < memory.labels.count { memory.labels[index] = entry } else { memory.labels.append(entry) }
+            index += 1
 
             scanner.skipBlanks()
             switch scanner.current {
             case UInt8(ascii: ","): scanner.position += 1
-            case UInt8(ascii: "}"): scanner.position += 1; return labels
+            case UInt8(ascii: "}"): scanner.position += 1; return
             case nil: throw scanner.error("unterminated label set")
             default: throw scanner.error("expected \",\" or \"}\" after the value of label \"\(name)\"")
             }
         }
     }
 
-    /// A label value up to and including its closing quote, unescaping `\\`, `\"` and `\n`.
-    private static func parseLabelValue(_ scanner: inout LineScanner, label: String) throws(PromTextError) -> String {
-        var out: [UInt8] = []
+    /// Moves past a label value and its closing quote, checking its escapes (`\\`, `\"`, `\n`); true when
+    /// it has any.
+    private static func skipLabelValue(_ scanner: inout LineScanner, label: String) throws(PromTextError) -> Bool {
+        var escaped = false
         while let byte = scanner.current {
             scanner.position += 1
             switch byte {
             case UInt8(ascii: "\""):
-                return String(decoding: out, as: UTF8.self)
+                return escaped
             case UInt8(ascii: "\\"):
                 switch scanner.current {
-                case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
-                case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
-                case UInt8(ascii: "n"): out.append(UInt8(ascii: "\n"))
+                case UInt8(ascii: "\\"), UInt8(ascii: "\""), UInt8(ascii: "n"): escaped = true
                 case nil: throw scanner.error("unterminated value for label \"\(label)\"")
                 default:
                     throw scanner.error("invalid escape \"\\\(scanner.character(at: scanner.position))\" in the value of label \"\(label)\"")
                 }
                 scanner.position += 1
             default:
-                out.append(byte)
+                break
             }
         }
         throw scanner.error("unterminated value for label \"\(label)\"")
     }
 
+    /// A label value's text with its (already checked) escapes replaced.
+    private static func unescapeLabelValue(_ raw: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.count)
+        var i = 0
+        while i < raw.count {
+            let byte = raw[i]
+            i += 1
+            guard byte == UInt8(ascii: "\\"), i < raw.count else { out.append(byte); continue }
+            out.append(raw[i] == UInt8(ascii: "n") ? UInt8(ascii: "\n") : raw[i])
+            i += 1
+        }
+        return out
+    }
+
     /// An optional sign and decimal digits that fit an Int64.
-    static func parseTimestamp(_ bytes: ArraySlice<UInt8>) -> Int64? {
+    static func parseTimestamp(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
         var digits = bytes[...]
         var negative = false
         if let sign = digits.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") {

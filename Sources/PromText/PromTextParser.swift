@@ -10,16 +10,32 @@
 /// so CRLF input fails on its first sample. Families come back in order of first appearance.
 package enum PromTextParser {
     package static func parse(_ text: String) throws(PromTextError) -> [MetricFamily] {
-        let bytes = Array(text.utf8)
-        var assembler = FamilyAssembler()
-        var previousName = ""
+        try parse(text, seriesHashMask: ~0)
+    }
+
+    /// `parse` with the series hashes masked: a mask of 0 makes every series collide, so tests can show
+    /// that the duplicate check never trusts a hash alone.
+    package static func parse(_ text: String, seriesHashMask: UInt64) throws(PromTextError) -> [MetricFamily] {
+        var text = text
+        let result: Result<[MetricFamily], PromTextError> = text.withUTF8 { bytes in
+            do throws(PromTextError) { return .success(try parse(bytes, seriesHashMask: seriesHashMask)) } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, seriesHashMask: UInt64) throws(PromTextError) -> [MetricFamily] {
+        var assembler = FamilyAssembler(seriesHashMask: seriesHashMask)
+        var memory = SampleMemory()
         var start = 0
         var line = 0
         while start < bytes.count {
-            let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            var end = start
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
             line += 1
             var scanner = LineScanner(bytes: bytes, position: start, end: end, line: line)
-            try parseLine(&scanner, into: &assembler, previousName: &previousName)
+            try parseLine(&scanner, into: &assembler, memory: &memory)
             start = end + 1
         }
         try assembler.finish()
@@ -27,7 +43,7 @@ package enum PromTextParser {
     }
 
     private static func parseLine(
-        _ scanner: inout LineScanner, into assembler: inout FamilyAssembler, previousName: inout String
+        _ scanner: inout LineScanner, into assembler: inout FamilyAssembler, memory: inout SampleMemory
     ) throws(PromTextError) {
         scanner.skipBlanks()
         guard let first = scanner.current else { return }
@@ -35,9 +51,8 @@ package enum PromTextParser {
             scanner.position += 1
             try parseComment(&scanner, into: &assembler)
         } else {
-            let sample = try parseSample(&scanner, previousName: previousName)
-            previousName = sample.name
-            try assembler.add(sample, line: scanner.line)
+            let parsed = try parseSample(&scanner, memory: &memory)
+            try assembler.add(parsed, line: scanner.line)
         }
     }
 
