@@ -25,7 +25,7 @@ package final class ControllerRuntime: Sendable {
         // so no client can starve it of descriptors or connections. Migrations whose policy names a `scrape` or
         // `prometheus` source are read off the loop's thread.
         let source = RoutedMetricsSource(own: SelfMetricsSource(registry: controller.metrics.registry),
-                                         health: MetricsSourceHealth(metrics: controller.metrics))
+                                         health: controller.sourceHealth)
         loop = ControlLoop(controller: controller, source: source, time: time)
         // Notifications go out on their own thread: a slow receiver never holds up the loop.
         dispatcher = NotificationDispatcher(outbox: store, transport: transport, config: config.webhooks,
