@@ -11,42 +11,25 @@
 # Stops everything it started (by pid). Exit 0 when every check passes.
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bin="$(realpath "${1:-.build/release/glidepath}")"
 source "$(dirname "${BASH_SOURCE[0]}")/e2e-lib.sh"
 e2e_setup glidepath-e2e-fleet
 
-venv=/tmp/glidepath-venv-prometheus-client
-if ! "$venv/bin/python" -c 'import prometheus_client' 2>/dev/null; then
-  echo "== venv $venv: pip install prometheus-client"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q prometheus-client
-fi
-py="$venv/bin/python"
-
-cp "$bin" "$work/ctl"
-mkdir "$work/policies"
-ctl_port=$(free_port); prom_port=$(free_port)
-server="http://127.0.0.1:$ctl_port"
+prometheus_client_python
+start_glidepath "$bin"
+prom_port=$(free_port)
 prom="http://127.0.0.1:$prom_port"
-"$work/ctl" serve --listen "127.0.0.1:$ctl_port" --db "$work/ctl.db" --policies "$work/policies" >>"$work/ctl.log" 2>&1 &
-pids+=("$!")
-for _ in $(seq 100); do curl -sf "$server/readyz" >/dev/null && break; sleep 0.1; done
 
 echo "== fleet: 3 copy-api processes (healthy candidate) + 1 decoy job (failing candidate)"
 fleet=()
 for seed in 1 2 3; do
   port=$(free_port)
-  "$py" "$root/scripts/examples/copy_service.py" --port "$port" --seed "$seed" --rps 150 \
-    --baseline-error-rate 0.003 --candidate-error-rate 0.003 \
-    --weights "$server/v1/migrations/copy-fleet/weights" >>"$work/svc-$port.log" 2>&1 &
-  pids+=("$!")
+  copy_service "$port" --seed "$seed" --rps 150 --baseline-error-rate 0.003 --candidate-error-rate 0.003 \
+    --weights "$server/v1/migrations/copy-fleet/weights"
   fleet+=("127.0.0.1:$port")
 done
 decoy=$(free_port)
-"$py" "$root/scripts/examples/copy_service.py" --port "$decoy" --seed 9 --rps 150 --candidate-share 0.5 \
-  --candidate-error-rate 0.5 >>"$work/svc-decoy.log" 2>&1 &
-pids+=("$!")
+copy_service "$decoy" --seed 9 --rps 150 --candidate-share 0.5 --candidate-error-rate 0.5
 targets=$(printf '"%s",' "${fleet[@]}"); targets="[${targets%,}]"
 cat >"$work/prometheus.yml" <<YAML
 global: {scrape_interval: 1s, evaluation_interval: 1s}
@@ -67,9 +50,8 @@ decoy_scraped() {  # the decoy's failing candidate is in the same Prometheus, un
   curl -s "$prom/api/v1/query" --data-urlencode 'query=sum(copy_generation_total{job="copy-batch",source="holysheep",status="error"}) > 0' \
     | python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)["data"]["result"] else 1)' 2>/dev/null
 }
-wait_for() { local n=$1; shift; for _ in $(seq "$n"); do "$@" && return 0; sleep 0.5; done; return 1; }
-check "prometheus scrapes the 3 processes of the fleet" wait_for 40 scraped
-check "and the decoy job, whose candidate fails half its requests" wait_for 20 decoy_scraped
+check "prometheus scrapes the 3 processes of the fleet" wait_until 40 scraped
+check "and the decoy job, whose candidate fails half its requests" wait_until 20 decoy_scraped
 
 policy=$(cat <<JSON
 {"migration": "copy-fleet", "baseline": "openai", "candidate": "holysheep", "interval": "3s", "pollAfter": "1s",
@@ -82,9 +64,9 @@ JSON
 )
 code=$(curl -s -o "$work/put.out" -w '%{http_code}' -XPUT "$server/v1/migrations/copy-fleet" --data-binary "$policy")
 check "PUT copy-fleet with a prometheus source answers 201" test "$code" = 201
-field() { curl -s "$server/v1/migrations/copy-fleet" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
+field() { status_field copy-fleet "$1"; }
 promoted() { [[ $(field 'd["state"]') == promoted ]]; }
-check "promoted within 60 s" wait_for 120 promoted
+check "promoted within 60 s" wait_until 120 promoted
 echo "   state $(field 'd["state"]'), reason: $(field 'd["reason"]')"
 actions=$(curl -s "$server/v1/migrations/copy-fleet/decisions?limit=10" | python3 -c 'import json,sys; print(" ".join(x["action"] for x in reversed(json.load(sys.stdin))))')
 check "decisions: created, two advances, promote ($actions)" test "$actions" = "created advance advance promote"

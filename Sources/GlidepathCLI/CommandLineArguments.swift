@@ -10,8 +10,10 @@ package enum Command: Equatable, Sendable {
     case version
     case serve(listen: String?, db: String?, policies: String?, logFormat: String?, lifecycle: ServeLifecycleOptions = .init(),
                tlsTerminatedByProxy: Bool = false, latencyBuckets: String? = nil)
-    /// `serve --standby --primary URL [--follow-interval DURATION]`: a read-only standby of a primary.
-    case serveStandby(listen: String?, db: String?, policies: String?, logFormat: String?, standby: StandbyFlags)
+    /// `serve --standby --primary URL [--follow-interval DURATION]`: a read-only standby of a primary. The
+    /// retention and latency-bucket flags are kept for the primary a promotion makes of it.
+    case serveStandby(listen: String?, db: String?, policies: String?, logFormat: String?,
+                      lifecycle: ServeLifecycleOptions = .init(), latencyBuckets: String? = nil, standby: StandbyFlags)
     /// `promote-standby [--server URL]`: makes the standby at `--server` a primary.
     case promoteStandby(server: String?)
     case apply(files: [String], server: String?, actor: String?)
@@ -159,8 +161,14 @@ package enum CommandLineArguments {
         let server = values["--server"]
         switch command {
         case "serve" where flags.contains("--standby") || values["--primary"] != nil || values["--follow-interval"] != nil:
+            if flags.contains("--prune") {
+                throw UsageError("serve: --prune does not go with --standby (a promotion applies --policies without pruning)")
+            }
             return .serveStandby(listen: values["--listen"], db: values["--db"], policies: values["--policies"],
                                  logFormat: values["--log-format"],
+                                 lifecycle: ServeLifecycleOptions(historyDays: values["--history-days"],
+                                                                  historyMaxDecisions: values["--history-max-decisions"]),
+                                 latencyBuckets: values["--latency-buckets"],
                                  standby: StandbyFlags(standby: flags.contains("--standby"), primary: values["--primary"],
                                                        followInterval: values["--follow-interval"]))
         case "promote-standby": return .promoteStandby(server: server)

@@ -86,7 +86,9 @@ package enum HelpText {
             Standby: --standby --primary URL follows the primary (its list, weights with ETags, decisions with
             GLIDEPATH_PRIMARY_TOKEN or else GLIDEPATH_ADMIN_TOKEN) every --follow-interval (100ms to 1m,
             default 1s) into its own --db, and serves the same weights documents read-only; writes answer 503
-            naming the primary. glidepath promote-standby makes it a primary (stop the old one first).
+            naming the primary. glidepath promote-standby makes it a primary (stop the old one first); the
+            primary it becomes keeps --history-days, --history-max-decisions and --latency-buckets (--prune
+            does not go with --standby).
 
             """
         case "promote-standby": return """

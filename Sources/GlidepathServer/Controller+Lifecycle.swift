@@ -62,6 +62,7 @@ extension Controller {
         shims.remove(migration: name)
         history.remove(migration: name)
         gates.forget(migration: name)
+        sourceHealth.forget(name)  // a re-created migration of this name starts a new failure streak
     }
 
     /// The archives of a name, newest first, each with up to `limit` of its decisions (newest first).

@@ -38,6 +38,9 @@ package final class Controller: @unchecked Sendable {
 
     /// The last half hour of each migration's counters, for the status page's charts.
     package let history: StatusHistory
+    /// Whether each migration's external metrics source answers (`glidepath_metrics_source_up`, the failure
+    /// streak's log lines); the control loop's `RoutedMetricsSource` records into it, a delete forgets.
+    package let sourceHealth: MetricsSourceHealth
 
     package init(store: any MigrationStore, metrics: ServerMetrics = ServerMetrics(),
                 time: any TimeSource = SystemTimeSource(), webhooks: WebhookConfig = WebhookConfig(),
@@ -53,6 +56,7 @@ package final class Controller: @unchecked Sendable {
         table = MigrationTable(metrics: metrics)
         shims = ShimTracker(gauge: metrics.shims)
         self.history = history
+        sourceHealth = MetricsSourceHealth(metrics: metrics)
     }
 
     // MARK: Reads

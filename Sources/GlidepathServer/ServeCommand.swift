@@ -40,11 +40,8 @@ package enum ServeCommand {
             Log.error("cannot open the store at \(config.databasePath): \(error)")
             return 1
         }
-        let time = SystemTimeSource()
-        // One transport for notifications and gates: POSTs that never follow redirects, 5 s at most each.
-        let transport = URLSessionWebhookTransport()
-        let controller = Controller(store: store, metrics: ServerMetrics(latency: config.latencyBuckets), time: time,
-                                    webhooks: config.webhooks, webhookTransport: transport)
+        let runtime = ControllerRuntime(config: config, store: store, time: SystemTimeSource())
+        let controller = runtime.controller
         do {
             let n = try controller.load()
             Log.info("restored \(n) migration(s) from \(config.databasePath)")
@@ -68,20 +65,7 @@ package enum ServeCommand {
             store.close()
             return 1
         }
-        // The loop reads the controller's own metrics in-process (text format, strict parser): no socket,
-        // so no client can starve it of descriptors or connections. Migrations whose policy names a `scrape` or
-        // `prometheus` source are read off the loop's thread.
-        let source = RoutedMetricsSource(own: SelfMetricsSource(registry: controller.metrics.registry),
-                                         health: MetricsSourceHealth(metrics: controller.metrics))
-        let loop = ControlLoop(controller: controller, source: source, time: time)
-        loop.start()
-        // Notifications go out on their own thread: a slow receiver never holds up the loop.
-        let dispatcher = NotificationDispatcher(outbox: store, transport: transport, config: config.webhooks,
-                                                metrics: controller.notificationMetrics, time: time)
-        dispatcher.start()
-        // History retention: off the request and control paths, in short batched transactions.
-        let retention = RetentionJob(controller: controller, retention: config.retention)
-        retention.start()
+        runtime.start()
         Log.info("glidepath \(ServerMetrics.version) listening on \(config.host):\(port), "
             + "\(controller.allEntries().count) migration(s), db \(config.databasePath), "
             + "admin token \(config.adminToken == nil ? "off" : "on"), ingest token \(config.ingestToken == nil ? "off" : "on")")
@@ -90,11 +74,9 @@ package enum ServeCommand {
         var received: Int32 = 0
         while sigwait(&signals, &received) != 0 {}
         Log.info("signal \(received): stopping the control loop, finishing in-flight requests")
-        loop.stop()
-        retention.stop()
+        runtime.stopWork()
         server.shutdown()
-        dispatcher.stop()
-        transport.close()
+        runtime.stopDelivery()
         store.close()
         Log.info("stopped")
         return 0

@@ -19,16 +19,17 @@ package final class StandbyRuntime: @unchecked Sendable {
     /// Set once promoted: from then on every request goes to the primary's router.
     private let promoted = Mutex<Router?>(nil)
     /// What a promoted standby runs, stopped at shutdown.
-    private var loop: ControlLoop?
-    private var dispatcher: NotificationDispatcher?
-    private var webhookTransport: URLSessionWebhookTransport?
+    private var running: ControllerRuntime?
+    /// How often a promoted standby's retention job runs (tests shorten it).
+    let retentionPeriod: Double
     private let followTransport = URLSessionFollowTransport()
     /// Serializes promotions (a second one waits, then answers 409).
     private let promoting = NSLock()
 
     init(config: ServeConfig, standby: StandbyConfig, store: SQLiteMigrationStore, followedStore: SQLiteStandbyStore,
-         restored: [FollowedMigration]) {
+         restored: [FollowedMigration], retentionPeriod: Double = RetentionJob.defaultPeriod) {
         self.config = config
+        self.retentionPeriod = retentionPeriod
         self.standby = standby
         self.store = store
         self.followedStore = followedStore
@@ -79,9 +80,8 @@ package final class StandbyRuntime: @unchecked Sendable {
         promoting.lock()  // a promotion in progress finishes first
         defer { promoting.unlock() }
         worker?.stop()
-        loop?.stop()
-        dispatcher?.stop()
-        webhookTransport?.close()
+        running?.stopWork()
+        running?.stopDelivery()
         followTransport.close()
     }
 
@@ -128,10 +128,11 @@ package final class StandbyRuntime: @unchecked Sendable {
                     + "\(change.status.migration): \(StoreHealth.plainReason(error)); fix the store and promote again"))
             }
         }
-        let transport = URLSessionWebhookTransport()
-        let controller = Controller(store: store, metrics: ServerMetrics(latency: config.latencyBuckets), time: time,
-                                    webhooks: config.webhooks, webhookTransport: transport)
+        // The same controller, loop, notifications and history retention as `serve` runs.
+        let runtime = ControllerRuntime(config: config, store: store, time: time, retentionPeriod: retentionPeriod)
+        let controller = runtime.controller
         do { try controller.load() } catch {
+            runtime.stopDelivery()
             return .failure(APIError(status: 503, message: "promotion wrote the followed state but cannot load it: \(error)"))
         }
         var created: [String] = []
@@ -141,17 +142,8 @@ package final class StandbyRuntime: @unchecked Sendable {
                 created.append(p.migration)
             }
         }
-        // The same loop as `ServeCommand` starts: own metrics in-process, scrape/prometheus sources off its thread.
-        let source = RoutedMetricsSource(own: SelfMetricsSource(registry: controller.metrics.registry),
-                                         health: MetricsSourceHealth(metrics: controller.metrics))
-        let loop = ControlLoop(controller: controller, source: source, time: time)
-        loop.start()
-        let dispatcher = NotificationDispatcher(outbox: store, transport: transport, config: config.webhooks,
-                                                metrics: controller.notificationMetrics, time: time)
-        dispatcher.start()
-        self.loop = loop
-        self.dispatcher = dispatcher
-        webhookTransport = transport
+        runtime.start()
+        running = runtime
         promoted.withLock { $0 = Router(controller: controller, auth: router.auth) }
         let taken = changes.map { c -> JSON in
             .object([("migration", .string(c.status.migration)), ("revision", .int(c.status.revision)),

@@ -21,9 +21,9 @@ case .serve(let listen, let db, let policies, let logFormat, let lifecycle, let 
     code = ServeCommands.serve(listen: listen, db: db, policies: policies, logFormat: logFormat, lifecycle: lifecycle,
                                tlsTerminatedByProxy: tlsTerminatedByProxy, latencyBuckets: latencyBuckets,
                                environment: environment)
-case .serveStandby(let listen, let db, let policies, let logFormat, let standby):
-    code = ServeCommands.serve(listen: listen, db: db, policies: policies, logFormat: logFormat, standby: standby,
-                               environment: environment)
+case .serveStandby(let listen, let db, let policies, let logFormat, let lifecycle, let latencyBuckets, let standby):
+    code = ServeCommands.serve(listen: listen, db: db, policies: policies, logFormat: logFormat, lifecycle: lifecycle,
+                               latencyBuckets: latencyBuckets, standby: standby, environment: environment)
 case .promoteStandby(let server):
     code = ClientCommands.promoteStandby(client: AdminClient(server: server, environment: environment))
 case .lint(let files): code = LocalCommands.lint(files)

@@ -222,6 +222,21 @@ final class ArchivingStore: MigrationStore, MigrationArchive, @unchecked Sendabl
         #expect(text.contains(#"d{x="m"} 1"#))
     }
 
+    @Test func aDeleteForgetsTheSourceHealthSoARecreatedMigrationStartsANewStreak() {
+        let name = "chat-completions"
+        put()
+        controller.sourceHealth.record(name, .failed("metrics source scrape http://x/m: connection refused"))
+        #expect(controller.metrics.metricsSourceUp.value(labels: [name]) == 0)
+        #expect(post("pause").status == 200)
+        #expect(delete().status == 200)
+        #expect(controller.sourceHealth.failure(name) == nil)
+        #expect(controller.metrics.metricsSourceUp.value(labels: [name]) == nil)
+        #expect(put().status == 201)
+        #expect(controller.sourceHealth.failure(name) == nil)
+        controller.sourceHealth.record(name, .failed("metrics source scrape http://x/m: 503"))
+        #expect(controller.sourceHealth.failure(name) == "metrics source scrape http://x/m: 503")
+    }
+
     @Test func retentionRunsThroughTheController() throws {
         put()
         #expect(post("pause").status == 200)
