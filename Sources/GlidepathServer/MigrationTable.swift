@@ -9,6 +9,9 @@ import GlidepathCore
 final class MigrationTable: @unchecked Sendable {
     private(set) var entries: [String: MigrationEntry] = [:]
     private(set) var broken: [String: BrokenMigration] = [:]
+    /// What the control loop needs to pick the due migrations, per entry: a few numbers, so a round looks
+    /// at every migration without copying its entry (a policy, a status, a judge state).
+    private(set) var schedule: [String: ScheduleSlot] = [:]
     private var evidenceLabels: [String: [[String]]] = [:]
     private let metrics: ServerMetrics
 
@@ -33,6 +36,7 @@ final class MigrationTable: @unchecked Sendable {
     func install(_ entry: MigrationEntry) {
         let old = entries[entry.name]
         entries[entry.name] = entry
+        schedule[entry.name] = ScheduleSlot(entry)
         if broken.removeValue(forKey: entry.name) != nil { metrics.broken.remove(labels: [entry.name]) }
         let p = entry.policy
         if old == nil || old!.policy.baseline != p.baseline || old!.policy.candidate != p.candidate
@@ -49,21 +53,22 @@ final class MigrationTable: @unchecked Sendable {
                                      prices: [p.price(of: .baseline), p.price(of: .candidate)])
         servedLock.withLock { servedTable[entry.name] = served }
         metrics.publish(status: entry.status, policy: p)
-        publishEvidence(entry)
+        publishEvidence(name: entry.name, evidence: entry.judge.lastVerdict?.evidence ?? [])
     }
 
     /// Replaces an entry's judge state only (a tick that changed nothing else).
     func updateJudge(_ name: String, _ judge: JudgeState) {
-        guard var e = entries[name] else { return }
-        e.judge = judge
-        entries[name] = e
-        publishEvidence(e)
+        guard entries[name] != nil else { return }
+        entries[name]!.judge = judge
+        schedule[name]?.lastTickAt = judge.lastTickAt
+        publishEvidence(name: name, evidence: judge.lastVerdict?.evidence ?? [])
     }
 
     /// Forgets a migration (deleted): its entry, quarantine record, served document and evidence labels.
     /// The caller removes its series from the registry.
     func remove(_ name: String) {
         entries[name] = nil
+        schedule[name] = nil
         broken[name] = nil
         evidenceLabels[name] = nil
         servedLock.withLock { servedTable[name] = nil }
@@ -78,13 +83,32 @@ final class MigrationTable: @unchecked Sendable {
     }
 
     /// Exports the last verdict's numbers, dropping series the judge no longer computes.
-    private func publishEvidence(_ entry: MigrationEntry) {
-        let evidence = entry.judge.lastVerdict?.evidence ?? []
-        let labels = evidence.map { [entry.name, $0.guardName.rawValue, $0.test.rawValue] }
-        for old in evidenceLabels[entry.name] ?? [] where !labels.contains(old) {
-            metrics.guardEvidence.remove(labels: old)
+    private func publishEvidence(name: String, evidence: [GuardEvidence]) {
+        let labels = evidence.map { [name, $0.guardName.rawValue, $0.test.rawValue] }
+        let old = evidenceLabels[name] ?? []
+        if old != labels {
+            let kept = Set(labels)
+            for o in old where !kept.contains(o) { metrics.guardEvidence.remove(labels: o) }
+            evidenceLabels[name] = labels
         }
         for (l, e) in zip(labels, evidence) { metrics.guardEvidence.set(e.value, labels: l) }
-        evidenceLabels[entry.name] = labels
+    }
+}
+
+/// One migration's place in the control loop's schedule (`MigrationTable.schedule`).
+struct ScheduleSlot: Sendable {
+    /// The policy's interval in milliseconds.
+    var interval: Int64
+    /// Where its grid lines fall within the interval when rounds are spread (`Ticker.phase(of:interval:)`).
+    var phase: Int64
+    var lastTickAt: Int64?
+    /// False once promoted or rolled back: never judged again until restarted.
+    var live: Bool
+
+    init(_ e: MigrationEntry) {
+        interval = e.policy.interval.milliseconds
+        phase = Ticker.phase(of: e.name, interval: interval)
+        lastTickAt = e.judge.lastTickAt
+        live = !e.status.phase.isTerminal
     }
 }

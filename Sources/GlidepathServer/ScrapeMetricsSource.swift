@@ -40,30 +40,50 @@ package struct ScrapeMetricsSource: MetricsSource {
         var seen: Set<String> = []
         // migration → row (arm, then + 2 for time to first token) → bucket cumulative
         var cumulative: [String: [[UInt64?]]] = [:]
+        let emptyRows = [[UInt64?]](repeating: [UInt64?](repeating: nil, count: LatencyBuckets.count), count: 4)
+        // Bucket bounds as written (`le`), memoized: a controller writes the same few dozen texts.
+        var bucketIndexes: [String: Int] = [:]
 
         // Consecutive samples mostly share a migration (the parser hands back one String for a repeated
-        // value, so the comparison is cheap): the wanted lookup runs once per run of samples.
-        var lastMigration: String?
-        var lastArms: [String: Arm]?
-        func locate(_ s: Sample) -> (String, Arm)? {
-            guard let m = s.label("migration") else { return nil }
-            if m != lastMigration { lastMigration = m; lastArms = wanted[m] }
-            guard let arms = lastArms, let a = s.label("arm"), let arm = arms[a] else { return nil }
-            return (m, arm)
+        // value, so the comparison is cheap): one migration's counts and bucket rows are worked on in place
+        // and go back into the dictionaries when the next migration starts.
+        var current: String?
+        var arms: [String: Arm]?
+        var pair = ArmPair.zero
+        var rows = emptyRows
+        var hasRows = false
+        func flush() {
+            guard let m = current, arms != nil else { return }
+            out[m] = pair
+            if hasRows { cumulative[m] = rows }
         }
-        let emptyRows = [[UInt64?]](repeating: [UInt64?](repeating: nil, count: LatencyBuckets.count), count: 4)
+        func locate(_ s: Sample) -> Arm? {
+            guard let m = s.label("migration") else { return nil }
+            if m != current {
+                flush()
+                current = m
+                arms = wanted[m]
+                pair = out[m] ?? .zero
+                if let r = cumulative[m] { rows = r; hasRows = true } else { rows = emptyRows; hasRows = false }
+            }
+            guard let arms, let a = s.label("arm") else { return nil }
+            return arms[a]
+        }
+        // Sample names repeat (one String per run from the parser): the kind is looked up when one changes.
+        var lastName = ""
+        var lastKind: SampleKind?
         for family in families {
             for s in family.samples {
-                guard let (m, arm) = locate(s) else { continue }
-                var pair = out[m] ?? .zero
+                if s.name != lastName { lastName = s.name; lastKind = SampleKind(s.name) }
+                guard let kind = lastKind, let arm = locate(s), let m = current else { continue }
                 func add(_ v: UInt64, to total: inout UInt64) throws(ScrapeError) {
                     let (sum, overflow) = total.addingReportingOverflow(v)
                     if overflow { throw ScrapeError(url: url, message: "\(s.name) for arm \(jsonQuoted(s.label("arm") ?? "")) "
                                                    + "of \(jsonQuoted(m)) adds up past \(UInt64.max)") }
                     total = sum
                 }
-                switch s.name {
-                case "glidepath_requests_total":
+                switch kind {
+                case .requests:
                     seen.insert(m)
                     let v = try count(s, url: url)
                     try add(v, to: &pair[arm].requests)
@@ -72,26 +92,25 @@ package struct ScrapeMetricsSource: MetricsSource {
                     case "client_error": try add(v, to: &pair[arm].clientErrors)
                     default: break
                     }
-                case "glidepath_request_duration_seconds_bucket", "glidepath_ttft_seconds_bucket":
-                    guard let le = s.label("le"), let index = bucketIndex(le) else {
+                case .tokens:
+                    try add(try count(s, url: url), to: &pair[arm].tokens)
+                case .latencyBucket, .ttftBucket:
+                    guard let le = s.label("le"),
+                          let index = bucketIndexes[le] ?? bucketIndex(le).map({ bucketIndexes[le] = $0; return $0 }) else {
                         throw ScrapeError(url: url, message: "unknown histogram bound le=\(jsonQuoted(s.label("le") ?? "")) "
                                           + "in \(s.name)")
                     }
-                    // In place: a copy of the rows out of the dictionary and back would copy them per bucket.
-                    let v = try count(s, url: url)
-                    cumulative[m, default: emptyRows][arm.rawValue + (s.name == "glidepath_ttft_seconds_bucket" ? 2 : 0)][index] = v
-                case "glidepath_request_duration_seconds_sum", "glidepath_ttft_seconds_sum":
+                    rows[arm.rawValue + (kind == .ttftBucket ? 2 : 0)][index] = try count(s, url: url)
+                    hasRows = true
+                case .latencySum, .ttftSum:
                     guard s.value.isFinite, s.value >= 0 else {
                         throw ScrapeError(url: url, message: "\(s.name) is \(s.value), expected a finite sum of seconds ≥ 0")
                     }
-                    if s.name == "glidepath_ttft_seconds_sum" { pair[arm].ttftSum = s.value } else { pair[arm].latencySum = s.value }
-                case "glidepath_tokens_total":
-                    try add(try count(s, url: url), to: &pair[arm].tokens)
-                default: continue
+                    if kind == .ttftSum { pair[arm].ttftSum = s.value } else { pair[arm].latencySum = s.value }
                 }
-                out[m] = pair
             }
         }
+        flush()
         for (m, rows) in cumulative {
             var pair = out[m] ?? .zero
             for row in rows.indices where rows[row].contains(where: { $0 != nil }) {
@@ -109,6 +128,23 @@ package struct ScrapeMetricsSource: MetricsSource {
             out[m] = pair
         }
         return out.filter { seen.contains($0.key) }
+    }
+
+    /// The samples `extract` reads, by name.
+    private enum SampleKind {
+        case requests, latencyBucket, latencySum, ttftBucket, ttftSum, tokens
+
+        init?(_ name: String) {
+            switch name {
+            case "glidepath_requests_total": self = .requests
+            case "glidepath_request_duration_seconds_bucket": self = .latencyBucket
+            case "glidepath_request_duration_seconds_sum": self = .latencySum
+            case "glidepath_ttft_seconds_bucket": self = .ttftBucket
+            case "glidepath_ttft_seconds_sum": self = .ttftSum
+            case "glidepath_tokens_total": self = .tokens
+            default: return nil
+            }
+        }
     }
 
     /// A sample's value as a count: finite, at least 0 and below 2^64 once rounded; otherwise a

@@ -142,10 +142,9 @@ package struct Ticker: Sendable {
         let c = controller
         return c.lock.withLock {
             var due: [Fetched] = []
-            for (name, e) in c.table.entries where !e.status.phase.isTerminal {
-                let interval = e.policy.interval.milliseconds
-                let phase = spread ? Self.phase(of: name, interval: interval) : 0
-                if Self.isDue(lastTick: e.judge.lastTickAt, interval: interval, now: now, phase: phase) {
+            for (name, slot) in c.table.schedule where slot.live {
+                if Self.isDue(lastTick: slot.lastTickAt, interval: slot.interval, now: now, phase: spread ? slot.phase : 0),
+                   let e = c.table.entries[name] {
                     due.append(Fetched(e))
                 }
             }

@@ -18,19 +18,21 @@ extension SQLiteMigrationStore {
         """
 
     static func storedRevision(_ db: SQLiteConnection, migration: String) throws -> Int64? {
-        let query = try db.prepare("SELECT revision FROM migrations WHERE name = ?")
-        try query.bind(.text(migration))
-        return try query.step() ? query.int64(at: 0) : nil
+        try db.withCached("SELECT revision FROM migrations WHERE name = ?") { query in
+            try query.bind(.text(migration))
+            return try query.step() ? query.int64(at: 0) : nil
+        }
     }
 
     static func policyVersionExists(_ db: SQLiteConnection, migration: String, version: Int) throws -> Bool {
-        let query = try db.prepare("SELECT 1 FROM policy_versions WHERE migration = ? AND version = ?")
-        try query.bind(.text(migration), .int(version))
-        return try query.step()
+        try db.withCached("SELECT 1 FROM policy_versions WHERE migration = ? AND version = ?") { query in
+            try query.bind(.text(migration), .int(version))
+            return try query.step()
+        }
     }
 
     static func upsertStatus(_ db: SQLiteConnection, _ status: MigrationStatus) throws {
-        let statement = try db.prepare("""
+        try db.withCached("""
             INSERT INTO migrations (name, policy_version, phase, step, revision, step_started_at, updated_at, reason,
                                     step_started_wall, held_weight_bp)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -39,13 +41,14 @@ extension SQLiteMigrationStore {
                 revision = excluded.revision, step_started_at = excluded.step_started_at,
                 updated_at = excluded.updated_at, reason = excluded.reason,
                 step_started_wall = excluded.step_started_wall, held_weight_bp = excluded.held_weight_bp
-            """)
-        try statement.bind(.text(status.migration), .int(status.policyVersion), .text(status.phase.rawValue),
-                           .int(status.step), .integer(status.revision), .integer(status.stepStartedAt),
-                           .integer(status.updatedAt), .text(status.reason),
-                           status.stepStartedWall.map { .integer($0) } ?? .null,
-                           status.heldWeight.map { .int($0.basisPoints) } ?? .null)
-        try statement.step()
+            """) { statement in
+            try statement.bind(.text(status.migration), .int(status.policyVersion), .text(status.phase.rawValue),
+                               .int(status.step), .integer(status.revision), .integer(status.stepStartedAt),
+                               .integer(status.updatedAt), .text(status.reason),
+                               status.stepStartedWall.map { .integer($0) } ?? .null,
+                               status.heldWeight.map { .int($0.basisPoints) } ?? .null)
+            try statement.step()
+        }
     }
 
     static func insertPolicyVersion(_ db: SQLiteConnection, migration: String, version: Int,
@@ -57,12 +60,13 @@ extension SQLiteMigrationStore {
     }
 
     static func upsertJudgeState(_ db: SQLiteConnection, migration: String, state: String, updatedAt: Int64) throws {
-        let statement = try db.prepare("""
+        try db.withCached("""
             INSERT INTO judge_state (migration, state, updated_at) VALUES (?, ?, ?)
             ON CONFLICT (migration) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
-            """)
-        try statement.bind(.text(migration), .text(state), .integer(updatedAt))
-        try statement.step()
+            """) { statement in
+            try statement.bind(.text(migration), .text(state), .integer(updatedAt))
+            try statement.step()
+        }
     }
 
     static func insertDecision(_ db: SQLiteConnection, migration: String, _ decision: Decision,

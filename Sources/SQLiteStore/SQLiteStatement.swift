@@ -8,12 +8,14 @@ let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 /// Parameters and columns are indexed as in SQLite: parameters from 1, columns from 0.
 /// Holds its connection strongly so the handle outlives the statement.
 package final class SQLiteStatement {
-    package let connection: SQLiteConnection
+    /// The connection kept alive by this statement; nil for one its connection caches (it finalizes them
+    /// before it closes, so the handle still outlives them — and no reference cycle keeps both alive).
+    private let keepAlive: SQLiteConnection?
     package let sql: String
     private let statement: OpaquePointer
     private let db: OpaquePointer
 
-    init(connection: SQLiteConnection, sql: String, fileID: StaticString, line: UInt) throws {
+    init(connection: SQLiteConnection, sql: String, cached: Bool = false, fileID: StaticString, line: UInt) throws {
         let db = try connection.requireHandle("sqlite3_prepare_v2", fileID: fileID, line: line)
         var statement: OpaquePointer?
         let rc = sqlite3_prepare_v2(db, sql, -1, &statement, nil)
@@ -29,7 +31,7 @@ package final class SQLiteStatement {
                               message: "no statement in SQL text", sql: sql,
                               operation: "sqlite3_prepare_v2", location: "\(fileID):\(line)")
         }
-        self.connection = connection
+        keepAlive = cached ? nil : connection
         self.sql = sql
         self.statement = statement
         self.db = db
@@ -104,6 +106,16 @@ package final class SQLiteStatement {
         default:
             throw SQLiteError(code: rc, db: db, sql: sql, operation: "sqlite3_step", fileID: fileID, line: line)
         }
+    }
+
+    /// True between a step that returned a row and the reset: the statement holds a read snapshot.
+    package var isRunning: Bool { sqlite3_stmt_busy(statement) != 0 }
+
+    /// Makes a cached statement runnable again with no bindings. The code `sqlite3_reset` answers is that
+    /// of the last step, already reported by `step()`.
+    func rewind() {
+        sqlite3_reset(statement)
+        sqlite3_clear_bindings(statement)
     }
 
     /// Makes the statement runnable again and clears its bindings.
