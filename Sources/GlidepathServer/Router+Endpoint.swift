@@ -114,7 +114,9 @@ enum Endpoint: Equatable {
     /// worker thread, so the event loop keeps serving weights and observations meanwhile.
     func blocks(_ method: String) -> Bool {
         switch self {
-        case .migration, .list, .decisions, .action, .overviewPage, .migrationPage, .archive: true
+        // /metrics too: rendering thousands of migrations takes long enough to stall the weights polls
+        // that share its event loop.
+        case .migration, .list, .decisions, .action, .overviewPage, .migrationPage, .archive, .metrics: true
         default: false
         }
     }

@@ -155,14 +155,23 @@ extension EventLoop {
         let framing = c.inFlightFraming
         let close = !framing.keepAlive || core.isStopping || completion.response.asksToClose || c.closeAfterFlush
         out.removeAll(keepingCapacity: true)
-        completion.response.serialize(into: &out, headOnly: c.inFlightHeadOnly, close: close,
-                                      keepAliveHeader: framing.isHTTP10, dateLine: date.line)
+        let response = completion.response
+        // A large body (a /metrics of many migrations) goes out from its own buffer: copied into the
+        // loop's scratch buffer it would cost its size again, and the scratch buffer would keep it.
+        let separate = !c.inFlightHeadOnly && response.body.count >= Self.separateBodyBytes
+            && !HTTPStatus.forbidsBody(response.status)
+        response.serialize(into: &out, headOnly: c.inFlightHeadOnly || separate, close: close,
+                           keepAliveHeader: framing.isHTTP10, dateLine: date.line)
         if close {
             c.parser.stop()
             c.closeAfterFlush = true
         }
-        send(out, to: c)
+        send(out, body: separate ? response.body : [], to: c)
+        if out.capacity > 1 << 20 { out = [] }
     }
+
+    /// From this size a worker's answer body is written from its own buffer (`send(_:body:to:)`).
+    static let separateBodyBytes = 64 * 1024
 
     /// Resumes the paused parsers whose connections drained, once each per loop iteration.
     func resumeReady() {
@@ -176,21 +185,34 @@ extension EventLoop {
         }
     }
 
-    /// Writes `bytes` after anything already pending; keeps the rest for EPOLLOUT.
-    private func send(_ bytes: [UInt8], to c: Connection) {
+    /// Writes `bytes`, then `body`, after anything already pending; keeps the rest for EPOLLOUT. What the
+    /// socket did not take of `body` is kept as `body` itself (its storage shared, not copied) unless the
+    /// socket was already full before it.
+    private func send(_ bytes: [UInt8], body: [UInt8] = [], to c: Connection) {
+        let total = bytes.count + body.count
         if c.hasPendingOutput {
             c.outbound.append(contentsOf: bytes)
-            core.counters.queuedOutput.add(bytes.count, ordering: .relaxed)
+            c.outbound.append(contentsOf: body)
+            core.counters.queuedOutput.add(total, ordering: .relaxed)
             updateInterest(c)
             return
         }
-        let written = bytes.isEmpty ? 0 : bytes.withUnsafeBytes { writeSome(c.fd, $0) }
+        var written = bytes.isEmpty ? 0 : bytes.withUnsafeBytes { writeSome(c.fd, $0) }
         guard written >= 0 else {
             closeConnection(c)
             return
         }
+        var bodyWritten = 0
+        if written == bytes.count, !body.isEmpty {
+            bodyWritten = body.withUnsafeBytes { writeSome(c.fd, $0) }
+            guard bodyWritten >= 0 else {
+                closeConnection(c)
+                return
+            }
+            written += bodyWritten
+        }
         if written > 0 { c.lastActivity = now }
-        if written == bytes.count {
+        if written == total {
             if c.closeAfterFlush && !c.inFlight {
                 finish(c)
                 return
@@ -198,9 +220,14 @@ extension EventLoop {
             updateInterest(c)
             return
         }
-        c.outbound = Array(bytes[written...])
-        c.outboundOffset = 0
-        core.counters.queuedOutput.add(c.outbound.count, ordering: .relaxed)
+        if written >= bytes.count {
+            c.outbound = body
+            c.outboundOffset = bodyWritten
+        } else {
+            c.outbound = Array(bytes[written...]) + body
+            c.outboundOffset = 0
+        }
+        core.counters.queuedOutput.add(total - written, ordering: .relaxed)
         updateInterest(c)
     }
 
