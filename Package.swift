@@ -20,7 +20,7 @@ let package = Package(
         // Prometheus text format: metric registry, exposition writer, strict parser.
         .target(name: "PromText"),
         // SQLite C-API wrapper and the durable migration store.
-        .target(name: "SQLiteStore", dependencies: ["CSQLite", "GlidepathCore"]),
+        .target(name: "SQLiteStore", dependencies: ["CSQLite", "GlidepathCore", "JSONText"]),
         // HTTP/1.1 parser, response writer, epoll transport, tiny blocking client.
         .target(name: "HTTPServer", dependencies: ["CEpoll", "JSONText"]),
         // The benchmark: the real judges and state machine on a seeded virtual clock and simulated traffic.

@@ -1,3 +1,5 @@
+import JSONText
+
 /// Writes the store's JSON columns: what `JSONEncoder` with `.sortedKeys` and the Prometheus spelling of
 /// non-finite numbers writes, byte for byte (`StoreJSONEncoderTests` compares them), about ten times
 /// faster. A judge state is ~6 KB of numbers written every tick of every live migration; Foundation's
@@ -118,19 +120,12 @@ final class StoreJSONNode {
         return out + "]"
     }
 
-    static func number(_ v: Double) -> String {
+    /// A number as Foundation writes it: Swift's shortest round-trip text less a trailing `.0`.
+    static func number<F: BinaryFloatingPoint & CustomStringConvertible>(_ v: F) -> String {
         if v.isNaN { return "\"NaN\"" }
         if v.isInfinite { return v > 0 ? "\"+Inf\"" : "\"-Inf\"" }
         if v == 0 { return v.sign == .minus ? "-0" : "0" }
         if v == v.rounded(.towardZero), abs(v) < 1e9 { return String(Int64(v)) }  // "N.0" less its ".0"
-        var text = v.description
-        if text.hasSuffix(".0") { text.removeLast(2) }
-        return text
-    }
-
-    static func number(_ v: Float) -> String {
-        if v.isNaN { return "\"NaN\"" }
-        if v.isInfinite { return v > 0 ? "\"+Inf\"" : "\"-Inf\"" }
         var text = v.description
         if text.hasSuffix(".0") { text.removeLast(2) }
         return text
@@ -144,29 +139,6 @@ final class StoreJSONNode {
 
     /// A JSON string literal, escaped as Foundation escapes it (`/` too).
     static func appendString(_ s: String, to out: inout String) {
-        out += "\""
-        var plain = true
-        for b in s.utf8 where b < 0x20 || b == 0x22 || b == 0x5C || b == 0x2F { plain = false; break }
-        if plain {
-            out += s
-        } else {
-            for scalar in s.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "/": out += "\\/"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                case "\u{08}": out += "\\b"
-                case "\u{0C}": out += "\\f"
-                case _ where scalar.value < 0x20:
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                default: out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
+        appendJSONQuoted(s, to: &out, style: .foundation)
     }
 }

@@ -79,26 +79,12 @@ struct StoreJSONKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     }
 }
 
-struct StoreJSONUnkeyedContainer: UnkeyedEncodingContainer {
+struct StoreJSONUnkeyedContainer: UnkeyedEncodingContainer, StoreJSONScalarSink {
     let node: StoreJSONNode
     let codingPath: [any CodingKey]
     var count: Int { node.count }
 
-    mutating func encodeNil() throws { node.append(.text("null")) }
-    mutating func encode(_ value: Bool) throws { node.append(.text(value ? "true" : "false")) }
-    mutating func encode(_ value: String) throws { node.append(.text(StoreJSONNode.string(value))) }
-    mutating func encode(_ value: Double) throws { node.append(.text(StoreJSONNode.number(value))) }
-    mutating func encode(_ value: Float) throws { node.append(.text(StoreJSONNode.number(value))) }
-    mutating func encode(_ value: Int) throws { node.append(.text(String(value))) }
-    mutating func encode(_ value: Int64) throws { node.append(.text(String(value))) }
-    mutating func encode(_ value: UInt64) throws { node.append(.text(String(value))) }
-    mutating func encode(_ value: Int8) throws { node.append(.text(String(value))) }
-    mutating func encode(_ value: Int16) throws { node.append(.text(String(value))) }
-    mutating func encode(_ value: Int32) throws { node.append(.text(String(value))) }
-    mutating func encode(_ value: UInt) throws { node.append(.text(String(value))) }
-    mutating func encode(_ value: UInt8) throws { node.append(.text(String(value))) }
-    mutating func encode(_ value: UInt16) throws { node.append(.text(String(value))) }
-    mutating func encode(_ value: UInt32) throws { node.append(.text(String(value))) }
+    func put(_ text: String) { node.append(.text(text)) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
         node.append(try StoreJSONNode.render(value, path: codingPath + [IndexKey(node.count)]))
@@ -137,27 +123,37 @@ struct StoreJSONUnkeyedContainer: UnkeyedEncodingContainer {
     }
 }
 
-struct StoreJSONSingleValueContainer: SingleValueEncodingContainer {
+struct StoreJSONSingleValueContainer: SingleValueEncodingContainer, StoreJSONScalarSink {
     let node: StoreJSONNode
     let codingPath: [any CodingKey]
 
-    mutating func encodeNil() throws { node.set(.text("null")) }
-    mutating func encode(_ value: Bool) throws { node.set(.text(value ? "true" : "false")) }
-    mutating func encode(_ value: String) throws { node.set(.text(StoreJSONNode.string(value))) }
-    mutating func encode(_ value: Double) throws { node.set(.text(StoreJSONNode.number(value))) }
-    mutating func encode(_ value: Float) throws { node.set(.text(StoreJSONNode.number(value))) }
-    mutating func encode(_ value: Int) throws { node.set(.text(String(value))) }
-    mutating func encode(_ value: Int64) throws { node.set(.text(String(value))) }
-    mutating func encode(_ value: UInt64) throws { node.set(.text(String(value))) }
-    mutating func encode(_ value: Int8) throws { node.set(.text(String(value))) }
-    mutating func encode(_ value: Int16) throws { node.set(.text(String(value))) }
-    mutating func encode(_ value: Int32) throws { node.set(.text(String(value))) }
-    mutating func encode(_ value: UInt) throws { node.set(.text(String(value))) }
-    mutating func encode(_ value: UInt8) throws { node.set(.text(String(value))) }
-    mutating func encode(_ value: UInt16) throws { node.set(.text(String(value))) }
-    mutating func encode(_ value: UInt32) throws { node.set(.text(String(value))) }
+    func put(_ text: String) { node.set(.text(text)) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
         node.set(try StoreJSONNode.render(value, path: codingPath))
     }
+}
+
+/// The scalar `encode` methods the unkeyed and single-value containers share: each writes its text
+/// through `put`.
+protocol StoreJSONScalarSink {
+    func put(_ text: String)
+}
+
+extension StoreJSONScalarSink {
+    mutating func encodeNil() throws { put("null") }
+    mutating func encode(_ value: Bool) throws { put(value ? "true" : "false") }
+    mutating func encode(_ value: String) throws { put(StoreJSONNode.string(value)) }
+    mutating func encode(_ value: Double) throws { put(StoreJSONNode.number(value)) }
+    mutating func encode(_ value: Float) throws { put(StoreJSONNode.number(value)) }
+    mutating func encode(_ value: Int) throws { put(String(value)) }
+    mutating func encode(_ value: Int8) throws { put(String(value)) }
+    mutating func encode(_ value: Int16) throws { put(String(value)) }
+    mutating func encode(_ value: Int32) throws { put(String(value)) }
+    mutating func encode(_ value: Int64) throws { put(String(value)) }
+    mutating func encode(_ value: UInt) throws { put(String(value)) }
+    mutating func encode(_ value: UInt8) throws { put(String(value)) }
+    mutating func encode(_ value: UInt16) throws { put(String(value)) }
+    mutating func encode(_ value: UInt32) throws { put(String(value)) }
+    mutating func encode(_ value: UInt64) throws { put(String(value)) }
 }
