@@ -58,8 +58,9 @@ final class MigrationTable: @unchecked Sendable {
 
     /// Replaces an entry's judge state only (a tick that changed nothing else).
     func updateJudge(_ name: String, _ judge: JudgeState) {
-        guard entries[name] != nil else { return }
-        entries[name]!.judge = judge
+        // In place: an entry copied out and back costs a retain per field, every tick.
+        guard let i = entries.index(forKey: name) else { return }
+        entries.values[i].judge = judge
         schedule[name]?.lastTickAt = judge.lastTickAt
         publishEvidence(name: name, evidence: judge.lastVerdict?.evidence ?? [])
     }
@@ -92,23 +93,5 @@ final class MigrationTable: @unchecked Sendable {
             evidenceLabels[name] = labels
         }
         for (l, e) in zip(labels, evidence) { metrics.guardEvidence.set(e.value, labels: l) }
-    }
-}
-
-/// One migration's place in the control loop's schedule (`MigrationTable.schedule`).
-struct ScheduleSlot: Sendable {
-    /// The policy's interval in milliseconds.
-    var interval: Int64
-    /// Where its grid lines fall within the interval when rounds are spread (`Ticker.phase(of:interval:)`).
-    var phase: Int64
-    var lastTickAt: Int64?
-    /// False once promoted or rolled back: never judged again until restarted.
-    var live: Bool
-
-    init(_ e: MigrationEntry) {
-        interval = e.policy.interval.milliseconds
-        phase = Ticker.phase(of: e.name, interval: interval)
-        lastTickAt = e.judge.lastTickAt
-        live = !e.status.phase.isTerminal
     }
 }
