@@ -72,6 +72,7 @@ run() {
     for _ in 1 2 3 4 5; do curl -s -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:$port/metrics"; done \
         | awk '{printf "%.1f\n", $1 * 1000}' > "$BENCH_DIR/$label-scrape.txt"
     echo "SCRAPE_MS=$(median < "$BENCH_DIR/$label-scrape.txt")" >> "$out"
+    echo "   scrapes (ms): $(tr '\n' ' ' < "$BENCH_DIR/$label-scrape.txt")"
     sleep 2  # the last batches and the scrapes settle
     local c0 c1
     c0=$(cpu_ticks "$pid"); sleep "$IDLE_SECONDS"; c1=$(cpu_ticks "$pid")
